@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `npm test`: builds what is stale and runs every suite. Usage: scripts/test.sh [suite...]
+# Suites: native (GoogleTest), asan (the same under ASan/UBSan), wasm (the same GoogleTest
+# compiled to wasm, run by Node), js (Jest: the embind module in Node, the signaling server).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(native asan wasm js)
+jest=(node --experimental-vm-modules node_modules/jest/bin/jest.js)
+
+for suite in "${suites[@]}"; do
+    echo "=== test suite: $suite"
+    case "$suite" in
+    native)
+        bash scripts/build.sh native
+        (cd build/native && ctest --output-on-failure -j2)
+        ;;
+    asan)
+        bash scripts/build.sh asan
+        ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/tests/core/core_tests --gtest_brief=1
+        ;;
+    wasm)
+        bash scripts/build.sh wasm
+        node build/wasm/tests/core/core_tests.js --gtest_brief=1
+        ;;
+    js)
+        [ -f build/wasm/bindings/rtcmc_core.js ] || bash scripts/build.sh wasm
+        "${jest[@]}" --ci tests/js
+        ;;
+    *)
+        echo "unknown suite: $suite" >&2
+        exit 2
+        ;;
+    esac
+done

@@ -1,0 +1,72 @@
+// Errors are values in the core: nothing in src/ throws across its API, and embind never sees
+// a C++ exception. Each failure carries a code the JS facade maps to a coded Error, and a
+// message written for the developer reading the console.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace rtcmc {
+
+enum class ErrorCode {
+    InvalidArgument,    // a user call got a value it cannot use
+    UnknownSession,     // a session string that names no media combination
+    UnknownDirection,   // a direction string that names no direction
+    MalformedMessage,   // signaling text that is not a JSON object
+    UnsupportedVersion, // a message of a protocol version we do not speak
+    UnknownMessageType, // a JSON object whose "type" we do not know
+    InvalidField,       // a known message with a field of the wrong type, length or range
+    InvalidState,       // the call or message is not allowed in the current state
+    NotInRoom,          // a room operation without being in that room
+    NotOwner,           // only the room owner may eject or close the room
+    RoomFull,           // the participant limit is reached
+    UnknownUser,        // a userid that is not a member
+    AlreadyMember,      // a userid that is already in the room
+    WrongPassword,      // the room's password does not match
+    MalformedPacket,    // a data-channel packet whose header cannot be read
+    UnknownTransfer,    // a packet for a transfer that was never started (or already ended)
+    DuplicatePacket,    // a packet index that was already received
+    PacketOutOfRange,   // an index past the transfer's packet count
+    TransferMismatch,   // count, size or chunk length disagreeing with the transfer's start
+    ChecksumMismatch,   // the reassembled bytes do not match the sender's checksum
+    TransferAborted,    // the other side gave up on the transfer
+};
+
+// The stable, upper-case name used on the wire and as `error.code` in JS.
+const char* errorCodeName(ErrorCode code);
+
+struct Error {
+    ErrorCode code;
+    std::string message;
+};
+
+inline Error makeError(ErrorCode code, std::string message) {
+    return Error{code, std::move(message)};
+}
+
+// Value-or-error. Kept minimal on purpose: C++17 has no std::expected.
+template <typename T> class Result {
+public:
+    Result(T value) : state_(std::move(value)) {}
+    Result(Error error) : state_(std::move(error)) {}
+
+    bool ok() const { return std::holds_alternative<T>(state_); }
+    explicit operator bool() const { return ok(); }
+
+    const T& value() const& { return std::get<T>(state_); }
+    T& value() & { return std::get<T>(state_); }
+    T&& value() && { return std::get<T>(std::move(state_)); }
+    const Error& error() const { return std::get<Error>(state_); }
+
+private:
+    std::variant<T, Error> state_;
+};
+
+struct Unit {};
+using Status = Result<Unit>;
+inline Status okStatus() {
+    return Status(Unit{});
+}
+
+} // namespace rtcmc

@@ -1,0 +1,153 @@
+// The engine: one object per RTCMultiConnection that takes events (user calls, signaling
+// messages, peer and media changes, time) and returns the actions the browser side must carry
+// out. It decides everything: who connects to whom, who owns the room, who may eject whom,
+// what happens when the owner leaves. It performs no I/O.
+//
+// The room authority here is the owner's engine (pub/sub signaling such as the seeds'
+// openSignalingChannel): the owner admits members, announces the room and names its successor.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/action.hpp"
+#include "engine/engine_config.hpp"
+#include "protocol/messages.hpp"
+#include "room/room.hpp"
+#include "session/session_state.hpp"
+
+namespace rtcmc {
+
+// Peer connection states reported by the browser (RTCPeerConnection.connectionState).
+enum class PeerState { Connecting, Connected, Disconnected, Failed, Closed };
+
+class Engine {
+public:
+    explicit Engine(EngineConfig config);
+
+    void configure(EngineConfig config);
+    const EngineConfig& config() const { return config_; }
+    SessionState state() const { return state_; }
+    const std::optional<Room>& room() const { return room_; }
+    bool isOwner() const;
+    // Userids this side holds (or is opening) a peer connection with.
+    std::vector<std::string> linkedPeers() const;
+
+    // ---- user calls (engine_user_calls.cpp)
+    Actions open(const std::string& roomid, std::uint64_t nowMs);
+    Actions connect(const std::string& roomid, std::uint64_t nowMs);
+    // joinAs: what this side sends (upstream v1.8 join(id, {audio:true}) / {oneway:true});
+    // nullopt = the room's session (or nothing with dontAttachStream).
+    Actions join(const std::string& roomid, const std::optional<SessionType>& joinAs,
+                 std::uint64_t nowMs);
+    Actions leave();
+    Actions eject(const std::string& userid);
+    Actions updateExtra(const std::string& extraJson);
+    Actions checkPresence(const std::string& roomid, std::uint64_t nowMs);
+    Actions donotJoin(const std::string& roomid);
+    Actions setMuted(const std::string& streamid, bool audio, bool video, bool muted);
+    Actions endStream(const std::string& streamid);
+    Actions tick(std::uint64_t nowMs);
+
+    // ---- media and peers (engine_peer_events.cpp)
+    Actions localMediaReady(std::uint64_t nowMs);
+    Actions localMediaFailed(const std::string& reason);
+    Actions peerStateChanged(const std::string& peer, PeerState state, std::uint64_t nowMs);
+    Actions dataChannelOpened(const std::string& peer);
+    Actions dataChannelClosed(const std::string& peer);
+    // streamsJson: [{"streamid","session":{..}}] of the local streams on that connection.
+    Actions localDescription(const std::string& peer, const std::string& type,
+                             const std::string& sdp, const std::string& streamsJson);
+    Actions localCandidate(const std::string& peer, const std::string& candidateJson);
+    Actions remoteStreamAdded(const std::string& peer, const std::string& streamid);
+    Actions remoteStreamRemoved(const std::string& peer, const std::string& streamid);
+
+    // ---- signaling (engine_signals.cpp)
+    // verifiedFrom: the sender as an authority vouches for it (the socket.io server binds
+    // userids); "" when the channel cannot tell (pub/sub). A mismatch is rejected.
+    Actions receiveSignal(const std::string& text, const std::string& verifiedFrom,
+                          std::uint64_t nowMs);
+
+private:
+    struct Link {
+        MediaPlan plan;
+        bool offerer = false;
+        bool connected = false;
+        bool dataOpen = false;
+    };
+    struct KnownRoom {
+        std::string owner;
+        protocol::Announce announce;
+    };
+
+    // engine_user_calls.cpp
+    Actions becomeOpen(std::uint64_t nowMs);
+    Actions sendJoinRequest(std::uint64_t nowMs);
+    Actions endSession(SessionState finalState);
+    void requestMedia(const SessionType& media, Actions& out);
+    bool hasValidUserid(const char* call, Actions& out) const;
+    void announce(Actions& out, const std::optional<std::string>& to) const;
+    protocol::Envelope envelope(const std::optional<std::string>& to = std::nullopt) const;
+    SessionType sendAs() const;
+
+    // engine_signals.cpp
+    void onAnnounce(const protocol::Announce& m, std::uint64_t nowMs, Actions& out);
+    void onPresenceQuery(const protocol::PresenceQuery& m, Actions& out);
+    void onJoinRequest(const protocol::JoinRequest& m, Actions& out);
+    void onJoinAccept(const protocol::JoinAccept& m, Actions& out);
+    void onJoinRefuse(const protocol::JoinRefuse& m, Actions& out);
+    void onMemberJoined(const protocol::MemberJoined& m, Actions& out);
+    void onMemberLeft(const protocol::MemberLeft& m, Actions& out);
+    void onEject(const protocol::Eject& m, Actions& out);
+    void onLeave(const protocol::Leave& m, std::uint64_t nowMs, Actions& out);
+    void onExtraUpdated(const protocol::ExtraUpdated& m, Actions& out);
+    void onSessionDescription(const protocol::SessionDescription& m, Actions& out);
+    void onIceCandidate(const protocol::IceCandidate& m, Actions& out);
+    void onMuteChanged(const protocol::MuteChanged& m, Actions& out);
+    void onStreamEnded(const protocol::StreamEnded& m, Actions& out);
+    bool fromOwner(const protocol::Envelope& envelope, const char* what, Actions& out) const;
+
+    // engine_links.cpp
+    void linkTo(const Member& member, bool offerer, Actions& out);
+    void unlink(const std::string& peer, Actions& out);
+    void connectAsNeeded(Actions& out); // after joining or becoming owner
+    // A member is gone (left, ejected, vanished): bookkeeping, successor, events.
+    void memberGone(const std::string& userid, protocol::LeaveReason reason,
+                    const std::optional<std::string>& successor, std::uint64_t nowMs, Actions& out);
+    nlohmann::json memberExtra(const std::string& userid) const;
+
+    void transition(SessionEvent event, Actions& out);
+    void stateChange(const char* state, Actions& out, const std::string& reason = {}) const;
+    void error(ErrorCode code, const std::string& message, Actions& out) const;
+
+    EngineConfig config_;
+    nlohmann::json extra_ = nlohmann::json::object();
+    SessionState state_ = SessionState::Idle;
+    std::string targetRoom_; // the room opened, sought or joined
+    std::optional<SessionType> joinAs_;
+    std::optional<Room> room_;                    // our view of the room once open or joined
+    std::map<std::string, Link> links_;           // peer userid -> link
+    std::map<std::string, KnownRoom> knownRooms_; // announced rooms seen on the channel
+    std::set<std::string> notifiedRooms_;         // onNewSession fires once per room
+    std::set<std::string> blockedRooms_;          // donotJoin()
+    std::map<std::string, std::uint64_t> presenceDeadlines_;  // checkPresence() in flight
+    std::map<std::string, std::string> remoteStreamSessions_; // streamid -> canonical session
+    // Signals from users we do not know yet (a joiner's offer can overtake the owner's
+    // member-joined notice on another path); replayed when the member is announced.
+    std::deque<std::pair<std::string, std::string>> pendingSignals_;
+    bool mediaReady_ = false;
+    bool mediaRequested_ = false; // a CaptureMedia is out and not answered yet
+    bool joinRequested_ = false;
+    bool presenceReported_ = false;
+    std::uint64_t nextAnnounceAt_ = 0;
+    std::uint64_t searchDeadline_ = 0;
+};
+
+} // namespace rtcmc

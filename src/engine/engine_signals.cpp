@@ -1,0 +1,420 @@
+// Engine: signaling messages from other members. Room-control messages (admission, ejection,
+// membership) count only when they come from the room's owner.
+#include "engine/engine.hpp"
+#include "protocol/codec.hpp"
+
+namespace rtcmc {
+
+using nlohmann::json;
+namespace proto = protocol;
+
+namespace {
+
+constexpr std::size_t kMaxPendingSignals = 256;
+
+// Messages that belong to a peer link: kept for a moment if their sender is not known yet.
+bool isPeerMessage(const proto::Message& message) {
+    return std::holds_alternative<proto::SessionDescription>(message) ||
+           std::holds_alternative<proto::IceCandidate>(message) ||
+           std::holds_alternative<proto::MuteChanged>(message) ||
+           std::holds_alternative<proto::StreamEnded>(message);
+}
+
+} // namespace
+
+Actions Engine::receiveSignal(const std::string& text, const std::string& verifiedFrom,
+                              std::uint64_t nowMs) {
+    Actions out;
+    Result<proto::Message> decoded = proto::decode(text);
+    if (!decoded) {
+        error(decoded.error().code, "signaling message rejected: " + decoded.error().message, out);
+        return out;
+    }
+    const proto::Message& message = decoded.value();
+    const proto::Envelope& envelope = proto::envelopeOf(message);
+    if (!verifiedFrom.empty() && envelope.from != verifiedFrom) {
+        error(ErrorCode::InvalidField,
+              "signaling message rejected: it claims to come from '" + envelope.from +
+                  "' but was sent by '" + verifiedFrom + "'",
+              out);
+        return out;
+    }
+    // Pub/sub channels echo our own messages back; messages addressed to others are not ours.
+    if (envelope.from == config_.userid || (envelope.to && *envelope.to != config_.userid)) {
+        return out;
+    }
+
+    // Discovery messages concern any room on the channel.
+    if (const auto* m = std::get_if<proto::Announce>(&message)) {
+        onAnnounce(*m, nowMs, out);
+        return out;
+    }
+    if (const auto* m = std::get_if<proto::PresenceQuery>(&message)) {
+        onPresenceQuery(*m, out);
+        return out;
+    }
+    if (const auto* m = std::get_if<proto::Leave>(&message)) {
+        onLeave(*m, nowMs, out);
+        return out;
+    }
+
+    if (envelope.room != targetRoom_ || !isActive(state_)) {
+        return out; // another room on the same channel, or we are not in one
+    }
+    if (isPeerMessage(message) && (!room_ || !room_->contains(envelope.from))) {
+        if (state_ == SessionState::Joined || state_ == SessionState::Open) {
+            if (pendingSignals_.size() >= kMaxPendingSignals) {
+                pendingSignals_.pop_front();
+            }
+            pendingSignals_.emplace_back(envelope.from, text);
+        }
+        return out;
+    }
+
+    std::visit(
+        [&](const auto& m) {
+            using Type = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<Type, proto::JoinRequest>) {
+                onJoinRequest(m, out);
+            } else if constexpr (std::is_same_v<Type, proto::JoinAccept>) {
+                onJoinAccept(m, out);
+            } else if constexpr (std::is_same_v<Type, proto::JoinRefuse>) {
+                onJoinRefuse(m, out);
+            } else if constexpr (std::is_same_v<Type, proto::MemberJoined>) {
+                onMemberJoined(m, out);
+                // Replay what the new member sent before we knew it.
+                std::deque<std::pair<std::string, std::string>> waiting;
+                waiting.swap(pendingSignals_);
+                for (auto& [from, pendingText] : waiting) {
+                    if (from == m.member.userid) {
+                        Actions replayed = receiveSignal(pendingText, {}, nowMs);
+                        out.insert(out.end(), replayed.begin(), replayed.end());
+                    } else {
+                        pendingSignals_.emplace_back(from, std::move(pendingText));
+                    }
+                }
+            } else if constexpr (std::is_same_v<Type, proto::MemberLeft>) {
+                onMemberLeft(m, out);
+            } else if constexpr (std::is_same_v<Type, proto::Eject>) {
+                onEject(m, out);
+            } else if constexpr (std::is_same_v<Type, proto::ExtraUpdated>) {
+                onExtraUpdated(m, out);
+            } else if constexpr (std::is_same_v<Type, proto::SessionDescription>) {
+                onSessionDescription(m, out);
+            } else if constexpr (std::is_same_v<Type, proto::IceCandidate>) {
+                onIceCandidate(m, out);
+            } else if constexpr (std::is_same_v<Type, proto::MuteChanged>) {
+                onMuteChanged(m, out);
+            } else if constexpr (std::is_same_v<Type, proto::StreamEnded>) {
+                onStreamEnded(m, out);
+            }
+        },
+        message);
+    return out;
+}
+
+bool Engine::fromOwner(const proto::Envelope& envelope, const char* what, Actions& out) const {
+    std::string owner;
+    if (room_) {
+        owner = room_->owner();
+    } else if (auto known = knownRooms_.find(envelope.room); known != knownRooms_.end()) {
+        owner = known->second.owner;
+    }
+    if (envelope.from == owner) {
+        return true;
+    }
+    error(ErrorCode::NotOwner,
+          std::string("'") + what + "' from '" + envelope.from +
+              "' ignored: only the room owner may send it",
+          out);
+    return false;
+}
+
+void Engine::onAnnounce(const proto::Announce& m, std::uint64_t nowMs, Actions& out) {
+    const std::string& roomid = m.envelope.room;
+    knownRooms_[roomid] = KnownRoom{m.envelope.from, m};
+    if (notifiedRooms_.insert(roomid).second) {
+        out.push_back(
+            fireEvent("onNewSession",
+                      json{{"sessionid", roomid},
+                           {"userid", m.envelope.from},
+                           {"session", toString(m.session)},
+                           {"sessionObject", proto::sessionToJson(m.session)},
+                           {"direction", toString(effectiveDirection(m.direction, m.session))},
+                           {"extra", m.extra},
+                           {"participants", m.participants},
+                           {"maxParticipantsAllowed", m.maxParticipantsAllowed},
+                           {"isFull", m.participants - 1 >= m.maxParticipantsAllowed},
+                           {"isPasswordProtected", m.passwordProtected}}));
+    }
+    if (auto pending = presenceDeadlines_.find(roomid); pending != presenceDeadlines_.end()) {
+        presenceDeadlines_.erase(pending);
+        out.push_back(
+            fireEvent("_presence", json{{"sessionid", roomid},
+                                        {"exists", true},
+                                        {"extra", m.extra},
+                                        {"isFull", m.participants - 1 >= m.maxParticipantsAllowed},
+                                        {"isPasswordProtected", m.passwordProtected}}));
+    }
+    if (roomid != targetRoom_) {
+        return;
+    }
+    if (state_ == SessionState::Searching) {
+        stateChange("room-available", out);
+        if (config_.autoJoin && !blockedRooms_.count(roomid)) {
+            Actions joined = join(roomid, std::nullopt, nowMs);
+            out.insert(out.end(), joined.begin(), joined.end());
+        }
+    } else if (state_ == SessionState::Joining && !joinRequested_) {
+        stateChange("room-available", out);
+        Actions requested = sendJoinRequest(nowMs);
+        out.insert(out.end(), requested.begin(), requested.end());
+    }
+}
+
+void Engine::onPresenceQuery(const proto::PresenceQuery& m, Actions& out) {
+    if (isOwner() && m.envelope.room == room_->id()) {
+        announce(out, m.envelope.from);
+    }
+}
+
+void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
+    if (!isOwner()) {
+        return; // only the owner admits; a stale request to a former owner is dropped
+    }
+    auto refuse = [&](ErrorCode code, const std::string& reason) {
+        proto::JoinRefuse refusal{envelope(m.envelope.from), errorCodeName(code), reason};
+        out.push_back(sendSignal(m.envelope.from, proto::encode(refusal)));
+    };
+    if (!config_.password.empty() && m.password.value_or("") != config_.password) {
+        refuse(ErrorCode::WrongPassword, "wrong password for room '" + room_->id() + "'");
+        return;
+    }
+    Status admitted = room_->admit(Member{m.envelope.from, m.extra.dump(), m.joinAs});
+    if (!admitted) {
+        refuse(admitted.error().code, admitted.error().message);
+        return;
+    }
+    proto::JoinAccept accept;
+    accept.envelope = envelope(m.envelope.from);
+    accept.owner = config_.userid;
+    for (const Member& member : room_->members()) {
+        Result<json> extra = proto::parseExtra(member.extra);
+        accept.members.push_back(proto::MemberInfo{
+            member.userid, extra ? extra.value() : json::object(), member.joinedAs});
+    }
+    accept.session = room_->policy().session;
+    accept.direction = room_->policy().direction;
+    accept.maxParticipantsAllowed = static_cast<std::uint32_t>(
+        std::min<std::size_t>(room_->policy().maxParticipantsAllowed, 1u << 20));
+    accept.autoCloseEntireSession = room_->policy().autoCloseEntireSession;
+    out.push_back(sendSignal(m.envelope.from, proto::encode(accept)));
+    proto::MemberJoined joined{envelope(), proto::MemberInfo{m.envelope.from, m.extra, m.joinAs}};
+    out.push_back(sendSignal("", proto::encode(joined)));
+    out.push_back(
+        fireEvent("onUserStatusChanged",
+                  json{{"userid", m.envelope.from}, {"status", "online"}, {"extra", m.extra}}));
+}
+
+void Engine::onJoinAccept(const proto::JoinAccept& m, Actions& out) {
+    if (state_ != SessionState::Joining || m.owner != m.envelope.from ||
+        !fromOwner(m.envelope, "join-accept", out)) {
+        return;
+    }
+    transition(SessionEvent::Accepted, out);
+    RoomPolicy policy;
+    policy.session = m.session;
+    policy.direction = m.direction;
+    policy.maxParticipantsAllowed = m.maxParticipantsAllowed;
+    policy.autoCloseEntireSession = m.autoCloseEntireSession;
+    const proto::MemberInfo* owner = nullptr;
+    for (const proto::MemberInfo& member : m.members) {
+        if (member.userid == m.owner) {
+            owner = &member;
+        }
+    }
+    if (!owner) {
+        error(ErrorCode::InvalidField, "join-accept does not list its owner", out);
+        return;
+    }
+    room_.emplace(m.envelope.room, Member{owner->userid, owner->extra.dump(), owner->joinedAs},
+                  policy);
+    for (const proto::MemberInfo& member : m.members) {
+        if (member.userid != m.owner) {
+            room_->admit(Member{member.userid, member.extra.dump(), member.joinedAs});
+        }
+    }
+    if (!room_->contains(config_.userid)) {
+        room_->admit(Member{config_.userid, extra_.dump(), sendAs()});
+    }
+    stateChange("request-accepted", out);
+    json members = json::array();
+    for (const Member& member : room_->members()) {
+        members.push_back(member.userid);
+    }
+    out.push_back(fireEvent("_joined", json{{"sessionid", m.envelope.room},
+                                            {"owner", m.owner},
+                                            {"members", members},
+                                            {"session", toString(m.session)},
+                                            {"direction", toString(m.direction)}}));
+    connectAsNeeded(out);
+}
+
+void Engine::onJoinRefuse(const proto::JoinRefuse& m, Actions& out) {
+    if (state_ != SessionState::Joining || !fromOwner(m.envelope, "join-refuse", out)) {
+        return;
+    }
+    Actions ended = endSession(SessionState::Joining);
+    out.insert(out.end(), ended.begin(), ended.end());
+    transition(SessionEvent::Refused, out);
+    stateChange("request-rejected", out, m.reason);
+    out.push_back(fireEvent("onerror", json{{"code", m.code},
+                                            {"message", m.reason},
+                                            {"userid", config_.userid},
+                                            {"sessionid", m.envelope.room}}));
+}
+
+void Engine::onMemberJoined(const proto::MemberJoined& m, Actions& out) {
+    if (!room_ || !fromOwner(m.envelope, "member-joined", out) ||
+        m.member.userid == config_.userid || room_->contains(m.member.userid)) {
+        return;
+    }
+    room_->admit(Member{m.member.userid, m.member.extra.dump(), m.member.joinedAs});
+    out.push_back(fireEvent(
+        "onUserStatusChanged",
+        json{{"userid", m.member.userid}, {"status", "online"}, {"extra", m.member.extra}}));
+}
+
+void Engine::onMemberLeft(const proto::MemberLeft& m, Actions& out) {
+    if (!room_ || m.userid == config_.userid || !fromOwner(m.envelope, "member-left", out)) {
+        return;
+    }
+    memberGone(m.userid, m.reason, std::nullopt, 0, out);
+}
+
+void Engine::onEject(const proto::Eject& m, Actions& out) {
+    if (!room_ || !fromOwner(m.envelope, "eject", out)) {
+        return;
+    }
+    json ownerExtra = memberExtra(m.envelope.from);
+    Actions ended = endSession(state_);
+    out.insert(out.end(), ended.begin(), ended.end());
+    transition(SessionEvent::Ejected, out);
+    stateChange("ejected", out, "ejected by the room owner '" + m.envelope.from + "'");
+    out.push_back(fireEvent("onleave", json{{"userid", m.envelope.from},
+                                            {"extra", ownerExtra},
+                                            {"ejected", true},
+                                            {"reason", "ejected"}}));
+}
+
+void Engine::onLeave(const proto::Leave& m, std::uint64_t nowMs, Actions& out) {
+    const std::string& roomid = m.envelope.room;
+    // Keep the list of announced rooms true for everyone on the channel.
+    if (auto known = knownRooms_.find(roomid);
+        known != knownRooms_.end() && known->second.owner == m.envelope.from) {
+        if (m.closeEntireSession || !m.successor) {
+            knownRooms_.erase(known);
+        } else {
+            known->second.owner = *m.successor;
+        }
+    }
+    if (roomid != targetRoom_ || !room_ || !isActive(state_) || !room_->contains(m.envelope.from)) {
+        return;
+    }
+    if (m.closeEntireSession && m.envelope.from == room_->owner()) {
+        json ownerExtra = memberExtra(m.envelope.from);
+        Actions ended = endSession(state_);
+        out.insert(out.end(), ended.begin(), ended.end());
+        transition(SessionEvent::SessionClosed, out);
+        out.push_back(fireEvent("onleave", json{{"userid", m.envelope.from},
+                                                {"extra", ownerExtra},
+                                                {"entireSessionClosed", true},
+                                                {"reason", "left"}}));
+        out.push_back(fireEvent(
+            "onEntireSessionClosed",
+            json{{"sessionid", roomid}, {"userid", m.envelope.from}, {"extra", ownerExtra}}));
+        return;
+    }
+    memberGone(m.envelope.from, proto::LeaveReason::Left, m.successor, nowMs, out);
+}
+
+void Engine::onExtraUpdated(const proto::ExtraUpdated& m, Actions& out) {
+    if (!room_ || !room_->contains(m.envelope.from)) {
+        return;
+    }
+    room_->updateExtra(m.envelope.from, m.extra.dump());
+    out.push_back(
+        fireEvent("onExtraDataUpdated", json{{"userid", m.envelope.from}, {"extra", m.extra}}));
+}
+
+void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& out) {
+    const std::string& peer = m.envelope.from;
+    for (const proto::StreamInfo& stream : m.streams) {
+        remoteStreamSessions_[stream.streamid] = toString(stream.session);
+    }
+    if (!links_.count(peer)) {
+        const bool peerIsOwner = room_->owner() == peer;
+        if (m.sdpType != proto::SdpType::Offer ||
+            !shouldConnect(room_->policy().direction, peerIsOwner,
+                           room_->owner() == config_.userid)) {
+            error(ErrorCode::InvalidState,
+                  "unexpected " +
+                      std::string(m.sdpType == proto::SdpType::Offer ? "offer" : "answer") +
+                      " from '" + peer + "': this room's direction gives us no link with it",
+                  out);
+            return;
+        }
+        linkTo(*room_->find(peer), false, out);
+    }
+    json streams = json::array();
+    for (const proto::StreamInfo& stream : m.streams) {
+        streams.push_back({{"streamid", stream.streamid}, {"session", toString(stream.session)}});
+    }
+    out.push_back(peerAction(ActionKind::SetRemoteDescription, peer,
+                             json{{"type", m.sdpType == proto::SdpType::Offer ? "offer" : "answer"},
+                                  {"sdp", m.sdp},
+                                  {"streams", streams}}));
+}
+
+void Engine::onIceCandidate(const proto::IceCandidate& m, Actions& out) {
+    if (!links_.count(m.envelope.from)) {
+        return; // a late candidate for a link already closed
+    }
+    json payload = json::object();
+    if (m.candidate) {
+        payload["candidate"] = *m.candidate;
+    }
+    if (m.sdpMid) {
+        payload["sdpMid"] = *m.sdpMid;
+    }
+    if (m.sdpMLineIndex) {
+        payload["sdpMLineIndex"] = *m.sdpMLineIndex;
+    }
+    out.push_back(peerAction(ActionKind::AddIceCandidate, m.envelope.from, payload));
+}
+
+void Engine::onMuteChanged(const proto::MuteChanged& m, Actions& out) {
+    auto session = remoteStreamSessions_.find(m.streamid);
+    const char* muteType = m.audio && m.video ? "both" : (m.audio ? "audio" : "video");
+    out.push_back(fireEvent(m.muted ? "onmute" : "onunmute",
+                            json{{"userid", m.envelope.from},
+                                 {"extra", memberExtra(m.envelope.from)},
+                                 {"streamid", m.streamid},
+                                 {"session", session != remoteStreamSessions_.end()
+                                                 ? session->second
+                                                 : toString(room_->policy().session)},
+                                 {m.muted ? "muteType" : "unmuteType", muteType},
+                                 {"audio", m.audio},
+                                 {"video", m.video},
+                                 {"type", "remote"}}));
+}
+
+void Engine::onStreamEnded(const proto::StreamEnded& m, Actions& out) {
+    out.push_back(fireEvent("onstreamended", json{{"userid", m.envelope.from},
+                                                  {"extra", memberExtra(m.envelope.from)},
+                                                  {"streamid", m.streamid},
+                                                  {"type", "remote"}}));
+    remoteStreamSessions_.erase(m.streamid);
+}
+
+} // namespace rtcmc

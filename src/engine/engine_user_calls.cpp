@@ -1,0 +1,436 @@
+// Engine: the calls a page makes (open, connect, join, leave, eject, ...) and the passage of
+// time (announcements, presence timeouts).
+#include <algorithm>
+
+#include "engine/engine.hpp"
+#include "protocol/codec.hpp"
+
+namespace rtcmc {
+
+using nlohmann::json;
+namespace proto = protocol;
+
+Engine::Engine(EngineConfig config) {
+    configure(std::move(config));
+}
+
+void Engine::configure(EngineConfig config) {
+    Result<json> extra = proto::parseExtra(config.extra);
+    if (extra) {
+        extra_ = extra.value();
+    }
+    config_ = std::move(config);
+}
+
+bool Engine::isOwner() const {
+    return state_ == SessionState::Open && room_ && room_->owner() == config_.userid;
+}
+
+std::vector<std::string> Engine::linkedPeers() const {
+    std::vector<std::string> peers;
+    for (const auto& entry : links_) {
+        peers.push_back(entry.first);
+    }
+    return peers;
+}
+
+proto::Envelope Engine::envelope(const std::optional<std::string>& to) const {
+    return proto::Envelope{targetRoom_, config_.userid, to};
+}
+
+SessionType Engine::sendAs() const {
+    SessionType room = room_ ? room_->policy().session : config_.session;
+    if (!room_) {
+        auto known = knownRooms_.find(targetRoom_);
+        if (known != knownRooms_.end()) {
+            room = known->second.announce.session;
+        }
+    }
+    SessionType chosen = joinAs_.value_or(room);
+    if (config_.dontAttachStream && !(room_ && room_->owner() == config_.userid)) {
+        chosen.audio = chosen.video = chosen.screen = false;
+    }
+    return chosen;
+}
+
+void Engine::stateChange(const char* state, Actions& out, const std::string& reason) const {
+    json payload{{"state", state}, {"userid", config_.userid}, {"sessionid", targetRoom_}};
+    if (!reason.empty()) {
+        payload["reason"] = reason;
+    }
+    out.push_back(fireEvent("onstatechange", payload));
+}
+
+void Engine::error(ErrorCode code, const std::string& message, Actions& out) const {
+    out.push_back(fireEvent("onerror", json{{"code", errorCodeName(code)},
+                                            {"message", message},
+                                            {"userid", config_.userid},
+                                            {"sessionid", targetRoom_}}));
+}
+
+void Engine::transition(SessionEvent event, Actions& out) {
+    Result<SessionState> next = nextState(state_, event);
+    if (!next) {
+        error(next.error().code, next.error().message, out);
+        return;
+    }
+    state_ = next.value();
+}
+
+void Engine::announce(Actions& out, const std::optional<std::string>& to) const {
+    proto::Announce message;
+    message.envelope = envelope(to);
+    message.session = room_->policy().session;
+    message.direction = room_->policy().direction;
+    message.extra = extra_;
+    message.participants = static_cast<std::uint32_t>(room_->participantCount());
+    message.maxParticipantsAllowed = static_cast<std::uint32_t>(
+        std::min<std::size_t>(room_->policy().maxParticipantsAllowed, 1u << 20));
+    message.passwordProtected = !config_.password.empty();
+    out.push_back(sendSignal(to.value_or(""), proto::encode(message)));
+}
+
+// The userid goes into every message; a session cannot start without a valid one.
+bool Engine::hasValidUserid(const char* call, Actions& out) const {
+    Status valid = proto::validateId("userid", config_.userid);
+    if (!valid) {
+        error(valid.error().code, std::string(call) + ": " + valid.error().message, out);
+    }
+    return valid.ok();
+}
+
+Actions Engine::open(const std::string& roomid, std::uint64_t nowMs) {
+    Actions out;
+    if (!hasValidUserid("open()", out)) {
+        return out;
+    }
+    Status valid = proto::validateId("session id", roomid);
+    if (!valid) {
+        error(valid.error().code, "open(): " + valid.error().message, out);
+        return out;
+    }
+    Result<SessionType> session = validateSession(config_.session);
+    if (!session) {
+        error(session.error().code, "open(): " + session.error().message, out);
+        return out;
+    }
+    const SessionState before = state_;
+    transition(SessionEvent::Open, out);
+    if (state_ == before) {
+        return out;
+    }
+    targetRoom_ = roomid;
+    joinAs_.reset();
+    RoomPolicy policy;
+    policy.session = config_.session;
+    policy.direction = effectiveDirection(config_.direction, config_.session);
+    policy.maxParticipantsAllowed = config_.maxParticipantsAllowed;
+    policy.autoCloseEntireSession = config_.autoCloseEntireSession;
+    room_.emplace(roomid, Member{config_.userid, extra_.dump(), config_.session}, policy);
+    if (needsLocalMedia(policy.direction, config_.session, true) && !mediaReady_) {
+        requestMedia(config_.session, out);
+        return out;
+    }
+    Actions opened = becomeOpen(nowMs);
+    out.insert(out.end(), opened.begin(), opened.end());
+    return out;
+}
+
+Actions Engine::becomeOpen(std::uint64_t nowMs) {
+    Actions out;
+    transition(SessionEvent::MediaReady, out);
+    announce(out, std::nullopt);
+    nextAnnounceAt_ = nowMs + config_.announceIntervalMs;
+    out.push_back(fireEvent("_opened", json{{"sessionid", targetRoom_}}));
+    out.push_back(Action{ActionKind::ScheduleTick, {}, {}, json{{"at", nextAnnounceAt_}}.dump()});
+    return out;
+}
+
+Actions Engine::connect(const std::string& roomid, std::uint64_t nowMs) {
+    Actions out;
+    if (!hasValidUserid("connect()", out)) {
+        return out;
+    }
+    Status valid = proto::validateId("session id", roomid);
+    if (!valid) {
+        error(valid.error().code, "connect(): " + valid.error().message, out);
+        return out;
+    }
+    const SessionState before = state_;
+    transition(SessionEvent::Connect, out);
+    if (state_ == before) {
+        return out;
+    }
+    targetRoom_ = roomid;
+    presenceReported_ = false;
+    searchDeadline_ = nowMs + config_.presenceTimeoutMs;
+    stateChange("detecting-room-presence", out);
+    out.push_back(sendSignal("", proto::encode(proto::PresenceQuery{envelope()})));
+    out.push_back(Action{ActionKind::ScheduleTick, {}, {}, json{{"at", searchDeadline_}}.dump()});
+    // The announcement may already be known (seen before connect()).
+    auto known = knownRooms_.find(roomid);
+    if (known != knownRooms_.end() && config_.autoJoin && !blockedRooms_.count(roomid)) {
+        Actions joined = join(roomid, std::nullopt, nowMs);
+        out.insert(out.end(), joined.begin(), joined.end());
+    }
+    return out;
+}
+
+Actions Engine::join(const std::string& roomid, const std::optional<SessionType>& joinAs,
+                     std::uint64_t nowMs) {
+    Actions out;
+    if (!hasValidUserid("join()", out)) {
+        return out;
+    }
+    Status valid = proto::validateId("session id", roomid);
+    if (!valid) {
+        error(valid.error().code, "join(): " + valid.error().message, out);
+        return out;
+    }
+    const SessionState before = state_;
+    transition(SessionEvent::Join, out);
+    if (state_ == before) {
+        return out;
+    }
+    blockedRooms_.erase(roomid); // an explicit join overrides an earlier donotJoin()
+    targetRoom_ = roomid;
+    joinAs_ = joinAs;
+    joinRequested_ = false;
+    if (knownRooms_.count(roomid)) {
+        Actions requested = sendJoinRequest(nowMs);
+        out.insert(out.end(), requested.begin(), requested.end());
+        return out;
+    }
+    // Not announced yet: ask, and carry on when the owner answers (onAnnounce).
+    presenceReported_ = false;
+    searchDeadline_ = nowMs + config_.presenceTimeoutMs;
+    stateChange("detecting-room-presence", out);
+    out.push_back(sendSignal("", proto::encode(proto::PresenceQuery{envelope()})));
+    out.push_back(Action{ActionKind::ScheduleTick, {}, {}, json{{"at", searchDeadline_}}.dump()});
+    return out;
+}
+
+// Captures media first if this side will send any, then asks the owner to be admitted.
+Actions Engine::sendJoinRequest(std::uint64_t) {
+    Actions out;
+    const KnownRoom& known = knownRooms_.at(targetRoom_);
+    const Direction direction =
+        effectiveDirection(known.announce.direction, known.announce.session);
+    const SessionType media = sendAs();
+    if (needsLocalMedia(direction, media, false) && !mediaReady_) {
+        requestMedia(media, out);
+        return out;
+    }
+    proto::JoinRequest request;
+    request.envelope = envelope(known.owner);
+    request.extra = extra_;
+    request.joinAs = media;
+    if (!config_.password.empty()) {
+        request.password = config_.password;
+    }
+    joinRequested_ = true;
+    stateChange("connecting-with-initiator", out);
+    out.push_back(sendSignal(known.owner, proto::encode(request)));
+    return out;
+}
+
+// Asks the browser for local media once; the answer is localMediaReady() or localMediaFailed().
+void Engine::requestMedia(const SessionType& media, Actions& out) {
+    if (mediaRequested_) {
+        return;
+    }
+    mediaRequested_ = true;
+    stateChange("fetching-usermedia", out);
+    out.push_back(Action{ActionKind::CaptureMedia, {}, {}, proto::sessionToJson(media).dump()});
+}
+
+Actions Engine::endSession(SessionState finalState) {
+    Actions out;
+    for (const auto& entry : links_) {
+        out.push_back(peerAction(ActionKind::ClosePeer, entry.first));
+    }
+    links_.clear();
+    if (mediaReady_) {
+        out.push_back(Action{ActionKind::StopLocalMedia, {}, {}, "{}"});
+    }
+    mediaReady_ = false;
+    mediaRequested_ = false;
+    joinRequested_ = false;
+    room_.reset();
+    pendingSignals_.clear();
+    remoteStreamSessions_.clear();
+    state_ = finalState;
+    return out;
+}
+
+Actions Engine::leave() {
+    Actions out;
+    if (!isActive(state_)) {
+        return out;
+    }
+    proto::Leave message;
+    message.envelope = envelope();
+    if (isOwner()) {
+        message.closeEntireSession = config_.autoCloseEntireSession;
+        if (!message.closeEntireSession) {
+            // members() is in join order: the first member after us is the longest present.
+            for (const Member& member : room_->members()) {
+                if (member.userid != config_.userid) {
+                    message.successor = member.userid;
+                    break;
+                }
+            }
+        }
+    }
+    if (state_ != SessionState::Searching) {
+        out.push_back(sendSignal("", proto::encode(message)));
+    }
+    Actions ended = endSession(SessionState::Left);
+    out.insert(out.end(), ended.begin(), ended.end());
+    return out;
+}
+
+Actions Engine::eject(const std::string& userid) {
+    Actions out;
+    if (!room_ || !isActive(state_)) {
+        error(ErrorCode::NotInRoom, "eject(): not in a room", out);
+        return out;
+    }
+    Result<Member> ejected = room_->eject(config_.userid, userid);
+    if (!ejected) {
+        error(ejected.error().code, "eject(): " + ejected.error().message, out);
+        return out;
+    }
+    out.push_back(sendSignal(userid, proto::encode(proto::Eject{envelope(userid)})));
+    proto::MemberLeft notice{envelope(), userid, proto::LeaveReason::Ejected};
+    out.push_back(sendSignal("", proto::encode(notice)));
+    unlink(userid, out);
+    Result<json> extra = proto::parseExtra(ejected.value().extra);
+    out.push_back(fireEvent("onleave", json{{"userid", userid},
+                                            {"extra", extra ? extra.value() : json::object()},
+                                            {"ejected", true},
+                                            {"reason", "ejected"}}));
+    return out;
+}
+
+Actions Engine::updateExtra(const std::string& extraJson) {
+    Actions out;
+    Result<json> extra = proto::parseExtra(extraJson);
+    if (!extra) {
+        error(extra.error().code, "updateExtraData(): " + extra.error().message, out);
+        return out;
+    }
+    extra_ = extra.value();
+    config_.extra = extra_.dump();
+    if (room_ && isActive(state_)) {
+        room_->updateExtra(config_.userid, config_.extra);
+        out.push_back(sendSignal("", proto::encode(proto::ExtraUpdated{envelope(), extra_})));
+    }
+    return out;
+}
+
+Actions Engine::checkPresence(const std::string& roomid, std::uint64_t nowMs) {
+    Actions out;
+    Status valid = proto::validateId("session id", roomid);
+    if (!valid) {
+        error(valid.error().code, "checkPresence(): " + valid.error().message, out);
+        return out;
+    }
+    if (isOwner() && room_->id() == roomid) {
+        out.push_back(
+            fireEvent("_presence", json{{"sessionid", roomid},
+                                        {"exists", true},
+                                        {"extra", extra_},
+                                        {"isFull", room_->isFull()},
+                                        {"isPasswordProtected", !config_.password.empty()}}));
+        return out;
+    }
+    presenceDeadlines_[roomid] = nowMs + config_.presenceTimeoutMs;
+    out.push_back(sendSignal(
+        "", proto::encode(proto::PresenceQuery{proto::Envelope{roomid, config_.userid, {}}})));
+    out.push_back(
+        Action{ActionKind::ScheduleTick, {}, {}, json{{"at", presenceDeadlines_[roomid]}}.dump()});
+    return out;
+}
+
+Actions Engine::donotJoin(const std::string& roomid) {
+    Actions out;
+    blockedRooms_.insert(roomid);
+    // A join still waiting for media or for the room is abandoned before any request leaves.
+    if (targetRoom_ == roomid && !joinRequested_ &&
+        (state_ == SessionState::Joining || state_ == SessionState::Searching)) {
+        Actions ended = endSession(SessionState::Idle);
+        out.insert(out.end(), ended.begin(), ended.end());
+        stateChange("request-rejected", out, "donotJoin() was called for this session");
+    }
+    return out;
+}
+
+Actions Engine::setMuted(const std::string& streamid, bool audio, bool video, bool muted) {
+    Actions out;
+    Status valid = proto::validateId("streamid", streamid);
+    if (!valid || (!audio && !video)) {
+        error(ErrorCode::InvalidArgument,
+              valid ? "mute(): say which of audio and video" : "mute(): " + valid.error().message,
+              out);
+        return out;
+    }
+    if (room_ && isActive(state_)) {
+        out.push_back(sendSignal(
+            "", proto::encode(proto::MuteChanged{envelope(), streamid, audio, video, muted})));
+    }
+    return out;
+}
+
+Actions Engine::endStream(const std::string& streamid) {
+    Actions out;
+    Status valid = proto::validateId("streamid", streamid);
+    if (!valid) {
+        error(valid.error().code, "removeStream(): " + valid.error().message, out);
+        return out;
+    }
+    if (room_ && isActive(state_)) {
+        out.push_back(sendSignal("", proto::encode(proto::StreamEnded{envelope(), streamid})));
+    }
+    return out;
+}
+
+Actions Engine::tick(std::uint64_t nowMs) {
+    Actions out;
+    std::uint64_t next = 0;
+    auto schedule = [&](std::uint64_t at) { next = next == 0 ? at : std::min(next, at); };
+
+    if (isOwner()) {
+        if (nowMs >= nextAnnounceAt_) {
+            announce(out, std::nullopt);
+            nextAnnounceAt_ = nowMs + config_.announceIntervalMs;
+        }
+        schedule(nextAnnounceAt_);
+    }
+    const bool seeking = state_ == SessionState::Searching ||
+                         (state_ == SessionState::Joining && !knownRooms_.count(targetRoom_));
+    if (seeking && !presenceReported_) {
+        if (nowMs >= searchDeadline_) {
+            presenceReported_ = true;
+            stateChange("room-not-available", out, "Unable to reach session initiator.");
+        } else {
+            schedule(searchDeadline_);
+        }
+    }
+    for (auto it = presenceDeadlines_.begin(); it != presenceDeadlines_.end();) {
+        if (nowMs >= it->second) {
+            out.push_back(
+                fireEvent("_presence", json{{"sessionid", it->first}, {"exists", false}}));
+            it = presenceDeadlines_.erase(it);
+        } else {
+            schedule(it->second);
+            ++it;
+        }
+    }
+    if (next != 0) {
+        out.push_back(Action{ActionKind::ScheduleTick, {}, {}, json{{"at", next}}.dump()});
+    }
+    return out;
+}
+
+} // namespace rtcmc

@@ -1,0 +1,139 @@
+#include "session/session_type.hpp"
+
+#include <array>
+#include <cctype>
+
+namespace rtcmc {
+namespace {
+
+struct MediaWord {
+    std::string_view word;
+    bool SessionType::*flag;
+};
+
+constexpr std::array<MediaWord, 4> kMediaWords{{
+    {"audio", &SessionType::audio},
+    {"video", &SessionType::video},
+    {"screen", &SessionType::screen},
+    {"data", &SessionType::data},
+}};
+
+// Words upstream removes anywhere ("only-audio and data").
+constexpr std::array<std::string_view, 2> kFillerWords{{"only", "and"}};
+
+bool isSeparator(char c) {
+    return c == '-' || c == '+' || c == '_' || c == ',' || c == '&' ||
+           std::isspace(static_cast<unsigned char>(c));
+}
+
+std::string lowercase(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+Error unknownSession(std::string_view text, std::string_view detail) {
+    return makeError(ErrorCode::UnknownSession,
+                     "unknown session '" + std::string(text) + "': " + std::string(detail) +
+                         "; expected a combination of audio, video, screen and data, such as "
+                         "'audio + video and data' or 'only-audio'");
+}
+
+// Consumes one token that may glue several words together ('audiovideodata', 'onlyaudio').
+Status consumeToken(std::string_view token, std::string_view original, SessionType& session) {
+    while (!token.empty()) {
+        bool matched = false;
+        for (std::string_view filler : kFillerWords) {
+            if (token.substr(0, filler.size()) == filler) {
+                token.remove_prefix(filler.size());
+                matched = true;
+                break;
+            }
+        }
+        if (matched) {
+            continue;
+        }
+        for (const MediaWord& media : kMediaWords) {
+            if (token.substr(0, media.word.size()) == media.word) {
+                if (session.*media.flag) {
+                    return unknownSession(original,
+                                          "'" + std::string(media.word) + "' appears twice");
+                }
+                session.*media.flag = true;
+                token.remove_prefix(media.word.size());
+                matched = true;
+                break;
+            }
+        }
+        if (!matched) {
+            return unknownSession(original, "'" + std::string(token) + "' is not a media kind");
+        }
+    }
+    return okStatus();
+}
+
+} // namespace
+
+SessionType defaultSession() {
+    SessionType session;
+    session.audio = true;
+    session.video = true;
+    return session;
+}
+
+Result<SessionType> parseSession(std::string_view text) {
+    if (text.size() > 256) {
+        return unknownSession(text.substr(0, 32), "the string is longer than 256 characters");
+    }
+    const std::string lowered = lowercase(text);
+    SessionType session;
+    size_t position = 0;
+    while (position < lowered.size()) {
+        while (position < lowered.size() && isSeparator(lowered[position])) {
+            ++position;
+        }
+        size_t end = position;
+        while (end < lowered.size() && !isSeparator(lowered[end])) {
+            ++end;
+        }
+        if (end > position) {
+            Status consumed = consumeToken(
+                std::string_view(lowered).substr(position, end - position), text, session);
+            if (!consumed) {
+                return consumed.error();
+            }
+        }
+        position = end;
+    }
+    if (!session.hasMedia() && !session.data) {
+        return unknownSession(text, "it names no media kind");
+    }
+    return session;
+}
+
+Result<SessionType> validateSession(const SessionType& session) {
+    if (!session.hasMedia() && !session.data) {
+        return makeError(ErrorCode::UnknownSession,
+                         "session object enables nothing: set at least one of audio, video, "
+                         "screen or data to true");
+    }
+    if (session.oneway && session.broadcast) {
+        return makeError(ErrorCode::UnknownSession,
+                         "session object sets both oneway and broadcast: choose one direction");
+    }
+    return session;
+}
+
+std::string toString(const SessionType& session) {
+    std::string out;
+    for (const MediaWord& media : kMediaWords) {
+        if (session.*media.flag) {
+            out += media.word;
+        }
+    }
+    return out;
+}
+
+} // namespace rtcmc
