@@ -152,6 +152,10 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .value("Failed", PeerState::Failed)
         .value("Closed", PeerState::Closed);
 
+    enum_<RoomAuthority>("RoomAuthority")
+        .value("Owner", RoomAuthority::Owner)
+        .value("Server", RoomAuthority::Server);
+
     enum_<Direction>("Direction")
         .value("ManyToMany", Direction::ManyToMany)
         .value("OneToMany", Direction::OneToMany)
@@ -181,6 +185,7 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("message", &DirectionParse::message);
 
     value_object<EngineConfig>("EngineConfig")
+        .field("authority", &EngineConfig::authority)
         .field("userid", &EngineConfig::userid)
         .field("session", &EngineConfig::session)
         .field("direction", &EngineConfig::direction)
@@ -248,6 +253,17 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .function("localCandidate", JS_ACTIONS(localCandidate))
         .function("remoteStreamAdded", JS_ACTIONS(remoteStreamAdded))
         .function("remoteStreamRemoved", JS_ACTIONS(remoteStreamRemoved))
+        .function("serverReply",
+                  emscripten::optional_override([](Engine& engine, const std::string& request,
+                                                   const std::string& asked,
+                                                   const std::string& reply, double now) {
+                      return toJs(engine.serverReply(request, asked, reply, toMs(now)));
+                  }))
+        .function("serverEvent",
+                  emscripten::optional_override([](Engine& engine, const std::string& event,
+                                                   const std::string& payload, double now) {
+                      return toJs(engine.serverEvent(event, payload, toMs(now)));
+                  }))
         .function("receiveSignal",
                   emscripten::optional_override([](Engine& engine, const std::string& text,
                                                    const std::string& verifiedFrom, double now) {

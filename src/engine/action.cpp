@@ -22,6 +22,8 @@ const char* toString(ActionKind kind) {
         return "fire-event";
     case ActionKind::ScheduleTick:
         return "schedule-tick";
+    case ActionKind::ServerRequest:
+        return "server-request";
     }
     return "?";
 }

@@ -20,6 +20,8 @@ enum class ActionKind {
     StopLocalMedia,       // release captured media (the session ended)
     FireEvent,            // name = API event (onNewSession, ...); payload = the event object
     ScheduleTick,         // payload = {"at": ms}: call tick() at that time (announcements...)
+    ServerRequest,        // name = server event (open-room, join-room, ...); payload = its body.
+                          // The acknowledgement goes back through Engine::serverReply().
 };
 
 struct Action {
@@ -38,6 +40,9 @@ inline Action sendSignal(std::string peer, std::string text) {
 }
 inline Action fireEvent(std::string name, const nlohmann::json& payload) {
     return Action{ActionKind::FireEvent, {}, std::move(name), payload.dump()};
+}
+inline Action serverRequest(std::string name, const nlohmann::json& payload) {
+    return Action{ActionKind::ServerRequest, {}, std::move(name), payload.dump()};
 }
 inline Action peerAction(ActionKind kind, std::string peer,
                          const nlohmann::json& payload = nlohmann::json::object()) {

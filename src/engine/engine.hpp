@@ -75,6 +75,16 @@ public:
     Actions receiveSignal(const std::string& text, const std::string& verifiedFrom,
                           std::uint64_t nowMs);
 
+    // ---- the signaling server as room authority (engine_server.cpp; docs/server.md)
+    // The acknowledgement of a ServerRequest action: {"ok":true,...} or {"ok":false,"error":..}.
+    // requestJson is the payload the request carried (it says which room a reply is about).
+    Actions serverReply(const std::string& request, const std::string& requestJson,
+                        const std::string& replyJson, std::uint64_t nowMs);
+    // An event the server pushed: member-joined, member-left, owner-changed, ejected,
+    // room-closed, extra-updated, user-status, room-list.
+    Actions serverEvent(const std::string& event, const std::string& payloadJson,
+                        std::uint64_t nowMs);
+
 private:
     struct Link {
         MediaPlan plan;
@@ -94,6 +104,7 @@ private:
     void requestMedia(const SessionType& media, Actions& out);
     bool hasValidUserid(const char* call, Actions& out) const;
     void announce(Actions& out, const std::optional<std::string>& to) const;
+    void askForRoom(Actions& out) const;
     protocol::Envelope envelope(const std::optional<std::string>& to = std::nullopt) const;
     SessionType sendAs() const;
 
@@ -113,6 +124,17 @@ private:
     void onMuteChanged(const protocol::MuteChanged& m, Actions& out);
     void onStreamEnded(const protocol::StreamEnded& m, Actions& out);
     bool fromOwner(const protocol::Envelope& envelope, const char* what, Actions& out) const;
+
+    // engine_server.cpp
+    bool serverMode() const { return config_.authority == RoomAuthority::Server; }
+    void requestOpenRoom(Actions& out) const;
+    void requestJoinRoom(Actions& out);
+    void adoptRoomView(const nlohmann::json& view, Actions& out);
+    bool knowRoom(const nlohmann::json& publicView, Actions& out);
+    void onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actions& out);
+    void onSessionClosedByServer(Actions& out);
+    void onRoomList(const nlohmann::json& rooms, std::uint64_t nowMs, Actions& out);
+    void onServerError(const std::string& request, const nlohmann::json& reply, Actions& out);
 
     // engine_links.cpp
     void linkTo(const Member& member, bool offerer, Actions& out);

@@ -10,7 +10,13 @@
 
 namespace rtcmc {
 
+// Who keeps the room's truth: the owner's engine over a pub/sub channel (the seeds'
+// openSignalingChannel), or our signaling server (the default socket.io channel), which binds
+// userids and enforces membership, passwords, limits, ejection and owner handover.
+enum class RoomAuthority { Owner, Server };
+
 struct EngineConfig {
+    RoomAuthority authority = RoomAuthority::Owner;
     std::string userid;
     SessionType session = defaultSession();
     Direction direction = Direction::ManyToMany;

@@ -93,6 +93,9 @@ void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
         out.push_back(fireEvent("onUserStatusChanged",
                                 json{{"userid", userid}, {"status", "offline"}, {"extra", extra}}));
     }
+    if (serverMode()) {
+        return; // the server says who owns the room (owner-changed) and when it closes
+    }
     if (outcome.closed) {
         // The owner vanished from a room opened with autoCloseEntireSession.
         Actions ended = endSession(state_);

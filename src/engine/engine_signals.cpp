@@ -44,6 +44,15 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         return out;
     }
 
+    // With the signaling server as authority, peers only exchange peer-link messages.
+    if (serverMode() && !isPeerMessage(message)) {
+        error(ErrorCode::NotOwner,
+              std::string("'") + proto::typeName(message) + "' from '" + envelope.from +
+                  "' ignored: the signaling server keeps this room, not its members",
+              out);
+        return out;
+    }
+
     // Discovery messages concern any room on the channel.
     if (const auto* m = std::get_if<proto::Announce>(&message)) {
         onAnnounce(*m, nowMs, out);

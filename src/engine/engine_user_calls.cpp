@@ -138,6 +138,10 @@ Actions Engine::open(const std::string& roomid, std::uint64_t nowMs) {
 
 Actions Engine::becomeOpen(std::uint64_t nowMs) {
     Actions out;
+    if (serverMode()) {
+        requestOpenRoom(out); // Open once the server acknowledges (serverReply)
+        return out;
+    }
     transition(SessionEvent::MediaReady, out);
     announce(out, std::nullopt);
     nextAnnounceAt_ = nowMs + config_.announceIntervalMs;
@@ -165,7 +169,10 @@ Actions Engine::connect(const std::string& roomid, std::uint64_t nowMs) {
     presenceReported_ = false;
     searchDeadline_ = nowMs + config_.presenceTimeoutMs;
     stateChange("detecting-room-presence", out);
-    out.push_back(sendSignal("", proto::encode(proto::PresenceQuery{envelope()})));
+    askForRoom(out);
+    if (serverMode()) {
+        out.push_back(serverRequest("subscribe-rooms", json::object()));
+    }
     out.push_back(Action{ActionKind::ScheduleTick, {}, {}, json{{"at", searchDeadline_}}.dump()});
     // The announcement may already be known (seen before connect()).
     auto known = knownRooms_.find(roomid);
@@ -205,9 +212,18 @@ Actions Engine::join(const std::string& roomid, const std::optional<SessionType>
     presenceReported_ = false;
     searchDeadline_ = nowMs + config_.presenceTimeoutMs;
     stateChange("detecting-room-presence", out);
-    out.push_back(sendSignal("", proto::encode(proto::PresenceQuery{envelope()})));
+    askForRoom(out);
     out.push_back(Action{ActionKind::ScheduleTick, {}, {}, json{{"at", searchDeadline_}}.dump()});
     return out;
+}
+
+// "Is the target room there?": a presence query on pub/sub, check-presence with the server.
+void Engine::askForRoom(Actions& out) const {
+    if (serverMode()) {
+        out.push_back(serverRequest("check-presence", json{{"roomid", targetRoom_}}));
+    } else {
+        out.push_back(sendSignal("", proto::encode(proto::PresenceQuery{envelope()})));
+    }
 }
 
 // Captures media first if this side will send any, then asks the owner to be admitted.
@@ -219,6 +235,10 @@ Actions Engine::sendJoinRequest(std::uint64_t) {
     const SessionType media = sendAs();
     if (needsLocalMedia(direction, media, false) && !mediaReady_) {
         requestMedia(media, out);
+        return out;
+    }
+    if (serverMode()) {
+        requestJoinRoom(out);
         return out;
     }
     proto::JoinRequest request;
@@ -282,7 +302,17 @@ Actions Engine::leave() {
             }
         }
     }
-    if (state_ != SessionState::Searching) {
+    if (serverMode()) {
+        // The server hands the room over or closes it; it only knows rooms it opened or admitted.
+        const bool serverKnowsUs = state_ == SessionState::Open || state_ == SessionState::Joined ||
+                                   (state_ == SessionState::Joining && joinRequested_);
+        if (serverKnowsUs) {
+            if (isOwner() && config_.autoCloseEntireSession) {
+                out.push_back(serverRequest("close-room", json{{"roomid", targetRoom_}}));
+            }
+            out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
+        }
+    } else if (state_ != SessionState::Searching) {
         out.push_back(sendSignal("", proto::encode(message)));
     }
     Actions ended = endSession(SessionState::Left);
@@ -294,6 +324,18 @@ Actions Engine::eject(const std::string& userid) {
     Actions out;
     if (!room_ || !isActive(state_)) {
         error(ErrorCode::NotInRoom, "eject(): not in a room", out);
+        return out;
+    }
+    if (serverMode()) {
+        // Checked here for a prompt answer; the server checks again and does the ejection.
+        if (room_->owner() != config_.userid) {
+            error(ErrorCode::NotOwner, "eject(): only the room owner may eject a user", out);
+        } else if (!room_->contains(userid) || userid == config_.userid) {
+            error(ErrorCode::UnknownUser, "eject(): '" + userid + "' is not a participant", out);
+        } else {
+            out.push_back(
+                serverRequest("eject", json{{"roomid", targetRoom_}, {"userid", userid}}));
+        }
         return out;
     }
     Result<Member> ejected = room_->eject(config_.userid, userid);
@@ -322,7 +364,12 @@ Actions Engine::updateExtra(const std::string& extraJson) {
     }
     extra_ = extra.value();
     config_.extra = extra_.dump();
-    if (room_ && isActive(state_)) {
+    if (serverMode()) {
+        if (room_) {
+            room_->updateExtra(config_.userid, config_.extra);
+        }
+        out.push_back(serverRequest("update-extra", json{{"extra", extra_}}));
+    } else if (room_ && isActive(state_)) {
         room_->updateExtra(config_.userid, config_.extra);
         out.push_back(sendSignal("", proto::encode(proto::ExtraUpdated{envelope(), extra_})));
     }
@@ -346,8 +393,12 @@ Actions Engine::checkPresence(const std::string& roomid, std::uint64_t nowMs) {
         return out;
     }
     presenceDeadlines_[roomid] = nowMs + config_.presenceTimeoutMs;
-    out.push_back(sendSignal(
-        "", proto::encode(proto::PresenceQuery{proto::Envelope{roomid, config_.userid, {}}})));
+    if (serverMode()) {
+        out.push_back(serverRequest("check-presence", json{{"roomid", roomid}}));
+    } else {
+        out.push_back(sendSignal(
+            "", proto::encode(proto::PresenceQuery{proto::Envelope{roomid, config_.userid, {}}})));
+    }
     out.push_back(
         Action{ActionKind::ScheduleTick, {}, {}, json{{"at", presenceDeadlines_[roomid]}}.dump()});
     return out;
@@ -400,7 +451,7 @@ Actions Engine::tick(std::uint64_t nowMs) {
     std::uint64_t next = 0;
     auto schedule = [&](std::uint64_t at) { next = next == 0 ? at : std::min(next, at); };
 
-    if (isOwner()) {
+    if (isOwner() && !serverMode()) {
         if (nowMs >= nextAnnounceAt_) {
             announce(out, std::nullopt);
             nextAnnounceAt_ = nowMs + config_.announceIntervalMs;

@@ -117,7 +117,7 @@ Result<SessionState> nextState(SessionState current, SessionEvent event) {
         }
         break;
     case E::Refused:
-        if (current == S::Joining) {
+        if (current == S::Joining || current == S::Opening) {
             return S::Idle;
         }
         break;

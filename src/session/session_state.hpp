@@ -25,7 +25,8 @@ enum class SessionEvent {
     Connect,       // connect(): look for a room
     Join,          // join(): ask to enter a room
     Accepted,      // the room admitted us
-    Refused,       // the room refused us (full, wrong password, gone)
+    Refused,       // the room refused us (full, wrong password, gone), or the server
+                   // refused to open it (it exists)
     BecameOwner,   // the owner left and the room passed to us
     Ejected,       // the owner ejected us
     SessionClosed, // the owner closed the entire session

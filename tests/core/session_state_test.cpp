@@ -31,7 +31,7 @@ const std::map<std::pair<S, E>, S> kLegal = {
     {{S::Ejected, E::Join}, S::Joining},
     {{S::Closed, E::Join}, S::Joining},
     {{S::Joining, E::Accepted}, S::Joined},
-    {{S::Joining, E::Refused}, S::Idle},
+    {{S::Joining, E::Refused}, S::Idle},      {{S::Opening, E::Refused}, S::Idle},
     {{S::Joined, E::BecameOwner}, S::Open},
     {{S::Joined, E::Ejected}, S::Ejected},
     {{S::Joining, E::Ejected}, S::Ejected},

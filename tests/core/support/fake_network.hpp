@@ -4,6 +4,7 @@
 // an answerer answers, and a link is "connected" when both ends hold it and the answer landed.
 #pragma once
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <map>
@@ -27,8 +28,15 @@ struct FiredEvent {
 
 class FakeNetwork {
 public:
+    // serverAuthority: rooms are kept by a fake signaling server that follows docs/server.md
+    // (a stand-in for server/ inside this unit test; the real one is tested in tests/js/server).
+    explicit FakeNetwork(bool serverAuthority = false) : serverAuthority_(serverAuthority) {}
+
     Engine& add(const std::string& userid, EngineConfig config = {}) {
         config.userid = userid;
+        if (serverAuthority_) {
+            config.authority = RoomAuthority::Server;
+        }
         auto node = std::make_unique<Node>(Node{Engine(config), {}, {}, {}, {}, {}});
         Engine& engine = node->engine;
         nodes_[userid] = std::move(node);
@@ -63,6 +71,9 @@ public:
     void crash(const std::string& userid) {
         std::set<std::string> peers = nodes_.at(userid)->links;
         nodes_.erase(userid);
+        if (serverAuthority_) {
+            serverLeave(userid, "disconnected");
+        }
         for (const std::string& peer : peers) {
             if (nodes_.count(peer) && nodes_.at(peer)->links.count(userid)) {
                 nodes_.at(peer)->links.erase(userid);
@@ -112,6 +123,20 @@ public:
     }
     std::size_t signalsSent() const { return signalsSent_; }
 
+    // Delivers a raw server event or reply, as a hostile or buggy server could.
+    void serverSays(const std::string& userid, const std::string& event, const std::string& json) {
+        apply(userid, engine(userid).serverEvent(event, json, now_));
+        settle();
+    }
+    std::vector<std::string> serverMembers(const std::string& roomid) const {
+        auto it = rooms_.find(roomid);
+        return it == rooms_.end() ? std::vector<std::string>{} : it->second.members;
+    }
+    std::string serverOwner(const std::string& roomid) const {
+        auto it = rooms_.find(roomid);
+        return it == rooms_.end() ? std::string() : it->second.owner;
+    }
+
 private:
     struct Node {
         Engine engine;
@@ -138,6 +163,11 @@ private:
             case ActionKind::SendSignal:
                 ++signalsSent_;
                 queue_.push_back(Envelope{userid, action.peer, action.payload});
+                break;
+            case ActionKind::ServerRequest:
+                later_.emplace_back(userid, [this, userid, action] {
+                    serverHandle(userid, action.name, nlohmann::json::parse(action.payload));
+                });
                 break;
             case ActionKind::CaptureMedia:
                 later_.emplace_back(userid, [this, userid] {
@@ -246,6 +276,222 @@ private:
         ADD_FAILURE() << "the fake network never went quiet";
     }
 
+    // ---- the fake signaling server (docs/server.md rules, in memory)
+    struct ServerRoom {
+        std::string owner;
+        std::vector<std::string> members; // join order
+        std::map<std::string, nlohmann::json> extra;
+        std::string password;
+        std::uint32_t max = 1000;
+        bool autoClose = false;
+        nlohmann::json session;
+        std::string direction;
+    };
+
+    bool sameRoom(const std::string& a, const std::string& b) const {
+        for (const auto& entry : rooms_) {
+            const std::vector<std::string>& members = entry.second.members;
+            if (std::find(members.begin(), members.end(), a) != members.end() &&
+                std::find(members.begin(), members.end(), b) != members.end()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    nlohmann::json view(const std::string& roomid) const {
+        const ServerRoom& room = rooms_.at(roomid);
+        nlohmann::json members = nlohmann::json::array();
+        for (const std::string& member : room.members) {
+            members.push_back(
+                {{"userid", member}, {"extra", room.extra.at(member)}, {"joinedAt", 0}});
+        }
+        return {{"roomid", roomid},
+                {"owner", room.owner},
+                {"members", members},
+                {"maxParticipantsAllowed", room.max},
+                {"autoCloseEntireSession", room.autoClose},
+                {"session", room.session},
+                {"direction", room.direction},
+                {"isPasswordProtected", !room.password.empty()},
+                {"extra", room.extra.at(room.owner)},
+                {"participants", room.members.size()},
+                {"isFull", isFull(room)}};
+    }
+
+    static bool isFull(const ServerRoom& room) {
+        const std::uint32_t limit = room.direction == "one-to-one" ? 1 : room.max;
+        return room.members.size() - 1 >= limit;
+    }
+
+    void emit(const std::string& userid, const std::string& event, const nlohmann::json& body) {
+        if (nodes_.count(userid)) {
+            apply(userid, engine(userid).serverEvent(event, body.dump(), now_));
+        }
+    }
+
+    void reply(const std::string& userid, const std::string& name, const nlohmann::json& asked,
+               const nlohmann::json& answer) {
+        if (nodes_.count(userid)) {
+            apply(userid, engine(userid).serverReply(name, asked.dump(), answer.dump(), now_));
+        }
+    }
+
+    static nlohmann::json failure(const char* code, const std::string& message) {
+        return {{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
+    }
+
+    void serverLeave(const std::string& userid, const char* reason) {
+        for (auto it = rooms_.begin(); it != rooms_.end();) {
+            ServerRoom& room = it->second;
+            auto member = std::find(room.members.begin(), room.members.end(), userid);
+            if (member == room.members.end()) {
+                ++it;
+                continue;
+            }
+            const nlohmann::json extra = room.extra[userid];
+            room.members.erase(member);
+            const std::string roomid = it->first;
+            if (room.members.empty()) {
+                it = rooms_.erase(it);
+                continue;
+            }
+            if (room.owner == userid && room.autoClose) {
+                for (const std::string& other : room.members) {
+                    emit(other, "room-closed", {{"roomid", roomid}, {"reason", "owner-left"}});
+                }
+                it = rooms_.erase(it);
+                continue;
+            }
+            if (room.owner == userid) {
+                room.owner = room.members.front();
+                for (const std::string& other : room.members) {
+                    emit(other, "owner-changed", {{"roomid", roomid}, {"owner", room.owner}});
+                }
+            }
+            for (const std::string& other : room.members) {
+                emit(
+                    other, "member-left",
+                    {{"roomid", roomid}, {"userid", userid}, {"extra", extra}, {"reason", reason}});
+            }
+            ++it;
+        }
+    }
+
+    void serverHandle(const std::string& userid, const std::string& name,
+                      const nlohmann::json& body) {
+        const std::string roomid = body.value("roomid", "");
+        if (name == "open-room") {
+            if (rooms_.count(roomid)) {
+                return reply(userid, name, body, failure("ROOM_EXISTS", "room exists"));
+            }
+            ServerRoom room;
+            room.owner = userid;
+            room.members = {userid};
+            room.extra[userid] = body.value("extra", nlohmann::json::object());
+            room.password = body.value("password", "");
+            room.max = body.value("maxParticipantsAllowed", 1000u);
+            room.autoClose = body.value("autoCloseEntireSession", false);
+            room.session = body.value("session", nlohmann::json::object());
+            room.direction = body.value("direction", "many-to-many");
+            rooms_[roomid] = room;
+            return reply(userid, name, body, {{"ok", true}, {"room", view(roomid)}});
+        }
+        if (name == "join-room") {
+            auto it = rooms_.find(roomid);
+            if (it == rooms_.end()) {
+                return reply(userid, name, body, failure("ROOM_NOT_FOUND", "no such room"));
+            }
+            ServerRoom& room = it->second;
+            if (!room.password.empty() && body.value("password", "") != room.password) {
+                return reply(userid, name, body, failure("WRONG_PASSWORD", "wrong password"));
+            }
+            if (isFull(room)) {
+                return reply(userid, name, body,
+                             failure("ROOM_FULL", "room \"" + roomid + "\" is full"));
+            }
+            const nlohmann::json extra = body.value("extra", nlohmann::json::object());
+            for (const std::string& other : room.members) {
+                emit(other, "member-joined",
+                     {{"roomid", roomid}, {"userid", userid}, {"extra", extra}});
+                emit(other, "user-status",
+                     {{"roomid", roomid},
+                      {"userid", userid},
+                      {"status", "online"},
+                      {"extra", extra}});
+            }
+            room.members.push_back(userid);
+            room.extra[userid] = extra;
+            return reply(userid, name, body, {{"ok", true}, {"room", view(roomid)}});
+        }
+        if (name == "leave-room") {
+            serverLeave(userid, "left");
+            return reply(userid, name, body, {{"ok", true}});
+        }
+        if (name == "close-room") {
+            auto it = rooms_.find(roomid);
+            if (it == rooms_.end() || it->second.owner != userid) {
+                return reply(userid, name, body, failure("NOT_OWNER", "not the owner"));
+            }
+            const std::vector<std::string> members = it->second.members;
+            rooms_.erase(it);
+            for (const std::string& member : members) {
+                emit(member, "room-closed", {{"roomid", roomid}, {"reason", "closed-by-owner"}});
+            }
+            return reply(userid, name, body, {{"ok", true}});
+        }
+        if (name == "eject") {
+            auto it = rooms_.find(roomid);
+            const std::string target = body.value("userid", "");
+            if (it == rooms_.end() || it->second.owner != userid) {
+                return reply(userid, name, body, failure("NOT_OWNER", "only the owner may eject"));
+            }
+            ServerRoom& room = it->second;
+            auto member = std::find(room.members.begin(), room.members.end(), target);
+            if (member == room.members.end() || target == userid) {
+                return reply(userid, name, body, failure("UNKNOWN_USER", "no such member"));
+            }
+            room.members.erase(member);
+            emit(target, "ejected", {{"roomid", roomid}, {"by", userid}});
+            for (const std::string& other : room.members) {
+                if (other != userid) {
+                    emit(other, "member-left",
+                         {{"roomid", roomid},
+                          {"userid", target},
+                          {"extra", room.extra[target]},
+                          {"reason", "ejected"}});
+                }
+            }
+            return reply(userid, name, body, {{"ok", true}});
+        }
+        if (name == "check-presence") {
+            if (!rooms_.count(roomid)) {
+                return reply(userid, name, body, {{"ok", true}, {"exists", false}});
+            }
+            return reply(userid, name, body,
+                         {{"ok", true}, {"exists", true}, {"room", view(roomid)}});
+        }
+        if (name == "update-extra") {
+            for (auto& [id, room] : rooms_) {
+                auto member = std::find(room.members.begin(), room.members.end(), userid);
+                if (member == room.members.end()) {
+                    continue;
+                }
+                room.extra[userid] = body.value("extra", nlohmann::json::object());
+                for (const std::string& other : room.members) {
+                    if (other != userid) {
+                        emit(other, "extra-updated",
+                             {{"roomid", id}, {"userid", userid}, {"extra", room.extra[userid]}});
+                    }
+                }
+            }
+            return reply(userid, name, body, {{"ok", true}});
+        }
+        reply(userid, name, body, {{"ok", true}}); // subscribe-rooms and friends
+    }
+
+    bool serverAuthority_ = false;
+    std::map<std::string, ServerRoom> rooms_;
     std::map<std::string, std::unique_ptr<Node>> nodes_;
     std::deque<Envelope> queue_;
     std::deque<std::pair<std::string, std::function<void()>>> later_;

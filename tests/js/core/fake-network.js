@@ -148,6 +148,7 @@ export class FakeNetwork {
 
 export function engineConfig(core, settings) {
     return {
+        authority: core.RoomAuthority.Owner,
         userid: '',
         session: { audio: true, video: true, screen: false, data: false, oneway: false, broadcast: false },
         direction: core.Direction.ManyToMany,

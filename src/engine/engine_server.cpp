@@ -1,0 +1,433 @@
+// Engine: rooms kept by our signaling server (RoomAuthority::Server). The server binds userids
+// and decides membership, ownership, passwords, limits and ejection; the engine asks it through
+// ServerRequest actions, follows its events, and still decides every peer link and API event.
+// Server payloads are validated like any signaling message: a malformed one is an onerror.
+#include <set>
+
+#include "engine/engine.hpp"
+#include "protocol/codec.hpp"
+#include "protocol/field_reader.hpp"
+
+namespace rtcmc {
+
+using nlohmann::json;
+namespace proto = protocol;
+
+namespace {
+
+// The session of a server room view: the object we sent in open-room, or a session string.
+SessionType readSession(proto::FieldReader& reader, const json& view) {
+    auto it = view.find("session");
+    if (it != view.end() && it->is_string()) {
+        Result<SessionType> parsed = parseSession(it->get_ref<const std::string&>());
+        if (parsed) {
+            return parsed.value();
+        }
+        reader.fail("session", parsed.error().message);
+        return defaultSession();
+    }
+    return reader.session("session", defaultSession());
+}
+
+Direction readDirection(proto::FieldReader& reader) {
+    std::optional<std::string> text = reader.optionalText("direction", 64);
+    if (!text) {
+        return Direction::ManyToMany;
+    }
+    Result<Direction> parsed = parseDirection(*text);
+    if (!parsed) {
+        reader.fail("direction", parsed.error().message);
+        return Direction::ManyToMany;
+    }
+    return parsed.value();
+}
+
+json parseObject(const std::string& text) {
+    json value = json::parse(text.empty() ? "{}" : text, nullptr, false);
+    return value.is_object() ? value : json();
+}
+
+} // namespace
+
+void Engine::requestOpenRoom(Actions& out) const {
+    json payload{{"roomid", targetRoom_},
+                 {"extra", extra_},
+                 {"maxParticipantsAllowed", config_.maxParticipantsAllowed},
+                 {"autoCloseEntireSession", config_.autoCloseEntireSession},
+                 {"session", proto::sessionToJson(room_->policy().session)},
+                 {"direction", toString(room_->policy().direction)}};
+    if (!config_.password.empty()) {
+        payload["password"] = config_.password;
+    }
+    out.push_back(serverRequest("open-room", payload));
+}
+
+void Engine::requestJoinRoom(Actions& out) {
+    json payload{{"roomid", targetRoom_}, {"extra", extra_}};
+    if (!config_.password.empty()) {
+        payload["password"] = config_.password;
+    }
+    joinRequested_ = true;
+    stateChange("connecting-with-initiator", out);
+    out.push_back(serverRequest("join-room", payload));
+}
+
+// A PublicRoomView (list-rooms, check-presence, room-list) becomes a known, announced room.
+bool Engine::knowRoom(const json& view, Actions& out) {
+    if (!view.is_object()) {
+        error(ErrorCode::InvalidField, "server room view is not an object", out);
+        return false;
+    }
+    proto::FieldReader reader(view, "server room");
+    proto::Announce announce;
+    announce.envelope.room = reader.id("roomid");
+    announce.envelope.from = reader.id("owner");
+    announce.session = readSession(reader, view);
+    announce.direction = readDirection(reader);
+    announce.extra = reader.extra("extra");
+    announce.participants = reader.count("participants", 1, 1u << 20, 1);
+    announce.maxParticipantsAllowed = reader.count("maxParticipantsAllowed", 1, 1u << 20, 1000);
+    announce.passwordProtected = reader.flag("isPasswordProtected", false);
+    if (!reader.ok()) {
+        error(ErrorCode::InvalidField, reader.error().message, out);
+        return false;
+    }
+    const std::string roomid = announce.envelope.room;
+    const bool isNew = !knownRooms_.count(roomid);
+    knownRooms_[roomid] = KnownRoom{announce.envelope.from, announce};
+    if (isNew && notifiedRooms_.insert(roomid).second) {
+        out.push_back(fireEvent(
+            "onNewSession",
+            json{{"sessionid", roomid},
+                 {"userid", announce.envelope.from},
+                 {"session", toString(announce.session)},
+                 {"sessionObject", proto::sessionToJson(announce.session)},
+                 {"direction", toString(effectiveDirection(announce.direction, announce.session))},
+                 {"extra", announce.extra},
+                 {"participants", announce.participants},
+                 {"maxParticipantsAllowed", announce.maxParticipantsAllowed},
+                 {"isFull", announce.participants - 1 >= announce.maxParticipantsAllowed},
+                 {"isPasswordProtected", announce.passwordProtected}}));
+    }
+    return true;
+}
+
+// The RoomView answering open-room or join-room: the server's truth replaces our view.
+void Engine::adoptRoomView(const json& view, Actions& out) {
+    proto::FieldReader reader(view, "server room");
+    const std::string roomid = reader.id("roomid");
+    const std::string owner = reader.id("owner");
+    RoomPolicy policy;
+    policy.session = readSession(reader, view);
+    policy.direction = effectiveDirection(readDirection(reader), policy.session);
+    policy.maxParticipantsAllowed = reader.count("maxParticipantsAllowed", 1, 1u << 20, 1000);
+    policy.autoCloseEntireSession = reader.flag("autoCloseEntireSession", false);
+    const json* members = reader.array("members", proto::kMaxMembers);
+    std::vector<Member> list;
+    if (members) {
+        for (const json& value : *members) {
+            if (!value.is_object()) {
+                reader.fail("members[]", "must be an object");
+                break;
+            }
+            proto::FieldReader member(value, "server room member");
+            Member entry{member.id("userid"), member.extra("extra").dump(), {}};
+            if (!member.ok()) {
+                reader.fail("members[]", member.error().message);
+                break;
+            }
+            list.push_back(std::move(entry));
+        }
+    }
+    if (!reader.ok() || roomid != targetRoom_) {
+        error(ErrorCode::InvalidField,
+              reader.ok() ? "server answered for room '" + roomid + "'" : reader.error().message,
+              out);
+        return;
+    }
+    const Member* ownerEntry = nullptr;
+    for (const Member& member : list) {
+        if (member.userid == owner) {
+            ownerEntry = &member;
+        }
+    }
+    room_.emplace(roomid, ownerEntry ? *ownerEntry : Member{owner, "{}", policy.session}, policy);
+    for (const Member& member : list) {
+        if (member.userid != owner) {
+            room_->admit(member);
+        }
+    }
+    if (!room_->contains(config_.userid)) {
+        room_->admit(Member{config_.userid, extra_.dump(), sendAs()});
+    }
+}
+
+Actions Engine::serverReply(const std::string& request, const std::string& requestJson,
+                            const std::string& replyJson, std::uint64_t nowMs) {
+    Actions out;
+    const json asked = parseObject(requestJson);
+    const std::string askedRoom =
+        asked.is_object() && asked.contains("roomid") && asked["roomid"].is_string()
+            ? asked["roomid"].get<std::string>()
+            : std::string();
+    const json reply = parseObject(replyJson);
+    if (reply.is_null() || !reply.contains("ok") || !reply["ok"].is_boolean()) {
+        error(ErrorCode::MalformedMessage,
+              "the signaling server's answer to '" + request + "' is not {ok, ...}", out);
+        return out;
+    }
+    if (!reply["ok"].get<bool>()) {
+        onServerError(request, reply, out);
+        return out;
+    }
+    if (request == "open-room" && state_ == SessionState::Opening) {
+        adoptRoomView(reply.value("room", json::object()), out);
+        transition(SessionEvent::MediaReady, out);
+        out.push_back(fireEvent("_opened", json{{"sessionid", targetRoom_}}));
+    } else if (request == "join-room" && state_ == SessionState::Joining) {
+        const json view = reply.value("room", json::object());
+        adoptRoomView(view, out);
+        if (!room_) {
+            return out;
+        }
+        transition(SessionEvent::Accepted, out);
+        stateChange("request-accepted", out);
+        json members = json::array();
+        for (const Member& member : room_->members()) {
+            members.push_back(member.userid);
+        }
+        out.push_back(
+            fireEvent("_joined", json{{"sessionid", targetRoom_},
+                                      {"owner", room_->owner()},
+                                      {"members", members},
+                                      {"session", toString(room_->policy().session)},
+                                      {"direction", toString(room_->policy().direction)}}));
+        connectAsNeeded(out);
+    } else if (request == "check-presence") {
+        const bool exists =
+            reply.value("exists", false) && reply.contains("room") && knowRoom(reply["room"], out);
+        if (exists && reply["room"].value("roomid", "") != askedRoom) {
+            error(ErrorCode::InvalidField, "server presence answer names another room", out);
+            return out;
+        }
+        if (presenceDeadlines_.erase(askedRoom)) {
+            json answer{{"sessionid", askedRoom}, {"exists", exists}};
+            if (exists) {
+                const KnownRoom& known = knownRooms_.at(askedRoom);
+                answer["extra"] = known.announce.extra;
+                answer["isFull"] = reply["room"].value("isFull", false);
+                answer["isPasswordProtected"] = known.announce.passwordProtected;
+            }
+            out.push_back(fireEvent("_presence", answer));
+        }
+        if (exists && askedRoom == targetRoom_) {
+            if (state_ == SessionState::Searching) {
+                stateChange("room-available", out);
+                if (config_.autoJoin && !blockedRooms_.count(askedRoom)) {
+                    Actions joined = join(askedRoom, std::nullopt, nowMs);
+                    out.insert(out.end(), joined.begin(), joined.end());
+                }
+            } else if (state_ == SessionState::Joining && !joinRequested_) {
+                stateChange("room-available", out);
+                Actions requested = sendJoinRequest(nowMs);
+                out.insert(out.end(), requested.begin(), requested.end());
+            }
+        }
+    } else if (request == "list-rooms") {
+        onRoomList(reply.value("rooms", json::array()), nowMs, out);
+    } else if (request == "eject") {
+        // The server removed the member; its member-left may or may not reach the owner too.
+        const std::string target =
+            asked.is_object() && asked.contains("userid") && asked["userid"].is_string()
+                ? asked["userid"].get<std::string>()
+                : std::string();
+        if (!target.empty() && room_ && room_->contains(target)) {
+            memberGone(target, proto::LeaveReason::Ejected, std::nullopt, nowMs, out);
+        }
+    }
+    return out;
+}
+
+void Engine::onServerError(const std::string& request, const json& reply, Actions& out) {
+    std::string code = "SERVER_ERROR";
+    std::string message = "the signaling server refused '" + request + "'";
+    if (reply.contains("error") && reply["error"].is_object()) {
+        const json& detail = reply["error"];
+        if (detail.contains("code") && detail["code"].is_string()) {
+            code = detail["code"].get<std::string>().substr(0, 64);
+        }
+        if (detail.contains("message") && detail["message"].is_string()) {
+            message = detail["message"].get<std::string>().substr(0, proto::kMaxReasonBytes);
+        }
+    }
+    const json payload{{"code", code},
+                       {"message", message},
+                       {"request", request},
+                       {"userid", config_.userid},
+                       {"sessionid", targetRoom_}};
+    if ((request == "open-room" && state_ == SessionState::Opening) ||
+        (request == "join-room" && state_ == SessionState::Joining)) {
+        Actions ended = endSession(state_);
+        out.insert(out.end(), ended.begin(), ended.end());
+        transition(SessionEvent::Refused, out);
+        if (request == "join-room") {
+            stateChange("request-rejected", out, message);
+        } else {
+            stateChange("failed", out, message);
+        }
+    }
+    out.push_back(fireEvent("onerror", payload));
+}
+
+Actions Engine::serverEvent(const std::string& event, const std::string& payloadJson,
+                            std::uint64_t nowMs) {
+    Actions out;
+    const json payload = parseObject(payloadJson);
+    if (payload.is_null()) {
+        error(ErrorCode::MalformedMessage,
+              "the signaling server's '" + event + "' event is not a JSON object", out);
+        return out;
+    }
+    if (event == "room-list") {
+        onRoomList(payload.value("rooms", json::array()), nowMs, out);
+        return out;
+    }
+    proto::FieldReader reader(payload, "server " + event);
+    const std::string roomid = reader.id("roomid");
+    if (!reader.ok()) {
+        error(ErrorCode::InvalidField, reader.error().message, out);
+        return out;
+    }
+    if (roomid != targetRoom_ || !room_ || !isActive(state_)) {
+        return out; // an event for a room we are not in (any more)
+    }
+    if (event == "member-joined") {
+        const std::string userid = reader.id("userid");
+        const json extra = reader.extra("extra");
+        if (reader.ok() && userid != config_.userid && !room_->contains(userid)) {
+            room_->admit(Member{userid, extra.dump(), {}});
+        }
+    } else if (event == "member-left") {
+        const std::string userid = reader.id("userid");
+        const std::string reason = reader.text("reason", 32);
+        if (reader.ok() && userid != config_.userid) {
+            memberGone(userid,
+                       reason == "ejected"        ? proto::LeaveReason::Ejected
+                       : reason == "disconnected" ? proto::LeaveReason::Disconnected
+                                                  : proto::LeaveReason::Left,
+                       std::nullopt, nowMs, out);
+        }
+    } else if (event == "owner-changed") {
+        const std::string owner = reader.id("owner");
+        if (reader.ok()) {
+            onOwnerChanged(owner, nowMs, out);
+        }
+    } else if (event == "ejected") {
+        const std::string by = reader.optionalId("by").value_or(room_->owner());
+        const json ownerExtra = memberExtra(by);
+        Actions ended = endSession(state_);
+        out.insert(out.end(), ended.begin(), ended.end());
+        transition(SessionEvent::Ejected, out);
+        stateChange("ejected", out, "ejected by the room owner '" + by + "'");
+        out.push_back(fireEvent(
+            "onleave",
+            json{{"userid", by}, {"extra", ownerExtra}, {"ejected", true}, {"reason", "ejected"}}));
+    } else if (event == "room-closed") {
+        onSessionClosedByServer(out);
+    } else if (event == "extra-updated") {
+        const std::string userid = reader.id("userid");
+        const json extra = reader.extra("extra");
+        if (reader.ok() && userid != config_.userid && room_->contains(userid)) {
+            room_->updateExtra(userid, extra.dump());
+            out.push_back(
+                fireEvent("onExtraDataUpdated", json{{"userid", userid}, {"extra", extra}}));
+        }
+    } else if (event == "user-status") {
+        const std::string userid = reader.id("userid");
+        const std::string status = reader.text("status", 16);
+        const json extra = reader.extra("extra");
+        if (reader.ok() && userid != config_.userid &&
+            (status == "online" || status == "offline")) {
+            out.push_back(
+                fireEvent("onUserStatusChanged",
+                          json{{"userid", userid}, {"status", status}, {"extra", extra}}));
+        }
+    }
+    if (!reader.ok()) {
+        error(ErrorCode::InvalidField, reader.error().message, out);
+    }
+    return out;
+}
+
+void Engine::onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actions& out) {
+    const std::string previous = room_->owner();
+    if (!room_->contains(owner) || owner == previous) {
+        return;
+    }
+    room_->setOwner(owner);
+    // Ownership only moves when the owner left: it is gone even if its member-left is late.
+    if (previous != config_.userid) {
+        memberGone(previous, proto::LeaveReason::Left, std::nullopt, nowMs, out);
+    }
+    out.push_back(fireEvent("_ownerChanged", json{{"sessionid", targetRoom_}, {"owner", owner}}));
+    if (owner == config_.userid && state_ == SessionState::Joined) {
+        transition(SessionEvent::BecameOwner, out);
+        connectAsNeeded(out); // a star re-forms around us
+    }
+}
+
+void Engine::onSessionClosedByServer(Actions& out) {
+    const std::string owner = room_->owner();
+    const json ownerExtra = memberExtra(owner);
+    const bool wasOwner = owner == config_.userid;
+    Actions ended = endSession(state_);
+    out.insert(out.end(), ended.begin(), ended.end());
+    if (wasOwner) {
+        state_ = SessionState::Closed;
+    } else {
+        transition(SessionEvent::SessionClosed, out);
+        out.push_back(fireEvent("onleave", json{{"userid", owner},
+                                                {"extra", ownerExtra},
+                                                {"entireSessionClosed", true},
+                                                {"reason", "left"}}));
+    }
+    out.push_back(
+        fireEvent("onEntireSessionClosed",
+                  json{{"sessionid", targetRoom_}, {"userid", owner}, {"extra", ownerExtra}}));
+}
+
+void Engine::onRoomList(const json& rooms, std::uint64_t nowMs, Actions& out) {
+    if (!rooms.is_array() || rooms.size() > 10000) {
+        error(ErrorCode::InvalidField, "the signaling server's room list is not an array", out);
+        return;
+    }
+    std::set<std::string> listed;
+    for (const json& view : rooms) {
+        if (knowRoom(view, out)) {
+            listed.insert(view.value("roomid", ""));
+        }
+    }
+    // Rooms that disappeared from the list are no longer open (they may be announced again).
+    for (auto it = knownRooms_.begin(); it != knownRooms_.end();) {
+        if (!listed.count(it->first) && it->first != targetRoom_) {
+            notifiedRooms_.erase(it->first);
+            it = knownRooms_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (listed.count(targetRoom_)) {
+        if (state_ == SessionState::Searching) {
+            stateChange("room-available", out);
+            if (config_.autoJoin && !blockedRooms_.count(targetRoom_)) {
+                Actions joined = join(targetRoom_, std::nullopt, nowMs);
+                out.insert(out.end(), joined.begin(), joined.end());
+            }
+        } else if (state_ == SessionState::Joining && !joinRequested_) {
+            Actions requested = sendJoinRequest(nowMs);
+            out.insert(out.end(), requested.begin(), requested.end());
+        }
+    }
+}
+
+} // namespace rtcmc

@@ -1,0 +1,208 @@
+// The engine with the signaling server as room authority: the server (a fake following
+// docs/server.md here) decides membership and ownership; the engines still build the mesh.
+#include <gtest/gtest.h>
+
+#include "support/fake_network.hpp"
+
+namespace rtcmc {
+namespace {
+
+using testing::FakeNetwork;
+
+EngineConfig configFor(Direction direction) {
+    EngineConfig config;
+    config.direction = direction;
+    return config;
+}
+
+void openAndJoinFour(FakeNetwork& net, const EngineConfig& config) {
+    for (const char* id : {"a", "b", "c", "d"}) {
+        net.add(id, config);
+    }
+    net.run("a", net.engine("a").open("room", net.now()));
+    for (const char* id : {"b", "c", "d"}) {
+        net.run(id, net.engine(id).connect("room", net.now()));
+    }
+}
+
+std::set<std::string> pairs(std::initializer_list<const char*> list) {
+    return std::set<std::string>(list.begin(), list.end());
+}
+
+TEST(EngineServerMode, EachDirectionReachesItsMesh) {
+    struct Row {
+        Direction direction;
+        std::set<std::string> mesh;
+    };
+    for (const Row& row :
+         {Row{Direction::ManyToMany, pairs({"a|b", "a|c", "a|d", "b|c", "b|d", "c|d"})},
+          Row{Direction::OneToMany, pairs({"a|b", "a|c", "a|d"})},
+          Row{Direction::OneWay, pairs({"a|b", "a|c", "a|d"})},
+          Row{Direction::OneToOne, pairs({"a|b"})}}) {
+        FakeNetwork net(true);
+        openAndJoinFour(net, configFor(row.direction));
+        EXPECT_EQ(net.mesh(), row.mesh) << toString(row.direction);
+        EXPECT_EQ(net.engine("a").state(), SessionState::Open);
+        EXPECT_EQ(net.signalsSent() > 0, true);
+    }
+}
+
+TEST(EngineServerMode, RoomFullIsAClearRefusal) {
+    FakeNetwork net(true);
+    openAndJoinFour(net, configFor(Direction::OneToOne));
+    for (const char* refused : {"c", "d"}) {
+        EXPECT_EQ(net.engine(refused).state(), SessionState::Idle);
+        auto errors = net.events(refused, "onerror");
+        ASSERT_FALSE(errors.empty());
+        EXPECT_EQ(errors.back().payload["code"], "ROOM_FULL");
+        EXPECT_EQ(net.events(refused, "onstatechange").back().payload["state"], "request-rejected");
+    }
+    EXPECT_EQ(net.serverMembers("room"), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(EngineServerMode, OwnerLeavesAndTheServerHandsOver) {
+    FakeNetwork net(true);
+    openAndJoinFour(net, configFor(Direction::ManyToMany));
+    net.run("a", net.engine("a").leave());
+    EXPECT_EQ(net.serverOwner("room"), "b");
+    EXPECT_EQ(net.engine("b").state(), SessionState::Open);
+    EXPECT_TRUE(net.engine("b").isOwner());
+    EXPECT_EQ(net.mesh(), pairs({"b|c", "b|d", "c|d"}));
+    for (const char* id : {"c", "d"}) {
+        EXPECT_EQ(net.engine(id).room()->owner(), "b");
+        ASSERT_EQ(net.events(id, "onleave").size(), 1u) << id;
+    }
+    // A newcomer can still join.
+    net.add("e", configFor(Direction::ManyToMany));
+    net.run("e", net.engine("e").connect("room", net.now()));
+    EXPECT_EQ(net.mesh().size(), 6u);
+}
+
+TEST(EngineServerMode, StarReformsAroundTheNewOwner) {
+    FakeNetwork net(true);
+    openAndJoinFour(net, configFor(Direction::OneWay));
+    net.run("a", net.engine("a").leave());
+    EXPECT_EQ(net.mesh(), pairs({"b|c", "b|d"}));
+}
+
+TEST(EngineServerMode, OwnerCrashIsHandledByTheServer) {
+    FakeNetwork net(true);
+    openAndJoinFour(net, configFor(Direction::ManyToMany));
+    net.crash("a");
+    EXPECT_EQ(net.engine("b").state(), SessionState::Open);
+    EXPECT_EQ(net.mesh(), pairs({"b|c", "b|d", "c|d"}));
+}
+
+TEST(EngineServerMode, AutoCloseEntireSession) {
+    FakeNetwork net(true);
+    EngineConfig config = configFor(Direction::ManyToMany);
+    config.autoCloseEntireSession = true;
+    openAndJoinFour(net, config);
+    net.run("a", net.engine("a").leave());
+    EXPECT_TRUE(net.mesh().empty());
+    for (const char* id : {"b", "c", "d"}) {
+        EXPECT_EQ(net.engine(id).state(), SessionState::Closed) << id;
+        EXPECT_EQ(net.events(id, "onEntireSessionClosed").size(), 1u);
+    }
+}
+
+TEST(EngineServerMode, EjectionGoesThroughTheServer) {
+    FakeNetwork net(true);
+    openAndJoinFour(net, configFor(Direction::ManyToMany));
+    net.run("b", net.engine("b").eject("c"));
+    EXPECT_EQ(net.events("b", "onerror").back().payload["code"], "NOT_OWNER");
+    EXPECT_EQ(net.serverMembers("room").size(), 4u);
+    net.run("a", net.engine("a").eject("c"));
+    EXPECT_EQ(net.engine("c").state(), SessionState::Ejected);
+    EXPECT_EQ(net.serverMembers("room"), (std::vector<std::string>{"a", "b", "d"}));
+    EXPECT_EQ(net.mesh(), pairs({"a|b", "a|d", "b|d"}));
+    for (const char* id : {"a", "b", "d"}) {
+        auto left = net.events(id, "onleave");
+        ASSERT_EQ(left.size(), 1u) << id;
+        EXPECT_TRUE(left[0].payload["ejected"].get<bool>());
+    }
+}
+
+TEST(EngineServerMode, PeersCannotSendRoomControl) {
+    FakeNetwork net(true);
+    openAndJoinFour(net, configFor(Direction::ManyToMany));
+    const std::string forged = R"({"v":1,"type":"eject","room":"room","from":"a","to":"c"})";
+    net.run("c", net.engine("c").receiveSignal(forged, "a", net.now()));
+    EXPECT_EQ(net.engine("c").state(), SessionState::Joined);
+    EXPECT_EQ(net.events("c", "onerror").back().payload["code"], "NOT_OWNER");
+}
+
+TEST(EngineServerMode, WrongPasswordAndPresence) {
+    FakeNetwork net(true);
+    EngineConfig owner;
+    owner.password = "pw";
+    net.add("a", owner);
+    EngineConfig guest;
+    guest.password = "nope";
+    net.add("b", guest);
+    net.run("a", net.engine("a").open("room", net.now()));
+    net.run("b", net.engine("b").checkPresence("room", net.now()));
+    net.run("b", net.engine("b").checkPresence("elsewhere", net.now()));
+    auto presence = net.events("b", "_presence");
+    ASSERT_EQ(presence.size(), 2u);
+    EXPECT_TRUE(presence[0].payload["exists"].get<bool>());
+    EXPECT_TRUE(presence[0].payload["isPasswordProtected"].get<bool>());
+    EXPECT_FALSE(presence[1].payload["exists"].get<bool>());
+    net.run("b", net.engine("b").connect("room", net.now()));
+    EXPECT_EQ(net.events("b", "onerror").back().payload["code"], "WRONG_PASSWORD");
+    EXPECT_TRUE(net.mesh().empty());
+}
+
+TEST(EngineServerMode, OpenRefusedWhenTheRoomExists) {
+    FakeNetwork net(true);
+    net.add("a");
+    net.add("b");
+    net.run("a", net.engine("a").open("room", net.now()));
+    net.run("b", net.engine("b").open("room", net.now()));
+    EXPECT_EQ(net.engine("b").state(), SessionState::Idle);
+    EXPECT_EQ(net.events("b", "onerror").back().payload["code"], "ROOM_EXISTS");
+    EXPECT_FALSE(net.actions("b", ActionKind::StopLocalMedia).empty());
+}
+
+TEST(EngineServerMode, MalformedServerPayloadsAreErrorsNotCrashes) {
+    FakeNetwork net(true);
+    openAndJoinFour(net, configFor(Direction::ManyToMany));
+    const std::pair<std::string, std::string> bad[] = {
+        {"member-joined", "not json"},
+        {"member-joined", "[]"},
+        {"member-joined", R"({"roomid":5})"},
+        {"member-left", R"({"roomid":"room","userid":""})"},
+        {"owner-changed", R"({"roomid":"room"})"},
+        {"extra-updated",
+         R"({"roomid":"room","userid":"b","extra":")" + std::string(20000, 'x') + "\"}"},
+        {"room-list", R"({"rooms":"nope"})"},
+        {"room-list", R"({"rooms":[{"roomid":1}]})"},
+    };
+    for (const auto& [event, payload] : bad) {
+        net.serverSays("d", event, payload);
+    }
+    EXPECT_EQ(net.engine("d").state(), SessionState::Joined);
+    EXPECT_EQ(net.engine("d").room()->members().size(), 4u);
+    EXPECT_EQ(net.events("d", "onerror").size(), std::size(bad)) << "one error per bad payload";
+    EXPECT_EQ(net.mesh().size(), 6u);
+}
+
+TEST(EngineServerMode, ManualSessionsFromTheRoomList) {
+    FakeNetwork net(true);
+    EngineConfig watcher;
+    watcher.autoJoin = false;
+    net.add("w", watcher);
+    const std::string list =
+        R"({"rooms":[{"roomid":"r1","owner":"o1","extra":{"topic":"cats"},"participants":1,)"
+        R"("maxParticipantsAllowed":5,"isFull":false,"isPasswordProtected":false,)"
+        R"("session":{"audio":true,"video":true},"direction":"many-to-many"}]})";
+    net.serverSays("w", "room-list", list);
+    net.serverSays("w", "room-list", list);
+    auto sessions = net.events("w", "onNewSession");
+    ASSERT_EQ(sessions.size(), 1u) << "once per room";
+    EXPECT_EQ(sessions[0].payload["extra"]["topic"], "cats");
+    EXPECT_EQ(sessions[0].payload["sessionid"], "r1");
+}
+
+} // namespace
+} // namespace rtcmc
