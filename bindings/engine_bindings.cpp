@@ -10,6 +10,7 @@
 #include "engine/engine.hpp"
 #include "protocol/codec.hpp"
 #include "session/direction.hpp"
+#include "session/sdp_bandwidth.hpp"
 #include "session/session_type.hpp"
 
 namespace rtcmc {
@@ -198,6 +199,14 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("autoJoin", &EngineConfig::autoJoin)
         .field("dontAttachStream", &EngineConfig::dontAttachStream);
 
+    value_object<Bandwidth>("Bandwidth")
+        .field("audio", &Bandwidth::audio)
+        .field("video", &Bandwidth::video)
+        .field("data", &Bandwidth::data);
+    function("applyBandwidth",
+             emscripten::optional_override([](const std::string& sdp, const Bandwidth& bandwidth) {
+                 return applyBandwidth(sdp, bandwidth);
+             }));
     function("parseSession", &parseSessionText);
     function("checkSessionObject", &checkSessionObject);
     function("parseDirection", &parseDirectionText);
@@ -235,6 +244,7 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .function("donotJoin", JS_ACTIONS(donotJoin))
         .function("setMuted", JS_ACTIONS(setMuted))
         .function("endStream", JS_ACTIONS(endStream))
+        .function("addStream", JS_ACTIONS(addStream))
         .function("tick", emscripten::optional_override([](Engine& engine, double now) {
                       return toJs(engine.tick(toMs(now)));
                   }))

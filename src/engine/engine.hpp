@@ -54,6 +54,9 @@ public:
     Actions donotJoin(const std::string& roomid);
     Actions setMuted(const std::string& streamid, bool audio, bool video, bool muted);
     Actions endStream(const std::string& streamid);
+    // addStream(session) during a session: which links get the new media is decided here; the
+    // CaptureMedia action lists them ({"purpose":"add","peers":[...]}).
+    Actions addStream(const SessionType& media);
     Actions tick(std::uint64_t nowMs);
 
     // ---- media and peers (engine_peer_events.cpp)

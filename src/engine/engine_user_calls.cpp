@@ -446,6 +446,34 @@ Actions Engine::endStream(const std::string& streamid) {
     return out;
 }
 
+Actions Engine::addStream(const SessionType& media) {
+    Actions out;
+    if (!room_ || (state_ != SessionState::Open && state_ != SessionState::Joined)) {
+        error(ErrorCode::NotInRoom, "addStream(): open or join a session first", out);
+        return out;
+    }
+    if (!media.hasMedia()) {
+        error(ErrorCode::InvalidArgument, "addStream(): say which of audio, video, screen to add",
+              out);
+        return out;
+    }
+    const bool selfIsOwner = room_->owner() == config_.userid;
+    if (room_->policy().direction == Direction::OneWay && !selfIsOwner) {
+        error(ErrorCode::InvalidState,
+              "addStream(): in a one-way session only the owner sends media", out);
+        return out;
+    }
+    json peers = json::array();
+    for (const auto& entry : links_) {
+        peers.push_back(entry.first);
+    }
+    json payload = proto::sessionToJson(media);
+    payload["purpose"] = "add";
+    payload["peers"] = peers;
+    out.push_back(Action{ActionKind::CaptureMedia, {}, {}, payload.dump()});
+    return out;
+}
+
 Actions Engine::tick(std::uint64_t nowMs) {
     Actions out;
     std::uint64_t next = 0;
@@ -458,8 +486,8 @@ Actions Engine::tick(std::uint64_t nowMs) {
         }
         schedule(nextAnnounceAt_);
     }
-    const bool seeking = state_ == SessionState::Searching ||
-                         (state_ == SessionState::Joining && !knownRooms_.count(targetRoom_));
+    const bool seeking = (state_ == SessionState::Searching || state_ == SessionState::Joining) &&
+                         !knownRooms_.count(targetRoom_);
     if (seeking && !presenceReported_) {
         if (nowMs >= searchDeadline_) {
             presenceReported_ = true;

@@ -84,7 +84,8 @@ Result<SessionState> nextState(SessionState current, SessionEvent event) {
     using E = SessionEvent;
     switch (event) {
     case E::Open:
-        if (isRestartable(current)) {
+        // Searching too: v1.2 pages construct with a channel (which starts looking) and open.
+        if (isRestartable(current) || current == S::Searching) {
             return S::Opening;
         }
         break;

@@ -424,3 +424,52 @@ TEST(EngineCalls, LateBrowserAnswersForAnEndedSessionAreIgnored) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+TEST(EngineMedia, AddStreamGoesToTheLinksTheDirectionAllows) {
+    testing::FakeNetwork net;
+    EngineConfig config;
+    config.session = parseSession("only data").value();
+    for (const char* id : {"a", "b", "c"}) {
+        net.add(id, config);
+    }
+    net.run("a", net.engine("a").open("room", net.now()));
+    net.run("b", net.engine("b").connect("room", net.now()));
+    net.run("c", net.engine("c").connect("room", net.now()));
+    Actions added = net.engine("b").addStream(parseSession("audio + video").value());
+    ASSERT_EQ(added.size(), 1u);
+    EXPECT_EQ(added[0].kind, ActionKind::CaptureMedia);
+    auto payload = nlohmann::json::parse(added[0].payload);
+    EXPECT_EQ(payload["purpose"], "add");
+    EXPECT_EQ(payload["peers"], nlohmann::json::array({"a", "c"}));
+    EXPECT_TRUE(payload["video"].get<bool>());
+    EXPECT_EQ(net.engine("b").addStream(SessionType{})[0].name, "onerror");
+}
+
+TEST(EngineMedia, OneWayViewersCannotAddStreams) {
+    testing::FakeNetwork net;
+    EngineConfig config;
+    config.direction = Direction::OneWay;
+    net.add("a", config);
+    net.add("b", config);
+    net.run("a", net.engine("a").open("room", net.now()));
+    net.run("b", net.engine("b").connect("room", net.now()));
+    Actions refused = net.engine("b").addStream(defaultSession());
+    ASSERT_EQ(refused.size(), 1u);
+    EXPECT_NE(refused[0].payload.find("only the owner sends"), std::string::npos);
+    EXPECT_EQ(net.engine("a").addStream(parseSession("screen").value())[0].kind,
+              ActionKind::CaptureMedia);
+}
+
+TEST(EngineCalls, OpenWhileSearchingOpensTheRoom) {
+    testing::FakeNetwork net;
+    net.add("a");
+    net.run("a", net.engine("a").connect("room", net.now()));
+    net.run("a", net.engine("a").open("room", net.now()));
+    EXPECT_EQ(net.engine("a").state(), SessionState::Open);
+}
+
+} // namespace
+} // namespace rtcmc

@@ -16,7 +16,7 @@ const std::map<std::pair<S, E>, S> kLegal = {
     {{S::Idle, E::Open}, S::Opening},
     {{S::Left, E::Open}, S::Opening},
     {{S::Ejected, E::Open}, S::Opening},
-    {{S::Closed, E::Open}, S::Opening},
+    {{S::Closed, E::Open}, S::Opening},       {{S::Searching, E::Open}, S::Opening},
     {{S::Opening, E::MediaReady}, S::Open},
     {{S::Joining, E::MediaReady}, S::Joining},
     {{S::Opening, E::MediaFailed}, S::Idle},

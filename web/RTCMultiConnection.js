@@ -1,0 +1,225 @@
+// The drop-in RTCMultiConnection: upstream's names and payloads (docs/api.md), with every
+// decision taken by the wasm core (web/runtime.js carries them out). Usable synchronously:
+// calls made before the core has loaded are queued in order, never lost.
+import { loadCore } from './loader.js';
+import { RTCDirection, RTCSession, installSessionStringHelpers } from './enums.js';
+import { ConnectionRuntime } from './runtime.js';
+import { createDetectRTC } from './detect-rtc.js';
+import { joinAsSession, readSession } from './session-value.js';
+import { RTCMultiConnectionError } from './errors.js';
+
+// Public STUN so that users behind NAT connect out of the box; tests and private deployments
+// pass their own (iceServers: [] or their TURN).
+const DEFAULT_ICE_SERVERS = [{ urls: 'stun:stun.l.google.com:19302' }];
+
+function randomToken() {
+    const words = new Uint32Array(3);
+    crypto.getRandomValues(words);
+    return Array.from(words, (word) => word.toString(36)).join('').toUpperCase();
+}
+
+function channelFromLocation() {
+    if (typeof location === 'undefined') return 'default-channel';
+    return location.href.replace(/[/:#%.[\]]/g, '').slice(-100) || 'default-channel';
+}
+
+export class RTCMultiConnection {
+    constructor(channel, extras) {
+        installSessionStringHelpers();
+        this.channel = channel || channelFromLocation();
+        this.sessionid = this.channel;
+        this.userid = randomToken();
+        this.session = RTCSession.AudioVideo;
+        this.direction = RTCDirection.ManyToMany;
+        this.extra = {};
+        this.interval = 3000;
+        this.autoCloseEntireSession = false;
+        this.maxParticipantsAllowed = 1000;
+        this.password = '';
+        this.iceServers = DEFAULT_ICE_SERVERS.map((server) => ({ ...server }));
+        this.bandwidth = null;
+        this.attachStream = null;
+        this.dontAttachStream = false;
+        this.socketURL = '/';
+        this.socketOptions = {};
+        this.mediaConstraints = {};
+        this.streams = {};
+        this.channels = {};
+        this.peers = {};
+        this.isInitiator = false;
+        this.DetectRTC = createDetectRTC();
+        if (extras && typeof extras === 'object') Object.assign(this, extras);
+
+        // Internal state lives behind one non-enumerable property: several instances on a page
+        // share nothing but the loaded core.
+        const internals = { runtime: null, ready: null };
+        Object.defineProperty(this, '_internals', { value: internals, enumerable: false });
+        internals.ready = loadCore().then(
+            (core) => {
+                internals.runtime = new ConnectionRuntime(this, core);
+                // v1.2: a channel given to the constructor starts looking for that session.
+                if (channel && !this.isInitiator) this._whenReady((runtime) => this._startListening(runtime));
+                return internals.runtime;
+            },
+            (error) => {
+                const failure = new RTCMultiConnectionError('CORE_LOAD_FAILED', error.message);
+                if (typeof this.onerror === 'function') this.onerror(failure);
+                else console.error('RTCMultiConnection:', failure);
+                throw failure;
+            },
+        );
+        internals.ready.catch(() => {});
+    }
+
+    _whenReady(call) {
+        this._internals.ready.then((runtime) => {
+            try {
+                call(runtime);
+            } catch (error) {
+                runtime.fireError(error);
+            }
+        });
+    }
+
+    _startListening(runtime) {
+        // Only when nothing else has started: open()/join() queued behind us take over.
+        if (runtime.engine && runtime.engine.state() !== runtime.core.SessionState.Idle) return;
+        runtime.withEngine((engine) => engine.connect(this.channel, Date.now()));
+    }
+
+    // open('session-id') | open({extra, interval, sessionid}) | open('id', {extra, interval})
+    open(sessionOrOptions, options, callback) {
+        let sessionid = this.sessionid;
+        let settings = options;
+        if (typeof sessionOrOptions === 'string') sessionid = sessionOrOptions;
+        else if (sessionOrOptions && typeof sessionOrOptions === 'object') settings = sessionOrOptions;
+        if (typeof settings === 'function') {
+            callback = settings;
+            settings = undefined;
+        }
+        if (settings) {
+            if (settings.extra !== undefined) this.extra = settings.extra;
+            if (settings.interval !== undefined) this.interval = settings.interval;
+            if (settings.sessionid) sessionid = settings.sessionid;
+        }
+        this.sessionid = sessionid;
+        this.isInitiator = true;
+        this._whenReady((runtime) => {
+            runtime.openCallback = callback || null;
+            runtime.withEngine((engine) => engine.open(sessionid, Date.now()));
+        });
+    }
+
+    // connect('session-id'): join that session's first announcement (unless onNewSession is set).
+    connect(sessionid) {
+        if (sessionid) this.sessionid = sessionid;
+        const target = this.sessionid;
+        this._whenReady((runtime) => runtime.withEngine((engine) => engine.connect(target, Date.now())));
+        return this;
+    }
+
+    // join(session | 'sessionid', extra | {audio:true} | {oneway:true})
+    join(session, second) {
+        const sessionid = typeof session === 'string' ? session : session && session.sessionid;
+        if (!sessionid) throw new RTCMultiConnectionError('INVALID_ARGUMENT', 'invalid data passed: join() needs a session from onNewSession or a session id');
+        let joinAs = null;
+        if (second && typeof second === 'object') {
+            const mediaKeys = ['audio', 'video', 'screen', 'data', 'oneway'];
+            if (typeof session === 'string' || mediaKeys.some((key) => key in second)) joinAs = joinAsSession(second);
+            else this.extra = second; // v1.2: join(session, extra)
+        }
+        this.sessionid = sessionid;
+        this._whenReady((runtime) =>
+            runtime.withEngine((engine) =>
+                engine.join(sessionid, !!joinAs, joinAs || emptySession(), Date.now()),
+            ),
+        );
+    }
+
+    openOrJoin(sessionid, callback) {
+        this.checkPresence(sessionid, (exists) => {
+            if (exists) this.join(sessionid);
+            else this.open(sessionid);
+            if (callback) callback(!exists, sessionid);
+        });
+    }
+
+    // checkPresence('id', callback(isRoomExist, roomid, extra))
+    checkPresence(sessionid, callback) {
+        const target = sessionid || this.sessionid;
+        this._whenReady((runtime) => {
+            if (!runtime.presenceCallbacks.has(target)) runtime.presenceCallbacks.set(target, []);
+            runtime.presenceCallbacks.get(target).push(callback || (() => {}));
+            runtime.withEngine((engine) => engine.checkPresence(target, Date.now()));
+        });
+    }
+
+    donotJoin(sessionid) {
+        this._whenReady((runtime) => runtime.withEngine((engine) => engine.donotJoin(sessionid || this.sessionid)));
+    }
+
+    // send(text | object | file | blob | buffer) to everyone; send(data, userid) to one user.
+    send(data, userid) {
+        if (data === undefined || data === null || data === '') {
+            throw new RTCMultiConnectionError('INVALID_ARGUMENT', 'No file, data or text message to share.');
+        }
+        this._whenReady((runtime) => {
+            if (runtime.transfers && runtime.transfers.handles(data)) runtime.transfers.send(data, userid);
+            else if (userid) runtime.data.sendTo(userid, data);
+            else runtime.data.sendToAll(data);
+        });
+    }
+
+    eject(userid) {
+        if (!userid) throw new RTCMultiConnectionError('INVALID_ARGUMENT', '"user-id" is mandatory.');
+        this._whenReady((runtime) => runtime.withEngine((engine) => engine.eject(String(userid))));
+    }
+
+    // leave(): leave the session (as owner: hand it over, or close it with autoCloseEntireSession).
+    // leave(userid): eject that user (upstream v1.2).
+    leave(userid) {
+        if (userid) {
+            this.eject(userid);
+            return;
+        }
+        this._whenReady((runtime) => {
+            if (runtime.engine) runtime.run(runtime.engine.leave());
+            runtime.release();
+        });
+    }
+
+    close() {
+        this.autoCloseEntireSession = true;
+        this.leave();
+        this._whenReady((runtime) => runtime.close());
+    }
+
+    updateExtraData() {
+        this._whenReady((runtime) => runtime.withEngine((engine) => engine.updateExtra(JSON.stringify(this.extra === undefined ? {} : this.extra))));
+    }
+
+    getAllParticipants() {
+        const runtime = this._internals.runtime;
+        return runtime && runtime.engine ? runtime.engine.linkedPeers() : [];
+    }
+
+    // addStream({audio:true, video:true} | 'screen' | RTCSession.*) during a session.
+    addStream(session) {
+        this._whenReady((runtime) => {
+            const { session: media } = readSession(runtime.core, session);
+            runtime.withEngine((engine) => engine.addStream(media));
+        });
+    }
+
+    removeStream(streamid) {
+        this._whenReady((runtime) => {
+            if (!runtime.removeLocalStream(streamid)) {
+                runtime.fireError(new RTCMultiConnectionError('UNKNOWN_STREAM', `removeStream(): no local stream '${streamid}'`));
+            }
+        });
+    }
+}
+
+function emptySession() {
+    return { audio: false, video: false, screen: false, data: false, oneway: false, broadcast: false };
+}

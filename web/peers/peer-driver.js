@@ -1,0 +1,181 @@
+// The only place that creates RTCPeerConnections. One entry per remote userid; every browser
+// event becomes a callback tagged with that userid, and events of a closed entry are dropped.
+// Negotiation follows the "perfect negotiation" pattern: the core picks who is polite (the
+// side that did not start the link), so either side may renegotiate later (addStream).
+
+export class PeerDriver {
+    // events: {onLocalDescription(userid, description), onCandidate(userid, candidate|null),
+    //          onConnectionState(userid, state), onTrack(userid, track, streams),
+    //          onDataChannel(userid, channel), onError(userid, error)}
+    constructor(events, settings = {}) {
+        this.events = events;
+        this.settings = settings; // {iceServers}
+        this.entries = new Map();
+    }
+
+    has(userid) {
+        return this.entries.has(userid);
+    }
+
+    connection(userid) {
+        const entry = this.entries.get(userid);
+        return entry ? entry.pc : null;
+    }
+
+    // plan: {offerer, polite, send:{audio,video,screen}, receive:{audio,video}, data}
+    // localStreams: [{stream, session:{audio,video,screen}}]
+    create(userid, plan, localStreams) {
+        this.close(userid);
+        const pc = new RTCPeerConnection({ iceServers: this.settings.iceServers || [] });
+        const entry = {
+            pc,
+            plan,
+            polite: !!plan.polite,
+            makingOffer: false,
+            ignoreOffer: false,
+            // The answering side adds its media only after the first offer, so that its tracks
+            // ride on the offered transceivers instead of forcing a second negotiation.
+            ready: !!plan.offerer,
+            pendingCandidates: [],
+            localStreams,
+            closed: false,
+            channel: null,
+        };
+        this.entries.set(userid, entry);
+        pc.onicecandidate = (event) => {
+            if (!entry.closed) this.events.onCandidate(userid, event.candidate);
+        };
+        pc.onconnectionstatechange = () => {
+            if (!entry.closed) this.events.onConnectionState(userid, pc.connectionState);
+        };
+        pc.ontrack = (event) => {
+            if (!entry.closed) this.events.onTrack(userid, event.track, event.streams);
+        };
+        pc.onnegotiationneeded = () => this.negotiate(userid, entry);
+        if (entry.ready) this.attachLocalMedia(userid, entry);
+        return pc;
+    }
+
+    attachLocalMedia(userid, entry) {
+        const { plan, pc } = entry;
+        let sendsAudio = false;
+        let sendsVideo = false;
+        for (const { stream } of entry.localStreams) {
+            for (const track of stream.getTracks()) {
+                const wanted =
+                    track.kind === 'audio' ? plan.send.audio : plan.send.video || plan.send.screen;
+                if (!wanted) continue;
+                pc.addTrack(track, stream);
+                if (track.kind === 'audio') sendsAudio = true;
+                else sendsVideo = true;
+            }
+        }
+        // Receive what the room shares even when sending nothing of that kind (a one-way viewer).
+        // On the answering side the offer already created these transceivers.
+        if (plan.offerer) {
+            if (plan.receive.audio && !sendsAudio) pc.addTransceiver('audio', { direction: 'recvonly' });
+            if (plan.receive.video && !sendsVideo) pc.addTransceiver('video', { direction: 'recvonly' });
+        }
+        if (plan.data && !entry.channel) {
+            // Negotiated with a fixed id on both sides: no ondatachannel race, one channel per link.
+            const channel = pc.createDataChannel('RTCDataChannel', { negotiated: true, id: 0, ordered: true });
+            channel.binaryType = 'arraybuffer';
+            entry.channel = channel;
+            this.events.onDataChannel(userid, channel);
+        }
+    }
+
+    async negotiate(userid, entry) {
+        if (entry.closed || !entry.ready) return;
+        try {
+            entry.makingOffer = true;
+            await entry.pc.setLocalDescription();
+            if (!entry.closed) this.events.onLocalDescription(userid, entry.pc.localDescription);
+        } catch (error) {
+            if (!entry.closed) this.events.onError(userid, error);
+        } finally {
+            entry.makingOffer = false;
+        }
+    }
+
+    async setRemoteDescription(userid, description) {
+        const entry = this.entries.get(userid);
+        if (!entry || entry.closed) return;
+        const { pc } = entry;
+        try {
+            const collision =
+                description.type === 'offer' && (entry.makingOffer || pc.signalingState !== 'stable');
+            entry.ignoreOffer = !entry.polite && collision;
+            if (entry.ignoreOffer) return;
+            await pc.setRemoteDescription(description);
+            if (entry.closed) return;
+            if (description.type === 'offer') {
+                if (!entry.ready) {
+                    entry.ready = true;
+                    this.attachLocalMedia(userid, entry);
+                }
+                await pc.setLocalDescription();
+                if (!entry.closed) this.events.onLocalDescription(userid, pc.localDescription);
+            }
+            const pending = entry.pendingCandidates.splice(0);
+            for (const candidate of pending) await this.addCandidate(userid, candidate);
+        } catch (error) {
+            if (!entry.closed) this.events.onError(userid, error);
+        }
+    }
+
+    async addCandidate(userid, candidate) {
+        const entry = this.entries.get(userid);
+        if (!entry || entry.closed) return;
+        if (!entry.pc.remoteDescription) {
+            entry.pendingCandidates.push(candidate);
+            return;
+        }
+        try {
+            await entry.pc.addIceCandidate(candidate);
+        } catch (error) {
+            // A candidate for an offer we ignored in a glare is expected to fail.
+            if (!entry.ignoreOffer && !entry.closed) this.events.onError(userid, error);
+        }
+    }
+
+    // Adds the tracks of a new local stream to this link (renegotiates through negotiationneeded).
+    addStream(userid, stream, send) {
+        const entry = this.entries.get(userid);
+        if (!entry || entry.closed) return;
+        entry.localStreams.push({ stream });
+        if (!entry.ready) return; // attached with the rest once the first offer arrives
+        for (const track of stream.getTracks()) {
+            const wanted = track.kind === 'audio' ? send.audio : send.video || send.screen;
+            if (wanted) entry.pc.addTrack(track, stream);
+        }
+    }
+
+    removeStream(userid, stream) {
+        const entry = this.entries.get(userid);
+        if (!entry || entry.closed) return;
+        entry.localStreams = entry.localStreams.filter((local) => local.stream !== stream);
+        const ids = new Set(stream.getTracks().map((track) => track.id));
+        for (const sender of entry.pc.getSenders()) {
+            if (sender.track && ids.has(sender.track.id)) entry.pc.removeTrack(sender);
+        }
+    }
+
+    close(userid) {
+        const entry = this.entries.get(userid);
+        if (!entry) return;
+        entry.closed = true;
+        this.entries.delete(userid);
+        const { pc } = entry;
+        pc.onicecandidate = pc.onconnectionstatechange = pc.ontrack = pc.onnegotiationneeded = null;
+        if (entry.channel) {
+            entry.channel.onopen = entry.channel.onclose = entry.channel.onmessage = null;
+            entry.channel.onerror = entry.channel.onbufferedamountlow = null;
+        }
+        pc.close();
+    }
+
+    closeAll() {
+        for (const userid of [...this.entries.keys()]) this.close(userid);
+    }
+}

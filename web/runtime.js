@@ -1,0 +1,541 @@
+// The machinery behind one RTCMultiConnection: its engine (the wasm core), its signaling
+// channel, its peer connections and local media. It feeds browser events to the engine and
+// carries out the engine's actions; the policy is the engine's, the effects are here.
+import { PeerDriver } from './peers/peer-driver.js';
+import { captureMedia, stopStream } from './media/media-driver.js';
+import { createMediaElement } from './media/media-element.js';
+import { watchSpeaking } from './media/speaking.js';
+import { SocketIoChannel } from './signaling/socketio-channel.js';
+import { CustomChannel } from './signaling/custom-channel.js';
+import { DataChannels } from './data/data-channels.js';
+import { errorFromPayload, RTCMultiConnectionError } from './errors.js';
+import { createStreamEntry } from './streams.js';
+import { readDirection, readSession } from './session-value.js';
+
+const PEER_STATES = {
+    new: 'Connecting',
+    connecting: 'Connecting',
+    connected: 'Connected',
+    disconnected: 'Disconnected',
+    failed: 'Failed',
+    closed: 'Closed',
+};
+
+export class ConnectionRuntime {
+    constructor(connection, core) {
+        this.connection = connection;
+        this.core = core;
+        this.engine = null;
+        this.signaling = null;
+        this.localStreams = []; // [{stream, streamid, session:{audio,video,screen}, captured}]
+        this.remoteStreams = new Map(); // streamid -> {stream, userid, element}
+        this.stopSpeaking = new Map(); // streamid -> stop function
+        this.tickTimer = null;
+        this.tickAt = 0;
+        this.presenceCallbacks = new Map(); // roomid -> [callback]
+        this.userid = null; // fixed once a session starts
+        this.peers = new PeerDriver(
+            {
+                onLocalDescription: (userid, description) => this.onLocalDescription(userid, description),
+                onCandidate: (userid, candidate) =>
+                    this.run(this.engine.localCandidate(userid, JSON.stringify(candidate ? candidate.toJSON() : {}))),
+                onConnectionState: (userid, state) =>
+                    this.run(this.engine.peerStateChanged(userid, this.core.PeerState[PEER_STATES[state] || 'Connecting'], Date.now())),
+                onTrack: (userid, track, streams) => this.onTrack(userid, track, streams),
+                onDataChannel: (userid, channel) => this.data.attach(userid, channel),
+                onError: (userid, error) => this.fire('onerror', { code: error.name || 'PEER_ERROR', message: `peer connection with '${userid}': ${error.message}`, userid }),
+            },
+            { iceServers: connection.iceServers },
+        );
+        this.data = new DataChannels(this);
+    }
+
+    // ---- engine and configuration
+
+    config() {
+        const connection = this.connection;
+        const { session } = readSession(this.core, connection.session);
+        const extra = JSON.stringify(connection.extra === undefined ? {} : connection.extra);
+        if (this.userid === null) this.userid = String(connection.userid);
+        return {
+            authority: this.signalingChannel().authority === 'server' ? this.core.RoomAuthority.Server : this.core.RoomAuthority.Owner,
+            userid: this.userid,
+            session,
+            direction: readDirection(this.core, connection.direction),
+            extra,
+            maxParticipantsAllowed: Math.max(1, Math.min(1 << 20, Number(connection.maxParticipantsAllowed) || 1000)),
+            autoCloseEntireSession: !!connection.autoCloseEntireSession,
+            announceIntervalMs: Math.max(100, Number(connection.interval) || 3000),
+            presenceTimeoutMs: 3000,
+            password: connection.password ? String(connection.password) : '',
+            autoJoin: typeof connection.onNewSession !== 'function',
+            dontAttachStream: !!connection.dontAttachStream,
+        };
+    }
+
+    // Runs `call(engine)` with the connection's current settings. Bad settings (an unknown
+    // session string...) become onerror and the call does nothing.
+    withEngine(call) {
+        let config;
+        try {
+            config = this.config();
+        } catch (error) {
+            this.fireError(error);
+            return;
+        }
+        if (!this.engine) this.engine = new this.core.Engine(config);
+        else this.engine.configure(config);
+        this.run(call(this.engine));
+    }
+
+    signalingChannel() {
+        if (this.signaling) return this.signaling;
+        const connection = this.connection;
+        const handlers = {
+            onRelay: (from, text) => this.engine && this.run(this.engine.receiveSignal(text, from, Date.now())),
+            onServerEvent: (name, payload) => this.engine && this.run(this.engine.serverEvent(name, JSON.stringify(payload), Date.now())),
+            onError: (code, message) => this.fire('onerror', { code, message }),
+            onConnect: () => {},
+        };
+        if (typeof connection.openSignalingChannel === 'function') {
+            this.signaling = new CustomChannel(connection, handlers);
+        } else {
+            this.signaling = new SocketIoChannel(
+                {
+                    url: connection.socketURL === '/' ? undefined : connection.socketURL,
+                    userid: String(connection.userid),
+                    extra: connection.extra,
+                    options: connection.socketOptions,
+                },
+                handlers,
+            );
+        }
+        return this.signaling;
+    }
+
+    // ---- actions
+
+    run(actions) {
+        if (!actions) return;
+        for (const action of actions) {
+            try {
+                this.perform(action);
+            } catch (error) {
+                this.fireError(error);
+            }
+        }
+    }
+
+    perform(action) {
+        switch (action.kind) {
+            case 'send-signal':
+                this.signaling.roomid = this.connection.sessionid;
+                this.signaling.send(action.peer, action.payload);
+                break;
+            case 'server-request':
+                this.serverRequest(action.name, action.payload);
+                break;
+            case 'capture-media':
+                this.capture(JSON.parse(action.payload));
+                break;
+            case 'create-peer':
+                this.peers.create(action.peer, JSON.parse(action.payload), this.localStreams.map((local) => ({ stream: local.stream })));
+                this.updatePeers();
+                break;
+            case 'close-peer':
+                this.closePeer(action.peer);
+                break;
+            case 'set-remote-description': {
+                const { type, sdp } = JSON.parse(action.payload);
+                this.peers.setRemoteDescription(action.peer, { type, sdp });
+                break;
+            }
+            case 'add-ice-candidate': {
+                const candidate = JSON.parse(action.payload);
+                this.peers.addCandidate(action.peer, candidate.candidate ? candidate : null);
+                break;
+            }
+            case 'stop-local-media':
+                this.stopLocalMedia();
+                break;
+            case 'schedule-tick':
+                this.scheduleTick(JSON.parse(action.payload).at);
+                break;
+            case 'fire-event':
+                this.fire(action.name, JSON.parse(action.payload));
+                break;
+            default:
+                throw new RTCMultiConnectionError('UNKNOWN_ACTION', `the core asked for '${action.kind}', which this facade cannot do`);
+        }
+    }
+
+    serverRequest(name, payloadText) {
+        const payload = JSON.parse(payloadText);
+        this.signalingChannel()
+            .request(name, payload)
+            .then((reply) => {
+                if (this.engine) this.run(this.engine.serverReply(name, payloadText, JSON.stringify(reply || {}), Date.now()));
+            });
+    }
+
+    scheduleTick(at) {
+        if (this.tickTimer && this.tickAt <= at) return;
+        clearTimeout(this.tickTimer);
+        this.tickAt = at;
+        this.tickTimer = setTimeout(() => {
+            this.tickTimer = null;
+            if (this.engine) this.run(this.engine.tick(Date.now()));
+        }, Math.max(0, at - Date.now()));
+    }
+
+    // ---- local media
+
+    async capture(wants) {
+        const connection = this.connection;
+        const adding = wants.purpose === 'add';
+        let stream;
+        let captured = true;
+        try {
+            if (!adding && connection.attachStream) {
+                // One stream reused by several connections (the seeds' multi-session example).
+                stream = connection.attachStream;
+                captured = false;
+            } else {
+                stream = await captureMedia(wants, connection.mediaConstraints || {});
+            }
+        } catch (error) {
+            const event = { name: error.name, message: error.message, constraintName: error.constraint, session: wants };
+            callHandler(connection, 'onMediaError', event);
+            if (!adding && this.engine) this.run(this.engine.localMediaFailed(`${error.name}: ${error.message}`));
+            return;
+        }
+        if (!this.engine) {
+            if (captured) stopStream(stream);
+            return;
+        }
+        const session = { audio: stream.getAudioTracks().length > 0, video: !wants.screen && stream.getVideoTracks().length > 0, screen: !!wants.screen };
+        const local = { stream, streamid: stream.id, session, captured };
+        this.localStreams.push(local);
+        this.announceLocalStream(local);
+        if (adding) {
+            for (const peer of wants.peers || []) this.peers.addStream(peer, stream, { audio: true, video: true, screen: true });
+        } else {
+            this.run(this.engine.localMediaReady(Date.now()));
+        }
+    }
+
+    announceLocalStream(local) {
+        const connection = this.connection;
+        const audioOnly = local.stream.getVideoTracks().length === 0;
+        const element = createMediaElement(local.stream, { local: true, audioOnly });
+        const canonical = sessionName(local.session);
+        const entry = createStreamEntry(connection, {
+            type: 'local',
+            stream: local.stream,
+            streamid: local.streamid,
+            mediaElement: element,
+            userid: this.userid || connection.userid,
+            extra: connection.extra,
+            session: canonical,
+        });
+        entry.onMuteChanged = ({ audio, video, muted }) => {
+            if (this.engine) this.run(this.engine.setMuted(local.streamid, audio, video, muted));
+            callHandler(connection, muted ? 'onmute' : 'onunmute', { ...streamEvent(entry), muteType: kindName(audio, video), unmuteType: kindName(audio, video) });
+        };
+        connection.streams[local.streamid] = entry;
+        this.watchSpeaking(entry);
+        callHandler(connection, 'onstream', streamEvent(entry));
+    }
+
+    stopLocalMedia() {
+        for (const local of this.localStreams) {
+            if (local.captured) stopStream(local.stream);
+            delete this.connection.streams[local.streamid];
+            this.unwatchSpeaking(local.streamid);
+        }
+        this.localStreams = [];
+    }
+
+    removeLocalStream(streamid) {
+        const local = this.localStreams.find((candidate) => candidate.streamid === streamid);
+        if (!local) return false;
+        for (const userid of this.engine ? this.engine.linkedPeers() : []) this.peers.removeStream(userid, local.stream);
+        this.localStreams = this.localStreams.filter((candidate) => candidate !== local);
+        if (local.captured) stopStream(local.stream);
+        const entry = this.connection.streams[streamid];
+        delete this.connection.streams[streamid];
+        this.unwatchSpeaking(streamid);
+        if (this.engine) this.run(this.engine.endStream(streamid));
+        if (entry) callHandler(this.connection, 'onstreamended', streamEvent(entry));
+        return true;
+    }
+
+    // ---- peers
+
+    onLocalDescription(userid, description) {
+        const streams = this.localStreams.map((local) => ({ streamid: local.streamid, session: { ...local.session, data: false } }));
+        const sdp = this.applyBandwidth(description.sdp);
+        this.run(this.engine.localDescription(userid, description.type, sdp, JSON.stringify(streams)));
+    }
+
+    applyBandwidth(sdp) {
+        const bandwidth = this.connection.bandwidth;
+        if (!bandwidth || typeof this.core.applyBandwidth !== 'function') return sdp;
+        const screen = this.localStreams.some((local) => local.session.screen);
+        const kbps = (value) => Math.max(0, Math.min(0xffffffff, Math.floor(Number(value) || 0)));
+        return this.core.applyBandwidth(sdp, {
+            audio: kbps(bandwidth.audio),
+            video: kbps(screen ? bandwidth.screen || bandwidth.video : bandwidth.video),
+            data: kbps(bandwidth.data),
+        });
+    }
+
+    onTrack(userid, track, streams) {
+        const stream = streams && streams[0] ? streams[0] : new MediaStream([track]);
+        const known = this.remoteStreams.get(stream.id);
+        if (known) {
+            if (known.element && track.kind === 'video' && known.element.tagName === 'AUDIO') {
+                // A video track joined an audio-only stream: a video element shows it.
+                known.element = null;
+            }
+            return;
+        }
+        this.remoteStreams.set(stream.id, { stream, userid, element: null });
+        stream.addEventListener('removetrack', () => {
+            if (stream.getTracks().length === 0 && this.engine) this.run(this.engine.remoteStreamRemoved(userid, stream.id));
+        });
+        // Wait one task so that a stream's second track (audio + video) is attached first.
+        setTimeout(() => {
+            if (this.engine && this.remoteStreams.has(stream.id)) this.run(this.engine.remoteStreamAdded(userid, stream.id));
+        }, 0);
+    }
+
+    closePeer(userid) {
+        this.peers.close(userid);
+        this.data.detach(userid);
+        for (const [streamid, remote] of [...this.remoteStreams]) {
+            if (remote.userid !== userid) continue;
+            this.remoteStreams.delete(streamid);
+            const entry = this.connection.streams[streamid];
+            delete this.connection.streams[streamid];
+            this.unwatchSpeaking(streamid);
+            if (entry) callHandler(this.connection, 'onstreamended', streamEvent(entry));
+        }
+        this.updatePeers();
+    }
+
+    updatePeers() {
+        const peers = {};
+        for (const userid of this.engine ? this.engine.linkedPeers() : []) {
+            const connection = this;
+            peers[userid] = {
+                userid,
+                get peer() {
+                    return connection.peers.connection(userid);
+                },
+                addStream: (session) => connection.connection.addStream(session),
+            };
+        }
+        this.connection.peers = peers;
+    }
+
+    // ---- events to the page
+
+    fire(name, payload, localOnly) {
+        const connection = this.connection;
+        switch (name) {
+            case 'onstream':
+                this.fireRemoteStream(payload);
+                return;
+            case 'onstreamended': {
+                const remote = this.remoteStreams.get(payload.streamid);
+                const entry = connection.streams[payload.streamid];
+                this.remoteStreams.delete(payload.streamid);
+                delete connection.streams[payload.streamid];
+                this.unwatchSpeaking(payload.streamid);
+                callHandler(connection, 'onstreamended', entry ? streamEvent(entry) : { ...payload, stream: remote && remote.stream });
+                return;
+            }
+            case 'onmute':
+            case 'onunmute': {
+                const entry = connection.streams[payload.streamid];
+                callHandler(connection, name, entry ? { ...streamEvent(entry), ...payload } : payload);
+                return;
+            }
+            case 'onleave':
+                if (typeof connection.onleave === 'function' && connection.onleave.length >= 2) {
+                    connection.onleave(payload.userid, payload.extra); // upstream v1.2 signature
+                } else {
+                    callHandler(connection, 'onleave', payload);
+                }
+                return;
+            case 'onopen':
+            case 'onclose':
+                callHandler(connection, name, withExtraFields(payload, this.data.channelFor(payload.userid)));
+                return;
+            case 'onstatechange':
+                if (localOnly && typeof connection.onstatechange !== 'function') return;
+                callHandler(connection, 'onstatechange', payload.state, payload.reason);
+                return;
+            case 'onerror':
+                this.fireError(errorFromPayload(payload));
+                return;
+            case 'onNewSession':
+                this.fireNewSession(payload);
+                return;
+            case '_opened':
+                connection.isInitiator = true;
+                connection.sessionid = payload.sessionid;
+                this.settleOpen(true);
+                return;
+            case '_joined':
+                connection.isInitiator = false;
+                connection.sessionid = payload.sessionid;
+                return;
+            case '_ownerChanged':
+                connection.isInitiator = payload.owner === this.userid;
+                return;
+            case '_presence': {
+                const callbacks = this.presenceCallbacks.get(payload.sessionid) || [];
+                this.presenceCallbacks.delete(payload.sessionid);
+                for (const callback of callbacks) callback(!!payload.exists, payload.sessionid, payload.extra || {});
+                return;
+            }
+            default:
+                callHandler(connection, name, payload);
+        }
+    }
+
+    fireError(error) {
+        const connection = this.connection;
+        if (typeof connection.onerror === 'function') connection.onerror(error);
+        else console.error('RTCMultiConnection:', error); // never silent
+    }
+
+    fireRemoteStream(payload) {
+        const connection = this.connection;
+        const remote = this.remoteStreams.get(payload.streamid);
+        if (!remote) return;
+        const audioOnly = remote.stream.getVideoTracks().length === 0;
+        remote.element = remote.element || createMediaElement(remote.stream, { local: false, audioOnly });
+        const entry = createStreamEntry(connection, {
+            type: 'remote',
+            stream: remote.stream,
+            streamid: payload.streamid,
+            mediaElement: remote.element,
+            userid: payload.userid,
+            extra: payload.extra,
+            session: payload.session,
+            direction: payload.direction,
+            isInitiator: payload.isInitiator,
+        });
+        connection.streams[payload.streamid] = entry;
+        this.watchSpeaking(entry);
+        callHandler(connection, 'onstream', streamEvent(entry));
+    }
+
+    fireNewSession(payload) {
+        const connection = this.connection;
+        const session = {
+            ...payload,
+            // upstream v1.8: session.join(joinAs?) joins this very room.
+            join: (joinAs) => connection.join(session, joinAs),
+        };
+        callHandler(connection, 'onNewSession', session);
+    }
+
+    watchSpeaking(entry) {
+        const connection = this.connection;
+        if (typeof connection.onspeaking !== 'function' && typeof connection.onsilence !== 'function') return;
+        const stop = watchSpeaking(
+            entry.stream,
+            () => callHandler(connection, 'onspeaking', streamEvent(entry)),
+            () => callHandler(connection, 'onsilence', streamEvent(entry)),
+        );
+        this.stopSpeaking.set(entry.streamid, stop);
+    }
+
+    unwatchSpeaking(streamid) {
+        const stop = this.stopSpeaking.get(streamid);
+        if (stop) stop();
+        this.stopSpeaking.delete(streamid);
+    }
+
+    settleOpen() {
+        const callback = this.openCallback;
+        this.openCallback = null;
+        if (callback) callback(true, this.connection.sessionid);
+    }
+
+    // ---- teardown
+
+    // After leave(): peers closed, media released, the engine deleted (a later open() or
+    // join() starts afresh). The signaling channel stays up for the next session.
+    release() {
+        this.peers.closeAll();
+        this.data.closeAll();
+        this.stopLocalMedia();
+        for (const streamid of [...this.remoteStreams.keys()]) {
+            delete this.connection.streams[streamid];
+            this.unwatchSpeaking(streamid);
+        }
+        this.remoteStreams.clear();
+        clearTimeout(this.tickTimer);
+        this.tickTimer = null;
+        if (this.engine) {
+            this.engine.delete();
+            this.engine = null;
+        }
+        this.userid = null;
+        this.connection.peers = {};
+        this.connection.isInitiator = false;
+    }
+
+    close() {
+        this.release();
+        if (this.signaling) this.signaling.close();
+        this.signaling = null;
+    }
+}
+
+function callHandler(connection, name, ...args) {
+    const handler = connection[name];
+    if (typeof handler === 'function') handler.apply(connection, args);
+}
+
+function streamEvent(entry) {
+    const session = entry.session || '';
+    return {
+        type: entry.type,
+        stream: entry.stream,
+        streamid: entry.streamid,
+        mediaElement: entry.mediaElement,
+        // A MediaStream cannot be a blob: URL any more; use mediaElement or stream (docs/api.md).
+        blobURL: '',
+        session,
+        direction: entry.direction,
+        userid: entry.userid,
+        extra: entry.extra,
+        isAudio: session === 'audio' || session === 'audiodata',
+        isVideo: session.indexOf('video') !== -1,
+        isScreen: session.indexOf('screen') === 0,
+        isInitiator: entry.isInitiator,
+    };
+}
+
+// onopen(event): upstream v1.2 passed the remote extra itself, v1.3+ {userid, extra}. The event
+// object has both: its own fields, and the extra's fields through its prototype.
+function withExtraFields(payload, channel) {
+    const extra = payload.extra && typeof payload.extra === 'object' ? payload.extra : {};
+    const event = Object.create(extra);
+    Object.assign(event, payload, { channel });
+    return event;
+}
+
+function kindName(audio, video) {
+    return audio && video ? 'both' : audio ? 'audio' : 'video';
+}
+
+function sessionName(session) {
+    return (session.audio ? 'audio' : '') + (session.video ? 'video' : '') + (session.screen ? 'screen' : '');
+}
