@@ -1,0 +1,546 @@
+#include "transfer/transfer_manager.hpp"
+
+#include "transfer/little_endian.hpp"
+#include "transfer/utf8.hpp"
+
+#include <tuple>
+#include <utility>
+
+namespace rtcmc::transfer {
+
+namespace {
+
+std::string quoted(std::string_view userid) {
+    return "'" + std::string(userid) + "'";
+}
+
+std::string describe(std::uint32_t transferId, const TransferMetadata& metadata) {
+    return "transfer " + std::to_string(transferId) + " (\"" + metadata.name + "\")";
+}
+
+Status checkReason(std::string_view reason) {
+    if (reason.size() > kMaxReasonBytes) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "a reason of " + std::to_string(reason.size()) + " bytes exceeds " +
+                             std::to_string(kMaxReasonBytes));
+    }
+    if (!isValidUtf8(reason)) {
+        return makeError(ErrorCode::InvalidArgument, "the reason is not valid UTF-8");
+    }
+    return okStatus();
+}
+
+Error unknownTransfer(PacketKind kind, std::uint32_t transferId, const char* preposition,
+                      std::string_view userid) {
+    return makeError(ErrorCode::UnknownTransfer,
+                     std::string(packetKindName(kind)) + " for unknown transfer " +
+                         std::to_string(transferId) + " " + preposition + " " + quoted(userid) +
+                         " (never started, or already finished)");
+}
+
+TransferUpdate makeUpdate(TransferEvent event, TransferDirection direction,
+                          std::uint32_t transferId, const ProgressCounts& progress) {
+    TransferUpdate update;
+    update.event = event;
+    update.direction = direction;
+    update.transferId = transferId;
+    update.progress = progress;
+    return update;
+}
+
+std::string_view reasonOf(const Packet& packet) {
+    return std::string_view(reinterpret_cast<const char*>(packet.payload.data),
+                            packet.payload.size);
+}
+
+} // namespace
+
+// ---- sending ----
+
+Result<TransferUpdate> TransferManager::startOutgoing(std::string_view userid,
+                                                      const TransferMetadata& metadata,
+                                                      MutableBytes out) {
+    if (userid.empty()) {
+        return makeError(ErrorCode::InvalidArgument, "a transfer needs the recipient's userid");
+    }
+    if (auto status = validateMetadata(metadata); !status) {
+        return makeError(ErrorCode::InvalidArgument, status.error().message);
+    }
+    const std::uint32_t transferId = nextFreeTransferId();
+    OutgoingTransfer transfer(transferId, std::string(userid), metadata);
+    auto written = transfer.writeStart(out);
+    if (!written) {
+        return written.error();
+    }
+    TransferUpdate update = makeUpdate(TransferEvent::Started, TransferDirection::Outgoing,
+                                       transferId, transfer.progress());
+    update.packetLength = static_cast<std::uint32_t>(written.value());
+    outgoing_.emplace(transferId, std::move(transfer));
+    nextTransferId_ = transferId == 0xFFFFFFFFU ? 1 : transferId + 1;
+    return update;
+}
+
+Result<TransferUpdate> TransferManager::writeChunk(std::uint32_t transferId, ConstBytes payload,
+                                                   MutableBytes out) {
+    const auto found = outgoing_.find(transferId);
+    if (found == outgoing_.end()) {
+        return makeError(ErrorCode::UnknownTransfer,
+                         "no outgoing transfer " + std::to_string(transferId));
+    }
+    OutgoingTransfer& transfer = found->second;
+    auto written = transfer.writeChunk(payload, out);
+    if (!written) {
+        return written.error();
+    }
+    TransferUpdate update = makeUpdate(TransferEvent::Chunk, TransferDirection::Outgoing,
+                                       transferId, transfer.progress());
+    update.index = update.progress.sent - 1;
+    update.packetLength = static_cast<std::uint32_t>(written.value());
+    return update;
+}
+
+Result<TransferUpdate> TransferManager::writeEnd(std::uint32_t transferId, MutableBytes out) {
+    const auto found = outgoing_.find(transferId);
+    if (found == outgoing_.end()) {
+        return makeError(ErrorCode::UnknownTransfer,
+                         "no outgoing transfer " + std::to_string(transferId));
+    }
+    auto written = found->second.writeEnd(out);
+    if (!written) {
+        return written.error();
+    }
+    TransferUpdate update = makeUpdate(TransferEvent::End, TransferDirection::Outgoing, transferId,
+                                       found->second.progress());
+    update.packetLength = static_cast<std::uint32_t>(written.value());
+    return update;
+}
+
+Result<TransferUpdate> TransferManager::abortOutgoing(std::uint32_t transferId,
+                                                      std::string_view reason, MutableBytes out) {
+    if (auto status = checkReason(reason); !status) {
+        return status.error();
+    }
+    const auto found = outgoing_.find(transferId);
+    if (found == outgoing_.end()) {
+        return makeError(ErrorCode::UnknownTransfer,
+                         "no outgoing transfer " + std::to_string(transferId));
+    }
+    PacketHeader header;
+    header.kind = PacketKind::Abort;
+    header.transferId = transferId;
+    auto written = encodePacket(header, ConstBytes(reason.data(), reason.size()), out);
+    if (!written) {
+        return written.error();
+    }
+    TransferUpdate update = makeUpdate(TransferEvent::Aborted, TransferDirection::Outgoing,
+                                       transferId, found->second.progress());
+    update.packetLength = static_cast<std::uint32_t>(written.value());
+    outgoing_.erase(found);
+    return update;
+}
+
+Result<ChunkRange> TransferManager::nextChunk(std::uint32_t transferId) const {
+    const auto found = outgoing_.find(transferId);
+    if (found == outgoing_.end()) {
+        return makeError(ErrorCode::UnknownTransfer,
+                         "no outgoing transfer " + std::to_string(transferId));
+    }
+    return found->second.nextChunk();
+}
+
+// ---- receiving ----
+
+Result<TransferUpdate> TransferManager::receive(std::string_view userid, ConstBytes bytes,
+                                                MutableBytes reply) {
+    if (userid.empty()) {
+        return makeError(ErrorCode::InvalidArgument, "a received packet needs the sender's userid");
+    }
+    if (reply.size < kMaxReplyPacketBytes) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "the reply buffer must hold " + std::to_string(kMaxReplyPacketBytes) +
+                             " bytes, got " + std::to_string(reply.size));
+    }
+    auto decoded = decodePacket(bytes);
+    if (!decoded) {
+        return makeError(decoded.error().code,
+                         "packet from " + quoted(userid) + ": " + decoded.error().message);
+    }
+    const Packet& packet = decoded.value();
+    switch (packet.header.kind) {
+    case PacketKind::Start:
+        return receiveStart(userid, packet);
+    case PacketKind::Chunk:
+        return receiveChunk(userid, packet, kPacketHeaderBytes, reply);
+    case PacketKind::End:
+        return receiveEnd(userid, packet, reply);
+    case PacketKind::Abort:
+        return receiveAbort(userid, packet);
+    case PacketKind::Complete:
+        return receiveComplete(userid, packet);
+    case PacketKind::Failed:
+    case PacketKind::Cancel:
+        return receiveFailedOrCancel(userid, packet);
+    }
+    return makeError(ErrorCode::MalformedPacket, "unknown packet kind");
+}
+
+Result<TransferUpdate> TransferManager::receiveStart(std::string_view userid,
+                                                     const Packet& packet) {
+    const std::uint32_t transferId = packet.header.transferId;
+    const std::string context =
+        "Start of transfer " + std::to_string(transferId) + " from " + quoted(userid) + ": ";
+    const auto peer = incoming_.find(userid);
+    if (peer != incoming_.end()) {
+        if (peer->second.count(transferId) != 0) {
+            return makeError(ErrorCode::DuplicatePacket, context + "that transfer already started");
+        }
+        if (peer->second.size() >= kMaxIncomingTransfersPerPeer) {
+            return makeError(ErrorCode::InvalidState,
+                             context + "the peer already has " +
+                                 std::to_string(kMaxIncomingTransfersPerPeer) + " transfers open");
+        }
+    }
+    auto metadata = parseMetadata(
+        std::string_view(reinterpret_cast<const char*>(packet.payload.data), packet.payload.size));
+    if (!metadata) {
+        return makeError(metadata.error().code, context + metadata.error().message);
+    }
+    if (metadata.value().count != packet.header.count) {
+        return makeError(ErrorCode::TransferMismatch,
+                         context + "the header counts " + std::to_string(packet.header.count) +
+                             " packets, the metadata " + std::to_string(metadata.value().count));
+    }
+
+    IncomingById& transfers =
+        peer != incoming_.end() ? peer->second : incoming_[std::string(userid)];
+    const auto inserted = transfers.emplace(
+        std::piecewise_construct, std::forward_as_tuple(transferId),
+        std::forward_as_tuple(transferId, std::string(userid), std::move(metadata).value()));
+    return makeUpdate(TransferEvent::Started, TransferDirection::Incoming, transferId,
+                      inserted.first->second.progress());
+}
+
+Result<TransferUpdate> TransferManager::receiveChunk(std::string_view userid, const Packet& packet,
+                                                     std::size_t payloadOffset,
+                                                     MutableBytes reply) {
+    const auto peer = incoming_.find(userid);
+    const auto found = peer == incoming_.end() ? IncomingById::iterator{}
+                                               : peer->second.find(packet.header.transferId);
+    if (peer == incoming_.end() || found == peer->second.end()) {
+        return unknownTransfer(PacketKind::Chunk, packet.header.transferId, "from", userid);
+    }
+    IncomingTransfer& transfer = found->second;
+    if (auto status = transfer.acceptChunk(packet.header, packet.payload); !status) {
+        return status.error();
+    }
+    TransferUpdate update = makeUpdate(TransferEvent::Chunk, TransferDirection::Incoming,
+                                       packet.header.transferId, transfer.progress());
+    update.index = packet.header.index;
+    update.payloadOffset = static_cast<std::uint32_t>(payloadOffset);
+    update.payloadLength = static_cast<std::uint32_t>(packet.payload.size);
+    if (transfer.readyToVerify()) {
+        return finishIncoming(peer->second, found, userid, update, reply);
+    }
+    return update;
+}
+
+Result<TransferUpdate> TransferManager::receiveEnd(std::string_view userid, const Packet& packet,
+                                                   MutableBytes reply) {
+    const auto peer = incoming_.find(userid);
+    const auto found = peer == incoming_.end() ? IncomingById::iterator{}
+                                               : peer->second.find(packet.header.transferId);
+    if (peer == incoming_.end() || found == peer->second.end()) {
+        return unknownTransfer(PacketKind::End, packet.header.transferId, "from", userid);
+    }
+    IncomingTransfer& transfer = found->second;
+    if (auto status = transfer.acceptEnd(packet.header, loadLittleEndian64(packet.payload.data));
+        !status) {
+        return status.error();
+    }
+    TransferUpdate update = makeUpdate(TransferEvent::End, TransferDirection::Incoming,
+                                       packet.header.transferId, transfer.progress());
+    if (transfer.readyToVerify()) {
+        return finishIncoming(peer->second, found, userid, update, reply);
+    }
+    return update;
+}
+
+TransferUpdate TransferManager::finishIncoming(IncomingById& transfers,
+                                               IncomingById::iterator found,
+                                               std::string_view userid, TransferUpdate update,
+                                               MutableBytes reply) {
+    const IncomingTransfer& transfer = found->second;
+    const std::uint64_t computed = transfer.computedChecksum();
+    PacketHeader header;
+    header.transferId = transfer.transferId();
+    std::uint8_t checksumBytes[kChecksumBytes];
+    std::string reason;
+    ConstBytes payload;
+    if (computed == transfer.expectedChecksum()) {
+        update.event = TransferEvent::Received;
+        header.kind = PacketKind::Complete;
+        header.count = transfer.metadata().count;
+        storeLittleEndian64(checksumBytes, computed);
+        payload = ConstBytes(checksumBytes, sizeof checksumBytes);
+    } else {
+        update.event = TransferEvent::Failed;
+        header.kind = PacketKind::Failed;
+        reason = "checksum mismatch: the sender's End says " +
+                 std::to_string(transfer.expectedChecksum()) + ", the received bytes hash to " +
+                 std::to_string(computed);
+        update.error = makeError(ErrorCode::ChecksumMismatch,
+                                 describe(transfer.transferId(), transfer.metadata()) + " from " +
+                                     quoted(userid) + " failed verification (" + reason + ")");
+        payload = ConstBytes(reason.data(), reason.size());
+    }
+    // `reply` holds kMaxReplyPacketBytes (checked in receive) and the reason is shorter than
+    // kMaxReasonBytes, so this cannot fail.
+    const auto written = encodePacket(header, payload, reply);
+    update.packetLength = written ? static_cast<std::uint32_t>(written.value()) : 0;
+    transfers.erase(found);
+    if (transfers.empty()) {
+        incoming_.erase(incoming_.find(userid));
+    }
+    return update;
+}
+
+Result<TransferUpdate> TransferManager::receiveAbort(std::string_view userid,
+                                                     const Packet& packet) {
+    const std::uint32_t transferId = packet.header.transferId;
+    const IncomingTransfer* transfer = findIncoming(userid, transferId);
+    if (transfer == nullptr) {
+        return unknownTransfer(PacketKind::Abort, transferId, "from", userid);
+    }
+    TransferUpdate update = makeUpdate(TransferEvent::Aborted, TransferDirection::Incoming,
+                                       transferId, transfer->progress());
+    update.error =
+        makeError(ErrorCode::TransferAborted, quoted(userid) + " aborted " +
+                                                  describe(transferId, transfer->metadata()) +
+                                                  ": " + std::string(reasonOf(packet)));
+    forgetIncoming(userid, transferId);
+    return update;
+}
+
+Result<TransferUpdate> TransferManager::receiveComplete(std::string_view userid,
+                                                        const Packet& packet) {
+    const std::uint32_t transferId = packet.header.transferId;
+    OutgoingTransfer* transfer = findOutgoing(userid, transferId);
+    if (transfer == nullptr) {
+        return unknownTransfer(PacketKind::Complete, transferId, "to", userid);
+    }
+    if (auto status =
+            transfer->checkComplete(packet.header, loadLittleEndian64(packet.payload.data));
+        !status) {
+        return status.error();
+    }
+    TransferUpdate update = makeUpdate(TransferEvent::Delivered, TransferDirection::Outgoing,
+                                       transferId, transfer->progress());
+    outgoing_.erase(transferId);
+    return update;
+}
+
+Result<TransferUpdate> TransferManager::receiveFailedOrCancel(std::string_view userid,
+                                                              const Packet& packet) {
+    const std::uint32_t transferId = packet.header.transferId;
+    OutgoingTransfer* transfer = findOutgoing(userid, transferId);
+    if (transfer == nullptr) {
+        return unknownTransfer(packet.header.kind, transferId, "to", userid);
+    }
+    const std::string what = describe(transferId, transfer->metadata());
+    const std::string reason(reasonOf(packet));
+    TransferUpdate update;
+    if (packet.header.kind == PacketKind::Failed) {
+        update = makeUpdate(TransferEvent::Failed, TransferDirection::Outgoing, transferId,
+                            transfer->progress());
+        update.error = makeError(ErrorCode::ChecksumMismatch,
+                                 quoted(userid) + " could not verify " + what + ": " + reason);
+    } else {
+        update = makeUpdate(TransferEvent::Aborted, TransferDirection::Outgoing, transferId,
+                            transfer->progress());
+        update.error = makeError(ErrorCode::TransferAborted,
+                                 quoted(userid) + " cancelled " + what + ": " + reason);
+    }
+    outgoing_.erase(transferId);
+    return update;
+}
+
+Result<TransferUpdate> TransferManager::cancelIncoming(std::string_view userid,
+                                                       std::uint32_t transferId,
+                                                       std::string_view reason, MutableBytes out) {
+    if (auto status = checkReason(reason); !status) {
+        return status.error();
+    }
+    const IncomingTransfer* transfer = findIncoming(userid, transferId);
+    if (transfer == nullptr) {
+        return makeError(ErrorCode::UnknownTransfer, "no incoming transfer " +
+                                                         std::to_string(transferId) + " from " +
+                                                         quoted(userid));
+    }
+    PacketHeader header;
+    header.kind = PacketKind::Cancel;
+    header.transferId = transferId;
+    auto written = encodePacket(header, ConstBytes(reason.data(), reason.size()), out);
+    if (!written) {
+        return written.error();
+    }
+    TransferUpdate update = makeUpdate(TransferEvent::Aborted, TransferDirection::Incoming,
+                                       transferId, transfer->progress());
+    update.packetLength = static_cast<std::uint32_t>(written.value());
+    forgetIncoming(userid, transferId);
+    return update;
+}
+
+// ---- peers ----
+
+std::vector<TransferUpdate> TransferManager::peerGone(std::string_view userid) {
+    std::vector<TransferUpdate> updates;
+    const std::string message = quoted(userid) + " left during ";
+    const auto peer = incoming_.find(userid);
+    if (peer != incoming_.end()) {
+        for (const auto& [transferId, transfer] : peer->second) {
+            TransferUpdate update = makeUpdate(TransferEvent::Aborted, TransferDirection::Incoming,
+                                               transferId, transfer.progress());
+            update.error = makeError(ErrorCode::TransferAborted,
+                                     message + describe(transferId, transfer.metadata()));
+            updates.push_back(std::move(update));
+        }
+        incoming_.erase(peer);
+    }
+    for (auto it = outgoing_.begin(); it != outgoing_.end();) {
+        if (it->second.userid() != userid) {
+            ++it;
+            continue;
+        }
+        TransferUpdate update = makeUpdate(TransferEvent::Aborted, TransferDirection::Outgoing,
+                                           it->first, it->second.progress());
+        update.error = makeError(ErrorCode::TransferAborted,
+                                 message + describe(it->first, it->second.metadata()));
+        updates.push_back(std::move(update));
+        it = outgoing_.erase(it);
+    }
+    return updates;
+}
+
+// ---- queries ----
+
+Result<TransferProgress> TransferManager::outgoingProgress(std::uint32_t transferId) const {
+    const auto found = outgoing_.find(transferId);
+    if (found == outgoing_.end()) {
+        return makeError(ErrorCode::UnknownTransfer,
+                         "no outgoing transfer " + std::to_string(transferId));
+    }
+    TransferProgress progress;
+    progress.direction = TransferDirection::Outgoing;
+    progress.userid = found->second.userid();
+    progress.transferId = transferId;
+    progress.name = found->second.metadata().name;
+    progress.counts = found->second.progress();
+    return progress;
+}
+
+Result<TransferProgress> TransferManager::incomingProgress(std::string_view userid,
+                                                           std::uint32_t transferId) const {
+    const IncomingTransfer* transfer = findIncoming(userid, transferId);
+    if (transfer == nullptr) {
+        return makeError(ErrorCode::UnknownTransfer, "no incoming transfer " +
+                                                         std::to_string(transferId) + " from " +
+                                                         quoted(userid));
+    }
+    TransferProgress progress;
+    progress.direction = TransferDirection::Incoming;
+    progress.userid = std::string(userid);
+    progress.transferId = transferId;
+    progress.name = transfer->metadata().name;
+    progress.counts = transfer->progress();
+    return progress;
+}
+
+Result<TransferMetadata> TransferManager::outgoingMetadata(std::uint32_t transferId) const {
+    const auto found = outgoing_.find(transferId);
+    if (found == outgoing_.end()) {
+        return makeError(ErrorCode::UnknownTransfer,
+                         "no outgoing transfer " + std::to_string(transferId));
+    }
+    return found->second.metadata();
+}
+
+Result<TransferMetadata> TransferManager::incomingMetadata(std::string_view userid,
+                                                           std::uint32_t transferId) const {
+    const IncomingTransfer* transfer = findIncoming(userid, transferId);
+    if (transfer == nullptr) {
+        return makeError(ErrorCode::UnknownTransfer, "no incoming transfer " +
+                                                         std::to_string(transferId) + " from " +
+                                                         quoted(userid));
+    }
+    return transfer->metadata();
+}
+
+std::vector<TransferProgress> TransferManager::activeTransfers() const {
+    std::vector<TransferProgress> all;
+    all.reserve(outgoing_.size() + incomingCount());
+    for (const auto& entry : outgoing_) {
+        all.push_back(outgoingProgress(entry.first).value());
+    }
+    for (const auto& [userid, transfers] : incoming_) {
+        for (const auto& entry : transfers) {
+            all.push_back(incomingProgress(userid, entry.first).value());
+        }
+    }
+    return all;
+}
+
+std::size_t TransferManager::incomingCount() const {
+    std::size_t total = 0;
+    for (const auto& entry : incoming_) {
+        total += entry.second.size();
+    }
+    return total;
+}
+
+// ---- helpers ----
+
+IncomingTransfer* TransferManager::findIncoming(std::string_view userid, std::uint32_t transferId) {
+    const auto peer = incoming_.find(userid);
+    if (peer == incoming_.end()) {
+        return nullptr;
+    }
+    const auto found = peer->second.find(transferId);
+    return found == peer->second.end() ? nullptr : &found->second;
+}
+
+const IncomingTransfer* TransferManager::findIncoming(std::string_view userid,
+                                                      std::uint32_t transferId) const {
+    return const_cast<TransferManager*>(this)->findIncoming(userid, transferId);
+}
+
+OutgoingTransfer* TransferManager::findOutgoing(std::string_view userid, std::uint32_t transferId) {
+    const auto found = outgoing_.find(transferId);
+    // Only the peer the transfer goes to may answer for it.
+    if (found == outgoing_.end() || found->second.userid() != userid) {
+        return nullptr;
+    }
+    return &found->second;
+}
+
+void TransferManager::forgetIncoming(std::string_view userid, std::uint32_t transferId) {
+    const auto peer = incoming_.find(userid);
+    if (peer == incoming_.end()) {
+        return;
+    }
+    peer->second.erase(transferId);
+    if (peer->second.empty()) {
+        incoming_.erase(peer);
+    }
+}
+
+std::uint32_t TransferManager::nextFreeTransferId() const {
+    // Ids only need to be unique among this side's open transfers; after 2^32 - 1 transfers the
+    // counter wraps (skipping 0) and passes over ids still in use.
+    std::uint32_t candidate = nextTransferId_;
+    while (outgoing_.count(candidate) != 0) {
+        candidate = candidate == 0xFFFFFFFFU ? 1 : candidate + 1;
+    }
+    return candidate;
+}
+
+} // namespace rtcmc::transfer
