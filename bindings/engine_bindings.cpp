@@ -188,6 +188,7 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
     value_object<EngineConfig>("EngineConfig")
         .field("authority", &EngineConfig::authority)
         .field("userid", &EngineConfig::userid)
+        .field("channel", &EngineConfig::channel)
         .field("session", &EngineConfig::session)
         .field("direction", &EngineConfig::direction)
         .field("extra", &EngineConfig::extra)

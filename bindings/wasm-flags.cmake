@@ -10,5 +10,7 @@ set(WASM_FLAGS_COMMON
 )
 # Speed matters more than bytes for the hot transfer path; -O3 is measured against -Oz in
 # bench/core (see the closing note of issue 2).
-set(WASM_FLAGS_RELEASE -O3)
+if(NOT DEFINED WASM_FLAGS_RELEASE)
+    set(WASM_FLAGS_RELEASE -O3)
+endif()
 set(WASM_FLAGS_DEBUG -O1 -sASSERTIONS=2 -g)

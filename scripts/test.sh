@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # `npm test`: builds what is stale and runs every suite. Usage: scripts/test.sh [suite...]
 # Suites: native (GoogleTest), asan (the same under ASan/UBSan), wasm (the same GoogleTest
-# compiled to wasm, run by Node), js (Jest: the embind module in Node, the signaling server).
+# compiled to wasm, run by Node), js (Jest: the embind module in Node, the signaling server),
+# e2e (Jest + Chromium: the library in real pages against the real server, in a private
+# network namespace).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(native asan wasm js)
+[ ${#suites[@]} -gt 0 ] || suites=(native asan wasm js e2e)
 jest=(node --experimental-vm-modules node_modules/jest/bin/jest.js)
 
 for suite in "${suites[@]}"; do
@@ -26,6 +28,11 @@ for suite in "${suites[@]}"; do
     js)
         [ -f build/wasm/bindings/rtcmc_core.js ] || bash scripts/build.sh wasm
         "${jest[@]}" --ci tests/js
+        ;;
+    e2e)
+        [ -f build/wasm/bindings/rtcmc_core.js ] || bash scripts/build.sh wasm
+        bash scripts/build-web.sh
+        bash scripts/e2e.sh --ci
         ;;
     *)
         echo "unknown suite: $suite" >&2

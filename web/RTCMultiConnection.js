@@ -18,9 +18,11 @@ function randomToken() {
     return Array.from(words, (word) => word.toString(36)).join('').toUpperCase();
 }
 
+// upstream v1.8 derived the channel from the page URL; we keep only characters that every
+// signaling transport accepts as a channel name (the query string and hash are left out).
 function channelFromLocation() {
     if (typeof location === 'undefined') return 'default-channel';
-    return location.href.replace(/[/:#%.[\]]/g, '').slice(-100) || 'default-channel';
+    return (location.host + location.pathname).replace(/[^A-Za-z0-9_-]/g, '').slice(-64) || 'default-channel';
 }
 
 export class RTCMultiConnection {
@@ -183,7 +185,8 @@ export class RTCMultiConnection {
             return;
         }
         this._whenReady((runtime) => {
-            if (runtime.engine) runtime.run(runtime.engine.leave());
+            // Settings changed just before leave() count (seed: autoCloseEntireSession = true).
+            if (runtime.engine) runtime.withEngine((engine) => engine.leave());
             runtime.release();
         });
     }

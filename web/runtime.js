@@ -60,6 +60,7 @@ export class ConnectionRuntime {
         return {
             authority: this.signalingChannel().authority === 'server' ? this.core.RoomAuthority.Server : this.core.RoomAuthority.Owner,
             userid: this.userid,
+            channel: String(connection.channel || ''),
             session,
             direction: readDirection(this.core, connection.direction),
             extra,

@@ -18,6 +18,9 @@ enum class RoomAuthority { Owner, Server };
 struct EngineConfig {
     RoomAuthority authority = RoomAuthority::Owner;
     std::string userid;
+    // upstream `connection.channel`: onNewSession offers only rooms of this channel (our server
+    // tags each room with its opener's channel; a pub/sub channel is its own scope). "" = any.
+    std::string channel;
     SessionType session = defaultSession();
     Direction direction = Direction::ManyToMany;
     std::string extra = "{}";                    // JSON text

@@ -52,12 +52,17 @@ json parseObject(const std::string& text) {
 void Engine::requestOpenRoom(Actions& out) const {
     json payload{{"roomid", targetRoom_},
                  {"extra", extra_},
-                 {"maxParticipantsAllowed", config_.maxParticipantsAllowed},
+                 // one-to-one caps the room at one participant whatever the setting says
+                 {"maxParticipantsAllowed",
+                  participantLimit(room_->policy().direction, config_.maxParticipantsAllowed)},
                  {"autoCloseEntireSession", config_.autoCloseEntireSession},
                  {"session", proto::sessionToJson(room_->policy().session)},
                  {"direction", toString(room_->policy().direction)}};
     if (!config_.password.empty()) {
         payload["password"] = config_.password;
+    }
+    if (!config_.channel.empty()) {
+        payload["channel"] = config_.channel;
     }
     out.push_back(serverRequest("open-room", payload));
 }
@@ -92,10 +97,17 @@ bool Engine::knowRoom(const json& view, Actions& out) {
         error(ErrorCode::InvalidField, reader.error().message, out);
         return false;
     }
+    const std::optional<std::string> channel = reader.optionalText("channel", proto::kMaxIdLength);
+    if (!reader.ok()) {
+        error(ErrorCode::InvalidField, reader.error().message, out);
+        return false;
+    }
     const std::string roomid = announce.envelope.room;
     const bool isNew = !knownRooms_.count(roomid);
     knownRooms_[roomid] = KnownRoom{announce.envelope.from, announce};
-    if (isNew && notifiedRooms_.insert(roomid).second) {
+    // Rooms of other channels stay joinable by id (connect/join) but are not offered.
+    const bool sameChannel = config_.channel.empty() || !channel || *channel == config_.channel;
+    if (isNew && sameChannel && notifiedRooms_.insert(roomid).second) {
         out.push_back(fireEvent(
             "onNewSession",
             json{{"sessionid", roomid},

@@ -206,3 +206,66 @@ TEST(EngineServerMode, ManualSessionsFromTheRoomList) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+TEST(EngineServerMode, OneToOneAsksTheServerForOneParticipant) {
+    EngineConfig config;
+    config.userid = "a";
+    config.authority = RoomAuthority::Server;
+    config.direction = Direction::OneToOne;
+    config.session = parseSession("only data").value();
+    Engine engine(config);
+    Actions actions = engine.open("room", 0);
+    ASSERT_FALSE(actions.empty());
+    EXPECT_EQ(actions.back().name, "open-room");
+    EXPECT_EQ(nlohmann::json::parse(actions.back().payload)["maxParticipantsAllowed"], 1);
+}
+
+TEST(EngineServerMode, AutoCloseSetJustBeforeLeaveClosesTheRoom) {
+    testing::FakeNetwork net(true);
+    for (const char* id : {"a", "b"}) {
+        net.add(id);
+    }
+    net.run("a", net.engine("a").open("room", net.now()));
+    net.run("b", net.engine("b").connect("room", net.now()));
+    EngineConfig late = net.engine("a").config();
+    late.autoCloseEntireSession = true;
+    net.engine("a").configure(late);
+    net.run("a", net.engine("a").leave());
+    EXPECT_EQ(net.engine("b").state(), SessionState::Closed);
+    EXPECT_EQ(net.events("b", "onEntireSessionClosed").size(), 1u);
+}
+
+} // namespace
+} // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+TEST(EngineServerMode, OnNewSessionOnlyOffersRoomsOfTheOwnChannel) {
+    testing::FakeNetwork net(true);
+    EngineConfig watcher;
+    watcher.autoJoin = false;
+    watcher.channel = "lobby";
+    net.add("w", watcher);
+    const std::string list =
+        R"({"rooms":[{"roomid":"here","owner":"o1","channel":"lobby","participants":1},)"
+        R"({"roomid":"there","owner":"o2","channel":"elsewhere","participants":1},)"
+        R"({"roomid":"untagged","owner":"o3","participants":1}]})";
+    net.serverSays("w", "room-list", list);
+    std::set<std::string> offered;
+    for (const auto& event : net.events("w", "onNewSession")) {
+        offered.insert(event.payload["sessionid"].get<std::string>());
+    }
+    EXPECT_EQ(offered, (std::set<std::string>{"here", "untagged"}));
+    // A room of another channel can still be joined by its id.
+    net.add("o2");
+    net.run("o2", net.engine("o2").open("there", net.now()));
+    net.run("w", net.engine("w").join("there", std::nullopt, net.now()));
+    EXPECT_EQ(net.engine("w").state(), SessionState::Joined);
+}
+
+} // namespace
+} // namespace rtcmc

@@ -286,6 +286,7 @@ private:
         bool autoClose = false;
         nlohmann::json session;
         std::string direction;
+        std::string channel;
     };
 
     bool sameRoom(const std::string& a, const std::string& b) const {
@@ -316,6 +317,7 @@ private:
                 {"isPasswordProtected", !room.password.empty()},
                 {"extra", room.extra.at(room.owner)},
                 {"participants", room.members.size()},
+                {"channel", room.channel.empty() ? nlohmann::json() : nlohmann::json(room.channel)},
                 {"isFull", isFull(room)}};
     }
 
@@ -394,6 +396,7 @@ private:
             room.autoClose = body.value("autoCloseEntireSession", false);
             room.session = body.value("session", nlohmann::json::object());
             room.direction = body.value("direction", "many-to-many");
+            room.channel = body.value("channel", "");
             rooms_[roomid] = room;
             return reply(userid, name, body, {{"ok", true}, {"room", view(roomid)}});
         }

@@ -150,6 +150,7 @@ export function engineConfig(core, settings) {
     return {
         authority: core.RoomAuthority.Owner,
         userid: '',
+        channel: '',
         session: { audio: true, video: true, screen: false, data: false, oneway: false, broadcast: false },
         direction: core.Direction.ManyToMany,
         extra: '{}',

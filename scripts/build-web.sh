@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `npm run build:web`: the browser builds of the library.
+#   dist/RTCMultiConnection.js   one <script> file (IIFE from web/global.js), minified, + .map
+#   dist/rtcmulticonnection.mjs  the ES module build (web/index.js), minified, + .map
+# Both embed the wasm core as base64 (the rtcmc_core_single target of bindings/CMakeLists.txt),
+# so a page needs no .wasm request and no locateFile; socket.io-client is bundled in.
+# web/loader.js imports the core as the bare specifier 'rtcmc-core-module', mapped here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+# emcc's JS optimizer needs Debian's acorn (../shared/TOOLCHAIN.md).
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+
+for entry in web/global.js web/index.js; do
+    if [ ! -f "$entry" ]; then
+        echo "build-web: $entry does not exist: the facade (web/) is needed to build the bundles" >&2
+        exit 1
+    fi
+done
+
+# 1. The single-file core. CMake reconfigures by itself when bindings/CMakeLists.txt changed.
+if [ ! -f build/wasm/CMakeCache.txt ]; then
+    emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+cmake --build build/wasm -j"$jobs" --target rtcmc_core_single
+core=build/wasm/bindings/rtcmc_core_single.js
+[ -f "$core" ] || {
+    echo "build-web: $core was not produced" >&2
+    exit 1
+}
+
+# 2. The bundles. esbuild resolves an alias that is a relative path against the working
+# directory (the repository root here).
+esbuild=node_modules/.bin/esbuild
+common=(
+    --bundle
+    --platform=browser
+    --target=es2020
+    --minify
+    --sourcemap
+    --alias:rtcmc-core-module=./$core
+    --log-level=warning
+)
+mkdir -p dist
+"$esbuild" web/global.js "${common[@]}" --format=iife --outfile=dist/RTCMultiConnection.js
+"$esbuild" web/index.js "${common[@]}" --format=esm --outfile=dist/rtcmulticonnection.mjs
+
+for output in dist/RTCMultiConnection.js dist/rtcmulticonnection.mjs; do
+    printf 'build-web: %s (%s bytes, %s gzipped)\n' "$output" \
+        "$(wc -c <"$output")" "$(gzip -9c "$output" | wc -c)"
+done

@@ -1,0 +1,40 @@
+// Pushes the list of listed rooms to subscribed sockets (`subscribe-rooms`) when it
+// changes. Bursts are coalesced: the first change arms a timer, changes until it fires
+// ride along, and one `room-list` goes out with the state at that moment.
+// With Redis, each node pushes its own changes to the subscribers of every node
+// (io.to(...) goes through the adapter).
+
+export const ROOM_LIST_CHANNEL = 'room-list-subscribers';
+
+export class RoomListFeed {
+    constructor({ io, rooms, debounceMs, onlyLocalSubscribers, logger }) {
+        this.io = io;
+        this.rooms = rooms;
+        this.debounceMs = debounceMs;
+        // In memory mode every subscriber is local, so a push with nobody listening is skipped.
+        this.onlyLocalSubscribers = onlyLocalSubscribers;
+        this.logger = logger;
+        this.timer = null;
+    }
+
+    changed() {
+        if (this.timer) return;
+        this.timer = setTimeout(() => {
+            this.timer = null;
+            this.#push().catch((err) =>
+                this.logger.error({ event: 'room-list', outcome: 'error', detail: err.message }),
+            );
+        }, this.debounceMs);
+    }
+
+    async #push() {
+        if (this.onlyLocalSubscribers && !this.io.of('/').adapter.rooms.has(ROOM_LIST_CHANNEL)) return;
+        const rooms = await this.rooms.listRooms();
+        this.io.to(ROOM_LIST_CHANNEL).emit('room-list', { rooms });
+    }
+
+    close() {
+        clearTimeout(this.timer);
+        this.timer = null;
+    }
+}

@@ -1,0 +1,350 @@
+// Room bookkeeping: the authority on membership (in join order), ownership, extra data,
+// passwords, participant limits, ejection and owner handover. No socket in sight: the
+// socket wiring (signaling.js) turns the results below into events.
+//
+// The logic lives once, here, as pure functions from a room record to the next record.
+// A store keeps the records: MemoryStore (one process, the default) or RedisStore
+// (several nodes). store.update(roomid, mutate) applies `mutate` atomically; RedisStore
+// may call it more than once when another node changed the room meanwhile, which is why
+// every mutation below is a pure function of its input and never edits it in place.
+
+import { MemoryStore } from './store-memory.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+
+export const DEFAULT_MAX_PARTICIPANTS = 1000;
+// Ejected userids remembered per room (until the owner changes); beyond it the oldest go.
+const MAX_EJECTED_REMEMBERED = 1000;
+
+export function failure(code, message) {
+    return { ok: false, error: { code, message } };
+}
+
+// ---- views: what clients may see. Never the password, its hash, or claim tokens. ---------
+
+export function roomView(record) {
+    return {
+        roomid: record.roomid,
+        owner: record.owner,
+        members: record.members.map(({ userid, extra, joinedAt }) => ({ userid, extra, joinedAt })),
+        maxParticipantsAllowed: record.maxParticipantsAllowed,
+        autoCloseEntireSession: record.autoCloseEntireSession,
+        session: record.session,
+        direction: record.direction,
+        isPasswordProtected: record.password !== null,
+        extra: record.extra,
+    };
+}
+
+export function publicRoomView(record) {
+    return {
+        roomid: record.roomid,
+        owner: record.owner,
+        extra: record.extra,
+        participants: record.members.length,
+        maxParticipantsAllowed: record.maxParticipantsAllowed,
+        isFull: isFull(record),
+        isPasswordProtected: record.password !== null,
+        session: record.session,
+        direction: record.direction,
+        ...(record.channel ? { channel: record.channel } : {}),
+    };
+}
+
+// maxParticipantsAllowed counts the participants besides the owner (upstream: 1 = one-to-one).
+function isFull(record) {
+    return record.members.length >= record.maxParticipantsAllowed + 1;
+}
+
+const plural = (count) => (count === 1 ? '' : 's');
+
+function findMember(record, userid) {
+    return record.members.find((member) => member.userid === userid);
+}
+
+function samePassword(a, b) {
+    if (a === null || b === null) return a === b;
+    return a.hash === b.hash && a.salt === b.salt;
+}
+
+// ---- pure transitions ------------------------------------------------------------------
+
+// Removes `userid` from the room and decides what happens to the room:
+//   'left'     the room goes on, owner unchanged;
+//   'handover' the owner left, the longest-present remaining member owns the room now;
+//   'closed'   the owner left a room opened with autoCloseEntireSession: room deleted;
+//   'empty'    nobody is left: room deleted.
+export function departure(record, userid, reason) {
+    const member = findMember(record, userid);
+    const remaining = record.members.filter((m) => m.userid !== userid);
+    const base = {
+        ok: true,
+        roomid: record.roomid,
+        member: { userid, extra: member.extra },
+        reason,
+        listed: record.listed,
+        remaining: remaining.map((m) => m.userid),
+    };
+    if (remaining.length === 0) {
+        return { record: null, result: { ...base, outcome: 'empty', owner: null } };
+    }
+    if (userid !== record.owner) {
+        const next = { ...record, members: remaining };
+        return { record: next, result: { ...base, outcome: 'left', owner: record.owner } };
+    }
+    if (record.autoCloseEntireSession) {
+        return { record: null, result: { ...base, outcome: 'closed', owner: null } };
+    }
+    // members[] is in join order, so the first remaining one has been there longest.
+    const heir = remaining[0];
+    const next = { ...record, members: remaining, owner: heir.userid, extra: heir.extra, ejected: [] };
+    return { record: next, result: { ...base, outcome: 'handover', owner: heir.userid } };
+}
+
+// ---- the class -------------------------------------------------------------------------
+
+export class Rooms {
+    constructor({ store = new MemoryStore(), now = Date.now, maxRoomsPerUser = 32 } = {}) {
+        this.store = store;
+        this.now = now;
+        this.maxRoomsPerUser = maxRoomsPerUser;
+    }
+
+    // -- identity: one live connection per userid, across every node of the store --
+
+    claimUserid(userid, token) {
+        return this.store.claim(userid, token);
+    }
+
+    releaseUserid(userid, token) {
+        return this.store.release(userid, token);
+    }
+
+    // -- requests. `user` is {userid, extra, token}: who asks, as bound by the server --
+
+    async open(user, request) {
+        const { roomid } = request;
+        const limitError = await this.#roomLimitError(user.userid);
+        if (limitError) return limitError;
+        const password = request.password ? await hashPassword(request.password) : null;
+        const extra = request.extra !== undefined ? request.extra : user.extra;
+        const joinedAt = this.now();
+        return this.store.update(roomid, (current) => {
+            if (current) return { result: failure('ROOM_EXISTS', `room "${roomid}" already exists`) };
+            const record = {
+                roomid,
+                owner: user.userid,
+                members: [{ userid: user.userid, extra, joinedAt, token: user.token }],
+                maxParticipantsAllowed: request.maxParticipantsAllowed ?? DEFAULT_MAX_PARTICIPANTS,
+                autoCloseEntireSession: request.autoCloseEntireSession ?? false,
+                session: request.session ?? null,
+                direction: request.direction ?? null,
+                channel: request.channel ?? null,
+                listed: request.listed ?? true,
+                extra,
+                password,
+                ejected: [],
+                createdAt: joinedAt,
+            };
+            return { record, result: { ok: true, room: roomView(record), listed: record.listed } };
+        });
+    }
+
+    async join(user, request) {
+        const { roomid } = request;
+        const limitError = await this.#roomLimitError(user.userid);
+        if (limitError) return limitError;
+        const extra = request.extra !== undefined ? request.extra : user.extra;
+        // The password is checked outside the atomic update (scrypt takes milliseconds);
+        // the update then requires the same password record, else it starts again.
+        for (let attempt = 0; attempt < 3; attempt++) {
+            const snapshot = await this.store.get(roomid);
+            const precheck = this.#joinPrecheck(snapshot, user.userid, roomid);
+            if (precheck) return precheck;
+            if (snapshot.password !== null) {
+                const matches = await verifyPassword(request.password ?? '', snapshot.password);
+                if (!matches) return failure('WRONG_PASSWORD', `wrong password for room "${roomid}"`);
+            }
+            const joinedAt = this.now();
+            const result = await this.store.update(roomid, (current) => {
+                const error = this.#joinPrecheck(current, user.userid, roomid);
+                if (error) return { result: error };
+                if (!samePassword(current.password, snapshot.password)) return { result: { retry: true } };
+                if (isFull(current)) {
+                    const allowed = current.maxParticipantsAllowed;
+                    return {
+                        result: failure(
+                            'ROOM_FULL',
+                            `room "${roomid}" is full (${allowed} participant${plural(allowed)} allowed)`,
+                        ),
+                    };
+                }
+                const member = { userid: user.userid, extra, joinedAt, token: user.token };
+                const record = { ...current, members: [...current.members, member] };
+                return {
+                    record,
+                    result: {
+                        ok: true,
+                        room: roomView(record),
+                        member: { userid: user.userid, extra },
+                        listed: record.listed,
+                    },
+                };
+            });
+            if (!result.retry) return result;
+        }
+        return failure('ROOM_BUSY', `room "${roomid}" changed while joining; try again`);
+    }
+
+    #joinPrecheck(record, userid, roomid) {
+        if (!record) return failure('ROOM_NOT_FOUND', `room "${roomid}" does not exist`);
+        if (findMember(record, userid)) return failure('ALREADY_IN_ROOM', `you are already in room "${roomid}"`);
+        if (record.ejected.includes(userid)) {
+            return failure('EJECTED', `you were ejected from room "${roomid}" by its owner`);
+        }
+        return null;
+    }
+
+    async #roomLimitError(userid) {
+        const count = (await this.store.roomsOf(userid)).length;
+        if (count < this.maxRoomsPerUser) return null;
+        return failure('TOO_MANY_ROOMS', `a connection can be in at most ${this.maxRoomsPerUser} rooms`);
+    }
+
+    leave(userid, roomid, reason = 'left') {
+        return this.store.update(roomid, (current) => {
+            if (!current) return { result: failure('ROOM_NOT_FOUND', `room "${roomid}" does not exist`) };
+            if (!findMember(current, userid)) {
+                return { result: failure('NOT_IN_ROOM', `you are not in room "${roomid}"`) };
+            }
+            return departure(current, userid, reason);
+        });
+    }
+
+    // On disconnect: leave every room, in no particular order. Returns the successful results.
+    async leaveAll(userid, reason = 'disconnected') {
+        const results = [];
+        for (const roomid of await this.store.roomsOf(userid)) {
+            const result = await this.leave(userid, roomid, reason);
+            if (result.ok) results.push(result);
+        }
+        return results;
+    }
+
+    eject(byUserid, roomid, targetUserid) {
+        return this.store.update(roomid, (current) => {
+            if (!current) return { result: failure('ROOM_NOT_FOUND', `room "${roomid}" does not exist`) };
+            if (current.owner !== byUserid) {
+                return { result: failure('NOT_OWNER', `only the owner of room "${roomid}" can eject`) };
+            }
+            if (targetUserid === byUserid) {
+                const message = 'the owner cannot eject itself; use leave-room or close-room';
+                return { result: failure('CANNOT_EJECT_SELF', message) };
+            }
+            if (!findMember(current, targetUserid)) {
+                const message = `user "${targetUserid}" is not in room "${roomid}"`;
+                return { result: failure('UNKNOWN_USER', message) };
+            }
+            const { record, result } = departure(current, targetUserid, 'ejected');
+            const ejected = [...record.ejected, targetUserid].slice(-MAX_EJECTED_REMEMBERED);
+            return { record: { ...record, ejected }, result: { ...result, by: byUserid } };
+        });
+    }
+
+    close(byUserid, roomid) {
+        return this.store.update(roomid, (current) => {
+            if (!current) return { result: failure('ROOM_NOT_FOUND', `room "${roomid}" does not exist`) };
+            if (current.owner !== byUserid) {
+                return { result: failure('NOT_OWNER', `only the owner of room "${roomid}" can close it`) };
+            }
+            return {
+                record: null,
+                result: {
+                    ok: true,
+                    roomid,
+                    members: current.members.map((m) => m.userid),
+                    listed: current.listed,
+                },
+            };
+        });
+    }
+
+    // Sets the user's extra in every room it is in (and the room's extra where it owns it).
+    async updateExtra(userid, extra) {
+        const rooms = [];
+        for (const roomid of await this.store.roomsOf(userid)) {
+            const result = await this.store.update(roomid, (current) => {
+                if (!current || !findMember(current, userid)) return { result: null };
+                const isOwner = current.owner === userid;
+                const record = {
+                    ...current,
+                    members: current.members.map((m) => (m.userid === userid ? { ...m, extra } : m)),
+                    extra: isOwner ? extra : current.extra,
+                };
+                return { record, result: { roomid, isOwner, listed: current.listed } };
+            });
+            if (result) rooms.push(result);
+        }
+        return { ok: true, rooms };
+    }
+
+    // -- queries --
+
+    async checkPresence(roomid) {
+        const record = await this.store.get(roomid);
+        if (!record) return { ok: true, exists: false };
+        return { ok: true, exists: true, room: publicRoomView(record) };
+    }
+
+    async listRooms() {
+        const records = await this.store.listRecords();
+        return records
+            .filter((record) => record.listed)
+            .sort((a, b) => a.createdAt - b.createdAt || (a.roomid < b.roomid ? -1 : 1))
+            .map(publicRoomView);
+    }
+
+    async getRoom(roomid) {
+        const record = await this.store.get(roomid);
+        return record ? roomView(record) : null;
+    }
+
+    isMember(roomid, userid) {
+        return this.store.isMember(roomid, userid);
+    }
+
+    roomsOf(userid) {
+        return this.store.roomsOf(userid);
+    }
+
+    async counts() {
+        return { rooms: await this.store.roomCount() };
+    }
+
+    // Members whose userid claim is gone or held by another connection (their node died)
+    // leave their rooms as 'disconnected'. Returns the departures, for notification.
+    async removeStaleMembers() {
+        const members = [];
+        for (const record of await this.store.listRecords()) {
+            for (const member of record.members) members.push({ roomid: record.roomid, member });
+        }
+        const stale = [];
+        // Claim look-ups in parallel batches (one round trip each with Redis pipelining).
+        for (let i = 0; i < members.length; i += 500) {
+            const batch = members.slice(i, i + 500);
+            const holders = await Promise.all(batch.map(({ member }) => this.store.claimHolder(member.userid)));
+            batch.forEach((entry, k) => {
+                if (holders[k] !== entry.member.token) stale.push(entry);
+            });
+        }
+        const results = [];
+        for (const { roomid, member } of stale) {
+            const result = await this.store.update(roomid, (current) => {
+                const still = current && findMember(current, member.userid);
+                if (!still || still.token !== member.token) return { result: null };
+                return departure(current, member.userid, 'disconnected');
+            });
+            if (result) results.push(result);
+        }
+        return results;
+    }
+}

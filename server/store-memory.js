@@ -1,0 +1,80 @@
+// In-process room store: the embedded default (one node, rooms in memory).
+// Two maps, as in socket.io's own in-memory adapter: rooms by id, and for each userid the
+// set of rooms it is in (kept in step with the rooms' member lists on every write).
+// update() runs the mutation synchronously between read and write, so it is atomic in a
+// single-threaded process without any lock.
+
+export class MemoryStore {
+    constructor() {
+        this.rooms = new Map(); // roomid -> room record (see rooms.js)
+        this.memberRooms = new Map(); // userid -> Set<roomid>
+        this.claims = new Map(); // userid -> token of the connection that holds it
+    }
+
+    get(roomid) {
+        return this.rooms.get(roomid) ?? null;
+    }
+
+    // mutate(current | null) -> {record, result}; record undefined = unchanged, null = delete.
+    update(roomid, mutate) {
+        const current = this.rooms.get(roomid) ?? null;
+        const { record, result } = mutate(current);
+        if (record !== undefined) this.#write(roomid, current, record);
+        return result;
+    }
+
+    #write(roomid, current, record) {
+        const before = current ? current.members.map((m) => m.userid) : [];
+        const after = new Set(record ? record.members.map((m) => m.userid) : []);
+        for (const userid of before) {
+            if (!after.has(userid)) this.#unindex(userid, roomid);
+        }
+        for (const userid of after) {
+            let rooms = this.memberRooms.get(userid);
+            if (!rooms) this.memberRooms.set(userid, (rooms = new Set()));
+            rooms.add(roomid);
+        }
+        if (record) this.rooms.set(roomid, record);
+        else this.rooms.delete(roomid);
+    }
+
+    #unindex(userid, roomid) {
+        const rooms = this.memberRooms.get(userid);
+        if (!rooms) return;
+        rooms.delete(roomid);
+        if (rooms.size === 0) this.memberRooms.delete(userid);
+    }
+
+    isMember(roomid, userid) {
+        return this.memberRooms.get(userid)?.has(roomid) ?? false;
+    }
+
+    roomsOf(userid) {
+        const rooms = this.memberRooms.get(userid);
+        return rooms ? [...rooms] : [];
+    }
+
+    listRecords() {
+        return [...this.rooms.values()];
+    }
+
+    roomCount() {
+        return this.rooms.size;
+    }
+
+    claim(userid, token) {
+        if (this.claims.has(userid)) return false;
+        this.claims.set(userid, token);
+        return true;
+    }
+
+    release(userid, token) {
+        if (this.claims.get(userid) === token) this.claims.delete(userid);
+    }
+
+    claimHolder(userid) {
+        return this.claims.get(userid) ?? null;
+    }
+
+    async close() {}
+}

@@ -1,0 +1,309 @@
+// Payload validation for every client request. Pure functions, no socket in sight.
+// A validator never throws and never touches state: it answers
+// {ok: true, value} or {ok: false, code, message} where the message names the field.
+
+export const LIMITS = Object.freeze({
+    idMaxChars: 128,
+    extraMaxBytes: 16 * 1024,
+    passwordMaxChars: 256,
+    directionMaxChars: 64,
+    sessionMaxBytes: 2048,
+    senderMaxChars: 128,
+    maxParticipantsAllowed: 10000,
+    // JSON nesting accepted inside `extra` and relayed `data`. Signaling messages (SDP,
+    // candidates) are 3 or 4 levels deep; the bound keeps recursive encoders safe.
+    maxDepth: 32,
+    // Nesting accepted in a whole request: the argument list and the payload object add
+    // two levels above `extra` / `data`.
+    maxRequestDepth: 34,
+});
+
+// C0 controls and DEL. Ids end up in logs, room lists and UI labels.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+// Seed-protocol channel names become socket.io namespaces ("/" + channel) and URL paths.
+export const CHANNEL_PATTERN = /^[A-Za-z0-9_.~+=@,-]{1,128}$/;
+
+function isPlainObject(value) {
+    if (value === null || typeof value !== 'object') return false;
+    const proto = Object.getPrototypeOf(value);
+    return proto === Object.prototype || proto === null;
+}
+
+function isBinary(value) {
+    return ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
+}
+
+// Walks a decoded JSON value once and returns {bytes, problem}. `bytes` is the serialized
+// size, counting strings by their UTF-16 length: a lower bound of their UTF-8 length, so
+// `problem: 'size'` (bytes > maxBytes) is never a false alarm; jsonBytes() below gives the
+// exact figure when the bound is too loose to decide. Binary attachments count their
+// length. `problem` is the first one met: 'size', 'depth' (over maxDepth), 'binary', or
+// 'type' (not JSON). The walk stops at the first problem other than 'binary', so a hostile
+// payload costs at most maxBytes work.
+export function inspectJson(value, { maxBytes = Infinity, maxDepth = LIMITS.maxDepth } = {}) {
+    const state = { bytes: 0, problem: null };
+    walk(value, 0, state, maxBytes, maxDepth);
+    return state;
+}
+
+// Exact UTF-8 size of a JSON value (assumed free of binary data).
+export function jsonBytes(value) {
+    return Buffer.byteLength(JSON.stringify(value));
+}
+
+function walk(value, depth, state, maxBytes, maxDepth) {
+    switch (typeof value) {
+        case 'string':
+            state.bytes += value.length + 2;
+            break;
+        case 'number':
+            state.bytes += Number.isFinite(value) ? String(value).length : 4;
+            break;
+        case 'boolean':
+            state.bytes += value ? 4 : 5;
+            break;
+        case 'undefined':
+            break;
+        case 'object':
+            if (value === null) {
+                state.bytes += 4;
+                break;
+            }
+            if (depth >= maxDepth) {
+                state.problem = 'depth';
+                return;
+            }
+            if (isBinary(value)) {
+                state.bytes += value.byteLength;
+                state.problem = state.problem || 'binary';
+                // Keep measuring: a binary attachment over the size limit is reported as size.
+                break;
+            }
+            if (Array.isArray(value)) {
+                state.bytes += 2 + Math.max(0, value.length - 1);
+                for (let i = 0; i < value.length; i++) {
+                    walk(value[i], depth + 1, state, maxBytes, maxDepth);
+                    if (state.problem && state.problem !== 'binary') return;
+                    if (state.bytes > maxBytes) break;
+                }
+                break;
+            }
+            if (!isPlainObject(value)) {
+                state.problem = 'type';
+                return;
+            }
+            state.bytes += 2;
+            for (const key in value) {
+                state.bytes += key.length + 4;
+                walk(value[key], depth + 1, state, maxBytes, maxDepth);
+                if (state.problem && state.problem !== 'binary') return;
+                if (state.bytes > maxBytes) break;
+            }
+            break;
+        default:
+            state.problem = 'type';
+            return;
+    }
+    if (state.bytes > maxBytes) state.problem = 'size';
+}
+
+// ---- field rules: each returns null when the value is fine, else the reason -------------
+
+function idRule(value) {
+    if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
+    if (value.length < 1 || value.length > LIMITS.idMaxChars) {
+        return `must be 1 to ${LIMITS.idMaxChars} characters, got ${value.length}`;
+    }
+    if (CONTROL_CHARS.test(value)) return 'must not contain control characters';
+    return null;
+}
+
+function jsonRule(maxBytes) {
+    return (value) => {
+        const { bytes, problem } = inspectJson(value, { maxBytes, maxDepth: LIMITS.maxDepth });
+        if (problem === 'depth') return `must not nest deeper than ${LIMITS.maxDepth} levels`;
+        if (problem === 'binary') return 'must be JSON (binary data is not accepted)';
+        if (problem === 'type') return 'must be a JSON value';
+        if (problem === 'size' || (bytes * 3 > maxBytes && jsonBytes(value) > maxBytes)) {
+            return `must serialize to at most ${maxBytes} bytes`;
+        }
+        return null;
+    };
+}
+
+const extraRule = jsonRule(LIMITS.extraMaxBytes);
+// The whole request is already bounded by maxMessageBytes. When the request guard has
+// already walked the request (jsonChecked: no binary, depth bounded), the walk is skipped:
+// relays are the hot path.
+const walkData = jsonRule(Infinity);
+const dataRule = (value, jsonChecked) => (jsonChecked ? null : walkData(value));
+
+function passwordRule(value) {
+    if (value === null) return null;
+    if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
+    if (value.length > LIMITS.passwordMaxChars) {
+        return `must be at most ${LIMITS.passwordMaxChars} characters`;
+    }
+    return null;
+}
+
+function integerRule(min, max) {
+    return (value) =>
+        Number.isInteger(value) && value >= min && value <= max
+            ? null
+            : `must be an integer from ${min} to ${max}, got ${describe(value)}`;
+}
+
+function booleanRule(value) {
+    return typeof value === 'boolean' ? null : `must be a boolean, got ${describe(value)}`;
+}
+
+// Upstream sessions are strings in v1.2 ('audio + video') and objects from v1.3 ({audio: true}).
+function sessionRule(value) {
+    if (value === null) return null;
+    if (typeof value === 'string') {
+        return value.length <= 256 ? null : 'must be at most 256 characters';
+    }
+    if (!isPlainObject(value)) return `must be a string or an object, got ${describe(value)}`;
+    return jsonRule(LIMITS.sessionMaxBytes)(value);
+}
+
+function directionRule(value) {
+    if (value === null) return null;
+    if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
+    if (value.length < 1 || value.length > LIMITS.directionMaxChars) {
+        return `must be 1 to ${LIMITS.directionMaxChars} characters`;
+    }
+    return null;
+}
+
+function channelRule(value) {
+    if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
+    return CHANNEL_PATTERN.test(value)
+        ? null
+        : 'must be 1 to 128 characters among letters, digits and _ . ~ + = @ , -';
+}
+
+// The seed snippet sends a random number; other clients send a string.
+function senderRule(value) {
+    if (typeof value === 'number') return Number.isFinite(value) ? null : 'must be finite';
+    if (typeof value === 'string') {
+        return value.length <= LIMITS.senderMaxChars
+            ? null
+            : `must be at most ${LIMITS.senderMaxChars} characters`;
+    }
+    return `must be a string or a number, got ${describe(value)}`;
+}
+
+function describe(value) {
+    if (value === null) return 'null';
+    if (Array.isArray(value)) return 'an array';
+    if (isBinary(value)) return 'binary data';
+    return typeof value;
+}
+
+// ---- request schemas -------------------------------------------------------------------
+
+const required = (rule) => ({ rule, required: true });
+const optional = (rule) => ({ rule, required: false });
+
+// Fields not listed are refused: a misspelt field (roomId) fails loudly instead of being
+// ignored. `empty: true` lets the payload be omitted.
+export const REQUEST_SCHEMAS = {
+    'open-room': {
+        fields: {
+            roomid: required(idRule),
+            extra: optional(extraRule),
+            password: optional(passwordRule),
+            maxParticipantsAllowed: optional(integerRule(1, LIMITS.maxParticipantsAllowed)),
+            autoCloseEntireSession: optional(booleanRule),
+            session: optional(sessionRule),
+            direction: optional(directionRule),
+            listed: optional(booleanRule),
+            // The client's signaling channel (upstream `connection.channel`): onNewSession only
+            // offers rooms of the page's own channel.
+            channel: optional(idRule),
+        },
+    },
+    'join-room': {
+        fields: { roomid: required(idRule), extra: optional(extraRule), password: optional(passwordRule) },
+    },
+    'leave-room': { fields: { roomid: required(idRule) } },
+    'check-presence': { fields: { roomid: required(idRule) } },
+    'list-rooms': { fields: {}, empty: true },
+    'subscribe-rooms': { fields: {}, empty: true },
+    'unsubscribe-rooms': { fields: {}, empty: true },
+    eject: { fields: { roomid: required(idRule), userid: required(idRule) } },
+    'close-room': { fields: { roomid: required(idRule) } },
+    'update-extra': { fields: { extra: required(extraRule) } },
+    relay: { fields: { roomid: required(idRule), to: optional(idRule), data: required(dataRule) } },
+    // Seed protocol (seed-channels.js).
+    'new-channel': { fields: { channel: required(channelRule), sender: optional(senderRule) } },
+    message: { fields: { sender: optional(senderRule), data: required(dataRule) } },
+};
+
+function invalid(message) {
+    return { ok: false, code: 'INVALID_PAYLOAD', message };
+}
+
+// Field lists computed once per schema: validation runs for every request.
+const FIELD_LISTS = Object.fromEntries(
+    Object.entries(REQUEST_SCHEMAS).map(([event, schema]) => [
+        event,
+        Object.entries(schema.fields).map(([name, { rule, required: isRequired }]) => ({ name, rule, isRequired })),
+    ]),
+);
+
+// `args` are the event's arguments without the trailing ack function. `jsonChecked`: the
+// request guard already established that the request is JSON within the depth bound.
+export function validateRequest(event, args, { jsonChecked = false } = {}) {
+    const schema = REQUEST_SCHEMAS[event];
+    if (!schema || !Object.hasOwn(REQUEST_SCHEMAS, event)) {
+        return { ok: false, code: 'UNKNOWN_EVENT', message: `unknown event "${event}"` };
+    }
+    if (args.length > 1) return invalid(`expected one payload argument, got ${args.length}`);
+    let payload = args[0];
+    if (payload === undefined && schema.empty) payload = {};
+    if (!isPlainObject(payload)) return invalid(`payload must be an object, got ${describe(payload)}`);
+    for (const key in payload) {
+        if (!Object.hasOwn(schema.fields, key)) return invalid(`unknown field "${key}"`);
+    }
+    const value = {};
+    for (const { name, rule, isRequired } of FIELD_LISTS[event]) {
+        const fieldValue = payload[name];
+        if (fieldValue === undefined) {
+            if (isRequired) return invalid(`${name} is required`);
+            continue;
+        }
+        const reason = rule(fieldValue, jsonChecked);
+        if (reason) return invalid(`${name} ${reason}`);
+        value[name] = fieldValue;
+    }
+    return { ok: true, value };
+}
+
+// The seed protocol's `presence` takes the channel name itself, not an object.
+export function validateChannelName(value, field = 'channel') {
+    const reason = channelRule(value);
+    return reason ? invalid(`${field} ${reason}`) : { ok: true, value };
+}
+
+// socket.io `auth` at connect: unknown keys are ignored (auth objects often carry other
+// things, e.g. a token for a proxy), but userid and extra must be valid when present.
+export function validateAuth(auth) {
+    if (auth === undefined || auth === null) return { ok: true, value: {} };
+    if (!isPlainObject(auth)) return invalid(`auth must be an object, got ${describe(auth)}`);
+    const value = {};
+    if (auth.userid !== undefined && auth.userid !== null) {
+        const reason = idRule(auth.userid);
+        if (reason) return invalid(`auth.userid ${reason}`);
+        value.userid = auth.userid;
+    }
+    if (auth.extra !== undefined) {
+        const reason = extraRule(auth.extra);
+        if (reason) return invalid(`auth.extra ${reason}`);
+        value.extra = auth.extra;
+    }
+    return { ok: true, value };
+}

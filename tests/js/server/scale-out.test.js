@@ -1,0 +1,230 @@
+// Several nodes behind one real redis-server (started here on a free port, stopped after).
+// 1. The Rooms contract again, on the Redis store (same logic, second store).
+// 2. Atomicity: two stores racing on the same room / userid.
+// 3. Two server/bin.js processes, clients on each: rooms, relays, handover, ejection,
+//    userid uniqueness and passwords agree across nodes; a crashed node's users go away.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { Rooms } from '../../../server/rooms.js';
+import { RedisStore } from '../../../server/store-redis.js';
+import { defineRoomsContract } from './support/rooms-contract.js';
+import { closeAllSockets, connect, connectUser, once, record, request } from './support/helpers.js';
+import { exited, spawnServerNode, startRedis } from './support/processes.js';
+
+let redis;
+let prefixCounter = 0;
+const freshPrefix = () => `test${process.pid}-${++prefixCounter}:`;
+
+beforeAll(async () => {
+    redis = await startRedis();
+});
+afterAll(async () => {
+    await redis?.stop();
+});
+
+describe('Rooms on the Redis store', () => {
+    defineRoomsContract(() => RedisStore.connect({ url: redis.url, prefix: freshPrefix() }));
+});
+
+describe('atomic updates across stores', () => {
+    let stores = [];
+    afterEach(async () => {
+        await Promise.all(stores.map((store) => store.close()));
+        stores = [];
+    });
+
+    async function twoNodes() {
+        const prefix = freshPrefix();
+        stores = await Promise.all([0, 1].map(() => RedisStore.connect({ url: redis.url, prefix })));
+        return stores.map((store) => new Rooms({ store }));
+    }
+
+    test('concurrent joins never overfill a room', async () => {
+        const [nodeA, nodeB] = await twoNodes();
+        await nodeA.open({ userid: 'owner', extra: null, token: 't' }, { roomid: 'tight', maxParticipantsAllowed: 3 });
+        const joins = Array.from({ length: 16 }, (_, i) =>
+            (i % 2 ? nodeA : nodeB).join({ userid: `u${i}`, extra: null, token: `t${i}` }, { roomid: 'tight' }),
+        );
+        const results = await Promise.all(joins);
+        expect(results.filter((r) => r.ok).length).toBe(3);
+        expect(results.filter((r) => !r.ok).every((r) => r.error.code === 'ROOM_FULL')).toBe(true);
+        const room = await nodeB.getRoom('tight');
+        expect(room.members.length).toBe(4);
+        for (const member of room.members) expect(await nodeA.isMember('tight', member.userid)).toBe(true);
+    });
+
+    test('one userid, claimed concurrently from two nodes, has exactly one holder', async () => {
+        const [nodeA, nodeB] = await twoNodes();
+        const claims = await Promise.all(
+            Array.from({ length: 10 }, (_, i) => (i % 2 ? nodeA : nodeB).claimUserid('contested', `token-${i}`)),
+        );
+        expect(claims.filter(Boolean).length).toBe(1);
+    });
+
+    test('owner leaving while others join: one consistent owner, who is a member', async () => {
+        const [nodeA, nodeB] = await twoNodes();
+        await nodeA.open({ userid: 'owner', extra: null, token: 't' }, { roomid: 'busy' });
+        await nodeA.join({ userid: 'first', extra: null, token: 't1' }, { roomid: 'busy' });
+        const racing = [
+            nodeA.leave('owner', 'busy'),
+            ...Array.from({ length: 6 }, (_, i) => nodeB.join({ userid: `late${i}`, extra: null, token: `l${i}` }, { roomid: 'busy' })),
+        ];
+        const [left] = await Promise.all(racing);
+        expect(left).toMatchObject({ ok: true, outcome: 'handover', owner: 'first' });
+        const room = await nodeB.getRoom('busy');
+        expect(room.owner).toBe('first');
+        expect(room.members[0].userid).toBe('first');
+        expect(room.members.length).toBe(7);
+    });
+});
+
+describe('two server processes', () => {
+    let nodeA;
+    let nodeB;
+    let clusterEnv;
+
+    beforeAll(async () => {
+        // A short claim TTL so that the crash test sees the sweep within seconds.
+        clusterEnv = { REDIS_URL: redis.url, REDIS_PREFIX: freshPrefix(), CLAIM_TTL_MS: '1000' };
+        [nodeA, nodeB] = await Promise.all([spawnServerNode(clusterEnv), spawnServerNode(clusterEnv)]);
+    });
+    afterEach(() => closeAllSockets());
+    afterAll(async () => {
+        await Promise.all([nodeA?.stop(), nodeB?.stop()]);
+    });
+
+    test('users on different nodes meet in one room and exchange relays', async () => {
+        const alice = (await connectUser(nodeA.url, { userid: 'x-alice' })).socket;
+        const bob = (await connectUser(nodeB.url, { userid: 'x-bob', extra: { on: 'B' } })).socket;
+        const carol = (await connectUser(nodeB.url, { userid: 'x-carol' })).socket;
+        await request(alice, 'open-room', { roomid: 'across' });
+        const joined = once(alice, 'member-joined');
+        const ack = await request(bob, 'join-room', { roomid: 'across' });
+        expect(ack.room.members.map((m) => m.userid)).toEqual(['x-alice', 'x-bob']);
+        expect(await joined).toEqual({ roomid: 'across', userid: 'x-bob', extra: { on: 'B' } });
+        await request(carol, 'join-room', { roomid: 'across' });
+
+        const atBob = once(bob, 'relay');
+        const atCarol = once(carol, 'relay');
+        await request(alice, 'relay', { roomid: 'across', data: { sdp: 'offer' } });
+        expect(await atBob).toEqual({ roomid: 'across', from: 'x-alice', data: { sdp: 'offer' } });
+        expect(await atCarol).toEqual({ roomid: 'across', from: 'x-alice', data: { sdp: 'offer' } });
+
+        const carolSaw = record(carol, 'relay');
+        const atAlice = once(alice, 'relay');
+        await request(bob, 'relay', { roomid: 'across', to: 'x-alice', data: { sdp: 'answer' } });
+        expect(await atAlice).toEqual({ roomid: 'across', from: 'x-bob', data: { sdp: 'answer' } });
+        const sentinel = once(carol, 'relay');
+        await request(alice, 'relay', { roomid: 'across', to: 'x-carol', data: 'sentinel' });
+        await sentinel;
+        expect(carolSaw.map((m) => m.data)).toEqual(['sentinel']);
+
+        // The room list and presence agree on both nodes.
+        const fromB = await request(carol, 'check-presence', { roomid: 'across' });
+        expect(fromB.room).toMatchObject({ owner: 'x-alice', participants: 3 });
+        const listA = await request(alice, 'list-rooms', {});
+        expect(listA.rooms.find((r) => r.roomid === 'across').participants).toBe(3);
+    });
+
+    test('a userid connected on one node is refused on the other', async () => {
+        await connectUser(nodeA.url, { userid: 'x-unique' });
+        const intruder = connect(nodeB.url, { userid: 'x-unique' });
+        const err = await once(intruder, 'connect_error');
+        expect(err.data).toEqual({ code: 'USERID_TAKEN', message: 'userid "x-unique" is already connected' });
+    });
+
+    test('passwords are checked on whichever node the joiner uses', async () => {
+        const owner = (await connectUser(nodeA.url)).socket;
+        const guest = (await connectUser(nodeB.url)).socket;
+        await request(owner, 'open-room', { roomid: 'locked-across', password: 'open sesame' });
+        expect((await request(guest, 'join-room', { roomid: 'locked-across', password: 'guess' })).error.code).toBe('WRONG_PASSWORD');
+        const ok = await request(guest, 'join-room', { roomid: 'locked-across', password: 'open sesame' });
+        expect(ok.ok).toBe(true);
+        expect(JSON.stringify(ok)).not.toContain('open sesame');
+    });
+
+    test('ownership passes across nodes when the owner leaves', async () => {
+        const owner = (await connectUser(nodeA.url, { userid: 'h-owner' })).socket;
+        const heir = (await connectUser(nodeB.url, { userid: 'h-heir' })).socket;
+        const third = (await connectUser(nodeA.url, { userid: 'h-third' })).socket;
+        await request(owner, 'open-room', { roomid: 'handover-across' });
+        await request(heir, 'join-room', { roomid: 'handover-across' });
+        await request(third, 'join-room', { roomid: 'handover-across' });
+        const heirTold = once(heir, 'owner-changed');
+        const thirdTold = once(third, 'owner-changed');
+        const thirdLeft = once(third, 'member-left');
+        owner.close(); // disconnect, on node A
+        expect(await heirTold).toEqual({ roomid: 'handover-across', owner: 'h-heir' });
+        expect(await thirdTold).toEqual({ roomid: 'handover-across', owner: 'h-heir' });
+        expect(await thirdLeft).toMatchObject({ userid: 'h-owner', reason: 'disconnected' });
+        // The new owner (node B) has the owner's rights over a member on node A.
+        expect((await request(third, 'eject', { roomid: 'handover-across', userid: 'h-heir' })).error.code).toBe('NOT_OWNER');
+        const ejected = once(third, 'ejected');
+        expect(await request(heir, 'eject', { roomid: 'handover-across', userid: 'h-third' })).toEqual({ ok: true });
+        expect(await ejected).toEqual({ roomid: 'handover-across', by: 'h-heir' });
+    });
+
+    test('ejection across nodes removes and tells the target, and tells the others', async () => {
+        const owner = (await connectUser(nodeA.url, { userid: 'e-owner' })).socket;
+        const target = (await connectUser(nodeB.url, { userid: 'e-target' })).socket;
+        const witness = (await connectUser(nodeB.url, { userid: 'e-witness' })).socket;
+        await request(owner, 'open-room', { roomid: 'eject-across' });
+        await request(target, 'join-room', { roomid: 'eject-across' });
+        await request(witness, 'join-room', { roomid: 'eject-across' });
+        expect((await request(witness, 'eject', { roomid: 'eject-across', userid: 'e-target' })).error.code).toBe('NOT_OWNER');
+
+        const told = once(target, 'ejected');
+        const witnessTold = once(witness, 'member-left');
+        expect(await request(owner, 'eject', { roomid: 'eject-across', userid: 'e-target' })).toEqual({ ok: true });
+        expect(await told).toEqual({ roomid: 'eject-across', by: 'e-owner' });
+        expect(await witnessTold).toEqual({ roomid: 'eject-across', userid: 'e-target', extra: null, reason: 'ejected' });
+
+        // Cut off on its own node: cannot relay, does not receive, cannot rejoin.
+        expect((await request(target, 'relay', { roomid: 'eject-across', data: 'x' })).error.code).toBe('NOT_IN_ROOM');
+        const targetSaw = record(target, 'relay');
+        const atWitness = once(witness, 'relay');
+        await request(owner, 'relay', { roomid: 'eject-across', data: 'members only' });
+        await atWitness;
+        expect((await request(target, 'join-room', { roomid: 'eject-across' })).error.code).toBe('EJECTED');
+        expect(targetSaw).toEqual([]);
+    });
+
+    test('a node shut down with SIGTERM takes its users out of shared rooms at once', async () => {
+        const leaving = await spawnServerNode(clusterEnv);
+        try {
+            const stayer = (await connectUser(nodeA.url, { userid: 'g-stayer' })).socket;
+            const goer = (await connectUser(leaving.url, { userid: 'g-goer' })).socket;
+            await request(goer, 'open-room', { roomid: 'graceful' });
+            await request(stayer, 'join-room', { roomid: 'graceful' });
+            const told = once(goer, 'server-shutdown');
+            const handedOver = once(stayer, 'owner-changed');
+            const left = once(stayer, 'member-left');
+            leaving.child.kill('SIGTERM');
+            expect(await told).toEqual({ reason: 'server shutting down (SIGTERM)' });
+            expect(await handedOver).toEqual({ roomid: 'graceful', owner: 'g-stayer' });
+            expect(await left).toMatchObject({ userid: 'g-goer', reason: 'disconnected' });
+            expect(await exited(leaving.child)).toEqual({ code: 0, signal: null });
+            // Its userid is free at once (released, not left to expire).
+            expect((await connectUser(nodeB.url, { userid: 'g-goer' })).userid).toBe('g-goer');
+        } finally {
+            await leaving.stop();
+        }
+    });
+
+    test('a crashed node\'s users leave their rooms and free their userids after the claim TTL', async () => {
+        const doomed = await spawnServerNode(clusterEnv); // a third node, about to crash
+        try {
+            const survivor = (await connectUser(nodeA.url, { userid: 'c-survivor' })).socket;
+            const victim = (await connectUser(doomed.url, { userid: 'c-victim' })).socket;
+            await request(survivor, 'open-room', { roomid: 'crash' });
+            await request(victim, 'join-room', { roomid: 'crash' });
+            const left = once(survivor, 'member-left', 8000);
+            doomed.child.kill('SIGKILL');
+            await exited(doomed.child);
+            expect(await left).toEqual({ roomid: 'crash', userid: 'c-victim', extra: null, reason: 'disconnected' });
+            const back = await connectUser(nodeB.url, { userid: 'c-victim' });
+            expect(back.userid).toBe('c-victim');
+        } finally {
+            await doomed.stop();
+        }
+    });
+});

@@ -1,0 +1,80 @@
+// Shared helpers for the server suites: a real server on an ephemeral port, real
+// socket.io-client sockets, and waits that fail with a message saying what was awaited.
+
+import { io as ioClient } from 'socket.io-client';
+import { createServer } from '../../../../server/index.js';
+
+const openSockets = new Set();
+
+export async function startServer(options = {}) {
+    const server = createServer({ logLevel: 'silent', ...options });
+    const { url, port } = await server.listen(0, '127.0.0.1');
+    return { server, url, port };
+}
+
+// A client socket; not yet connected. `path` is a namespace ('/chan') or ''.
+export function connect(url, { userid, extra, auth, path = '' } = {}) {
+    const authPayload = auth ?? {};
+    if (userid !== undefined) authPayload.userid = userid;
+    if (extra !== undefined) authPayload.extra = extra;
+    const socket = ioClient(url.replace(/\/$/, '') + path, {
+        auth: authPayload,
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+    });
+    openSockets.add(socket);
+    return socket;
+}
+
+// Resolves with the first emission of `event` (its first argument), or rejects after
+// `timeoutMs` with a message naming the event and the socket.
+export async function once(socket, event, timeoutMs = 3000) {
+    return (await firstOf(socket, [event], timeoutMs)).value;
+}
+
+// Resolves with {event, value} for whichever of `events` comes first.
+export function firstOf(socket, events, timeoutMs = 3000) {
+    return new Promise((resolve, reject) => {
+        const label = socket.auth?.userid ?? socket.nsp ?? 'socket';
+        const listeners = events.map((event) => [event, (value) => finish(() => resolve({ event, value }))]);
+        const timer = setTimeout(
+            () =>
+                finish(() =>
+                    reject(new Error(`timed out after ${timeoutMs} ms waiting for ${events.map((e) => `"${e}"`).join(' or ')} on ${label}`)),
+                ),
+            timeoutMs,
+        );
+        function finish(settle) {
+            clearTimeout(timer);
+            for (const [event, listener] of listeners) socket.off(event, listener);
+            settle();
+        }
+        for (const [event, listener] of listeners) socket.on(event, listener);
+    });
+}
+
+// Connects and waits for our `welcome`. Returns {socket, welcome}.
+export async function connectUser(url, options = {}) {
+    const socket = connect(url, options);
+    const welcome = await once(socket, 'welcome');
+    return { socket, userid: welcome.userid, welcome };
+}
+
+// Request with an ack, bounded in time.
+export function request(socket, event, payload, timeoutMs = 3000) {
+    const call = socket.timeout(timeoutMs);
+    return payload === undefined ? call.emitWithAck(event) : call.emitWithAck(event, payload);
+}
+
+// Records every emission of `event` into an array (for "nothing else arrived" checks).
+export function record(socket, event) {
+    const seen = [];
+    socket.on(event, (value) => seen.push(value));
+    return seen;
+}
+
+export function closeAllSockets() {
+    for (const socket of openSockets) socket.close();
+    openSockets.clear();
+}
