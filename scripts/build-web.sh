@@ -44,8 +44,9 @@ common=(
 mkdir -p dist
 "$esbuild" web/global.js "${common[@]}" --format=iife --outfile=dist/RTCMultiConnection.js
 "$esbuild" web/index.js "${common[@]}" --format=esm --outfile=dist/rtcmulticonnection.mjs
+"$esbuild" web/index.js "${common[@]}" --format=cjs --outfile=dist/rtcmulticonnection.cjs
 
-for output in dist/RTCMultiConnection.js dist/rtcmulticonnection.mjs; do
+for output in dist/RTCMultiConnection.js dist/rtcmulticonnection.mjs dist/rtcmulticonnection.cjs; do
     printf 'build-web: %s (%s bytes, %s gzipped)\n' "$output" \
         "$(wc -c <"$output")" "$(gzip -9c "$output" | wc -c)"
 done

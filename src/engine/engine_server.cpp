@@ -245,7 +245,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
                 out.insert(out.end(), requested.begin(), requested.end());
             }
         }
-    } else if (request == "list-rooms") {
+    } else if (request == "list-rooms" || request == "subscribe-rooms") {
         onRoomList(reply.value("rooms", json::array()), nowMs, out);
     } else if (request == "eject") {
         // The server removed the member; its member-left may or may not reach the owner too.
