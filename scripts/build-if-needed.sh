@@ -7,6 +7,7 @@ bundle=dist/RTCMultiConnection.js
 if [ -f "$bundle" ] && [ -z "$(find src bindings web CMakeLists.txt -newer "$bundle" -type f -print -quit)" ]; then
     exit 0
 fi
-echo "building the library (first start, or sources changed)..."
-bash scripts/build.sh wasm
-bash scripts/build-web.sh
+# Progress goes to stderr: `npm pack --json` (prepack) keeps a clean stdout.
+echo "building the library (first start, or sources changed)..." >&2
+bash scripts/build.sh wasm >&2
+bash scripts/build-web.sh >&2

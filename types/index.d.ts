@@ -266,6 +266,7 @@ export declare class RTCMultiConnection {
     onmessage?: (event: MessageEvent) => void;
     onleave?: ((event: LeaveEvent) => void) | ((userid: string, extra: Extra) => void);
     onNewSession?: (session: NewSessionEvent) => void;
+    onSessionClosed?: (session: { sessionid: string; userid: string; extra: Extra }) => void;
     onstatechange?: (state: StateName, reason?: string) => void;
     onerror?: (error: RTCMultiConnectionError) => void;
     onMediaError?: (error: MediaErrorEvent) => void;

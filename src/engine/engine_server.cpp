@@ -422,7 +422,13 @@ void Engine::onRoomList(const json& rooms, std::uint64_t nowMs, Actions& out) {
     // Rooms that disappeared from the list are no longer open (they may be announced again).
     for (auto it = knownRooms_.begin(); it != knownRooms_.end();) {
         if (!listed.count(it->first) && it->first != targetRoom_) {
-            notifiedRooms_.erase(it->first);
+            // upstream v1.8's onSessionClosed, which its own notes list as never fired.
+            if (notifiedRooms_.erase(it->first)) {
+                out.push_back(
+                    fireEvent("onSessionClosed", json{{"sessionid", it->first},
+                                                      {"userid", it->second.owner},
+                                                      {"extra", it->second.announce.extra}}));
+            }
             it = knownRooms_.erase(it);
         } else {
             ++it;

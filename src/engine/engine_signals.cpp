@@ -322,6 +322,12 @@ void Engine::onLeave(const proto::Leave& m, std::uint64_t nowMs, Actions& out) {
     if (auto known = knownRooms_.find(roomid);
         known != knownRooms_.end() && known->second.owner == m.envelope.from) {
         if (m.closeEntireSession || !m.successor) {
+            if (notifiedRooms_.erase(roomid)) {
+                out.push_back(
+                    fireEvent("onSessionClosed", json{{"sessionid", roomid},
+                                                      {"userid", m.envelope.from},
+                                                      {"extra", known->second.announce.extra}}));
+            }
             knownRooms_.erase(known);
         } else {
             known->second.owner = *m.successor;

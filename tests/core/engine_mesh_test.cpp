@@ -473,3 +473,25 @@ TEST(EngineCalls, OpenWhileSearchingOpensTheRoom) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+TEST(EngineManualSessions, OnSessionClosedWhenTheOwnerClosesIt) {
+    testing::FakeNetwork net;
+    EngineConfig owner;
+    owner.autoCloseEntireSession = true;
+    net.add("a", owner);
+    EngineConfig watcher;
+    watcher.autoJoin = false;
+    net.add("w", watcher);
+    net.run("a", net.engine("a").open("room", net.now()));
+    ASSERT_EQ(net.events("w", "onNewSession").size(), 1u);
+    net.run("a", net.engine("a").leave());
+    auto closed = net.events("w", "onSessionClosed");
+    ASSERT_EQ(closed.size(), 1u);
+    EXPECT_EQ(closed[0].payload["userid"], "a");
+}
+
+} // namespace
+} // namespace rtcmc

@@ -269,3 +269,25 @@ TEST(EngineServerMode, OnNewSessionOnlyOffersRoomsOfTheOwnChannel) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+TEST(EngineServerMode, OnSessionClosedWhenAnOfferedRoomLeavesTheList) {
+    testing::FakeNetwork net(true);
+    EngineConfig watcher;
+    watcher.autoJoin = false;
+    net.add("w", watcher);
+    net.serverSays("w", "room-list", R"({"rooms":[{"roomid":"r1","owner":"o1","extra":{"t":1}}]})");
+    net.serverSays("w", "room-list", R"({"rooms":[]})");
+    auto closed = net.events("w", "onSessionClosed");
+    ASSERT_EQ(closed.size(), 1u);
+    EXPECT_EQ(closed[0].payload["sessionid"], "r1");
+    EXPECT_EQ(closed[0].payload["extra"]["t"], 1);
+    // Reopened later, it is a new session and offered again.
+    net.serverSays("w", "room-list", R"({"rooms":[{"roomid":"r1","owner":"o2"}]})");
+    EXPECT_EQ(net.events("w", "onNewSession").size(), 2u);
+}
+
+} // namespace
+} // namespace rtcmc
