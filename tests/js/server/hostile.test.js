@@ -38,6 +38,7 @@ const EVENTS = {
     'open-room': [{ roomid: 'hostile-open' }, {
         roomid: 'id', extra: 'extra', password: 'password', maxParticipantsAllowed: 'integer',
         autoCloseEntireSession: 'boolean', session: 'session', direction: 'direction', listed: 'boolean',
+        channel: 'id',
     }],
     'join-room': [{ roomid: 'fortress' }, { roomid: 'id', extra: 'extra', password: 'password' }],
     'leave-room': [{ roomid: 'fortress' }, { roomid: 'id' }],
@@ -120,7 +121,7 @@ describe('hostile client', () => {
         for (const [event, args, codes] of corpus) {
             let answer;
             try {
-                answer = await mallory.timeout(3000).emitWithAck(event, ...args);
+                answer = await mallory.timeout(10000).emitWithAck(event, ...args);
             } catch (err) {
                 unanswered.push([event, err.message]);
                 continue;

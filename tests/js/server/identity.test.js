@@ -150,12 +150,10 @@ describe('passwords', () => {
             durations.push(performance.now() - started);
             expect(ack.error).toEqual({ code: 'WRONG_PASSWORD', message: 'wrong password for room "vault"' });
         }
-        // Delays are 100, 200, 400, 800 ms on top of the scrypt check; each step must show
-        // at least half of its increase (margin for scrypt's own jitter on a busy machine).
-        expect(durations[0]).toBeGreaterThanOrEqual(100);
-        expect(durations[1] - durations[0]).toBeGreaterThan(50);
-        expect(durations[2] - durations[1]).toBeGreaterThan(100);
-        expect(durations[3] - durations[2]).toBeGreaterThan(200);
+        // Delays are 100, 200, 400, 800 ms on top of the scrypt check. Timers never fire
+        // early, so these lower bounds hold on any machine; a busy one only adds time.
+        [100, 200, 400, 800].forEach((delay, i) => expect(durations[i]).toBeGreaterThanOrEqual(delay));
+        expect(durations[3]).toBeGreaterThan(durations[0]);
         const ok = await request(guesser.socket, 'join-room', { roomid: 'vault', password: 's3cret-pass' });
         expect(ok.ok).toBe(true);
         expect(ok.room.isPasswordProtected).toBe(true);

@@ -217,7 +217,7 @@ describe('two server processes', () => {
             const victim = (await connectUser(doomed.url, { userid: 'c-victim' })).socket;
             await request(survivor, 'open-room', { roomid: 'crash' });
             await request(victim, 'join-room', { roomid: 'crash' });
-            const left = once(survivor, 'member-left', 8000);
+            const left = once(survivor, 'member-left', 15000);
             doomed.child.kill('SIGKILL');
             await exited(doomed.child);
             expect(await left).toEqual({ roomid: 'crash', userid: 'c-victim', extra: null, reason: 'disconnected' });

@@ -82,7 +82,7 @@ describe('seed protocol', () => {
         const until = async (predicate) => {
             while (!predicate()) await new Promise((resolve, reject) => {
                 waiters.push(resolve);
-                setTimeout(() => reject(new Error(`timed out; inboxes ${JSON.stringify(inbox)}`)), 3000).unref();
+                setTimeout(() => reject(new Error(`timed out; inboxes ${JSON.stringify(inbox)}`)), 10000).unref();
             });
         };
         const a = await openChannel(makePage(), 'room-42', onmessage('a'));

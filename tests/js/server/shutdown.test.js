@@ -24,7 +24,7 @@ describe('shutdown', () => {
         const node = await spawnServerNode();
         try {
             const { socket } = await connectUser(node.url, { userid: 'watcher' });
-            const told = once(socket, 'server-shutdown', 5000);
+            const told = once(socket, 'server-shutdown');
             node.child.kill('SIGTERM');
             expect(await told).toEqual({ reason: 'server shutting down (SIGTERM)' });
             expect(await exited(node.child)).toEqual({ code: 0, signal: null });

@@ -28,13 +28,14 @@ export function connect(url, { userid, extra, auth, path = '' } = {}) {
 }
 
 // Resolves with the first emission of `event` (its first argument), or rejects after
-// `timeoutMs` with a message naming the event and the socket.
-export async function once(socket, event, timeoutMs = 3000) {
+// `timeoutMs` with a message naming the event and the socket. The 10 s default only
+// matters when something is wrong, or when the machine's two cores are very busy.
+export async function once(socket, event, timeoutMs = 10000) {
     return (await firstOf(socket, [event], timeoutMs)).value;
 }
 
 // Resolves with {event, value} for whichever of `events` comes first.
-export function firstOf(socket, events, timeoutMs = 3000) {
+export function firstOf(socket, events, timeoutMs = 10000) {
     return new Promise((resolve, reject) => {
         const label = socket.auth?.userid ?? socket.nsp ?? 'socket';
         const listeners = events.map((event) => [event, (value) => finish(() => resolve({ event, value }))]);
@@ -62,7 +63,7 @@ export async function connectUser(url, options = {}) {
 }
 
 // Request with an ack, bounded in time.
-export function request(socket, event, payload, timeoutMs = 3000) {
+export function request(socket, event, payload, timeoutMs = 10000) {
     const call = socket.timeout(timeoutMs);
     return payload === undefined ? call.emitWithAck(event) : call.emitWithAck(event, payload);
 }

@@ -67,7 +67,7 @@ export async function spawnServerNode(env = {}) {
     });
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
-    const [, url] = await waitForLine(child, /Demos and signaling at (http:\/\/\S+)/, 10000, 'server/bin.js');
+    const [, url] = await waitForLine(child, /Demos and signaling at (http:\/\/\S+)/, 20000, 'server/bin.js');
     return {
         child,
         url,
@@ -90,7 +90,7 @@ export async function startRedis() {
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     try {
-        await waitForLine(child, /Ready to accept connections/, 10000, 'redis-server');
+        await waitForLine(child, /Ready to accept connections/, 20000, 'redis-server');
     } catch (err) {
         child.kill('SIGKILL');
         throw new Error(

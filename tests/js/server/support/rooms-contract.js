@@ -256,6 +256,13 @@ export function defineRoomsContract(makeStore) {
         });
     });
 
+    test('a room opened with a signaling channel shows it in its public view', async () => {
+        await rooms.open(user('alice'), { roomid: 'with-channel', channel: 'page-channel' });
+        expect((await rooms.listRooms())[0]).toMatchObject({ roomid: 'with-channel', channel: 'page-channel' });
+        expect((await rooms.checkPresence('with-channel')).room.channel).toBe('page-channel');
+        expect((await rooms.getRoom('with-channel')).channel).toBeUndefined(); // RoomView unchanged
+    });
+
     describe('userid claims', () => {
         test('one holder at a time; only the holder releases', async () => {
             expect(await rooms.claimUserid('alice', 't1')).toBe(true);
