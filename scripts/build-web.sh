@@ -2,14 +2,16 @@
 # `npm run build:web`: the browser builds of the library.
 #   dist/RTCMultiConnection.js   one <script> file (IIFE from web/global.js), minified, + .map
 #   dist/rtcmulticonnection.mjs  the ES module build (web/index.js), minified, + .map
-# Both embed the wasm core as base64 (the rtcmc_core_single target of bindings/CMakeLists.txt),
-# so a page needs no .wasm request and no locateFile; socket.io-client is bundled in.
+# All embed the wasm core (the rtcmc_core_web target of bindings/CMakeLists.txt), deflated and
+# base64-encoded, so a page needs no .wasm request and no locateFile; socket.io-client is
+# bundled in.
 # web/loader.js imports the core as the bare specifier 'rtcmc-core-module', mapped here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 # emcc's JS optimizer needs Debian's acorn (../shared/TOOLCHAIN.md).
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+export EM_CLOSURE_COMPILER=${EM_CLOSURE_COMPILER:-$PWD/node_modules/.bin/google-closure-compiler}
 
 for entry in web/global.js web/index.js; do
     if [ ! -f "$entry" ]; then
@@ -18,16 +20,17 @@ for entry in web/global.js web/index.js; do
     fi
 done
 
-# 1. The single-file core. CMake reconfigures by itself when bindings/CMakeLists.txt changed.
-if [ ! -f build/wasm/CMakeCache.txt ]; then
-    emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
-fi
-cmake --build build/wasm -j"$jobs" --target rtcmc_core_single
-core=build/wasm/bindings/rtcmc_core_single.js
+# 1. The core for pages, and its wasm as an importable module (deflated, base64).
+# (Re)configuring is cheap and makes a target added to bindings/CMakeLists.txt known.
+emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build/wasm -j"$jobs" --target rtcmc_core_web
+core=build/wasm/bindings/rtcmc_core_web.js
+wasm_module=build/wasm/bindings/rtcmc_core_wasm_data.js
 [ -f "$core" ] || {
     echo "build-web: $core was not produced" >&2
     exit 1
 }
+node scripts/embed-wasm.mjs build/wasm/bindings/rtcmc_core_web.wasm "$wasm_module"
 
 # 2. The bundles. esbuild resolves an alias that is a relative path against the working
 # directory (the repository root here).
@@ -39,6 +42,7 @@ common=(
     --minify
     --sourcemap
     --alias:rtcmc-core-module=./$core
+    --alias:rtcmc-core-wasm=./$wasm_module
     --log-level=warning
 )
 mkdir -p dist

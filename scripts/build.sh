@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 what=${1:-all}
 jobs=$(nproc 2>/dev/null || echo 2)
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+# emcc --closure 1 runs the Closure Compiler pinned in package.json (../shared/TOOLCHAIN.md).
+export EM_CLOSURE_COMPILER=${EM_CLOSURE_COMPILER:-$PWD/node_modules/.bin/google-closure-compiler}
 
 build_native() {
     cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
