@@ -112,6 +112,7 @@ private:
     SessionType sendAs() const;
 
     // engine_signals.cpp
+    void offerRoom(const protocol::Announce& m, Actions& out) const;
     void onAnnounce(const protocol::Announce& m, std::uint64_t nowMs, Actions& out);
     void onPresenceQuery(const protocol::PresenceQuery& m, Actions& out);
     void onJoinRequest(const protocol::JoinRequest& m, Actions& out);

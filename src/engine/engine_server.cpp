@@ -108,18 +108,7 @@ bool Engine::knowRoom(const json& view, Actions& out) {
     // Rooms of other channels stay joinable by id (connect/join) but are not offered.
     const bool sameChannel = config_.channel.empty() || !channel || *channel == config_.channel;
     if (isNew && sameChannel && notifiedRooms_.insert(roomid).second) {
-        out.push_back(fireEvent(
-            "onNewSession",
-            json{{"sessionid", roomid},
-                 {"userid", announce.envelope.from},
-                 {"session", toString(announce.session)},
-                 {"sessionObject", proto::sessionToJson(announce.session)},
-                 {"direction", toString(effectiveDirection(announce.direction, announce.session))},
-                 {"extra", announce.extra},
-                 {"participants", announce.participants},
-                 {"maxParticipantsAllowed", announce.maxParticipantsAllowed},
-                 {"isFull", announce.participants - 1 >= announce.maxParticipantsAllowed},
-                 {"isPasswordProtected", announce.passwordProtected}}));
+        offerRoom(announce, out);
     }
     return true;
 }

@@ -139,22 +139,26 @@ bool Engine::fromOwner(const proto::Envelope& envelope, const char* what, Action
     return false;
 }
 
+// onNewSession: a room the page may join (once per room; the caller keeps notifiedRooms_).
+void Engine::offerRoom(const proto::Announce& m, Actions& out) const {
+    out.push_back(fireEvent(
+        "onNewSession", json{{"sessionid", m.envelope.room},
+                             {"userid", m.envelope.from},
+                             {"session", toString(m.session)},
+                             {"sessionObject", proto::sessionToJson(m.session)},
+                             {"direction", toString(effectiveDirection(m.direction, m.session))},
+                             {"extra", m.extra},
+                             {"participants", m.participants},
+                             {"maxParticipantsAllowed", m.maxParticipantsAllowed},
+                             {"isFull", m.participants - 1 >= m.maxParticipantsAllowed},
+                             {"isPasswordProtected", m.passwordProtected}}));
+}
+
 void Engine::onAnnounce(const proto::Announce& m, std::uint64_t nowMs, Actions& out) {
     const std::string& roomid = m.envelope.room;
     knownRooms_[roomid] = KnownRoom{m.envelope.from, m};
     if (notifiedRooms_.insert(roomid).second) {
-        out.push_back(
-            fireEvent("onNewSession",
-                      json{{"sessionid", roomid},
-                           {"userid", m.envelope.from},
-                           {"session", toString(m.session)},
-                           {"sessionObject", proto::sessionToJson(m.session)},
-                           {"direction", toString(effectiveDirection(m.direction, m.session))},
-                           {"extra", m.extra},
-                           {"participants", m.participants},
-                           {"maxParticipantsAllowed", m.maxParticipantsAllowed},
-                           {"isFull", m.participants - 1 >= m.maxParticipantsAllowed},
-                           {"isPasswordProtected", m.passwordProtected}}));
+        offerRoom(m, out);
     }
     if (auto pending = presenceDeadlines_.find(roomid); pending != presenceDeadlines_.end()) {
         presenceDeadlines_.erase(pending);

@@ -2,34 +2,16 @@
 // the session survives (or closes) when the initiator leaves.
 #include <gtest/gtest.h>
 
-#include "support/fake_network.hpp"
+#include "support/engine_rooms.hpp"
 
 namespace rtcmc {
 namespace {
 
 using testing::FakeNetwork;
 
-EngineConfig configFor(Direction direction, SessionType session = defaultSession()) {
-    EngineConfig config;
-    config.direction = direction;
-    config.session = session;
-    return config;
-}
-
-// owner opens "room", then b, c, d connect one after another.
-void openAndJoinFour(FakeNetwork& net, const EngineConfig& config) {
-    for (const char* id : {"a", "b", "c", "d"}) {
-        net.add(id, config);
-    }
-    net.run("a", net.engine("a").open("room", net.now()));
-    for (const char* id : {"b", "c", "d"}) {
-        net.run(id, net.engine(id).connect("room", net.now()));
-    }
-}
-
-std::set<std::string> pairs(std::initializer_list<const char*> list) {
-    return std::set<std::string>(list.begin(), list.end());
-}
+using testing::configFor;
+using testing::openAndJoinFour;
+using testing::pairs;
 
 TEST(EngineMesh, ManyToManyConnectsEveryone) {
     FakeNetwork net;

@@ -2,32 +2,16 @@
 // docs/server.md here) decides membership and ownership; the engines still build the mesh.
 #include <gtest/gtest.h>
 
-#include "support/fake_network.hpp"
+#include "support/engine_rooms.hpp"
 
 namespace rtcmc {
 namespace {
 
 using testing::FakeNetwork;
 
-EngineConfig configFor(Direction direction) {
-    EngineConfig config;
-    config.direction = direction;
-    return config;
-}
-
-void openAndJoinFour(FakeNetwork& net, const EngineConfig& config) {
-    for (const char* id : {"a", "b", "c", "d"}) {
-        net.add(id, config);
-    }
-    net.run("a", net.engine("a").open("room", net.now()));
-    for (const char* id : {"b", "c", "d"}) {
-        net.run(id, net.engine(id).connect("room", net.now()));
-    }
-}
-
-std::set<std::string> pairs(std::initializer_list<const char*> list) {
-    return std::set<std::string>(list.begin(), list.end());
-}
+using testing::configFor;
+using testing::openAndJoinFour;
+using testing::pairs;
 
 TEST(EngineServerMode, EachDirectionReachesItsMesh) {
     struct Row {
