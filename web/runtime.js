@@ -8,6 +8,7 @@ import { watchSpeaking } from './media/speaking.js';
 import { SocketIoChannel } from './signaling/socketio-channel.js';
 import { CustomChannel } from './signaling/custom-channel.js';
 import { DataChannels } from './data/data-channels.js';
+import { Transfers } from './data/transfers.js';
 import { errorFromPayload, RTCMultiConnectionError } from './errors.js';
 import { createStreamEntry } from './streams.js';
 import { readDirection, readSession } from './session-value.js';
@@ -48,6 +49,7 @@ export class ConnectionRuntime {
             { iceServers: connection.iceServers },
         );
         this.data = new DataChannels(this);
+        this.transfers = new Transfers(this); // files and long messages (web/data/transfers.js)
     }
 
     // ---- engine and configuration
@@ -314,6 +316,7 @@ export class ConnectionRuntime {
     closePeer(userid) {
         this.peers.close(userid);
         this.data.detach(userid);
+        this.transfers.peerGone(userid);
         for (const [streamid, remote] of [...this.remoteStreams]) {
             if (remote.userid !== userid) continue;
             this.remoteStreams.delete(streamid);
@@ -475,6 +478,7 @@ export class ConnectionRuntime {
     release() {
         this.peers.closeAll();
         this.data.closeAll();
+        this.transfers.release();
         this.stopLocalMedia();
         for (const streamid of [...this.remoteStreams.keys()]) {
             delete this.connection.streams[streamid];

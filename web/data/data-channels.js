@@ -19,11 +19,13 @@ export class DataChannels {
             this.publishChannels();
             if (runtime.engine) runtime.run(runtime.engine.dataChannelOpened(userid));
             this.flush(userid, channel);
+            if (runtime.transfers) runtime.transfers.channelOpened(userid, channel);
         };
         channel.onclose = () => {
             if (this.channels.get(userid) !== channel) return;
             this.channels.delete(userid);
             this.publishChannels();
+            if (runtime.transfers) runtime.transfers.peerGone(userid);
             if (runtime.engine) runtime.run(runtime.engine.dataChannelClosed(userid));
         };
         channel.onmessage = (event) => this.receive(userid, event.data);

@@ -1,0 +1,84 @@
+// Helpers shared by the benchmark pages (bench/files/run.js drives them; nothing here times
+// anything by itself). Served by our server at /bench/common.js and by the upstream server at
+// /common.js.
+(function () {
+    // Pseudo-random bytes from a seed (xorshift32): the same payload for every case of a round.
+    window.seededBytes = function (size, seed) {
+        var bytes = new Uint8Array(size);
+        var words = new Uint32Array(bytes.buffer, 0, Math.floor(size / 4));
+        var state = seed >>> 0 || 1;
+        for (var i = 0; i < words.length; i++) {
+            state ^= state << 13;
+            state >>>= 0;
+            state ^= state >>> 17;
+            state ^= state << 5;
+            state >>>= 0;
+            words[i] = state;
+        }
+        return bytes;
+    };
+
+    // The payload of a round, made before any timing starts.
+    window.makeFile = function (size, seed) {
+        window.payloadFile = new File([seededBytes(size, seed)], 'bench-' + size + '.bin', { type: 'application/octet-stream' });
+        return window.payloadFile.size;
+    };
+
+    // 1 MiB of printable ASCII (one byte per character, as in ../shared/reference/perf-anchors.md).
+    window.makeText = function (length, seed) {
+        var bytes = seededBytes(length, seed);
+        for (var i = 0; i < length; i++) bytes[i] = 32 + (bytes[i] % 95);
+        window.payloadText = new TextDecoder().decode(bytes);
+        return window.payloadText.length;
+    };
+
+    window.sha256 = async function (value) {
+        var buffer = typeof value === 'string' ? new TextEncoder().encode(value) : value instanceof Blob ? await value.arrayBuffer() : value;
+        var digest = await crypto.subtle.digest('SHA-256', buffer);
+        return Array.from(new Uint8Array(digest), function (b) {
+            return b.toString(16).padStart(2, '0');
+        }).join('');
+    };
+
+    window.now = function () {
+        return performance.timeOrigin + performance.now();
+    };
+
+    // Peak of the JS heap (Chromium's performance.memory, precise with
+    // --enable-precise-memory-info), sampled every 100 ms between start and stop.
+    var sampler = null;
+    window.heapPeak = 0;
+    window.startHeapSampling = function () {
+        window.heapPeak = performance.memory ? performance.memory.usedJSHeapSize : 0;
+        clearInterval(sampler);
+        sampler = setInterval(function () {
+            if (performance.memory) window.heapPeak = Math.max(window.heapPeak, performance.memory.usedJSHeapSize);
+        }, 100);
+    };
+    window.stopHeapSampling = function () {
+        clearInterval(sampler);
+        if (performance.memory) window.heapPeak = Math.max(window.heapPeak, performance.memory.usedJSHeapSize);
+        return window.heapPeak;
+    };
+
+    // Receiver progress marks: the time each further 8 MiB arrived (the first 8 MiB of a fresh
+    // connection are the slow part, ../shared/reference/perf-anchors.md).
+    var MARK_BYTES = 8 * 1024 * 1024;
+    window.marks = [];
+    window.markProgress = function (bytes) {
+        while (bytes >= (window.marks.length + 1) * MARK_BYTES) window.marks.push(now());
+    };
+
+    // One settled value the driver awaits: window.finish(value) or window.fail(error).
+    window.resetResult = function () {
+        window.marks = [];
+        window.result = new Promise(function (resolve, reject) {
+            window.finish = resolve;
+            window.fail = function (error) {
+                reject(new Error(String(error && (error.message || error))));
+            };
+        });
+        window.result.catch(function () {});
+    };
+    window.resetResult();
+})();

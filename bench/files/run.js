@@ -1,0 +1,292 @@
+// Files and text between two Chromium pages: our send(file) / send(text) against
+//   (a) a raw RTCDataChannel: 64 KiB messages, pause above 128 KiB buffered, resume at 64 KiB
+//       (files); 64 Ki-character string messages (text);
+//   (b) the published rtcmulticonnection 3.7.1 file sharing (fbr 2.0.8) through its own server
+//       (rtcmulticonnection-server 1.3.3 in a socket.io 4.8.4 server, bench/files/upstream-server.js).
+// Every run uses a fresh pair of browser contexts (two renderer processes, a fresh connection);
+// every round runs every case once, in a fixed order, so drift cancels in the per-round ratios.
+// Prints MiB/s, the medians of per-round ratios, setup time, the receiver's peak memory and the
+// CPU time per MiB of both pages. Asserts nothing (a benchmark, not a test).
+//
+// Run it through bench/files/run.sh, which puts it in a private network namespace:
+//   bash bench/files/run.sh [--rounds 6] [--sizes 64,256] [--only ours,raw,upstream]
+//                           [--text-only | --files-only] [--variants high:low[:chunkSize],...]
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { DEFAULT_STATIC_ROOTS } from '../../server/config.js';
+import { createServer } from '../../server/index.js';
+import { createLogger } from '../../server/log.js';
+import { cpuMs, launchedProfile, rendererOf, sampleRss } from './processes.js';
+import { startUpstreamServer } from './upstream-server.js';
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const MiB = 1024 * 1024;
+const TEXT_CHARS = 1 * MiB;
+const RUN_TIMEOUT_MS = 240000;
+
+// ../shared/TOOLCHAIN.md's headless flags, plus those of ../shared/reference/perf-anchors.md:
+// real host addresses instead of mDNS names, precise performance.memory, no throttling of
+// background pages, and no spare renderer (so each page's renderer PID can be told apart).
+const CHROMIUM_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+    '--enable-precise-memory-info',
+    '--disable-features=WebRtcHideLocalIpsWithMdns,SpareRendererForSitePerProcess',
+    '--disable-background-timer-throttling',
+    '--disable-renderer-backgrounding',
+    '--disable-backgrounding-occluded-windows',
+];
+
+function parseArgs(argv) {
+    const options = { rounds: 6, sizes: [64, 256], only: null, text: true, files: true, variants: [] };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === '--rounds') options.rounds = Number(argv[++i]);
+        else if (arg === '--sizes') options.sizes = argv[++i].split(',').map(Number);
+        else if (arg === '--only') options.only = new Set(argv[++i].split(','));
+        else if (arg === '--text-only') options.files = false;
+        else if (arg === '--files-only') options.text = false;
+        else if (arg === '--variants') {
+            // Extra cases of ours with another send window and packet size,
+            // high:low[:chunkSize] in bytes, e.g. 262144:131072,131072:65536:131056
+            options.variants = argv[++i].split(',').map((spec) => {
+                const [high, low, chunk] = spec.split(':').map(Number);
+                return { high, low, chunk: chunk || null };
+            });
+        } else throw new Error(`unknown argument ${arg}`);
+    }
+    return options;
+}
+
+function cases(options) {
+    const list = [];
+    if (options.files) {
+        for (const size of options.sizes) {
+            for (const library of ['raw', 'ours', 'upstream']) list.push({ id: `${library}-file-${size}`, library, payload: 'file', bytes: size * MiB });
+            for (const variant of options.variants) {
+                const name = `ours@${variant.high / 1024}k/${variant.low / 1024}k${variant.chunk ? `/c${variant.chunk}` : ''}`;
+                list.push({ id: `${name}-file-${size}`, library: 'ours', payload: 'file', bytes: size * MiB, variant });
+            }
+        }
+    }
+    if (options.text) {
+        for (const library of ['raw', 'ours', 'upstream']) list.push({ id: `${library}-text-1`, library, payload: 'text', bytes: TEXT_CHARS });
+    }
+    return options.only ? list.filter((entry) => options.only.has(entry.library)) : list;
+}
+
+async function openPage(context, url, profile) {
+    return rendererOf(profile, async () => {
+        const page = await context.newPage();
+        const response = await page.goto(url, { waitUntil: 'load' });
+        if (!response || !response.ok()) throw new Error(`${url}: ${response ? response.status() : 'no answer'}`);
+        return page;
+    });
+}
+
+let roomCounter = 0;
+
+// Connects page A (sender) and page B (receiver); resolves with B's setup time in ms.
+async function connect(entry, sender, receiver, env) {
+    if (entry.library === 'raw') {
+        const offer = await sender.evaluate(() => window.offer());
+        const answer = await receiver.evaluate((offer) => window.answer(offer), offer);
+        const setup = await sender.evaluate((answer) => window.accept(answer), answer);
+        await receiver.evaluate(() => window.channelOpen);
+        return setup;
+    }
+    roomCounter += 1;
+    const room = `bench-${process.pid}-${roomCounter}`;
+    await sender.evaluate((room) => window.openRoom(room), room);
+    if (entry.library === 'ours') {
+        const deadline = Date.now() + 10000;
+        while (!(await env.server.rooms.getRoom(room))) {
+            if (Date.now() > deadline) throw new Error(`room ${room} never appeared on our server`);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+    } else {
+        // The upstream server has no room table to read: ask it, as its own pages do.
+        const deadline = Date.now() + 10000;
+        while (!(await receiver.evaluate((room) => new Promise((resolve) => connection.checkPresence(room, (exists) => resolve(exists))), room))) {
+            if (Date.now() > deadline) throw new Error(`room ${room} never appeared on the upstream server`);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+    }
+    const setup = await receiver.evaluate((room) => window.joinRoom(room), room);
+    await sender.evaluate(() => window.opened);
+    return setup;
+}
+
+async function runOnce(browser, entry, round, env) {
+    const contextA = await browser.newContext();
+    const contextB = await browser.newContext();
+    try {
+        const pageName = { raw: 'bench/raw.html', ours: 'bench/ours.html', upstream: 'upstream.html' }[entry.library];
+        const origin = entry.library === 'upstream' ? env.upstreamOrigin : env.origin;
+        const variant = entry.variant;
+        const query = variant ? `?high=${variant.high}&low=${variant.low}${variant.chunk ? `&chunk=${variant.chunk}` : ''}` : '';
+        const url = `${origin}/${pageName}${query}`;
+        const a = await openPage(contextA, url, env.profile);
+        const b = await openPage(contextB, url, env.profile);
+        const sender = a.result;
+        const receiver = b.result;
+        const setupMs = await connect(entry, sender, receiver, env);
+
+        const seed = 0x5eed0000 + round;
+        if (entry.payload === 'file') {
+            await sender.evaluate(([size, seed]) => window.makeFile(size, seed), [entry.bytes, seed]);
+            await receiver.evaluate((size) => window.expectFile(size), entry.bytes);
+        } else {
+            await sender.evaluate(([length, seed]) => window.makeText(length, seed), [entry.bytes, seed]);
+            await receiver.evaluate((length) => window.expectText(length), entry.bytes);
+        }
+        await receiver.evaluate(() => window.startHeapSampling());
+        const rss = sampleRss(b.pid);
+        const cpuA0 = cpuMs(a.pid);
+        const cpuB0 = cpuMs(b.pid);
+        const start = await sender.evaluate((payload) => (payload === 'file' ? window.sendFile() : window.sendText()), entry.payload);
+        const { end } = await Promise.race([
+            receiver.evaluate(() => window.result),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), RUN_TIMEOUT_MS)),
+        ]);
+        const cpuA1 = cpuMs(a.pid);
+        const cpuB1 = cpuMs(b.pid);
+        const peakRss = rss.stop();
+        const peakHeap = await receiver.evaluate(() => window.stopHeapSampling());
+        const wasmHeap = entry.library === 'ours' ? await receiver.evaluate(() => window.heapBytes()) : null;
+        const marks = entry.payload === 'file' ? await receiver.evaluate(() => window.marks) : [];
+        // Steady rate: from the first 8 MiB mark to the end.
+        const first8 = marks.length ? marks[0] - start : null;
+        const steady = marks.length > 1 ? (entry.bytes / MiB - 8) / ((end - marks[0]) / 1000) : null;
+
+        // Integrity, after the timing.
+        const [sent, received] = await Promise.all([
+            sender.evaluate((payload) => window.sha256(payload === 'file' ? window.payloadFile : window.payloadText), entry.payload),
+            receiver.evaluate((payload) => window.sha256(payload === 'file' ? window.receivedBlob : window.receivedText), entry.payload),
+        ]);
+        const mib = entry.bytes / MiB;
+        const seconds = (end - start) / 1000;
+        return {
+            ok: sent === received,
+            mibps: mib / seconds,
+            ms: end - start,
+            setupMs,
+            cpuSender: cpuA0 === null || cpuA1 === null ? null : (cpuA1 - cpuA0) / mib,
+            cpuReceiver: cpuB0 === null || cpuB1 === null ? null : (cpuB1 - cpuB0) / mib,
+            peakRss,
+            peakHeap,
+            wasmHeap,
+            first8,
+            steady,
+        };
+    } finally {
+        await contextA.close().catch(() => {});
+        await contextB.close().catch(() => {});
+    }
+}
+
+function median(values) {
+    const list = values.filter((value) => typeof value === 'number' && Number.isFinite(value)).sort((x, y) => x - y);
+    if (!list.length) return null;
+    const middle = Math.floor(list.length / 2);
+    return list.length % 2 ? list[middle] : (list[middle - 1] + list[middle]) / 2;
+}
+
+const fixed = (value, digits = 2) => (value === null || value === undefined ? 'n/a' : value.toFixed(digits));
+const mibOf = (bytes) => (bytes === null || bytes === undefined ? 'n/a' : (bytes / MiB).toFixed(0));
+
+function printSummary(list, results) {
+    console.log('\n## Per case (medians over rounds)\n');
+    console.log('| case | runs ok | MiB/s median | min–max | first 8 MiB ms | steady MiB/s | setup ms | CPU ms/MiB sender / receiver | receiver peak RSS MiB | receiver peak JS heap MiB | wasm heap MiB |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const entry of list) {
+        const runs = results.get(entry.id) || [];
+        const ok = runs.filter((run) => run && run.ok);
+        const speeds = ok.map((run) => run.mibps);
+        console.log(
+            `| ${entry.id} | ${ok.length}/${runs.length} | ${fixed(median(speeds))} | ${fixed(Math.min(...speeds))}–${fixed(Math.max(...speeds))} | ` +
+                `${fixed(median(ok.map((run) => run.first8)), 0)} | ${fixed(median(ok.map((run) => run.steady)), 1)} | ` +
+                `${fixed(median(ok.map((run) => run.setupMs)), 1)} | ${fixed(median(ok.map((run) => run.cpuSender)), 1)} / ${fixed(median(ok.map((run) => run.cpuReceiver)), 1)} | ` +
+                `${mibOf(median(ok.map((run) => run.peakRss)))} | ${mibOf(median(ok.map((run) => run.peakHeap)))} | ${mibOf(median(ok.map((run) => run.wasmHeap)))} |`,
+        );
+    }
+    console.log('\n## Ratios (medians of per-round ratios of MiB/s)\n');
+    console.log('| ours | against | median ratio | per round |');
+    console.log('|---|---|---|---|');
+    for (const entry of list.filter((candidate) => candidate.library === 'ours')) {
+        for (const other of ['raw', 'upstream']) {
+            const baseline = list.find((candidate) => candidate.library === other && candidate.payload === entry.payload && candidate.bytes === entry.bytes);
+            if (!baseline) continue;
+            const ours = results.get(entry.id) || [];
+            const theirs = results.get(baseline.id) || [];
+            const ratios = [];
+            for (let round = 0; round < ours.length; round++) {
+                if (ours[round] && ours[round].ok && theirs[round] && theirs[round].ok) ratios.push(ours[round].mibps / theirs[round].mibps);
+            }
+            console.log(`| ${entry.id} | ${baseline.id} | ${fixed(median(ratios))} | ${ratios.map((ratio) => fixed(ratio)).join(' ')} |`);
+        }
+    }
+}
+
+async function main() {
+    const options = parseArgs(process.argv.slice(2));
+    const list = cases(options);
+    const server = createServer({
+        logger: createLogger({ level: 'silent' }),
+        staticRoots: [...DEFAULT_STATIC_ROOTS, ['/bench/', 'bench/files/pages']],
+        // Every socket of a run is this machine's: no rate limit to trip over.
+        rateLimit: 100000,
+        rateLimitBurst: 100000,
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    const upstream = await startUpstreamServer(PROJECT_ROOT);
+    const env = { server, origin: `http://localhost:${port}`, upstreamOrigin: upstream.origin };
+    const results = new Map(list.map((entry) => [entry.id, []]));
+    console.log(`# bench/files: ${options.rounds} rounds of ${list.map((entry) => entry.id).join(', ')}`);
+    try {
+        for (let round = 0; round < options.rounds; round++) {
+            // A fresh browser each round; a fresh pair of contexts (and connection) each run.
+            const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+            env.profile = launchedProfile();
+            try {
+                for (const entry of list) {
+                    let run;
+                    try {
+                        run = await runOnce(browser, entry, round, env);
+                    } catch (error) {
+                        run = { ok: false, error: error.message.split('\n')[0] };
+                    }
+                    results.get(entry.id).push(run);
+                    const line = run.ok || run.mibps
+                        ? `${fixed(run.mibps)} MiB/s in ${fixed(run.ms, 0)} ms, setup ${fixed(run.setupMs, 1)} ms, CPU ms/MiB ${fixed(run.cpuSender, 1)}/${fixed(run.cpuReceiver, 1)}, ` +
+                          `first 8 MiB ${fixed(run.first8, 0)} ms, then ${fixed(run.steady, 1)} MiB/s, B peak RSS ${mibOf(run.peakRss)} MiB, JS heap ${mibOf(run.peakHeap)} MiB${run.wasmHeap ? `, wasm heap ${mibOf(run.wasmHeap)} MiB` : ''}${run.ok ? '' : ' HASH MISMATCH'}`
+                        : `FAILED: ${run.error}`;
+                    console.log(`round ${round + 1} ${entry.id.padEnd(18)} ${line}`);
+                }
+            } finally {
+                await browser.close();
+            }
+        }
+        printSummary(list, results);
+    } finally {
+        await upstream.close();
+        await server.close();
+    }
+}
+
+main().then(
+    () => process.exit(0),
+    (error) => {
+        console.error(error);
+        process.exit(1);
+    },
+);
