@@ -4,14 +4,16 @@
 //
 // Files go to Blob parts as they arrive: every PART_FLUSH_BYTES of payload becomes one Blob,
 // so the JS heap holds at most that much of a file of any size (Chromium's blob storage holds
-// the rest, in memory or on disk). Text, objects and binary data become one JS value in the
-// end, so they stay as views until then.
+// the rest, in memory or on disk). Text and objects are decoded from UTF-8 as they arrive, so
+// that little is left to do once the last packet is in. Binary data becomes one ArrayBuffer in
+// the end, so it stays as views until then.
 //
-// Why 16 MiB: each Blob costs its page a fixed price on top of the copy (registration with the
-// browser process, a shared-memory transport). Measured in Chromium 156 here, making 64 MiB
-// into Blobs of 4 MiB took 165-190 ms of the receiver's main thread, of 16 MiB 99-144 ms, and
-// one Blob of it 69-82 ms; with 4 MiB parts the receiver spent about 3 ms/MiB more CPU than a
-// raw channel and the link ran about 15% slower (bench/files/).
+// Why 16 MiB: each Blob costs the page a price of its own on top of the copy (its registration
+// with the browser process and its transport). In Chromium 156 here, turning 64 MiB of
+// messages into Blobs of 4 MiB took 165-190 ms of the main thread, into Blobs of 16 MiB
+// 99-144 ms, into one Blob 69-82 ms. With 4 MiB parts, a 256 MiB file spent 537-627 ms in the
+// Blob constructor (a raw receiver's single Blob: 184-194 ms), the receiving page used about
+// 3 ms/MiB more CPU than a raw one and the link ran about 13% slower (bench/files/).
 const PART_FLUSH_BYTES = 16 << 20;
 
 const TYPED_ARRAYS = {
@@ -38,6 +40,11 @@ export class IncomingAssembly {
         this.views = []; // contiguous payload views not yet in a Blob
         this.viewBytes = 0;
         this.blobs = []; // files: consolidated parts
+        this.isText = metadata.kind === 'text' || metadata.kind === 'object';
+        this.decoder = this.isText ? new TextDecoder() : null;
+        // Text and objects: decoded so far. Appended with +=, which V8 keeps as a rope (no copy)
+        // until the page reads the characters; a join() at the end copied the whole text.
+        this.decoded = '';
     }
 
     // A chunk the core accepted: `view` is its payload inside the received message.
@@ -57,6 +64,10 @@ export class IncomingAssembly {
     }
 
     append(view) {
+        if (this.isText) {
+            this.decoded += this.decoder.decode(view, { stream: true });
+            return;
+        }
         this.views.push(view);
         this.viewBytes += view.byteLength;
         if (this.metadata.kind === 'file' && this.viewBytes >= PART_FLUSH_BYTES) this.flush();
@@ -91,7 +102,9 @@ export class IncomingAssembly {
     }
 
     text() {
-        return new TextDecoder().decode(this.bytes());
+        const text = this.decoded + this.decoder.decode();
+        this.decoded = '';
+        return text;
     }
 
     // Binary data arrives as the kind of array it was sent as (the sender puts the constructor's
@@ -107,6 +120,7 @@ export class IncomingAssembly {
 
     discard() {
         this.views = [];
+        this.decoded = '';
         this.blobs = [];
         this.early.clear();
     }

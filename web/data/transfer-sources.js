@@ -2,7 +2,8 @@
 // bytes in memory?) and copyTo(target, length) (copy them into `target`, the core's chunk
 // payload buffer, and move on). A source that is not ready calls `onReady` when it becomes so;
 // the sender serves other transfers meanwhile.
-//   - BytesSource: bytes already in memory (encoded text and objects);
+//   - AsciiTextSource: ASCII text (and JSON) encoded packet by packet;
+//   - BytesSource: bytes already in memory (other text, encoded once);
 //   - BlobSource: a File or Blob streamed ahead of the sender, so that the channel never waits
 //     on the disk and no more than a few MiB of a file are in the JS heap at once.
 
@@ -23,6 +24,30 @@ export class BytesSource {
 
     close() {
         this.bytes = null;
+    }
+}
+
+// ASCII text, encoded into each packet as it is written: one byte per character, so its size
+// is known without encoding it first. Encoding a whole 1 MiB string up front took 4-11 ms in
+// Chromium here (mostly allocating the result) before the first packet could leave.
+export class AsciiTextSource {
+    constructor(text) {
+        this.text = text;
+        this.offset = 0;
+        this.encoder = new TextEncoder();
+    }
+
+    ready(length) {
+        return this.offset + length <= this.text.length;
+    }
+
+    copyTo(target, length) {
+        this.encoder.encodeInto(this.text.substring(this.offset, this.offset + length), target.subarray(0, length));
+        this.offset += length;
+    }
+
+    close() {
+        this.text = null;
     }
 }
 

@@ -13,7 +13,7 @@
 // One transfer per recipient: a file sent to three peers is three transfers, each with its
 // own progress. Its `uuid` is "<sender's userid>:<transfer id>", the same on both sides.
 import { RTCMultiConnectionError } from '../errors.js';
-import { BlobSource, BytesSource } from './transfer-sources.js';
+import { AsciiTextSource, BlobSource, BytesSource } from './transfer-sources.js';
 import { IncomingAssembly } from './incoming-assembly.js';
 import { OutgoingLane, SMALL_TRANSFER_BYTES } from './outgoing-lane.js';
 
@@ -125,8 +125,8 @@ export class Transfers {
         for (const [peer] of open) this.laneFor(peer).enqueue(this.itemFor(job, peer));
     }
 
-    // What travels: {kind, name, type, size, blob | bytes, original}, or null for a value that
-    // fits one JSON frame.
+    // What travels: {kind, name, type, size, blob | bytes | ascii, original}, or null for a
+    // value that fits one JSON frame.
     describe(data) {
         if (data instanceof Blob) {
             return { kind: 'file', name: typeof data.name === 'string' ? data.name : '', type: data.type || '', size: data.size, blob: data, original: data };
@@ -182,12 +182,14 @@ export class Transfers {
 
     sourceFor(item, onReady) {
         const { job } = item;
+        if (job.ascii !== undefined) return new AsciiTextSource(job.ascii);
         if (job.bytes) return new BytesSource(job.bytes);
         return new BlobSource(job.blob, onReady, (error) => this.readFailed(item, error));
     }
 
     // A data channel opened (web/data/data-channels.js): what waited for it starts.
     channelOpened(userid, channel) {
+        this.views(); // the core's manager and buffers, made now rather than on the first packet
         const lane = this.laneFor(userid);
         lane.attach(channel);
         const waiting = this.waitingForAnyone.splice(0);
@@ -357,7 +359,7 @@ export class Transfers {
             return;
         }
         if (typeof connection.onmessage === 'function') {
-            this.call('onmessage', { data, userid: record.userid, extra: this.memberExtra(record.userid) || record.extra });
+            this.call('onmessage', { data, userid: record.userid, extra: record.extra });
         }
     }
 
@@ -512,10 +514,15 @@ export class Transfers {
     }
 }
 
+// Text as UTF-8: ASCII text is encoded packet by packet as it is sent (AsciiTextSource),
+// anything else once, here.
 function encoded(kind, type, text) {
+    if (ASCII.test(text)) return { kind, name: '', type, size: text.length, ascii: text, original: null };
     const bytes = new TextEncoder().encode(text);
     return { kind, name: '', type, size: bytes.byteLength, bytes, original: null };
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 function describeJob(job) {
     if (job.kind === 'file') return `file "${job.name}"`;

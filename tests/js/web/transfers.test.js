@@ -186,16 +186,19 @@ test('long text, objects and typed arrays arrive whole in onmessage; short ones 
     const text = 'héllo 漢字 🙂 '.repeat(100000);
     const object = { list: Array.from({ length: 5000 }, (_, i) => ({ i, name: `item ${i}`, nested: { ok: i % 2 === 0 } })) };
     const numbers = Float64Array.from({ length: 10000 }, (_, i) => i / 7);
+    const ascii = Array.from({ length: 30000 }, (_, i) => `line ${i}\n`).join(''); // packet by packet
     alice.transfers.send(text, 'bob');
     alice.transfers.send(object, 'bob');
     alice.transfers.send(numbers, 'bob');
     alice.transfers.send({ short: true }, 'bob');
+    alice.transfers.send(ascii, 'bob');
     expect(alice.transfers.handles('short text')).toBe(false);
-    await until(() => bob.named('onmessage').length === 3, 'three messages');
+    await until(() => bob.named('onmessage').length === 4, 'four messages');
     // Small transfers go first (web/data/outgoing-lane.js): the 1.4 MiB text may come last.
     const data = bob.named('onmessage').map(({ args: [event] }) => event.data);
-    const gotText = data.find((value) => typeof value === 'string');
+    const gotText = data.find((value) => typeof value === 'string' && value.startsWith('héllo'));
     expect(gotText.length).toBe(text.length);
+    expect(data.find((value) => typeof value === 'string' && value.startsWith('line')) === ascii).toBe(true);
     expect(gotText === text).toBe(true); // (not toBe: a failure would print megabytes)
     expect(data.find((value) => value && value.list)).toEqual(object);
     const gotNumbers = data.find((value) => value instanceof Float64Array);
