@@ -68,15 +68,20 @@ export function startProcess(name, command, args, { env = {}, pattern, timeoutMs
     });
 }
 
+// Extra node flags for the server processes, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof
+// --cpu-prof-dir=/tmp/prof" to see where a relay's time goes (node refuses --cpu-prof in
+// NODE_OPTIONS).
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS || '').split(/\s+/).filter(Boolean);
+
 export function startOurNode(env) {
-    return startProcess('server/bin.js', process.execPath, [path.join(PROJECT_ROOT, 'server/bin.js')], {
+    return startProcess('server/bin.js', process.execPath, [...SERVER_NODE_ARGS, path.join(PROJECT_ROOT, 'server/bin.js')], {
         env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
         pattern: /Demos and signaling at (http:\/\/\S+)/,
     });
 }
 
 export function startUpstream() {
-    return startProcess('rtcmulticonnection-server', process.execPath, [path.join(PROJECT_ROOT, 'bench/signaling/upstream-server.js')], {
+    return startProcess('rtcmulticonnection-server', process.execPath, [...SERVER_NODE_ARGS, path.join(PROJECT_ROOT, 'bench/signaling/upstream-server.js')], {
         pattern: /rtcmulticonnection-server at (http:\/\/\S+)/,
     });
 }
