@@ -2,9 +2,12 @@
 # `npm run build:web`: the browser builds of the library.
 #   dist/RTCMultiConnection.js   one <script> file (IIFE from web/global.js), minified, + .map
 #   dist/rtcmulticonnection.mjs  the ES module build (web/index.js), minified, + .map
+#   dist/rtcmulticonnection.cjs  the same for require(), + .map
 # All embed the wasm core (the rtcmc_core_web target of bindings/CMakeLists.txt), deflated and
-# base64-encoded, so a page needs no .wasm request and no locateFile; socket.io-client is
-# bundled in.
+# base64-encoded, so a page needs no .wasm request and no locateFile. The signaling client is
+# ours (web/signaling/socketio-client.js); socket.io-client is not bundled.
+# esbuild bundles, then the Closure Compiler minifies (scripts/closure-bundle.mjs):
+# CLOSURE_LEVEL=ADVANCED|SIMPLE chooses the level of the script-tag bundle (see below).
 # web/loader.js imports the core as the bare specifier 'rtcmc-core-module', mapped here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,23 +35,37 @@ wasm_module=build/wasm/bindings/rtcmc_core_wasm_data.js
 }
 node scripts/embed-wasm.mjs build/wasm/bindings/rtcmc_core_web.wasm "$wasm_module"
 
-# 2. The bundles. esbuild resolves an alias that is a relative path against the working
-# directory (the repository root here).
+# 2. The bundles: esbuild resolves the imports into one unminified IIFE each (with its map)
+# in build/web-bundles/, and Closure minifies it into dist/ with a map back to web/.
+# esbuild resolves an alias that is a relative path against the working directory (the
+# repository root here).
 esbuild=node_modules/.bin/esbuild
+staging=build/web-bundles
 common=(
     --bundle
     --platform=browser
     --target=es2020
-    --minify
+    --format=iife
     --sourcemap
     --alias:rtcmc-core-module=./$core
     --alias:rtcmc-core-wasm=./$wasm_module
     --log-level=warning
 )
-mkdir -p dist
-"$esbuild" web/global.js "${common[@]}" --format=iife --outfile=dist/RTCMultiConnection.js
-"$esbuild" web/index.js "${common[@]}" --format=esm --outfile=dist/rtcmulticonnection.mjs
-"$esbuild" web/index.js "${common[@]}" --format=cjs --outfile=dist/rtcmulticonnection.cjs
+mkdir -p dist "$staging"
+# The script tag: ADVANCED by default (every property name kept, see closure-bundle.mjs).
+script_level=${CLOSURE_LEVEL:-ADVANCED}
+"$esbuild" web/global.js "${common[@]}" --outfile=$staging/RTCMultiConnection.js
+node scripts/closure-bundle.mjs "$script_level" $staging/RTCMultiConnection.js dist/RTCMultiConnection.js
+
+# The module builds: an IIFE that leaves its exports in one top-level variable, which a
+# footer turns into ES exports or module.exports. SIMPLE keeps top-level names as they are;
+# ADVANCED would drop that variable as unused.
+exported='RTCMultiConnection, RTCDirection, RTCSession, RTCMultiConnectionError'
+"$esbuild" web/index.js "${common[@]}" --global-name=rtcmcExports --outfile=$staging/rtcmulticonnection.js
+node scripts/closure-bundle.mjs SIMPLE $staging/rtcmulticonnection.js dist/rtcmulticonnection.mjs \
+    --footer "export const { $exported } = rtcmcExports;"
+node scripts/closure-bundle.mjs SIMPLE $staging/rtcmulticonnection.js dist/rtcmulticonnection.cjs \
+    --footer "module.exports = rtcmcExports;"
 
 for output in dist/RTCMultiConnection.js dist/rtcmulticonnection.mjs dist/rtcmulticonnection.cjs; do
     printf 'build-web: %s (%s bytes, %s gzipped)\n' "$output" \

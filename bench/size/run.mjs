@@ -18,17 +18,21 @@ const wasm = read('build/wasm/bindings/rtcmc_core_web.wasm');
 const glue = read('build/wasm/bindings/rtcmc_core_web.js');
 const embedded = read('build/wasm/bindings/rtcmc_core_wasm_data.js');
 
-// The bundle without the wasm bytes: the facade, the Emscripten glue and socket.io-client.
+// The bundle without the wasm bytes: the facade, the Emscripten glue and our socket.io client,
+// built as scripts/build-web.sh builds the script tag (esbuild, then Closure at CLOSURE_LEVEL).
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'rtcmc-size-'));
 writeFileSync(path.join(scratch, 'empty-wasm.js'), 'export default "";\n');
+const bundled = path.join(scratch, 'bundled.js');
 const withoutWasm = path.join(scratch, 'no-wasm.js');
 execFileSync(at('node_modules/.bin/esbuild'), [
-    at('web/global.js'), '--bundle', '--platform=browser', '--target=es2020', '--minify', '--format=iife',
+    at('web/global.js'), '--bundle', '--platform=browser', '--target=es2020', '--format=iife', '--sourcemap',
     `--alias:rtcmc-core-module=${at('build/wasm/bindings/rtcmc_core_web.js')}`,
     `--alias:rtcmc-core-wasm=${path.join(scratch, 'empty-wasm.js')}`,
-    `--outfile=${withoutWasm}`, '--log-level=warning',
+    `--outfile=${bundled}`, '--log-level=warning',
 ]);
-const jsOnly = readFileSync(withoutWasm);
+execFileSync('node', [at('scripts/closure-bundle.mjs'), process.env.CLOSURE_LEVEL || 'ADVANCED', bundled, withoutWasm]);
+// Without its sourceMappingURL comment, which the real bundle has too but is not code.
+const jsOnly = Buffer.from(readFileSync(withoutWasm, 'utf8').replace(/\/\/# sourceMappingURL=.*\n$/, ''));
 rmSync(scratch, { recursive: true, force: true });
 
 const upstreamFiles = [
@@ -41,11 +45,11 @@ const upstreamTotal = gz(Buffer.concat(upstreamParts));
 
 const row = (name, bytes, gzipped) => console.log(`${name.padEnd(62)} ${String(bytes).padStart(9)} ${String(gzipped).padStart(9)}`);
 console.log(`${'file'.padEnd(62)} ${'bytes'.padStart(9)} ${'gzip -9'.padStart(9)}`);
-console.log('ours (one <script>: library + wasm core + socket.io client)');
+console.log('ours (one <script>: library + wasm core + our socket.io client)');
 row('  dist/RTCMultiConnection.js (everything a page loads)', ours.length, gz(ours));
 row('  part: the wasm core (raw .wasm)', wasm.length, gz(wasm));
 row('  part: the wasm core as embedded (deflate + base64)', embedded.length, gz(embedded));
-row('  part: JS without the wasm (facade + Emscripten glue + socket.io)', jsOnly.length, gz(jsOnly));
+row('  part: JS without the wasm (facade + Emscripten glue + signaling)', jsOnly.length, gz(jsOnly));
 row('  part: of which the Emscripten glue', glue.length, gz(glue));
 console.log('published rtcmulticonnection stack');
 upstreamFiles.forEach((file, i) => row('  ' + file.replace('node_modules/', ''), upstreamParts[i].length, gz(upstreamParts[i])));

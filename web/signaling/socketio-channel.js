@@ -1,6 +1,8 @@
 // The default signaling: socket.io to our server (server/, docs/server.md), which keeps rooms.
 // Requests are acknowledged; room events and relayed peer messages come back as callbacks.
-import { io } from 'socket.io-client';
+// The socket.io client is our own (socketio-client.js): WebSocket only, a fraction of the size.
+// What the server sends is read with quoted names so that Closure ADVANCED keeps them.
+import { SocketIoClient } from './socketio-client.js';
 
 // Server events the engine follows (Engine::serverEvent).
 export const SERVER_EVENTS = [
@@ -22,28 +24,24 @@ export class SocketIoChannel {
         this.authority = 'server';
         this.handlers = handlers;
         this.roomid = '';
-        this.socket = io(url || undefined, {
-            ...(options || {}),
-            auth: { userid, extra },
-            // One instance per RTCMultiConnection: never share a page-wide Manager.
-            forceNew: true,
-        });
+        this.requestTimeoutMs = (options && options['ackTimeout']) || REQUEST_TIMEOUT_MS;
+        this.socket = new SocketIoClient(url, { ...(options || {}), 'auth': { 'userid': userid, 'extra': extra } });
         this.socket.on('connect', () => handlers.onConnect && handlers.onConnect());
         this.socket.on('connect_error', (error) => {
-            const code = (error && error.data && error.data.code) || 'SIGNALING_UNREACHABLE';
-            const message =
-                (error && error.data && error.data.message) ||
-                `cannot reach the signaling server at ${url || location.origin}: ${error && error.message}`;
+            const data = isObject(error.data) ? error.data : {};
+            const code = data['code'] || 'SIGNALING_UNREACHABLE';
+            const message = data['message'] || `cannot reach the signaling server at ${url || location.origin}: ${error.message}`;
+            // A refusal (USERID_TAKEN...) has already stopped the client: retrying cannot help.
             handlers.onError(code, message);
-            if (code === 'USERID_TAKEN') this.socket.disconnect(); // retrying cannot help
         });
         this.socket.on('relay', (message) => {
-            if (message && typeof message.data === 'string' && typeof message.from === 'string') {
-                handlers.onRelay(message.from, message.data);
+            if (isObject(message) && typeof message['data'] === 'string' && typeof message['from'] === 'string') {
+                handlers.onRelay(message['from'], message['data']);
             }
         });
         this.socket.on('error-event', (error) => {
-            handlers.onError((error && error.code) || 'SERVER_ERROR', (error && error.message) || 'the signaling server reported an error');
+            const data = isObject(error) ? error : {};
+            handlers.onError(data['code'] || 'SERVER_ERROR', data['message'] || 'the signaling server reported an error');
         });
         this.socket.on('server-shutdown', () => {
             handlers.onError('SERVER_SHUTDOWN', 'the signaling server is shutting down');
@@ -53,30 +51,32 @@ export class SocketIoChannel {
         }
     }
 
-    // Resolves with the server's acknowledgement ({ok, ...}), or a TIMEOUT failure.
+    // Resolves with the server's acknowledgement ({ok, ...}), or a failure: TIMEOUT when no
+    // answer came in time, DISCONNECTED when the connection was lost first.
     request(name, payload) {
-        return new Promise((resolve) => {
-            this.socket
-                .timeout(REQUEST_TIMEOUT_MS)
-                .emit(name, payload, (error, reply) => {
-                    if (error) {
-                        resolve({ ok: false, error: { code: 'TIMEOUT', message: `the signaling server did not answer '${name}' within ${REQUEST_TIMEOUT_MS / 1000} s` } });
-                    } else {
-                        resolve(reply);
-                    }
-                });
+        const timeoutMs = this.requestTimeoutMs;
+        return this.socket.emitWithAck(name, [payload], timeoutMs).catch((error) => {
+            const message =
+                error.code === 'TIMEOUT'
+                    ? `the signaling server did not answer '${name}' within ${timeoutMs / 1000} s`
+                    : `the signaling connection was lost before the server answered '${name}'`;
+            return { 'ok': false, 'error': { 'code': error.code || 'DISCONNECTED', 'message': message } };
         });
     }
 
     // A peer message from the engine: to one room-mate, or to all of them.
     send(to, text) {
-        const message = { roomid: this.roomid, data: text };
-        if (to) message.to = to;
+        const message = { 'roomid': this.roomid, 'data': text };
+        if (to) message['to'] = to;
         this.socket.emit('relay', message);
     }
 
     close() {
-        this.socket.removeAllListeners();
-        this.socket.disconnect();
+        this.socket.listeners.clear();
+        this.socket.close();
     }
+}
+
+function isObject(value) {
+    return typeof value === 'object' && value !== null;
 }
