@@ -20,3 +20,28 @@ export class WrongPasswordDelay {
         this.failures = 0;
     }
 }
+
+// The same rule keyed by something other than a socket (a userid: wrong resume tokens at
+// connect, where there is no socket yet to hold the count). At most `maxKeys` counts are
+// kept; past that the oldest is forgotten, so a flood of made-up keys costs bounded memory.
+export class WrongAttemptDelays {
+    constructor({ baseMs, maxMs, maxKeys = 10000 }) {
+        this.baseMs = baseMs;
+        this.maxMs = maxMs;
+        this.maxKeys = maxKeys;
+        this.delays = new Map(); // key -> WrongPasswordDelay, oldest first
+    }
+
+    fail(key) {
+        let delay = this.delays.get(key);
+        if (delay) this.delays.delete(key);
+        else delay = new WrongPasswordDelay({ baseMs: this.baseMs, maxMs: this.maxMs });
+        this.delays.set(key, delay);
+        if (this.delays.size > this.maxKeys) this.delays.delete(this.delays.keys().next().value);
+        return delay.fail();
+    }
+
+    succeed(key) {
+        this.delays.delete(key);
+    }
+}

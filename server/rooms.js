@@ -119,6 +119,27 @@ export class Rooms {
         return this.store.release(userid, token);
     }
 
+    // A new connection that presents the token of the connection holding `userid` takes
+    // the userid over (docs/server.md, "Resuming"): the claim moves to `newToken` atomically,
+    // then each room record that still lists the user under the old token is rebound to the
+    // new one, so that the old connection's disconnect finds nothing of its own to leave.
+    // Returns null if `oldToken` does not hold the claim (wrong, stale, or already released),
+    // else {rooms}: the rooms the user is still a member of, now under `newToken`.
+    async resumeUserid(userid, oldToken, newToken) {
+        if (!(await this.store.takeover(userid, oldToken, newToken))) return null;
+        const rooms = [];
+        for (const roomid of await this.store.roomsOf(userid)) {
+            const kept = await this.store.update(roomid, (current) => {
+                const member = current && findMember(current, userid);
+                if (!member || member.token !== oldToken) return { result: false };
+                const members = current.members.map((m) => (m === member ? { ...m, token: newToken } : m));
+                return { record: { ...current, members }, result: true };
+            });
+            if (kept) rooms.push(roomid);
+        }
+        return { rooms };
+    }
+
     // -- requests. `user` is {userid, extra, token}: who asks, as bound by the server --
 
     async open(user, request) {
@@ -221,11 +242,17 @@ export class Rooms {
     }
 
     // On disconnect: leave every room, in no particular order. Returns the successful results.
-    async leaveAll(userid, reason = 'disconnected') {
+    // With `token`, only the rooms where the user is a member through that connection: a
+    // room rebound to a resuming connection (resumeUserid) is not the old one's to leave.
+    async leaveAll(userid, reason = 'disconnected', token = undefined) {
         const results = [];
         for (const roomid of await this.store.roomsOf(userid)) {
-            const result = await this.leave(userid, roomid, reason);
-            if (result.ok) results.push(result);
+            const result = await this.store.update(roomid, (current) => {
+                const member = current && findMember(current, userid);
+                if (!member || (token !== undefined && member.token !== token)) return { result: null };
+                return departure(current, userid, reason);
+            });
+            if (result) results.push(result);
         }
         return results;
     }

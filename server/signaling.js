@@ -11,7 +11,7 @@
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { failure } from './rooms.js';
-import { WrongPasswordDelay } from './password-delay.js';
+import { WrongAttemptDelays, WrongPasswordDelay } from './password-delay.js';
 import { ROOM_LIST_CHANNEL, RoomListFeed } from './room-list-feed.js';
 import { guardRequests, reply, splitAck } from './request-guard.js';
 import { isThenable, SerialQueue } from './serial-queue.js';
@@ -24,6 +24,10 @@ const roomChannel = (roomid) => `room:${roomid}`;
 
 const OK = Object.freeze({ ok: true });
 
+// Node-to-node (serverSideEmit): "the connection of <userid> with <token> was resumed
+// elsewhere; disconnect it if it is yours".
+const SUPERSEDE_EVENT = 'rtcmc:supersede';
+
 function connectError(code, message) {
     const err = new Error(code);
     err.data = { code, message };
@@ -34,6 +38,7 @@ export function attachSignaling(io, { rooms, config, logger, seedChannels, share
     const nsp = io.of('/');
     const localSockets = new Map(); // userid -> socket connected to this node
     const pendingCleanups = new Set();
+    const resumeDelays = new WrongAttemptDelays({ baseMs: config.passwordDelayBaseMs, maxMs: config.passwordDelayMaxMs });
     const roomList = new RoomListFeed({
         io,
         rooms,
@@ -50,14 +55,30 @@ export function attachSignaling(io, { rooms, config, logger, seedChannels, share
             logger.info({ event: 'connect', socket: socket.id, outcome: auth.code });
             return next(connectError(auth.code, auth.message));
         }
+        // The connection's claim token. It doubles as its resume secret: it goes to this
+        // socket alone (welcome), and otherwise never leaves the server (not in views, events
+        // or logs; claims and member records keep it server-side).
         const token = randomUUID();
+        const { resume } = auth.value;
         let userid = auth.value.userid;
+        let resumed = null;
         try {
             if (userid !== undefined) {
-                if (!(await rooms.claimUserid(userid, token))) {
+                let claimed = await rooms.claimUserid(userid, token);
+                if (!claimed && resume !== undefined) {
+                    resumed = await rooms.resumeUserid(userid, resume, token);
+                    // The old connection's departure may have been processed meanwhile: the
+                    // userid is free, and this is a fresh connect (welcome says resumed: false).
+                    if (!resumed) claimed = await rooms.claimUserid(userid, token);
+                }
+                if (!claimed && !resumed) {
                     logger.info({ event: 'connect', socket: socket.id, userid, outcome: 'USERID_TAKEN' });
+                    // A wrong resume token is slowed down like a wrong password (per userid,
+                    // this node), and otherwise answered exactly like any taken userid.
+                    if (resume !== undefined) await sleep(resumeDelays.fail(userid));
                     return next(connectError('USERID_TAKEN', `userid "${userid}" is already connected`));
                 }
+                if (resumed) resumeDelays.succeed(userid);
             } else {
                 // No userid asked: assign a random one (the seed snippet connects this way).
                 for (let attempt = 0; userid === undefined && attempt < 5; attempt++) {
@@ -73,10 +94,13 @@ export function attachSignaling(io, { rooms, config, logger, seedChannels, share
         socket.data.userid = userid;
         socket.data.token = token;
         socket.data.extra = auth.value.extra ?? null;
+        // {from: the replaced connection's token, rooms: the rooms kept}, or null.
+        socket.data.resumed = resumed && { from: resume, rooms: resumed.rooms };
         // If the connection drops before `connection` fires, socket.io discards the socket
         // silently: free the claim then, or the userid would stay taken.
+        // (A resumed connection also holds rooms by now: it leaves them.)
         socket.conn.once('close', () => {
-            if (!socket.data.connected) Promise.resolve(rooms.releaseUserid(userid, token)).catch(() => {});
+            if (!socket.data.connected) trackCleanup(userid, departEverywhere(userid, token));
         });
         next();
     });
@@ -303,8 +327,14 @@ export function attachSignaling(io, { rooms, config, logger, seedChannels, share
         socket.data.closed = new Promise((resolve) => {
             socket.data.markClosed = resolve;
         });
+        const previous = localSockets.get(userid);
         localSockets.set(userid, socket);
         socket.join(userChannel(userid));
+        const { resumed } = socket.data;
+        if (resumed) {
+            for (const roomid of resumed.rooms) socket.join(roomChannel(roomid));
+            supersede(userid, resumed.from, previous);
+        }
         let lastFloodLog = -Infinity;
         guardRequests(socket, {
             knownEvents,
@@ -327,8 +357,11 @@ export function attachSignaling(io, { rooms, config, logger, seedChannels, share
             userid,
             protocol: PROTOCOL_VERSION,
             limits: { maxMessageBytes: config.maxMessageBytes },
+            resumeToken: socket.data.token,
+            resumed: resumed !== null,
+            ...(resumed ? { rooms: resumed.rooms } : {}),
         });
-        logger.info({ event: 'connect', socket: socket.id, userid, outcome: 'ok' });
+        logger.info({ event: 'connect', socket: socket.id, userid, outcome: resumed ? 'resumed' : 'ok' });
     });
 
     function onDisconnect(socket, reason) {
@@ -337,19 +370,52 @@ export function attachSignaling(io, { rooms, config, logger, seedChannels, share
         if (localSockets.get(userid) === socket) localSockets.delete(userid);
         seedChannels.forget(socket);
         // After the socket's pending requests, so a join in flight is undone too.
-        const cleanup = socket.data.queue
-            .run(async () => {
-                for (const result of await rooms.leaveAll(userid, 'disconnected')) {
-                    announceDeparture(result);
-                }
-                await rooms.releaseUserid(userid, token);
-            })
-            .catch((err) =>
-                logger.error({ event: 'disconnect', userid, outcome: 'SERVER_ERROR', detail: err.message }),
-            );
+        trackCleanup(userid, socket.data.queue.run(() => departEverywhere(userid, token)));
+        logger.info({ event: 'disconnect', socket: socket.id, userid, reason, outcome: 'ok' });
+    }
+
+    // A connection is gone: it leaves the rooms it is a member of *through its token* and
+    // frees its claim. After a resume, the rooms and the claim belong to the new token, so
+    // the replaced connection leaves nothing and nobody is told anything.
+    async function departEverywhere(userid, token) {
+        for (const result of await rooms.leaveAll(userid, 'disconnected', token)) {
+            announceDeparture(result);
+        }
+        await rooms.releaseUserid(userid, token);
+    }
+
+    function trackCleanup(userid, promise) {
+        const cleanup = Promise.resolve(promise).catch((err) =>
+            logger.error({ event: 'disconnect', userid, outcome: 'SERVER_ERROR', detail: err.message }),
+        );
         pendingCleanups.add(cleanup);
         cleanup.finally(() => pendingCleanups.delete(cleanup));
-        logger.info({ event: 'disconnect', socket: socket.id, userid, reason, outcome: 'ok' });
+    }
+
+    // ---- resume: the replaced connection goes, wherever it is -----------------------------
+
+    // Called once the resuming socket has joined its channels. The old socket is on this
+    // node (`previous`) or on another one (Redis adapter: told through serverSideEmit).
+    function supersede(userid, oldToken, previous) {
+        if (previous && previous.data.token === oldToken) retire(previous);
+        else if (sharedStore) nsp.serverSideEmit(SUPERSEDE_EVENT, userid, oldToken);
+    }
+
+    // Disconnects a replaced socket. Its room-list subscription (the only channel not
+    // derived from the store) passes to the new one first, through the user's channel.
+    function retire(old) {
+        const { userid } = old.data;
+        if (old.rooms.has(ROOM_LIST_CHANNEL)) io.in(userChannel(userid)).socketsJoin(ROOM_LIST_CHANNEL);
+        logger.info({ event: 'superseded', socket: old.id, userid, outcome: 'disconnected' });
+        old.disconnect(true);
+    }
+
+    if (sharedStore) {
+        nsp.on(SUPERSEDE_EVENT, (userid, oldToken) => {
+            if (typeof userid !== 'string' || typeof oldToken !== 'string') return;
+            const old = localSockets.get(userid);
+            if (old && old.data.token === oldToken) retire(old);
+        });
     }
 
     // ---- Redis mode upkeep ---------------------------------------------------------------

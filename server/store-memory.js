@@ -68,6 +68,13 @@ export class MemoryStore {
         return true;
     }
 
+    // Compare-and-swap: hands the claim to `newToken` only if `oldToken` holds it (resume).
+    takeover(userid, oldToken, newToken) {
+        if (this.claims.get(userid) !== oldToken) return false;
+        this.claims.set(userid, newToken);
+        return true;
+    }
+
     release(userid, token) {
         if (this.claims.get(userid) === token) this.claims.delete(userid);
     }

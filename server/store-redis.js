@@ -15,13 +15,22 @@
 // EXEC, Redis aborts the transaction and the mutation runs again on the new record, so a
 // limit check, a join or an owner handover can never be applied on stale state. The
 // derived keys (room-members, user-rooms, rooms) are written in the same MULTI.
-// Userid claims are SET NX PX (atomic); release and refresh are compare-and-act Lua
-// scripts so that a node never deletes or extends a claim it no longer holds.
+// Userid claims are SET NX PX (atomic); release, refresh and takeover (resume) are
+// compare-and-act Lua scripts so that a node never deletes, extends or hands over a claim
+// it no longer holds.
 
 import { createClient, WatchError } from 'redis';
 
 const RELEASE_IF_HELD = `
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0`;
+
+// KEYS = [claim key], ARGV = [old token, new token, ttl]. 1 if the claim changed hands.
+const TAKEOVER_IF_HELD = `
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
 return 0`;
 
 // KEYS = claim keys, ARGV = [ttl, token1, token2, ...]. Returns the 1-based indexes lost.
@@ -149,6 +158,18 @@ export class RedisStore {
         });
         if (reply !== 'OK') return false;
         this.localClaims.set(userid, token);
+        return true;
+    }
+
+    // Compare-and-swap: hands the claim to `newToken` only if `oldToken` holds it (resume).
+    // The node that held the old token finds out at its next refresh (onClaimLost).
+    async takeover(userid, oldToken, newToken) {
+        const changed = await this.client.eval(TAKEOVER_IF_HELD, {
+            keys: [this.#key('userid', userid)],
+            arguments: [oldToken, newToken, String(this.claimTtlMs)],
+        });
+        if (changed !== 1) return false;
+        this.localClaims.set(userid, newToken);
         return true;
     }
 

@@ -9,6 +9,8 @@ export const LIMITS = Object.freeze({
     directionMaxChars: 64,
     sessionMaxBytes: 2048,
     senderMaxChars: 128,
+    // A resume token is a UUID (36 characters); the bound only keeps garbage out.
+    resumeMaxChars: 128,
     maxParticipantsAllowed: 10000,
     // JSON nesting accepted inside `extra` and relayed `data`. Signaling messages (SDP,
     // candidates) are 3 or 4 levels deep; the bound keeps recursive encoders safe.
@@ -304,6 +306,13 @@ export function validateAuth(auth) {
         const reason = extraRule(auth.extra);
         if (reason) return invalid(`auth.extra ${reason}`);
         value.extra = auth.extra;
+    }
+    if (auth.resume !== undefined && auth.resume !== null) {
+        const { resume } = auth;
+        if (typeof resume !== 'string' || resume.length < 1 || resume.length > LIMITS.resumeMaxChars) {
+            return invalid(`auth.resume must be a string of 1 to ${LIMITS.resumeMaxChars} characters`);
+        }
+        value.resume = resume;
     }
     return { ok: true, value };
 }

@@ -27,6 +27,8 @@ describe('userid binding', () => {
             userid: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/),
             protocol: 1,
             limits: { maxMessageBytes: 4096 },
+            resumeToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
+            resumed: false,
         });
     });
 

@@ -7,8 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { Rooms } from '../../../server/rooms.js';
 import { RedisStore } from '../../../server/store-redis.js';
 import { defineRoomsContract } from './support/rooms-contract.js';
-import { closeAllSockets, connect, connectUser, once, record, request } from './support/helpers.js';
+import { closeAllSockets, connect, connectUser, firstOf, once, record, request } from './support/helpers.js';
 import { exited, spawnServerNode, startRedis } from './support/processes.js';
+import { startProxy } from './support/tcp-proxy.js';
 
 let redis;
 let prefixCounter = 0;
@@ -186,6 +187,59 @@ describe('two server processes', () => {
         await atWitness;
         expect((await request(target, 'join-room', { roomid: 'eject-across' })).error.code).toBe('EJECTED');
         expect(targetSaw).toEqual([]);
+    });
+
+    test('a session dropped on node A resumes on node B: same member and owner, the old socket dismissed', async () => {
+        // Alice reaches node A through a proxy that can drop her network without closing it.
+        const proxy = await startProxy(Number(new URL(nodeA.url).port));
+        try {
+            const alice = await connectUser(proxy.url, { userid: 'r-alice' });
+            const bob = (await connectUser(nodeA.url, { userid: 'r-bob' })).socket;
+            const carol = (await connectUser(nodeB.url, { userid: 'r-carol' })).socket;
+            await request(alice.socket, 'open-room', { roomid: 'resume-across' });
+            await request(bob, 'join-room', { roomid: 'resume-across' });
+            const carolAnnounced = once(bob, 'user-status'); // the last event of carol's join
+            await request(carol, 'join-room', { roomid: 'resume-across' });
+            expect(await carolAnnounced).toMatchObject({ userid: 'r-carol', status: 'online' });
+            const seen = [bob, carol].map((socket) => {
+                const events = [];
+                socket.onAny((event) => events.push(event));
+                return events;
+            });
+            const [link] = proxy.freeze();
+            // Node A still holds the userid: without the token, B refuses it.
+            expect((await once(connect(nodeB.url, { userid: 'r-alice' }), 'connect_error')).message).toBe('USERID_TAKEN');
+
+            const back = await connectUser(nodeB.url, { userid: 'r-alice', auth: { resume: alice.welcome.resumeToken } });
+            expect(back.welcome).toMatchObject({ userid: 'r-alice', resumed: true, rooms: ['resume-across'] });
+            // Node A dismissed the old socket: it says so once its network is back.
+            const dismissed = firstOf(alice.socket, ['disconnect']);
+            proxy.thaw(link);
+            expect((await dismissed).value).toBe('io server disconnect');
+
+            // Still the owner and a member; relays from both nodes reach the new socket.
+            const fromA = once(back.socket, 'relay');
+            await request(bob, 'relay', { roomid: 'resume-across', to: 'r-alice', data: 'from A' });
+            expect(await fromA).toEqual({ roomid: 'resume-across', from: 'r-bob', data: 'from A' });
+            const fromB = once(back.socket, 'relay');
+            await request(carol, 'relay', { roomid: 'resume-across', data: 'from B' });
+            expect(await fromB).toEqual({ roomid: 'resume-across', from: 'r-carol', data: 'from B' });
+            const presence = await request(bob, 'check-presence', { roomid: 'resume-across' });
+            expect(presence.room).toMatchObject({ owner: 'r-alice', participants: 3 });
+            // Past a claim refresh and a sweep (CLAIM_TTL_MS 1 s): node A must not undo the
+            // resume when it finds its old claim gone, nor sweep Alice out as stale.
+            await new Promise((resolve) => setTimeout(resolve, 2500));
+            const atBob = once(bob, 'relay');
+            await request(back.socket, 'relay', { roomid: 'resume-across', data: 'still owner' });
+            expect(await atBob).toEqual({ roomid: 'resume-across', from: 'r-alice', data: 'still owner' });
+            expect((await request(carol, 'check-presence', { roomid: 'resume-across' })).room.owner).toBe('r-alice');
+            expect(back.socket.connected).toBe(true);
+            // Bob and Carol heard relays only: no member-left, owner-changed or offline status.
+            expect(seen.map((events) => events.filter((event) => event !== 'relay'))).toEqual([[], []]);
+            expect(seen[0].length).toBe(2);
+        } finally {
+            await proxy.close();
+        }
     });
 
     test('a node shut down with SIGTERM takes its users out of shared rooms at once', async () => {

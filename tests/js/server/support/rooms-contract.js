@@ -272,6 +272,41 @@ export function defineRoomsContract(makeStore) {
             await rooms.releaseUserid('alice', 't1');
             expect(await rooms.claimUserid('alice', 't3')).toBe(true);
         });
+
+        test('resume: only the holder token hands the userid and its rooms over', async () => {
+            await rooms.claimUserid('alice', 'token-alice');
+            await rooms.claimUserid('bob', 'token-bob');
+            await roomWith('r1', ['alice', 'bob']);
+            await roomWith('r2', ['bob', 'alice']);
+            expect(await rooms.resumeUserid('alice', 'token-bob', 'new')).toBeNull();
+            expect(await rooms.resumeUserid('alice', 'guess', 'new')).toBeNull();
+            expect(await store.claimHolder('alice')).toBe('token-alice');
+
+            const resumed = await rooms.resumeUserid('alice', 'token-alice', 'token-alice-2');
+            expect(resumed.rooms.sort()).toEqual(['r1', 'r2']);
+            expect(await store.claimHolder('alice')).toBe('token-alice-2');
+            // The old token is stale now, and holds nothing: its disconnect leaves nothing.
+            expect(await rooms.resumeUserid('alice', 'token-alice', 'again')).toBeNull();
+            expect(await rooms.leaveAll('alice', 'disconnected', 'token-alice')).toEqual([]);
+            await rooms.releaseUserid('alice', 'token-alice');
+            expect(await rooms.claimUserid('alice', 'intruder')).toBe(false);
+            expect((await rooms.getRoom('r1')).owner).toBe('alice');
+            expect((await rooms.getRoom('r2')).members.map((m) => m.userid)).toEqual(['bob', 'alice']);
+            // Nor is a resumed member stale; the new token's disconnect leaves for real.
+            expect(await rooms.removeStaleMembers()).toEqual([]);
+            const left = await rooms.leaveAll('alice', 'disconnected', 'token-alice-2');
+            expect(left.map((r) => [r.roomid, r.outcome]).sort()).toEqual([
+                ['r1', 'handover'],
+                ['r2', 'left'],
+            ]);
+        });
+
+        test('resume after the release is refused: the claim is free for a fresh connect', async () => {
+            await rooms.claimUserid('alice', 'token-alice');
+            await rooms.releaseUserid('alice', 'token-alice');
+            expect(await rooms.resumeUserid('alice', 'token-alice', 'new')).toBeNull();
+            expect(await rooms.claimUserid('alice', 'new')).toBe(true);
+        });
     });
 
     describe('stale members', () => {
