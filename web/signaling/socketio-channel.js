@@ -18,14 +18,39 @@ export const SERVER_EVENTS = [
 
 const REQUEST_TIMEOUT_MS = 10000;
 
+// Requests that make this connection a member of their `roomid`, or stop it being one.
+const ENTERS_ROOM = new Set(['open-room', 'join-room']);
+const LEAVES_ROOM = new Set(['leave-room', 'close-room']);
+// Server events after which this connection is no longer a member of their `roomid`.
+const ENDS_MEMBERSHIP = new Set(['ejected', 'room-closed']);
+
 export class SocketIoChannel {
-    // handlers: {onServerEvent(name, payload), onRelay(from, data), onError(error), onConnect(userid)}
+    // handlers: {onServerEvent(name, payload), onRelay(from, data), onError(error), onConnect(userid),
+    //            onSessionLost(roomid, reason)}
+    //
+    // Resume (docs/server.md, "Resuming"): each `welcome` carries a secret resumeToken; the
+    // automatic reconnections of this channel present the last one as `auth.resume`, so that
+    // the server hands the userid and its room memberships over to the new connection even
+    // while it still believes the old one is alive. A new channel (a new RTCMultiConnection)
+    // starts without a token. When a reconnection's welcome shows that a room this channel
+    // was in is no longer ours (resumed: false, or the room is missing from welcome.rooms),
+    // onSessionLost(roomid) reports it.
     constructor({ url, userid, extra, options }, handlers) {
         this.authority = 'server';
         this.handlers = handlers;
         this.roomid = '';
         this.requestTimeoutMs = (options && options['ackTimeout']) || REQUEST_TIMEOUT_MS;
-        this.socket = new SocketIoClient(url, { ...(options || {}), 'auth': { 'userid': userid, 'extra': extra } });
+        this.userid = userid;
+        this.extra = extra;
+        this.resumeToken = null;
+        this.rooms = new Set(); // rooms this connection is a member of, as far as the server said
+        const auth = (send) => {
+            const payload = { 'userid': this.userid, 'extra': this.extra };
+            if (this.resumeToken) payload['resume'] = this.resumeToken;
+            send(payload);
+        };
+        this.socket = new SocketIoClient(url, { ...(options || {}), 'auth': auth });
+        this.socket.on('welcome', (welcome) => this.onWelcome(isObject(welcome) ? welcome : {}));
         this.socket.on('connect', () => handlers.onConnect && handlers.onConnect());
         this.socket.on('connect_error', (error) => {
             const data = isObject(error.data) ? error.data : {};
@@ -47,7 +72,24 @@ export class SocketIoChannel {
             handlers.onError('SERVER_SHUTDOWN', 'the signaling server is shutting down');
         });
         for (const name of SERVER_EVENTS) {
-            this.socket.on(name, (payload) => handlers.onServerEvent(name, payload));
+            this.socket.on(name, (payload) => {
+                if (ENDS_MEMBERSHIP.has(name) && isObject(payload)) this.rooms.delete(payload['roomid']);
+                handlers.onServerEvent(name, payload);
+            });
+        }
+    }
+
+    onWelcome(welcome) {
+        const token = welcome['resumeToken'];
+        if (typeof token === 'string' && token) this.resumeToken = token;
+        // The server's userid is the one to resume with (it may have drawn a random one).
+        if (typeof welcome['userid'] === 'string') this.userid = welcome['userid'];
+        const resumed = welcome['resumed'] === true;
+        const kept = new Set(resumed && Array.isArray(welcome['rooms']) ? welcome['rooms'] : []);
+        for (const roomid of [...this.rooms]) {
+            if (kept.has(roomid)) continue;
+            this.rooms.delete(roomid);
+            if (this.handlers.onSessionLost) this.handlers.onSessionLost(roomid, resumed ? 'room-gone' : 'not-resumed');
         }
     }
 
@@ -55,13 +97,26 @@ export class SocketIoChannel {
     // answer came in time, DISCONNECTED when the connection was lost first.
     request(name, payload) {
         const timeoutMs = this.requestTimeoutMs;
-        return this.socket.emitWithAck(name, [payload], timeoutMs).catch((error) => {
-            const message =
-                error.code === 'TIMEOUT'
-                    ? `the signaling server did not answer '${name}' within ${timeoutMs / 1000} s`
-                    : `the signaling connection was lost before the server answered '${name}'`;
-            return { 'ok': false, 'error': { 'code': error.code || 'DISCONNECTED', 'message': message } };
-        });
+        return this.socket.emitWithAck(name, [payload], timeoutMs).then(
+            (reply) => {
+                if (isObject(reply) && reply['ok'] === true && isObject(payload)) this.track(name, payload);
+                return reply;
+            },
+            (error) => {
+                const message =
+                    error.code === 'TIMEOUT'
+                        ? `the signaling server did not answer '${name}' within ${timeoutMs / 1000} s`
+                        : `the signaling connection was lost before the server answered '${name}'`;
+                return { 'ok': false, 'error': { 'code': error.code || 'DISCONNECTED', 'message': message } };
+            },
+        );
+    }
+
+    // Follows what a successful request changed: memberships, and the extra to present again.
+    track(name, payload) {
+        if (ENTERS_ROOM.has(name)) this.rooms.add(payload['roomid']);
+        else if (LEAVES_ROOM.has(name)) this.rooms.delete(payload['roomid']);
+        else if (name === 'update-extra') this.extra = payload['extra'];
     }
 
     // A peer message from the engine: to one room-mate, or to all of them.

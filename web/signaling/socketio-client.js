@@ -5,6 +5,8 @@
 // connection drops. The encodings live in socketio-wire.js.
 //
 //   const client = new SocketIoClient(url, {auth, path, query, reconnection, ...});
+//   (auth: an object, or as in socket.io-client a function `(send) => send(object)` called
+//   at every connection attempt, so that a reconnection can present something new.)
 //   client.on('connect' | 'connect_error' | 'disconnect' | <server event>, listener);
 //   client.emit(name, ...args);  await client.emitWithAck(name, args, timeoutMs);
 //   client.close();
@@ -152,9 +154,7 @@ export class SocketIoClient {
                 if (!handshake) return;
                 this.heartbeatPeriod = handshake.pingInterval + handshake.pingTimeout;
                 this.armHeartbeat();
-                const connect = { type: SOCKET.CONNECT, nsp: this.namespace };
-                if (this.auth !== undefined) connect.data = this.auth;
-                this.write(encodeSocket(connect));
+                this.sendConnect();
                 return;
             }
             case ENGINE.PING:
@@ -167,6 +167,19 @@ export class SocketIoClient {
             default:
                 return; // PONG, UPGRADE, NOOP: nothing to do over a WebSocket
         }
+    }
+
+    // The namespace CONNECT, with the auth payload of this attempt.
+    sendConnect() {
+        const webSocket = this.webSocket;
+        const send = (auth) => {
+            if (this.webSocket !== webSocket) return; // this attempt is over
+            const connect = { type: SOCKET.CONNECT, nsp: this.namespace };
+            if (auth !== undefined) connect.data = auth;
+            this.write(encodeSocket(connect));
+        };
+        if (typeof this.auth === 'function') this.auth(send);
+        else send(this.auth);
     }
 
     onPacket(packet) {

@@ -8,9 +8,11 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { createServer } from '../../../server/index.js';
 import { backoffDelay, SocketIoClient, webSocketTarget } from '../../../web/signaling/socketio-client.js';
 import { SocketIoChannel } from '../../../web/signaling/socketio-channel.js';
+import { startProxy } from '../server/support/tcp-proxy.js';
 
 let server;
 let url;
+let port;
 const clients = new Set();
 
 // Short heartbeat so that the idle test outlives many ping rounds quickly (the timeout keeps
@@ -24,7 +26,7 @@ beforeAll(async () => {
     // Engine.IO reads these at each handshake; createServer has no option for them.
     server.io.engine.opts.pingInterval = PING_INTERVAL_MS;
     server.io.engine.opts.pingTimeout = PING_TIMEOUT_MS;
-    ({ url } = await server.listen(0, '127.0.0.1'));
+    ({ url, port } = await server.listen(0, '127.0.0.1'));
 });
 afterEach(() => {
     for (const client of clients) client.close();
@@ -38,12 +40,13 @@ function client(options = {}, target = url) {
     return created;
 }
 
-function channel(options, handlers = {}) {
-    const events = { errors: [], relays: [], serverEvents: [], connects: 0 };
+function channel(options, handlers = {}, target = url) {
+    const events = { errors: [], relays: [], serverEvents: [], connects: 0, sessionsLost: [] };
     const created = new SocketIoChannel(
-        { url, options: { WebSocket, ...options.options }, userid: options.userid, extra: options.extra },
+        { url: target, options: { WebSocket, ...options.options }, userid: options.userid, extra: options.extra },
         {
             onConnect: () => events.connects++,
+            onSessionLost: (roomid, reason) => events.sessionsLost.push({ roomid, reason }),
             onError: (code, message) => events.errors.push({ code, message }),
             onRelay: (from, data) => events.relays.push({ from, data }),
             onServerEvent: (name, payload) => events.serverEvents.push({ name, payload }),
@@ -87,7 +90,13 @@ describe('against the real server', () => {
         const connected = next(alice, 'connect');
         const welcome = await next(alice, 'welcome');
         await connected;
-        expect(welcome).toEqual({ userid: 'alice', protocol: 1, limits: { maxMessageBytes: 65536 } });
+        expect(welcome).toEqual({
+            userid: 'alice',
+            protocol: 1,
+            limits: { maxMessageBytes: 65536 },
+            resumeToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
+            resumed: false,
+        });
         expect(serverSocketOf('alice').data.extra).toEqual({ name: 'Alice' });
         expect(alice.connected).toBe(true);
     });
@@ -179,6 +188,66 @@ describe('against the real server', () => {
         expect((await welcomedAgain).userid).toBe('carol');
         expect(await opened).toMatchObject({ ok: true });
         expect(carol.connected).toBe(true);
+    });
+
+    test('after an abrupt drop the server has not noticed, the channel resumes by itself: same userid, same rooms', async () => {
+        const proxy = await startProxy(port);
+        // Gina's connection gets socket.io's default ping timeout, so that on a busy machine
+        // the server cannot notice the drop before her resume (the point is that it has not).
+        server.io.engine.opts.pingTimeout = 20000;
+        try {
+            const gina = channel({ userid: 'gina', extra: { n: 7 } }, {}, proxy.url);
+            const welcomes = [];
+            gina.channel.socket.on('welcome', (welcome) => welcomes.push(welcome));
+            await until(() => welcomes.length === 1, 'the first welcome');
+            server.io.engine.opts.pingTimeout = PING_TIMEOUT_MS;
+            const hank = channel({ userid: 'hank' });
+            expect(await gina.channel.request('open-room', { roomid: 'resumed-room' })).toMatchObject({ ok: true });
+            expect(await hank.channel.request('join-room', { roomid: 'resumed-room' })).toMatchObject({ ok: true });
+            // The network drops: gina's end closes, the server's end just goes quiet.
+            const [link] = proxy.freeze();
+            const disconnected = next(gina.channel.socket, 'disconnect');
+            proxy.cutClient(link);
+            expect(await disconnected).toBe('transport close');
+            expect(serverSocketOf('gina').connected).toBe(true);
+            // Back on its own, before the server's ping timeout, with the token of its welcome.
+            await until(() => welcomes.length === 2, 'the second welcome');
+            expect(welcomes[1]).toMatchObject({ userid: 'gina', resumed: true, rooms: ['resumed-room'] });
+            expect(welcomes[1].resumeToken).not.toBe(welcomes[0].resumeToken);
+            expect(gina.channel.socket.connected).toBe(true);
+            expect(gina.events).toMatchObject({ connects: 2, errors: [], sessionsLost: [] });
+            // Hank saw no departure, and relays reach gina's new connection.
+            hank.channel.roomid = 'resumed-room';
+            hank.channel.send('gina', '{"still":"there"}');
+            await until(() => gina.events.relays.length === 1, 'the relay at gina');
+            expect(gina.events.relays).toEqual([{ from: 'hank', data: '{"still":"there"}' }]);
+            expect(hank.events.serverEvents.map((e) => e.name)).toEqual([]);
+            const presence = await hank.channel.request('check-presence', { roomid: 'resumed-room' });
+            expect(presence.room).toMatchObject({ owner: 'gina', participants: 2 });
+        } finally {
+            server.io.engine.opts.pingTimeout = PING_TIMEOUT_MS;
+            await proxy.close();
+        }
+    });
+
+    test('a new channel never presents an old token; a lost session is reported per room', async () => {
+        const ivan = channel({ userid: 'ivan' });
+        const welcome = await next(ivan.channel.socket, 'welcome');
+        expect(welcome).toMatchObject({ resumed: false, resumeToken: expect.any(String) });
+        expect(await ivan.channel.request('open-room', { roomid: 'lost-room' })).toMatchObject({ ok: true });
+        // The server drops the transport and processes the departure: the resume finds nothing.
+        const again = next(ivan.channel.socket, 'welcome');
+        serverSocketOf('ivan').conn.close();
+        expect(await again).toMatchObject({ userid: 'ivan', resumed: false });
+        await until(() => ivan.events.sessionsLost.length > 0, 'the lost session');
+        expect(ivan.events.sessionsLost).toEqual([{ roomid: 'lost-room', reason: 'not-resumed' }]);
+        expect(serverSocketOf('ivan').handshake.auth).toMatchObject({ userid: 'ivan', resume: welcome.resumeToken });
+        // A brand-new channel (a new RTCMultiConnection) starts without one.
+        ivan.channel.close();
+        await until(() => !serverSocketOf('ivan'), 'the server to see ivan go');
+        const fresh = channel({ userid: 'ivan' });
+        expect(await next(fresh.channel.socket, 'welcome')).toMatchObject({ resumed: false });
+        expect(serverSocketOf('ivan').handshake.auth).toEqual({ userid: 'ivan' });
     });
 
     test('an idle connection stays up across many heartbeats', async () => {
