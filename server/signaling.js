@@ -78,7 +78,7 @@ export function attachSignaling(io, { rooms, config, logger, seedChannels, share
                     if (resume !== undefined) await sleep(resumeDelays.fail(userid));
                     return next(connectError('USERID_TAKEN', `userid "${userid}" is already connected`));
                 }
-                if (resumed) resumeDelays.succeed(userid);
+                resumeDelays.succeed(userid);
             } else {
                 // No userid asked: assign a random one (the seed snippet connects this way).
                 for (let attempt = 0; userid === undefined && attempt < 5; attempt++) {

@@ -18,6 +18,12 @@ export const SERVER_EVENTS = [
 
 const REQUEST_TIMEOUT_MS = 10000;
 
+// How long a reconnection whose resume token is refused (USERID_TAKEN) keeps trying. The
+// token is stale when the welcome of a connection that resumed or replaced ours never
+// reached us; the server lets that connection go after its ping timeout (25 s + 20 s by
+// default), and the userid is ours again.
+const RESUME_REFUSED_RETRY_MS = 60000;
+
 // Requests that make this connection a member of their `roomid`, or stop it being one.
 const ENTERS_ROOM = new Set(['open-room', 'join-room']);
 const LEAVES_ROOM = new Set(['leave-room', 'close-room']);
@@ -34,7 +40,7 @@ export class SocketIoChannel {
     // while it still believes the old one is alive. A new channel (a new RTCMultiConnection)
     // starts without a token. When a reconnection's welcome shows that a room this channel
     // was in is no longer ours (resumed: false, or the room is missing from welcome.rooms),
-    // onSessionLost(roomid) reports it.
+    // onSessionLost(roomid) reports it. A refused resume is retried for a while (below).
     constructor({ url, userid, extra, options }, handlers) {
         this.authority = 'server';
         this.handlers = handlers;
@@ -49,10 +55,19 @@ export class SocketIoChannel {
             if (this.resumeToken) payload['resume'] = this.resumeToken;
             send(payload);
         };
-        this.socket = new SocketIoClient(url, { ...(options || {}), 'auth': auth });
+        this.resumeRefusedSince = null;
+        const retryRefused = (error) => {
+            const code = isObject(error.data) ? error.data['code'] : error.message;
+            if (code !== 'USERID_TAKEN' || !this.resumeToken) return false;
+            if (this.resumeRefusedSince === null) this.resumeRefusedSince = Date.now();
+            return Date.now() - this.resumeRefusedSince < RESUME_REFUSED_RETRY_MS;
+        };
+        this.socket = new SocketIoClient(url, { ...(options || {}), 'auth': auth, 'retryRefused': retryRefused });
         this.socket.on('welcome', (welcome) => this.onWelcome(isObject(welcome) ? welcome : {}));
         this.socket.on('connect', () => handlers.onConnect && handlers.onConnect());
         this.socket.on('connect_error', (error) => {
+            // A refused resume being retried (see RESUME_REFUSED_RETRY_MS) is not news yet.
+            if (error.retrying) return;
             const data = isObject(error.data) ? error.data : {};
             const code = data['code'] || 'SIGNALING_UNREACHABLE';
             const message = data['message'] || `cannot reach the signaling server at ${url || location.origin}: ${error.message}`;
@@ -80,6 +95,7 @@ export class SocketIoChannel {
     }
 
     onWelcome(welcome) {
+        this.resumeRefusedSince = null;
         const token = welcome['resumeToken'];
         if (typeof token === 'string' && token) this.resumeToken = token;
         // The server's userid is the one to resume with (it may have drawn a random one).

@@ -48,6 +48,9 @@ export class SocketIoClient {
         this.reconnectionDelayMax = setting('reconnectionDelayMax');
         this.randomizationFactor = setting('randomizationFactor');
         this.connectTimeout = setting('timeout');
+        // (error) => boolean: whether a refused CONNECT may be retried after all (the
+        // channel's resume, socketio-channel.js). Without it every refusal is final.
+        this.retryRefused = options['retryRefused'];
 
         this.listeners = new Map(); // event name -> Set of listeners
         this.outbox = []; // frames emitted while not connected
@@ -217,11 +220,19 @@ export class SocketIoClient {
     }
 
     // CONNECT_ERROR: the server (our auth middleware) refused us; its reason is in `data`.
-    // Retrying cannot change the answer, so the client stops.
+    // Retrying cannot change the answer, so the client stops, unless retryRefused says that
+    // time may change it (error.retrying tells listeners which).
     onRefused(payload) {
         const message = typeof payload === 'string' ? payload : String(payload['message']);
         const error = new Error(message);
         if (typeof payload === 'object') error.data = payload['data'];
+        error.retrying = typeof this.retryRefused === 'function' && this.retryRefused(error) === true;
+        if (error.retrying) {
+            this.teardown();
+            this.fire('connect_error', error);
+            this.scheduleReconnect();
+            return;
+        }
         this.stop(null);
         this.fire('connect_error', error);
     }

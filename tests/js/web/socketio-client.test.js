@@ -230,6 +230,46 @@ describe('against the real server', () => {
         }
     });
 
+    test('a refused resume (its token went stale) is retried quietly until the server lets the userid go', async () => {
+        const proxy = await startProxy(port);
+        server.io.engine.opts.pingTimeout = 20000;
+        try {
+            const jane = channel({ userid: 'jane' }, {}, proxy.url);
+            const welcome = await next(jane.channel.socket, 'welcome');
+            server.io.engine.opts.pingTimeout = PING_TIMEOUT_MS;
+            expect(await jane.channel.request('open-room', { roomid: 'stale-room' })).toMatchObject({ ok: true });
+            // Jane's network drops; a connection that she will never hear of resumes her
+            // session meanwhile (as when the welcome of her own resumed connection is lost).
+            const [link] = proxy.freeze();
+            const ghost = new SocketIoClient(url, { WebSocket, reconnection: false, auth: { userid: 'jane', resume: welcome.resumeToken } });
+            clients.add(ghost);
+            expect(await next(ghost, 'welcome')).toMatchObject({ resumed: true, rooms: ['stale-room'] });
+            let handshakes = 0;
+            const countHandshakes = () => handshakes++;
+            server.io.engine.on('connection', countHandshakes);
+            try {
+                proxy.cutClient(link);
+                // Her stale token is refused, again and again (each refusal after this server's
+                // 3 s wrong-attempt delay), and she says nothing yet.
+                await until(() => handshakes >= 2, 'two refused resumes', 15000);
+                expect(jane.events.errors).toEqual([]);
+                // The ghost goes (the server noticing it died): the userid is free, she is back,
+                // and hears that her room membership did not survive.
+                ghost.close();
+                await until(() => jane.events.sessionsLost.length > 0, 'the lost session');
+            } finally {
+                server.io.engine.off('connection', countHandshakes);
+            }
+            expect(jane.events.sessionsLost).toEqual([{ roomid: 'stale-room', reason: 'not-resumed' }]);
+            expect(jane.events.errors).toEqual([]);
+            expect(jane.channel.socket.connected).toBe(true);
+            expect(serverSocketOf('jane').handshake.auth).toMatchObject({ userid: 'jane', resume: welcome.resumeToken });
+        } finally {
+            server.io.engine.opts.pingTimeout = PING_TIMEOUT_MS;
+            await proxy.close();
+        }
+    }, 40000);
+
     test('a new channel never presents an old token; a lost session is reported per room', async () => {
         const ivan = channel({ userid: 'ivan' });
         const welcome = await next(ivan.channel.socket, 'welcome');
