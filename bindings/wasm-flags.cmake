@@ -1,3 +1,6 @@
+# Compile flags of every C++ file in the wasm build (core, bindings, tests), set by the
+# top-level CMakeLists.txt; release replaces CMake's default -O3.
+set(WASM_COMPILE_FLAGS_RELEASE -Oz)
 # Every emcc flag of the embind module, one per line with its reason (build flavours below).
 set(WASM_FLAGS_COMMON
     -lembind                         # embind (3.1.6 deprecates --bind, emscripten#16087)
@@ -8,11 +11,18 @@ set(WASM_FLAGS_COMMON
     -sFILESYSTEM=0                   # the core does no file I/O
     -sINCOMING_MODULE_JS_API=[wasmBinary,instantiateWasm,onAbort,locateFile,print,printErr]
 )
-# Speed matters more than bytes for the hot transfer path: -O3 moves 3.5-3.9 GB/s through
-# embind at 64 KiB packets, -Oz (246 KB instead of 425 KB of wasm) only 0.4-0.8 GB/s
-# (bench/transfer-wasm.js). Closure minifies the JS glue (27 KB instead of 58 KB); it needs
-# EM_CLOSURE_COMPILER (scripts/build.sh sets it) and quoted keys in options objects.
+# The release build optimises for size, compile and link (-Oz): 250 KB of wasm instead of
+# 428 KB at -O3, and the transfer hot path as fast as at -O3 (bench/transfer-wasm.js, 3.5-4.5
+# GB/s at 64 KiB packets). Two traps of emcc 3.1.6's -Oz (and -Os):
+#  - it compiles with -fno-inline-functions, so clang inlines nothing but always_inline
+#    functions; a later -O3 on the same command line does not undo that. The XXH64 loops'
+#    helpers are therefore always_inline (src/transfer/little_endian.hpp, xxhash64.cpp):
+#    without it they stayed calls, one per 8-byte lane, and the bench fell to 0.4 GB/s;
+#  - linking at -Oz selects the size-optimised libc, whose memcpy/memset copy byte by byte:
+#    large copies stay off the hot path (copyAndXxh64 copies and hashes in one pass).
+# Closure minifies the JS glue (27 KB instead of 58 KB); it needs EM_CLOSURE_COMPILER
+# (scripts/build.sh sets it) and quoted keys in options objects.
 if(NOT DEFINED WASM_FLAGS_RELEASE)
-    set(WASM_FLAGS_RELEASE -O3 --closure 1)
+    set(WASM_FLAGS_RELEASE -Oz --closure 1)
 endif()
 set(WASM_FLAGS_DEBUG -O1 -sASSERTIONS=2 -g)
