@@ -3,7 +3,9 @@
 //
 //   bash scripts/build.sh wasm && node bench/transfer-wasm.js
 //   TRANSFER_BENCH_MIB=64 node bench/transfer-wasm.js      (smaller rounds on a slow machine)
-//   RTCMC_CORE_DIR=/other/build/bindings node bench/transfer-wasm.js   (compare another build)
+//   RTCMC_CORE_DIR=/other/build/bindings node bench/transfer-wasm.js   (another build)
+//   RTCMC_CORE_DIR=/build/a/bindings,/build/b/bindings node bench/transfer-wasm.js
+//       (several builds in one process, their rounds interleaved: the figures compare)
 //
 // Per chunk, "via input": JS .set()s the payload into the sender's inputView(), _writeChunk copies
 // it into the packet (hashing it), JS .set()s the packet into the receiver's inputView() (what
@@ -18,15 +20,19 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const moduleDir = process.env.RTCMC_CORE_DIR || path.join(root, 'build/wasm/bindings');
-const createRtcmcCore = createRequire(import.meta.url)(path.join(moduleDir, 'rtcmc_core.js'));
-const wasmBinary = readFileSync(path.join(moduleDir, 'rtcmc_core.wasm'));
-const core = await createRtcmcCore({ wasmBinary });
+const moduleDirs = (process.env.RTCMC_CORE_DIR || path.join(root, 'build/wasm/bindings')).split(',');
+const require = createRequire(import.meta.url);
+const builds = [];
+for (const moduleDir of moduleDirs) {
+    const createRtcmcCore = require(path.resolve(moduleDir, 'rtcmc_core.js'));
+    const wasmBinary = readFileSync(path.resolve(moduleDir, 'rtcmc_core.wasm'));
+    builds.push({ moduleDir, core: await createRtcmcCore({ wasmBinary }) });
+}
 
 const MiB = 1024 * 1024;
 const totalBytes = Number(process.env.TRANSFER_BENCH_MIB || 256) * MiB;
 const rounds = 7;
-const headerBytes = core.transferLimits().headerBytes;
+const headerBytes = builds[0].core.transferLimits().headerBytes;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -53,7 +59,7 @@ function setRound(source, packetBytes) {
 }
 
 // One whole transfer of totalBytes from one manager to another, Start to Delivered.
-function transferRound(source, inPlace) {
+function transferRound(core, source, inPlace) {
     const sender = new core.TransferManager();
     const receiver = new core.TransferManager();
     try {
@@ -108,7 +114,7 @@ function transferRound(source, inPlace) {
 }
 
 const pad = (value, width) => String(value).padStart(width);
-const row = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(8) : pad(cell, 10))).join(' ');
+const row = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(10) : pad(cell, 10))).join(' ');
 const gigabytes = (bytesPerSecond) => (bytesPerSecond / 1e9).toFixed(2);
 
 console.log(
@@ -117,33 +123,42 @@ console.log(
 );
 console.log('  GB/s = 1e9 payload bytes per second; ratio = transfer GB/s / TypedArray.set GB/s');
 console.log('  target: at least 1 GB/s through wasm for 64 KiB packets\n');
+const several = builds.length > 1;
+if (several) {
+    builds.forEach(({ moduleDir }, i) => console.log(`  build ${i + 1}: ${moduleDir}`));
+    console.log('');
+}
 console.log(row(['packet', 'set GB/s', 'via input', 'ratio', 'in place', 'ratio', 'µs/packet']));
 for (const packetBytes of [16384, 65536, 262144]) {
     const source = pseudoRandom(packetBytes - headerBytes);
     const sets = [];
-    const viaInput = [];
-    const inPlace = [];
-    const perPacket = [];
+    const results = builds.map(() => ({ viaInput: [], inPlace: [], perPacket: [] }));
     for (let round = 0; round < rounds; round++) {
         sets.push(setRound(source, packetBytes));
-        const copied = transferRound(source, false);
-        viaInput.push(copied.bytesPerSecond);
-        perPacket.push(copied.microsecondsPerPacket);
-        inPlace.push(transferRound(source, true).bytesPerSecond);
+        builds.forEach((build, i) => {
+            const copied = transferRound(build.core, source, false);
+            results[i].viaInput.push(copied.bytesPerSecond);
+            results[i].perPacket.push(copied.microsecondsPerPacket);
+            results[i].inPlace.push(transferRound(build.core, source, true).bytesPerSecond);
+        });
     }
     const set = median(sets);
-    const input = median(viaInput);
-    const placed = median(inPlace);
-    console.log(
-        row([
-            `${packetBytes / 1024} KiB`,
-            gigabytes(set),
-            gigabytes(input),
-            (input / set).toFixed(2),
-            gigabytes(placed),
-            (placed / set).toFixed(2),
-            median(perPacket).toFixed(1),
-        ]),
-    );
+    results.forEach((result, i) => {
+        const input = median(result.viaInput);
+        const placed = median(result.inPlace);
+        console.log(
+            row([
+                `${packetBytes / 1024} KiB` + (several ? ` #${i + 1}` : ''),
+                gigabytes(set),
+                gigabytes(input),
+                (input / set).toFixed(2),
+                gigabytes(placed),
+                (placed / set).toFixed(2),
+                median(result.perPacket).toFixed(1),
+            ]),
+        );
+    });
 }
-if (core.TransferManager.liveInstances() !== 0) throw new Error('a TransferManager leaked');
+for (const build of builds) {
+    if (build.core.TransferManager.liveInstances() !== 0) throw new Error('a TransferManager leaked');
+}

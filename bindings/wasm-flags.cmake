@@ -1,3 +1,15 @@
+# Compile flags of every C++ file in the wasm build (core, bindings, tests), applied by the
+# top-level CMakeLists.txt. Sizes are of the release rtcmc_core_web.wasm, raw / gzip -9.
+set(WASM_COMPILE_FLAGS
+    -fno-exceptions                  # errors are values; nlohmann has JSON_NOEXCEPTION (-0.7 / -0.4 KB)
+    -fno-rtti                        # no typeid or dynamic_cast anywhere (-3.8 / -1.2 KB)
+    -DEMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0 # what embind needs to build without RTTI
+)
+# Release replaces CMake's default -O3; CMake passes these to every link too.
+set(WASM_COMPILE_FLAGS_RELEASE
+    -Oz                              # size first; see the hot-path note below (-178 / -53 KB)
+    -flto                            # whole-program inlining and dead code removal (-23 / -10 KB)
+)
 # Every emcc flag of the embind module, one per line with its reason (build flavours below).
 set(WASM_FLAGS_COMMON
     -lembind                         # embind (3.1.6 deprecates --bind, emscripten#16087)
@@ -6,13 +18,31 @@ set(WASM_FLAGS_COMMON
     -sALLOW_MEMORY_GROWTH=1          # transfers of any size; the heap grows when needed
     -sENVIRONMENT=web,worker,node    # the browser, and Node for the Jest suite and benchmarks
     -sFILESYSTEM=0                   # the core does no file I/O
+    -fno-exceptions                  # link the no-exception libc++/libc++abi like we compile
+    -fno-rtti                        # and embind's build without RTTI (-0.9 KB)
+    -sMALLOC=emmalloc                # smaller than dlmalloc (-7.7 / -3 KB); the transfer bench is unchanged
     -sINCOMING_MODULE_JS_API=[wasmBinary,instantiateWasm,onAbort,locateFile,print,printErr]
 )
-# Speed matters more than bytes for the hot transfer path: -O3 moves 3.5-3.9 GB/s through
-# embind at 64 KiB packets, -Oz (246 KB instead of 425 KB of wasm) only 0.4-0.8 GB/s
-# (bench/transfer-wasm.js). Closure minifies the JS glue (27 KB instead of 58 KB); it needs
-# EM_CLOSURE_COMPILER (scripts/build.sh sets it) and quoted keys in options objects.
+# The release build optimises for size, compile and link (-Oz), with the transfer hot path as
+# fast as it was at -O3 (bench/transfer-wasm.js: 3.5-4.5 GB/s at 64 KiB packets). With the
+# flags above and bindings/small_printf.cpp, rtcmc_core_web.wasm is 193 KB (85 KB gzip -9),
+# from 428 KB (160 KB) at -O3. Two traps of emcc 3.1.6's -Oz (and -Os):
+#  - it compiles with -fno-inline-functions, so clang inlines nothing but always_inline
+#    functions; a later -O3 on the same command line does not undo that. The XXH64 loops'
+#    helpers are therefore always_inline (src/transfer/little_endian.hpp, xxhash64.cpp):
+#    without it they stayed calls, one per 8-byte lane, and the bench fell to 0.4 GB/s;
+#  - linking at -Oz selects the size-optimised libc, whose memcpy/memset copy byte by byte:
+#    large copies stay off the hot path (copyAndXxh64 copies and hashes in one pass).
+# Closure minifies the JS glue (26 KB instead of 58 KB); it needs EM_CLOSURE_COMPILER
+# (scripts/build.sh sets it) and quoted keys in options objects.
+# Tried and left out: -sDYNAMIC_EXECUTION=0 (-0.5 KB gzip of glue, but embind calls got
+# slower: 16 KiB packets lost up to a third), -sSUPPORT_ERRNO=0 and -sSUPPORT_LONGJMP=0
+# (nothing to remove).
 if(NOT DEFINED WASM_FLAGS_RELEASE)
-    set(WASM_FLAGS_RELEASE -O3 --closure 1)
+    set(WASM_FLAGS_RELEASE
+        -Oz                          # see above
+        -sBINARYEN_EXTRA_PASSES=-Oz  # a second binaryen -Oz still finds some (-0.8 / -0.8 KB)
+        --closure 1                  # minified JS glue, see above
+    )
 endif()
 set(WASM_FLAGS_DEBUG -O1 -sASSERTIONS=2 -g)

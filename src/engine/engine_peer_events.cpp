@@ -1,4 +1,5 @@
 // Engine: what the browser reports about local media and peer connections.
+#include "common/json_text.hpp"
 #include "engine/engine.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/field_reader.hpp"
@@ -109,7 +110,8 @@ Actions Engine::localDescription(const std::string& peer, const std::string& typ
         return out;
     }
     message.sdp = sdp;
-    json streams = json::parse(streamsJson.empty() ? "[]" : streamsJson, nullptr, false);
+    json streams =
+        parseJson(streamsJson.empty() ? std::string_view("[]") : std::string_view(streamsJson));
     if (streams.is_array()) {
         for (const json& value : streams) {
             if (!value.is_object() || message.streams.size() >= proto::kMaxStreams) {
@@ -131,7 +133,8 @@ Actions Engine::localCandidate(const std::string& peer, const std::string& candi
     if (!links_.count(peer)) {
         return out;
     }
-    json value = json::parse(candidateJson.empty() ? "{}" : candidateJson, nullptr, false);
+    json value =
+        parseJson(candidateJson.empty() ? std::string_view("{}") : std::string_view(candidateJson));
     if (!value.is_object()) {
         error(ErrorCode::InvalidArgument, "local ICE candidate is not a JSON object", out);
         return out;

@@ -4,6 +4,7 @@
 // Server payloads are validated like any signaling message: a malformed one is an onerror.
 #include <set>
 
+#include "common/json_text.hpp"
 #include "engine/engine.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/field_reader.hpp"
@@ -43,7 +44,7 @@ Direction readDirection(proto::FieldReader& reader) {
 }
 
 json parseObject(const std::string& text) {
-    json value = json::parse(text.empty() ? "{}" : text, nullptr, false);
+    json value = parseJson(text.empty() ? std::string_view("{}") : std::string_view(text));
     return value.is_object() ? value : json();
 }
 

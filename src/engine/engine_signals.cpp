@@ -73,7 +73,7 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
     if (isPeerMessage(message) && (!room_ || !room_->contains(envelope.from))) {
         if (state_ == SessionState::Joined || state_ == SessionState::Open) {
             if (pendingSignals_.size() >= kMaxPendingSignals) {
-                pendingSignals_.pop_front();
+                pendingSignals_.erase(pendingSignals_.begin()); // the oldest
             }
             pendingSignals_.emplace_back(envelope.from, text);
         }
@@ -92,7 +92,7 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
             } else if constexpr (std::is_same_v<Type, proto::MemberJoined>) {
                 onMemberJoined(m, out);
                 // Replay what the new member sent before we knew it.
-                std::deque<std::pair<std::string, std::string>> waiting;
+                std::vector<std::pair<std::string, std::string>> waiting;
                 waiting.swap(pendingSignals_);
                 for (auto& [from, pendingText] : waiting) {
                     if (from == m.member.userid) {

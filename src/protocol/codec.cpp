@@ -5,6 +5,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "common/json_text.hpp"
 #include "protocol/field_reader.hpp"
 
 namespace rtcmc::protocol {
@@ -83,7 +84,7 @@ Result<json> parseExtra(std::string_view jsonText) {
                                                          std::to_string(kMaxNestingDepth - 2) +
                                                          " levels");
     }
-    json value = json::parse(jsonText, nullptr, false);
+    json value = parseJson(jsonText);
     if (value.is_discarded()) {
         return makeError(ErrorCode::InvalidArgument, "extra data is not valid JSON");
     }
@@ -417,7 +418,7 @@ Result<Message> decode(std::string_view text) {
                                                           std::to_string(kMaxNestingDepth) +
                                                           " levels");
     }
-    json object = json::parse(text, nullptr, false);
+    json object = parseJson(text);
     if (object.is_discarded()) {
         return makeError(ErrorCode::MalformedMessage, "message is not valid JSON");
     }

@@ -1,5 +1,6 @@
 #include "transfer/metadata.hpp"
 
+#include "common/json_text.hpp"
 #include "transfer/utf8.hpp"
 
 #include <nlohmann/json.hpp>
@@ -168,7 +169,7 @@ Result<TransferMetadata> describeTransfer(TransferKind kind, std::string name, s
 
 Result<TransferMetadata> parseMetadata(std::string_view text) {
     // Non-throwing parse: the wasm build has no exceptions (JSON_NOEXCEPTION).
-    const json document = json::parse(text.begin(), text.end(), nullptr, false);
+    const json document = parseJson(text);
     if (document.is_discarded()) {
         return makeError(ErrorCode::MalformedPacket, "Start metadata is not valid JSON");
     }
