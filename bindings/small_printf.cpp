@@ -5,6 +5,11 @@
 // 7.5 KB of wasm (3 KB gzipped) for none of it. This one does integers, strings and
 // characters with the flags, width, precision and length modifiers of C99; anything else (%f,
 // %n, ...) prints the conversion itself, visibly, instead of pulling the float code back.
+// tests/core/small_printf_test.cpp checks it against the C library's vsnprintf natively and in
+// wasm: it compiles this file with RTCMC_SMALL_PRINTF_TEST_ONLY, which keeps the formatter
+// (rtcmc::smallVsnprintf) and leaves the C library's names alone.
+#include "small_printf.hpp"
+
 #include <cstdarg>
 #include <cstddef>
 #include <cstdint>
@@ -103,7 +108,7 @@ void putInteger(Output& out, Spec spec, std::uint64_t value, unsigned base, bool
 
 } // namespace
 
-extern "C" int vsnprintf(char* buffer, std::size_t size, const char* format, va_list args) {
+int rtcmc::smallVsnprintf(char* buffer, std::size_t size, const char* format, va_list args) {
     Output out(buffer, size);
     va_list rest;
     va_copy(rest, args);
@@ -200,6 +205,11 @@ extern "C" int vsnprintf(char* buffer, std::size_t size, const char* format, va_
     return out.finish();
 }
 
+#ifndef RTCMC_SMALL_PRINTF_TEST_ONLY
+extern "C" int vsnprintf(char* buffer, std::size_t size, const char* format, va_list args) {
+    return rtcmc::smallVsnprintf(buffer, size, format, args);
+}
+
 // The other names of musl's vsnprintf.o: clang calls the integer-only variants (siprintf, ...)
 // when no argument is floating point, and they end in these. Defining them all keeps
 // vsnprintf.o, and with it musl's printf core, out of the link.
@@ -207,3 +217,4 @@ extern "C" [[gnu::alias("vsnprintf")]] int vsniprintf(char* buffer, std::size_t 
                                                       const char* format, va_list args);
 extern "C" [[gnu::alias("vsnprintf")]] int __small_vsnprintf(char* buffer, std::size_t size,
                                                              const char* format, va_list args);
+#endif

@@ -192,15 +192,15 @@ describe('against the real server', () => {
 
     test('after an abrupt drop the server has not noticed, the channel resumes by itself: same userid, same rooms', async () => {
         const proxy = await startProxy(port);
-        // Gina's connection gets socket.io's default ping timeout, so that on a busy machine
-        // the server cannot notice the drop before her resume (the point is that it has not).
+        // socket.io's default ping timeout for this test, so that on a busy machine the server
+        // cannot notice the drop before gina's resume (the point is that it has not). Engine.IO
+        // reads it each time it schedules a ping, so it stays until the test ends.
         server.io.engine.opts.pingTimeout = 20000;
         try {
             const gina = channel({ userid: 'gina', extra: { n: 7 } }, {}, proxy.url);
             const welcomes = [];
             gina.channel.socket.on('welcome', (welcome) => welcomes.push(welcome));
             await until(() => welcomes.length === 1, 'the first welcome');
-            server.io.engine.opts.pingTimeout = PING_TIMEOUT_MS;
             const hank = channel({ userid: 'hank' });
             expect(await gina.channel.request('open-room', { roomid: 'resumed-room' })).toMatchObject({ ok: true });
             expect(await hank.channel.request('join-room', { roomid: 'resumed-room' })).toMatchObject({ ok: true });
@@ -236,7 +236,6 @@ describe('against the real server', () => {
         try {
             const jane = channel({ userid: 'jane' }, {}, proxy.url);
             const welcome = await next(jane.channel.socket, 'welcome');
-            server.io.engine.opts.pingTimeout = PING_TIMEOUT_MS;
             expect(await jane.channel.request('open-room', { roomid: 'stale-room' })).toMatchObject({ ok: true });
             // Jane's network drops; a connection that she will never hear of resumes her
             // session meanwhile (as when the welcome of her own resumed connection is lost).
