@@ -46,6 +46,8 @@ const CHROMIUM_ARGS = [
     '--disable-background-timer-throttling',
     '--disable-renderer-backgrounding',
     '--disable-backgrounding-occluded-windows',
+    // More flags for an experiment, e.g. BENCH_CHROMIUM_ARGS="--js-flags=--no-liftoff".
+    ...(process.env.BENCH_CHROMIUM_ARGS || '').split(/\s+/).filter(Boolean),
 ];
 
 function parseArgs(argv) {
