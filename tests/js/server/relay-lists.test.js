@@ -81,6 +81,61 @@ describe('relay', () => {
         expect(seenByAlice.map((m) => m.data)).toEqual(['sentinel']);
     });
 
+    // `sender` relays to `targetId` in `roomid` and must get UNKNOWN_USER; then a sentinel
+    // through `sideRoom` (which both share) must be the only relay the target ever saw.
+    async function expectRefusedAndUndelivered(sender, target, targetId, roomid, sideRoom) {
+        const seen = record(target, 'relay');
+        const refused = await request(sender, 'relay', { roomid, to: targetId, data: 'must not arrive' });
+        expect(refused.error).toEqual({ code: 'UNKNOWN_USER', message: `user "${targetId}" is not in room "${roomid}"` });
+        const sentinel = once(target, 'relay');
+        await request(sender, 'relay', { roomid: sideRoom, to: targetId, data: 'sentinel' });
+        await sentinel;
+        expect(seen.map((m) => m.data)).toEqual(['sentinel']);
+    }
+
+    // The owner opens `roomid` and `side-<roomid>`; sender and target join both.
+    async function ownerSenderTarget(prefix, roomid, openOptions = {}) {
+        const s = await users(`${prefix}-owner`, `${prefix}-sender`, `${prefix}-target`);
+        await request(s[`${prefix}-owner`], 'open-room', { roomid, ...openOptions });
+        await request(s[`${prefix}-owner`], 'open-room', { roomid: `side-${roomid}` });
+        for (const userid of [`${prefix}-sender`, `${prefix}-target`]) {
+            expect((await request(s[userid], 'join-room', { roomid })).ok).toBe(true);
+            expect((await request(s[userid], 'join-room', { roomid: `side-${roomid}` })).ok).toBe(true);
+        }
+        return { owner: s[`${prefix}-owner`], sender: s[`${prefix}-sender`], target: s[`${prefix}-target`], targetId: `${prefix}-target` };
+    }
+
+    test('an addressed relay to a user who left the room is refused and not delivered', async () => {
+        const { sender, target, targetId } = await ownerSenderTarget('r5', 'relay-5');
+        expect(await request(target, 'leave-room', { roomid: 'relay-5' })).toEqual({ ok: true });
+        await expectRefusedAndUndelivered(sender, target, targetId, 'relay-5', 'side-relay-5');
+    });
+
+    test('an addressed relay to an ejected user is refused and not delivered', async () => {
+        const { owner, sender, target, targetId } = await ownerSenderTarget('r6', 'relay-6');
+        expect(await request(owner, 'eject', { roomid: 'relay-6', userid: targetId })).toEqual({ ok: true });
+        await expectRefusedAndUndelivered(sender, target, targetId, 'relay-6', 'side-relay-6');
+        await expectRefusedAndUndelivered(owner, target, targetId, 'relay-6', 'side-relay-6');
+    });
+
+    test('an addressed relay to a user whose room was closed and re-opened without them is refused', async () => {
+        const { owner, sender, target, targetId } = await ownerSenderTarget('r7', 'relay-7');
+        expect(await request(owner, 'close-room', { roomid: 'relay-7' })).toEqual({ ok: true });
+        expect((await request(owner, 'open-room', { roomid: 'relay-7' })).ok).toBe(true);
+        expect((await request(sender, 'join-room', { roomid: 'relay-7' })).ok).toBe(true);
+        await expectRefusedAndUndelivered(sender, target, targetId, 'relay-7', 'side-relay-7');
+        await expectRefusedAndUndelivered(owner, target, targetId, 'relay-7', 'side-relay-7');
+    });
+
+    test('an addressed relay to a user whose room closed as its owner left, then re-opened, is refused', async () => {
+        const { owner, sender, target, targetId } = await ownerSenderTarget('r8', 'relay-8', { autoCloseEntireSession: true });
+        const closed = once(target, 'room-closed');
+        expect(await request(owner, 'leave-room', { roomid: 'relay-8' })).toEqual({ ok: true });
+        expect(await closed).toEqual({ roomid: 'relay-8', reason: 'owner-left' });
+        expect((await request(sender, 'open-room', { roomid: 'relay-8' })).ok).toBe(true);
+        await expectRefusedAndUndelivered(sender, target, targetId, 'relay-8', 'side-relay-8');
+    });
+
     test('relay requests from one socket are delivered in order', async () => {
         const s = await users('r4-alice', 'r4-bob');
         await request(s['r4-alice'], 'open-room', { roomid: 'relay-4' });

@@ -189,6 +189,139 @@ describe('two server processes', () => {
         expect(targetSaw).toEqual([]);
     });
 
+    describe('addressed relays across nodes reach members only', () => {
+        // `sender` relays to `target` in `roomid` and must get UNKNOWN_USER; then a sentinel
+        // through `sideRoom` (which both share) must be the only relay `target` ever saw. The
+        // sentinel leaves the sender's node after the refused relay, so it arrives after it.
+        // `targetId` is the addressee as written in the refused relay; `targetUserid` the
+        // target's real userid, for the sentinel.
+        async function expectRefusedAndUndelivered(sender, target, targetId, roomid, sideRoom, targetUserid = targetId) {
+            const seen = record(target, 'relay');
+            const refused = await request(sender, 'relay', { roomid, to: targetId, data: 'must not arrive' });
+            expect(refused.error).toEqual({ code: 'UNKNOWN_USER', message: `user "${targetId}" is not in room "${roomid}"` });
+            const sentinel = once(target, 'relay');
+            await request(sender, 'relay', { roomid: sideRoom, to: targetUserid, data: 'sentinel' });
+            await sentinel;
+            expect(seen.map((m) => m.data)).toEqual(['sentinel']);
+        }
+
+        // owner and sender on node A, target on node B; all three share `side-<roomid>`.
+        async function threeUsers(prefix, roomid, openOptions = {}) {
+            const owner = (await connectUser(nodeA.url, { userid: `${prefix}-owner` })).socket;
+            const sender = (await connectUser(nodeA.url, { userid: `${prefix}-sender` })).socket;
+            const target = (await connectUser(nodeB.url, { userid: `${prefix}-target` })).socket;
+            await request(owner, 'open-room', { roomid, ...openOptions });
+            await request(owner, 'open-room', { roomid: `side-${roomid}` });
+            for (const socket of [sender, target]) {
+                expect((await request(socket, 'join-room', { roomid })).ok).toBe(true);
+                expect((await request(socket, 'join-room', { roomid: `side-${roomid}` })).ok).toBe(true);
+            }
+            return { owner, sender, target, targetId: `${prefix}-target` };
+        }
+
+        test('a member on the other node receives; a user connected nowhere is UNKNOWN_USER, with or without an ack', async () => {
+            const { sender, target, targetId } = await threeUsers('m1', 'mc-normal');
+            const arrived = once(target, 'relay');
+            expect(await request(sender, 'relay', { roomid: 'mc-normal', to: targetId, data: 'hello' })).toEqual({ ok: true });
+            expect(await arrived).toEqual({ roomid: 'mc-normal', from: 'm1-sender', data: 'hello' });
+            expect((await request(sender, 'relay', { roomid: 'mc-normal', to: 'm1-nobody', data: 'x' })).error).toEqual({
+                code: 'UNKNOWN_USER',
+                message: 'user "m1-nobody" is not in room "mc-normal"',
+            });
+            const errorEvent = once(sender, 'error-event');
+            sender.emit('relay', { roomid: 'mc-normal', to: 'm1-nobody', data: 'x' });
+            expect(await errorEvent).toEqual({
+                code: 'UNKNOWN_USER',
+                message: 'user "m1-nobody" is not in room "mc-normal"',
+                event: 'relay',
+            });
+        });
+
+        test('addressed relays of one socket across nodes arrive in order, the refused ones not at all', async () => {
+            const { sender, target, targetId } = await threeUsers('m2', 'mc-order');
+            const seen = record(target, 'relay');
+            const answers = [];
+            for (let i = 0; i < 40; i++) {
+                const to = i % 10 === 9 ? 'm2-nobody' : targetId;
+                answers.push(request(sender, 'relay', { roomid: 'mc-order', to, data: i }));
+            }
+            const results = await Promise.all(answers);
+            expect(results.map((r) => r.ok)).toEqual(Array.from({ length: 40 }, (_, i) => i % 10 !== 9));
+            const last = once(target, 'relay');
+            await request(sender, 'relay', { roomid: 'mc-order', to: targetId, data: 'end' });
+            await last;
+            while (seen[seen.length - 1]?.data !== 'end') await once(target, 'relay');
+            const expected = Array.from({ length: 40 }, (_, i) => i).filter((i) => i % 10 !== 9);
+            expect(seen.map((m) => m.data)).toEqual([...expected, 'end']);
+        });
+
+        test('to a user who left the room', async () => {
+            const { sender, target, targetId } = await threeUsers('m3', 'mc-left');
+            const told = once(sender, 'member-left');
+            expect(await request(target, 'leave-room', { roomid: 'mc-left' })).toEqual({ ok: true });
+            await told;
+            await expectRefusedAndUndelivered(sender, target, targetId, 'mc-left', 'side-mc-left');
+        });
+
+        test('to a user who was ejected, from either node', async () => {
+            const { owner, sender, target, targetId } = await threeUsers('m4', 'mc-ejected');
+            // A room-mate on the target's node (B) too: its relays take the same-node path.
+            const neighbour = (await connectUser(nodeB.url, { userid: 'm4-neighbour' })).socket;
+            await request(neighbour, 'join-room', { roomid: 'mc-ejected' });
+            await request(neighbour, 'join-room', { roomid: 'side-mc-ejected' });
+            const senderTold = once(sender, 'member-left');
+            const neighbourTold = once(neighbour, 'member-left');
+            expect(await request(owner, 'eject', { roomid: 'mc-ejected', userid: targetId })).toEqual({ ok: true });
+            expect(await senderTold).toMatchObject({ userid: targetId, reason: 'ejected' });
+            expect(await neighbourTold).toMatchObject({ userid: targetId, reason: 'ejected' });
+            await expectRefusedAndUndelivered(sender, target, targetId, 'mc-ejected', 'side-mc-ejected');
+            await expectRefusedAndUndelivered(owner, target, targetId, 'mc-ejected', 'side-mc-ejected');
+            await expectRefusedAndUndelivered(neighbour, target, targetId, 'mc-ejected', 'side-mc-ejected');
+        });
+
+        test('to a user whose room was closed and re-opened without them', async () => {
+            const { owner, sender, target, targetId } = await threeUsers('m5', 'mc-closed');
+            // A room-mate on the target's node (B) too: its relays take the same-node path.
+            const neighbour = (await connectUser(nodeB.url, { userid: 'm5-neighbour' })).socket;
+            await request(neighbour, 'join-room', { roomid: 'mc-closed' });
+            await request(neighbour, 'join-room', { roomid: 'side-mc-closed' });
+            const targetTold = once(target, 'room-closed');
+            const neighbourTold = once(neighbour, 'room-closed');
+            expect(await request(owner, 'close-room', { roomid: 'mc-closed' })).toEqual({ ok: true });
+            await targetTold;
+            await neighbourTold;
+            expect((await request(owner, 'open-room', { roomid: 'mc-closed' })).ok).toBe(true);
+            expect((await request(sender, 'join-room', { roomid: 'mc-closed' })).ok).toBe(true);
+            expect((await request(neighbour, 'join-room', { roomid: 'mc-closed' })).ok).toBe(true);
+            await expectRefusedAndUndelivered(sender, target, targetId, 'mc-closed', 'side-mc-closed');
+            await expectRefusedAndUndelivered(owner, target, targetId, 'mc-closed', 'side-mc-closed');
+            await expectRefusedAndUndelivered(neighbour, target, targetId, 'mc-closed', 'side-mc-closed');
+        });
+
+        test('to a user whose room closed as its owner left, then re-opened without them', async () => {
+            const { owner, sender, target, targetId } = await threeUsers('m6', 'mc-owner-left', {
+                autoCloseEntireSession: true,
+            });
+            const targetTold = once(target, 'room-closed');
+            expect(await request(owner, 'leave-room', { roomid: 'mc-owner-left' })).toEqual({ ok: true });
+            expect(await targetTold).toEqual({ roomid: 'mc-owner-left', reason: 'owner-left' });
+            expect((await request(sender, 'open-room', { roomid: 'mc-owner-left' })).ok).toBe(true);
+            await expectRefusedAndUndelivered(sender, target, targetId, 'mc-owner-left', 'side-mc-owner-left');
+        });
+
+        test('ids containing ":" cannot reach a member of another room', async () => {
+            // Room "ma:mb" + user "mc" and room "ma" + user "mb:mc" spell the same string once
+            // joined with ":": no key or channel built from the two may confuse them.
+            const victim = (await connectUser(nodeB.url, { userid: 'mc' })).socket;
+            const mallory = (await connectUser(nodeA.url, { userid: 'm7-mallory' })).socket;
+            await request(victim, 'open-room', { roomid: 'ma:mb' });
+            await request(mallory, 'open-room', { roomid: 'ma' });
+            await request(victim, 'open-room', { roomid: 'm7-side' });
+            await request(mallory, 'join-room', { roomid: 'm7-side' });
+            await expectRefusedAndUndelivered(mallory, victim, 'mb:mc', 'ma', 'm7-side', 'mc');
+        });
+    });
+
     test('a session dropped on node A resumes on node B: same member and owner, the old socket dismissed', async () => {
         // Alice reaches node A through a proxy that can drop her network without closing it.
         const proxy = await startProxy(Number(new URL(nodeA.url).port));
@@ -224,6 +357,10 @@ describe('two server processes', () => {
             const fromB = once(back.socket, 'relay');
             await request(carol, 'relay', { roomid: 'resume-across', data: 'from B' });
             expect(await fromB).toEqual({ roomid: 'resume-across', from: 'r-carol', data: 'from B' });
+            // Addressed from the new socket's own node too (same-node path).
+            const fromCarol = once(back.socket, 'relay');
+            await request(carol, 'relay', { roomid: 'resume-across', to: 'r-alice', data: 'to you, from B' });
+            expect(await fromCarol).toEqual({ roomid: 'resume-across', from: 'r-carol', data: 'to you, from B' });
             const presence = await request(bob, 'check-presence', { roomid: 'resume-across' });
             expect(presence.room).toMatchObject({ owner: 'r-alice', participants: 3 });
             // Past a claim refresh and a sweep (CLAIM_TTL_MS 1 s): node A must not undo the
