@@ -99,7 +99,6 @@ export class ConnectionRuntime {
             onServerEvent: (name, payload) => this.engine && this.run(this.engine.serverEvent(name, JSON.stringify(payload), Date.now())),
             onError: (code, message) => this.fire('onerror', { code, message }),
             onConnect: () => {},
-            onSessionLost: (roomid, reason) => this.sessionLost(roomid, reason),
         };
         if (typeof connection.openSignalingChannel === 'function') {
             this.signaling = new CustomChannel(connection, handlers);
@@ -115,19 +114,6 @@ export class ConnectionRuntime {
             );
         }
         return this.signaling;
-    }
-
-    // The signaling connection came back but the server no longer counts us in `roomid`
-    // (docs/api.md, "Reconnection"): the page hears it as onerror SESSION_LOST, and the
-    // engine ends that session as if the room had been closed under it, so that open/join
-    // work again.
-    sessionLost(roomid, reason) {
-        const message =
-            reason === 'room-gone'
-                ? `the signaling connection was restored, but room '${roomid}' no longer exists or no longer counts this user`
-                : `the signaling connection was lost for too long: the server has removed this user from room '${roomid}'`;
-        this.fire('onerror', { code: 'SESSION_LOST', message, sessionid: roomid, userid: this.userid || this.connection.userid });
-        if (this.engine) this.run(this.engine.serverEvent('room-closed', JSON.stringify({ roomid, reason: 'session-lost' }), Date.now()));
     }
 
     // ---- actions

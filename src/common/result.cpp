@@ -4,6 +4,8 @@ namespace rtcmc {
 
 const char* errorCodeName(ErrorCode code) {
     switch (code) {
+    case ErrorCode::SessionLost:
+        return "SESSION_LOST";
     case ErrorCode::InvalidArgument:
         return "INVALID_ARGUMENT";
     case ErrorCode::UnknownSession:

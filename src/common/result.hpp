@@ -31,6 +31,7 @@ enum class ErrorCode {
     TransferMismatch,   // count, size or chunk length disagreeing with the transfer's start
     ChecksumMismatch,   // the reassembled bytes do not match the sender's checksum
     TransferAborted,    // the other side gave up on the transfer
+    SessionLost,        // the signaling server no longer counts this user in its room
 };
 
 // The stable, upper-case name used on the wire and as `error.code` in JS.

@@ -83,7 +83,8 @@ public:
     Actions serverReply(const std::string& request, const std::string& requestJson,
                         const std::string& replyJson, std::uint64_t nowMs);
     // An event the server pushed: member-joined, member-left, owner-changed, ejected,
-    // room-closed, extra-updated, user-status, room-list.
+    // room-closed, extra-updated, user-status, room-list, and the welcome of a signaling
+    // connection that came back ({resumed, rooms}; docs/server.md, "Resuming").
     Actions serverEvent(const std::string& event, const std::string& payloadJson,
                         std::uint64_t nowMs);
 
@@ -136,6 +137,7 @@ private:
     bool knowRoom(const nlohmann::json& publicView, Actions& out);
     void onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actions& out);
     void onSessionClosedByServer(Actions& out);
+    void onWelcome(const nlohmann::json& welcome, Actions& out);
     void onRoomList(const nlohmann::json& rooms, std::uint64_t nowMs, Actions& out);
     void onServerError(const std::string& request, const nlohmann::json& reply, Actions& out);
 

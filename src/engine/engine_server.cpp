@@ -294,6 +294,10 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         onRoomList(payload.value("rooms", json::array()), nowMs, out);
         return out;
     }
+    if (event == "welcome") {
+        onWelcome(payload, out);
+        return out;
+    }
     proto::FieldReader reader(payload, "server " + event);
     const std::string roomid = reader.id("roomid");
     if (!reader.ok()) {
@@ -376,6 +380,36 @@ void Engine::onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actio
         transition(SessionEvent::BecameOwner, out);
         connectAsNeeded(out); // a star re-forms around us
     }
+}
+
+// The welcome of a signaling connection that came back after a drop: the server resumed our
+// previous connection (and kept the rooms it lists) or did not (resumed: false, the departure
+// was already processed). A room it did not keep is a session that ended under us: the page
+// hears SESSION_LOST, and the session ends as if the room had closed, so that open() and
+// join() work again. The first welcome of a connection finds no established session here.
+void Engine::onWelcome(const json& welcome, Actions& out) {
+    if (!room_ || (state_ != SessionState::Open && state_ != SessionState::Joined)) {
+        return;
+    }
+    const auto resumed = welcome.find("resumed");
+    const bool wasResumed =
+        resumed != welcome.end() && resumed->is_boolean() && resumed->get<bool>();
+    const auto rooms = welcome.find("rooms");
+    if (wasResumed && rooms != welcome.end() && rooms->is_array()) {
+        for (const json& roomid : *rooms) {
+            if (roomid.is_string() && roomid.get_ref<const std::string&>() == targetRoom_) {
+                return; // kept
+            }
+        }
+    }
+    error(ErrorCode::SessionLost,
+          wasResumed ? "the signaling connection was restored, but room '" + targetRoom_ +
+                           "' no longer exists or no longer counts this user"
+                     : "the signaling connection was lost for too long: the server has removed "
+                       "this user from room '" +
+                           targetRoom_ + "'",
+          out);
+    onSessionClosedByServer(out);
 }
 
 void Engine::onSessionClosedByServer(Actions& out) {

@@ -171,6 +171,41 @@ TEST(EngineServerMode, MalformedServerPayloadsAreErrorsNotCrashes) {
     EXPECT_EQ(net.mesh().size(), 6u);
 }
 
+// After a signaling drop the channel hands the new connection's welcome to the engine
+// (docs/server.md, "Resuming"): a room the server kept changes nothing; a room it did not keep
+// is SESSION_LOST and the end of that session.
+TEST(EngineServerMode, AWelcomeThatDidNotKeepTheRoomEndsTheSession) {
+    FakeNetwork net(true);
+    net.add("x", configFor(Direction::ManyToMany));
+    net.serverSays("x", "welcome", R"({"userid":"x","resumed":false})"); // first connect
+    EXPECT_TRUE(net.events("x", "onerror").empty());
+
+    openAndJoinFour(net, configFor(Direction::ManyToMany));
+    net.serverSays("b", "welcome", R"({"userid":"b","resumed":true,"rooms":["other","room"]})");
+    EXPECT_EQ(net.engine("b").state(), SessionState::Joined);
+    EXPECT_TRUE(net.events("b", "onerror").empty());
+
+    const std::pair<std::string, std::string> lost[] = {
+        {"a", R"({"userid":"a","resumed":true,"rooms":[]})"}, // owner, room gone
+        {"c", R"({"userid":"c","resumed":false})"},           // departure already processed
+        {"d", R"({"userid":"d","resumed":"yes","rooms":5})"}, // malformed: not resumed
+    };
+    for (const auto& [id, welcome] : lost) {
+        net.serverSays(id, "welcome", welcome);
+        auto errors = net.events(id, "onerror");
+        ASSERT_EQ(errors.size(), 1u) << id;
+        EXPECT_EQ(errors[0].payload["code"], "SESSION_LOST") << id;
+        EXPECT_EQ(errors[0].payload["sessionid"], "room") << id;
+        EXPECT_EQ(errors[0].payload["userid"], id) << id;
+        EXPECT_NE(net.engine(id).state(), SessionState::Open) << id;
+        EXPECT_NE(net.engine(id).state(), SessionState::Joined) << id;
+        // Ended once: a second welcome finds no session to lose.
+        net.serverSays(id, "welcome", welcome);
+        EXPECT_EQ(net.events(id, "onerror").size(), 1u) << id;
+    }
+    EXPECT_EQ(net.engine("b").state(), SessionState::Joined);
+}
+
 TEST(EngineServerMode, ManualSessionsFromTheRoomList) {
     FakeNetwork net(true);
     EngineConfig watcher;

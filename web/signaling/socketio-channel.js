@@ -24,23 +24,18 @@ const REQUEST_TIMEOUT_MS = 10000;
 // default), and the userid is ours again.
 const RESUME_REFUSED_RETRY_MS = 60000;
 
-// Requests that make this connection a member of their `roomid`, or stop it being one.
-const ENTERS_ROOM = new Set(['open-room', 'join-room']);
-const LEAVES_ROOM = new Set(['leave-room', 'close-room']);
-// Server events after which this connection is no longer a member of their `roomid`.
-const ENDS_MEMBERSHIP = new Set(['ejected', 'room-closed']);
 
 export class SocketIoChannel {
     // handlers: {onServerEvent(name, payload), onRelay(from, data), onError(error), onConnect(userid),
-    //            onSessionLost(roomid, reason)}
+    //            }
     //
     // Resume (docs/server.md, "Resuming"): each `welcome` carries a secret resumeToken; the
     // automatic reconnections of this channel present the last one as `auth.resume`, so that
     // the server hands the userid and its room memberships over to the new connection even
     // while it still believes the old one is alive. A new channel (a new RTCMultiConnection)
-    // starts without a token. When a reconnection's welcome shows that a room this channel
-    // was in is no longer ours (resumed: false, or the room is missing from welcome.rooms),
-    // onSessionLost(roomid) reports it. A refused resume is retried for a while (below).
+    // starts without a token. Every welcome goes to the engine as the server event `welcome`
+    // ({resumed, rooms}, without the token): the core decides whether its session survived
+    // (Engine::onWelcome). A refused resume is retried for a while (below).
     constructor({ url, userid, extra, options }, handlers) {
         this.authority = 'server';
         this.handlers = handlers;
@@ -49,7 +44,6 @@ export class SocketIoChannel {
         this.userid = userid;
         this.extra = extra;
         this.resumeToken = null;
-        this.rooms = new Set(); // rooms this connection is a member of, as far as the server said
         const auth = (send) => {
             const payload = { 'userid': this.userid, 'extra': this.extra };
             if (this.resumeToken) payload['resume'] = this.resumeToken;
@@ -87,10 +81,7 @@ export class SocketIoChannel {
             handlers.onError('SERVER_SHUTDOWN', 'the signaling server is shutting down');
         });
         for (const name of SERVER_EVENTS) {
-            this.socket.on(name, (payload) => {
-                if (ENDS_MEMBERSHIP.has(name) && isObject(payload)) this.rooms.delete(payload['roomid']);
-                handlers.onServerEvent(name, payload);
-            });
+            this.socket.on(name, (payload) => handlers.onServerEvent(name, payload));
         }
     }
 
@@ -100,13 +91,10 @@ export class SocketIoChannel {
         if (typeof token === 'string' && token) this.resumeToken = token;
         // The server's userid is the one to resume with (it may have drawn a random one).
         if (typeof welcome['userid'] === 'string') this.userid = welcome['userid'];
-        const resumed = welcome['resumed'] === true;
-        const kept = new Set(resumed && Array.isArray(welcome['rooms']) ? welcome['rooms'] : []);
-        for (const roomid of [...this.rooms]) {
-            if (kept.has(roomid)) continue;
-            this.rooms.delete(roomid);
-            if (this.handlers.onSessionLost) this.handlers.onSessionLost(roomid, resumed ? 'room-gone' : 'not-resumed');
-        }
+        this.handlers.onServerEvent('welcome', {
+            'resumed': welcome['resumed'] === true,
+            'rooms': Array.isArray(welcome['rooms']) ? welcome['rooms'] : [],
+        });
     }
 
     // Resolves with the server's acknowledgement ({ok, ...}), or a failure: TIMEOUT when no
@@ -115,7 +103,8 @@ export class SocketIoChannel {
         const timeoutMs = this.requestTimeoutMs;
         return this.socket.emitWithAck(name, [payload], timeoutMs).then(
             (reply) => {
-                if (isObject(reply) && reply['ok'] === true && isObject(payload)) this.track(name, payload);
+                // The extra to present again when reconnecting.
+                if (name === 'update-extra' && isObject(reply) && reply['ok'] === true && isObject(payload)) this.extra = payload['extra'];
                 return reply;
             },
             (error) => {
@@ -126,13 +115,6 @@ export class SocketIoChannel {
                 return { 'ok': false, 'error': { 'code': error.code || 'DISCONNECTED', 'message': message } };
             },
         );
-    }
-
-    // Follows what a successful request changed: memberships, and the extra to present again.
-    track(name, payload) {
-        if (ENTERS_ROOM.has(name)) this.rooms.add(payload['roomid']);
-        else if (LEAVES_ROOM.has(name)) this.rooms.delete(payload['roomid']);
-        else if (name === 'update-extra') this.extra = payload['extra'];
     }
 
     // A peer message from the engine: to one room-mate, or to all of them.
