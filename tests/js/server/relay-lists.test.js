@@ -1,6 +1,6 @@
 // Relays stay inside rooms and reach only their addressee; presence and room lists.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { closeAllSockets, connectUser, once, record, request, startServer } from './support/helpers.js';
+import { closeAllSockets, connectUser, expectRelayRefusedAndUndelivered, once, record, request, startServer } from './support/helpers.js';
 
 let server;
 let url;
@@ -81,18 +81,6 @@ describe('relay', () => {
         expect(seenByAlice.map((m) => m.data)).toEqual(['sentinel']);
     });
 
-    // `sender` relays to `targetId` in `roomid` and must get UNKNOWN_USER; then a sentinel
-    // through `sideRoom` (which both share) must be the only relay the target ever saw.
-    async function expectRefusedAndUndelivered(sender, target, targetId, roomid, sideRoom) {
-        const seen = record(target, 'relay');
-        const refused = await request(sender, 'relay', { roomid, to: targetId, data: 'must not arrive' });
-        expect(refused.error).toEqual({ code: 'UNKNOWN_USER', message: `user "${targetId}" is not in room "${roomid}"` });
-        const sentinel = once(target, 'relay');
-        await request(sender, 'relay', { roomid: sideRoom, to: targetId, data: 'sentinel' });
-        await sentinel;
-        expect(seen.map((m) => m.data)).toEqual(['sentinel']);
-    }
-
     // The owner opens `roomid` and `side-<roomid>`; sender and target join both.
     async function ownerSenderTarget(prefix, roomid, openOptions = {}) {
         const s = await users(`${prefix}-owner`, `${prefix}-sender`, `${prefix}-target`);
@@ -108,14 +96,14 @@ describe('relay', () => {
     test('an addressed relay to a user who left the room is refused and not delivered', async () => {
         const { sender, target, targetId } = await ownerSenderTarget('r5', 'relay-5');
         expect(await request(target, 'leave-room', { roomid: 'relay-5' })).toEqual({ ok: true });
-        await expectRefusedAndUndelivered(sender, target, targetId, 'relay-5', 'side-relay-5');
+        await expectRelayRefusedAndUndelivered(sender, target, targetId, 'relay-5', 'side-relay-5');
     });
 
     test('an addressed relay to an ejected user is refused and not delivered', async () => {
         const { owner, sender, target, targetId } = await ownerSenderTarget('r6', 'relay-6');
         expect(await request(owner, 'eject', { roomid: 'relay-6', userid: targetId })).toEqual({ ok: true });
-        await expectRefusedAndUndelivered(sender, target, targetId, 'relay-6', 'side-relay-6');
-        await expectRefusedAndUndelivered(owner, target, targetId, 'relay-6', 'side-relay-6');
+        await expectRelayRefusedAndUndelivered(sender, target, targetId, 'relay-6', 'side-relay-6');
+        await expectRelayRefusedAndUndelivered(owner, target, targetId, 'relay-6', 'side-relay-6');
     });
 
     test('an addressed relay to a user whose room was closed and re-opened without them is refused', async () => {
@@ -123,8 +111,8 @@ describe('relay', () => {
         expect(await request(owner, 'close-room', { roomid: 'relay-7' })).toEqual({ ok: true });
         expect((await request(owner, 'open-room', { roomid: 'relay-7' })).ok).toBe(true);
         expect((await request(sender, 'join-room', { roomid: 'relay-7' })).ok).toBe(true);
-        await expectRefusedAndUndelivered(sender, target, targetId, 'relay-7', 'side-relay-7');
-        await expectRefusedAndUndelivered(owner, target, targetId, 'relay-7', 'side-relay-7');
+        await expectRelayRefusedAndUndelivered(sender, target, targetId, 'relay-7', 'side-relay-7');
+        await expectRelayRefusedAndUndelivered(owner, target, targetId, 'relay-7', 'side-relay-7');
     });
 
     test('an addressed relay to a user whose room closed as its owner left, then re-opened, is refused', async () => {
@@ -133,7 +121,7 @@ describe('relay', () => {
         expect(await request(owner, 'leave-room', { roomid: 'relay-8' })).toEqual({ ok: true });
         expect(await closed).toEqual({ roomid: 'relay-8', reason: 'owner-left' });
         expect((await request(sender, 'open-room', { roomid: 'relay-8' })).ok).toBe(true);
-        await expectRefusedAndUndelivered(sender, target, targetId, 'relay-8', 'side-relay-8');
+        await expectRelayRefusedAndUndelivered(sender, target, targetId, 'relay-8', 'side-relay-8');
     });
 
     test('relay requests from one socket are delivered in order', async () => {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { Rooms } from '../../../server/rooms.js';
 import { RedisStore } from '../../../server/store-redis.js';
 import { defineRoomsContract } from './support/rooms-contract.js';
-import { closeAllSockets, connect, connectUser, firstOf, once, record, request } from './support/helpers.js';
+import { closeAllSockets, connect, connectUser, expectRelayRefusedAndUndelivered, firstOf, once, record, request } from './support/helpers.js';
 import { exited, spawnServerNode, startRedis } from './support/processes.js';
 import { startProxy } from './support/tcp-proxy.js';
 
@@ -190,21 +190,6 @@ describe('two server processes', () => {
     });
 
     describe('addressed relays across nodes reach members only', () => {
-        // `sender` relays to `target` in `roomid` and must get UNKNOWN_USER; then a sentinel
-        // through `sideRoom` (which both share) must be the only relay `target` ever saw. The
-        // sentinel leaves the sender's node after the refused relay, so it arrives after it.
-        // `targetId` is the addressee as written in the refused relay; `targetUserid` the
-        // target's real userid, for the sentinel.
-        async function expectRefusedAndUndelivered(sender, target, targetId, roomid, sideRoom, targetUserid = targetId) {
-            const seen = record(target, 'relay');
-            const refused = await request(sender, 'relay', { roomid, to: targetId, data: 'must not arrive' });
-            expect(refused.error).toEqual({ code: 'UNKNOWN_USER', message: `user "${targetId}" is not in room "${roomid}"` });
-            const sentinel = once(target, 'relay');
-            await request(sender, 'relay', { roomid: sideRoom, to: targetUserid, data: 'sentinel' });
-            await sentinel;
-            expect(seen.map((m) => m.data)).toEqual(['sentinel']);
-        }
-
         // owner and sender on node A, target on node B; all three share `side-<roomid>`.
         async function threeUsers(prefix, roomid, openOptions = {}) {
             const owner = (await connectUser(nodeA.url, { userid: `${prefix}-owner` })).socket;
@@ -260,7 +245,7 @@ describe('two server processes', () => {
             const told = once(sender, 'member-left');
             expect(await request(target, 'leave-room', { roomid: 'mc-left' })).toEqual({ ok: true });
             await told;
-            await expectRefusedAndUndelivered(sender, target, targetId, 'mc-left', 'side-mc-left');
+            await expectRelayRefusedAndUndelivered(sender, target, targetId, 'mc-left', 'side-mc-left');
         });
 
         test('to a user who was ejected, from either node', async () => {
@@ -274,9 +259,9 @@ describe('two server processes', () => {
             expect(await request(owner, 'eject', { roomid: 'mc-ejected', userid: targetId })).toEqual({ ok: true });
             expect(await senderTold).toMatchObject({ userid: targetId, reason: 'ejected' });
             expect(await neighbourTold).toMatchObject({ userid: targetId, reason: 'ejected' });
-            await expectRefusedAndUndelivered(sender, target, targetId, 'mc-ejected', 'side-mc-ejected');
-            await expectRefusedAndUndelivered(owner, target, targetId, 'mc-ejected', 'side-mc-ejected');
-            await expectRefusedAndUndelivered(neighbour, target, targetId, 'mc-ejected', 'side-mc-ejected');
+            await expectRelayRefusedAndUndelivered(sender, target, targetId, 'mc-ejected', 'side-mc-ejected');
+            await expectRelayRefusedAndUndelivered(owner, target, targetId, 'mc-ejected', 'side-mc-ejected');
+            await expectRelayRefusedAndUndelivered(neighbour, target, targetId, 'mc-ejected', 'side-mc-ejected');
         });
 
         test('to a user whose room was closed and re-opened without them', async () => {
@@ -293,9 +278,9 @@ describe('two server processes', () => {
             expect((await request(owner, 'open-room', { roomid: 'mc-closed' })).ok).toBe(true);
             expect((await request(sender, 'join-room', { roomid: 'mc-closed' })).ok).toBe(true);
             expect((await request(neighbour, 'join-room', { roomid: 'mc-closed' })).ok).toBe(true);
-            await expectRefusedAndUndelivered(sender, target, targetId, 'mc-closed', 'side-mc-closed');
-            await expectRefusedAndUndelivered(owner, target, targetId, 'mc-closed', 'side-mc-closed');
-            await expectRefusedAndUndelivered(neighbour, target, targetId, 'mc-closed', 'side-mc-closed');
+            await expectRelayRefusedAndUndelivered(sender, target, targetId, 'mc-closed', 'side-mc-closed');
+            await expectRelayRefusedAndUndelivered(owner, target, targetId, 'mc-closed', 'side-mc-closed');
+            await expectRelayRefusedAndUndelivered(neighbour, target, targetId, 'mc-closed', 'side-mc-closed');
         });
 
         test('to a user whose room closed as its owner left, then re-opened without them', async () => {
@@ -306,7 +291,7 @@ describe('two server processes', () => {
             expect(await request(owner, 'leave-room', { roomid: 'mc-owner-left' })).toEqual({ ok: true });
             expect(await targetTold).toEqual({ roomid: 'mc-owner-left', reason: 'owner-left' });
             expect((await request(sender, 'open-room', { roomid: 'mc-owner-left' })).ok).toBe(true);
-            await expectRefusedAndUndelivered(sender, target, targetId, 'mc-owner-left', 'side-mc-owner-left');
+            await expectRelayRefusedAndUndelivered(sender, target, targetId, 'mc-owner-left', 'side-mc-owner-left');
         });
 
         test('ids containing ":" cannot reach a member of another room', async () => {
@@ -318,7 +303,7 @@ describe('two server processes', () => {
             await request(mallory, 'open-room', { roomid: 'ma' });
             await request(victim, 'open-room', { roomid: 'm7-side' });
             await request(mallory, 'join-room', { roomid: 'm7-side' });
-            await expectRefusedAndUndelivered(mallory, victim, 'mb:mc', 'ma', 'm7-side', 'mc');
+            await expectRelayRefusedAndUndelivered(mallory, victim, 'mb:mc', 'ma', 'm7-side', 'mc');
         });
     });
 

@@ -1,6 +1,7 @@
 // Shared helpers for the server suites: a real server on an ephemeral port, real
 // socket.io-client sockets, and waits that fail with a message saying what was awaited.
 
+import { expect } from '@jest/globals';
 import { io as ioClient } from 'socket.io-client';
 import { createServer } from '../../../../server/index.js';
 
@@ -78,4 +79,19 @@ export function record(socket, event) {
 export function closeAllSockets() {
     for (const socket of openSockets) socket.close();
     openSockets.clear();
+}
+
+// `sender` relays to `targetId` in `roomid` and must get UNKNOWN_USER; then a sentinel through
+// `sideRoom` (which both share) must be the only relay `target` ever saw. The sentinel leaves
+// the sender's node after the refused relay, so it arrives after it (on one node or across
+// two). `targetId` is the addressee as written in the refused relay; `targetUserid` the
+// target's real userid, for the sentinel.
+export async function expectRelayRefusedAndUndelivered(sender, target, targetId, roomid, sideRoom, targetUserid = targetId) {
+    const seen = record(target, 'relay');
+    const refused = await request(sender, 'relay', { roomid, to: targetId, data: 'must not arrive' });
+    expect(refused.error).toEqual({ code: 'UNKNOWN_USER', message: `user "${targetId}" is not in room "${roomid}"` });
+    const sentinel = once(target, 'relay');
+    await request(sender, 'relay', { roomid: sideRoom, to: targetUserid, data: 'sentinel' });
+    await sentinel;
+    expect(seen.map((m) => m.data)).toEqual(['sentinel']);
 }
