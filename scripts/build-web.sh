@@ -11,6 +11,11 @@
 # web/loader.js imports the core as the bare specifier 'rtcmc-core-module', mapped here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# scripts/build-if-needed.sh compares sources with build/web.stamp. The stamp is taken before
+# the build starts, so a source saved during the build makes the next check rebuild.
+mkdir -p build
+started=$(mktemp build/web.stamp.XXXXXX)
+trap 'rm -f "$started"' EXIT
 jobs=$(nproc 2>/dev/null || echo 2)
 # emcc's JS optimizer needs Debian's acorn (../shared/TOOLCHAIN.md).
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
@@ -71,3 +76,4 @@ for output in dist/RTCMultiConnection.js dist/rtcmulticonnection.mjs dist/rtcmul
     printf 'build-web: %s (%s bytes, %s gzipped)\n' "$output" \
         "$(wc -c <"$output")" "$(gzip -9c "$output" | wc -c)"
 done
+mv "$started" build/web.stamp

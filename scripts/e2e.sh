@@ -32,11 +32,23 @@ done
     exit 1
 }
 
+# A user's own project with the packed tarball (tests/e2e/user-project/): made here, where the
+# npm registry is reachable, with the caller's npm cache (empty in .ci/run); the suites inside
+# the namespace only read it. RTCMC_USER_PROJECT=<folder> reuses one made earlier.
+made_project=""
+if [ -z "${RTCMC_USER_PROJECT:-}" ]; then
+    RTCMC_USER_PROJECT=$(node tests/e2e/user-project/prepare.mjs)
+    made_project=$RTCMC_USER_PROJECT
+fi
+export RTCMC_USER_PROJECT
+
 # As root a plain network namespace; otherwise inside a user namespace that maps us to root.
 if [ "$(id -u)" -eq 0 ]; then
     unshare_args=(-n)
 else
     unshare_args=(-r -n)
 fi
-export RTCMC_E2E_NAMESPACE=inside
-exec unshare "${unshare_args[@]}" bash "$self" "$@"
+status=0
+RTCMC_E2E_NAMESPACE=inside unshare "${unshare_args[@]}" bash "$self" "$@" || status=$?
+[ -z "$made_project" ] || rm -rf "$made_project"
+exit "$status"

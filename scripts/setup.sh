@@ -1,13 +1,26 @@
 #!/usr/bin/env bash
-# Installs what the build, the tests and the demos need on a fresh Debian 12 machine, and
-# nothing that is already there. Run by `npm start` and `npm test` (pre-hooks) and by .ci/run.
+# Installs what a fresh Debian 12 machine lacks, and nothing that is already there.
+#   scripts/setup.sh start   what `npm start` needs: the wasm toolchain (the demos load dist/)
+#   scripts/setup.sh [test]  everything `npm test` needs as well (default; .ci/run)
+# Run by `npm start` and `npm test` (their pre-hooks) and by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+what=${1:-test}
 
-# emscripten + nlohmann: the wasm core; cmake/g++/googletest: the native core and its tests;
-# redis-server: the scale-out tests; chromium: the browser tests and benchmarks.
-apt_packages=(cmake g++ make googletest libgtest-dev nlohmann-json3-dev emscripten
-    redis-server chromium iproute2 util-linux)
+# emscripten + nlohmann + cmake: the wasm core (emcmake), which is all `npm start` builds.
+apt_packages=(cmake make nlohmann-json3-dev emscripten)
+case "$what" in
+start) ;;
+test)
+    # g++/googletest: the native core and its tests; redis-server: the scale-out tests;
+    # chromium: the browser tests and benchmarks; iproute2/util-linux: their private network.
+    apt_packages+=(g++ googletest libgtest-dev redis-server chromium iproute2 util-linux)
+    ;;
+*)
+    echo "usage: $0 [start|test]" >&2
+    exit 2
+    ;;
+esac
 
 missing=()
 for package in "${apt_packages[@]}"; do

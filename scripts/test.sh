@@ -26,12 +26,12 @@ for suite in "${suites[@]}"; do
         node build/wasm/tests/core/core_tests.js --gtest_brief=1
         ;;
     js)
-        [ -f build/wasm/bindings/rtcmc_core.js ] || bash scripts/build.sh wasm
+        # Incremental: a no-op when the wasm suite just built it, a rebuild when a source changed.
+        bash scripts/build.sh wasm
         "${jest[@]}" --ci tests/js
         ;;
     e2e)
-        [ -f build/wasm/bindings/rtcmc_core.js ] || bash scripts/build.sh wasm
-        bash scripts/build-web.sh
+        bash scripts/build-if-needed.sh
         bash scripts/e2e.sh --ci
         ;;
     *)

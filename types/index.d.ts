@@ -39,6 +39,14 @@ export type SessionSetting = string | SessionObject;
 
 export type Extra = any;
 
+/** A canonical session string ('audiovideo', ...) with upstream's helpers: `session.isAudio()`. */
+export type SessionString = string & {
+    isAudio(): boolean;
+    isVideo(): boolean;
+    isScreen(): boolean;
+    isData(): boolean;
+};
+
 export interface StreamEvent {
     type: 'local' | 'remote';
     stream: MediaStream;
@@ -47,7 +55,7 @@ export interface StreamEvent {
     /** Always '' today: browsers no longer make a URL of a MediaStream (use mediaElement). */
     blobURL: string;
     /** The canonical session string, e.g. 'audiovideo'; `session.isAudio()` works. */
-    session: string;
+    session: SessionString;
     direction?: DirectionName;
     userid: string;
     extra: Extra;

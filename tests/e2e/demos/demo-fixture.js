@@ -115,20 +115,32 @@ export function setupDemos() {
         // in `window.context` of an earlier person (a second window of the same browser).
         // `hash` is the room part of an invitation link (#room); `initScript` runs before the
         // page's scripts (to stand for the person's browser, e.g. a refused camera).
-        // Returns {name, page, context, errors, console}.
+        // Returns {name, page, context, errors, console, problems}.
         async open(name, file, { hash = '', query = {}, windowOf = null, initScript = null } = {}) {
             const context = windowOf ? windowOf.context : await state.browser.newContext({ viewport: { width: 1280, height: 800 } });
             if (!windowOf) await context.addInitScript(pageProbe);
             const page = await context.newPage();
             if (initScript) await page.addInitScript(initScript);
-            const person = { name, page, context, errors: [], console: [] };
+            // problems: console errors, failed requests and HTTP errors, for the tests that
+            // assert a page loads clean (console-clean.test.js).
+            const person = { name, page, context, errors: [], console: [], problems: [] };
             state.people.push(person);
-            page.on('pageerror', (error) => person.errors.push(String(error.stack || error)));
+            page.on('pageerror', (error) => {
+                person.errors.push(String(error.stack || error));
+                person.problems.push(`page error: ${error.message}`);
+            });
             page.on('console', (message) => {
                 person.console.push(`[${message.type()}] ${message.text()}`);
                 if (person.console.length > 200) person.console.shift();
+                if (message.type() === 'error') person.problems.push(`console error: ${message.text()}`);
             });
-            const search = new URLSearchParams({ ice: 'none', ...query }).toString();
+            page.on('requestfailed', (request) => person.problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+            page.on('response', (response) => {
+                if (response.status() >= 400) person.problems.push(`HTTP ${response.status()}: ${response.url()}`);
+            });
+            // A query value of null leaves that parameter out (e.g. {ice: null}: no ?ice=none).
+            const params = Object.entries({ ice: 'none', ...query }).filter(([, value]) => value !== null);
+            const search = new URLSearchParams(params).toString();
             const url = `${state.origin}/${file}?${search}${hash ? `#${encodeURIComponent(hash)}` : ''}`;
             const response = await page.goto(url, { waitUntil: 'load' });
             if (!response || !response.ok()) throw new Error(`${name}: ${url} answered ${response ? response.status() : 'nothing'}`);

@@ -1,5 +1,5 @@
-// A typed page written against the published package's types; `tsc --noEmit` must accept it
-// (tests/e2e/packaging.test.js compiles it inside a project that installed the tarball).
+// A typed page written against the published package's types, beyond the seed snippets: the
+// default export, type imports, callbacks with their argument types (typescript.test.js).
 import RTCMultiConnectionDefault, {
     RTCDirection,
     RTCMultiConnection,

@@ -1,0 +1,4 @@
+import { RTCMultiConnection } from 'rtcmulticonnection-wasm';
+import { startChat } from '../chat.js';
+
+startChat(RTCMultiConnection);
