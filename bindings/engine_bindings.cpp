@@ -59,13 +59,14 @@ emscripten::val linkedPeers(const Engine& engine) {
     return list;
 }
 
-// Parse results as plain values: JS turns !ok into a coded Error.
+// Parse results as plain values: JS turns !ok into a coded Error. `text` is the error's Text as
+// JSON ([[textId, args...], ...]), worded by web/errors.js.
 struct SessionParse {
     bool ok = false;
     SessionType session;
     std::string canonical;
     std::string code;
-    std::string message;
+    std::string text;
 };
 
 struct DirectionParse {
@@ -73,14 +74,14 @@ struct DirectionParse {
     Direction direction = Direction::ManyToMany;
     std::string canonical;
     std::string code;
-    std::string message;
+    std::string text;
 };
 
 SessionParse parseSessionText(const std::string& text) {
     Result<SessionType> parsed = parseSession(text);
     if (!parsed) {
         return SessionParse{
-            false, {}, {}, errorCodeName(parsed.error().code), parsed.error().message};
+            false, {}, {}, errorCodeName(parsed.error().code), parsed.error().text.toJson().dump()};
     }
     return SessionParse{true, parsed.value(), toString(parsed.value()), {}, {}};
 }
@@ -89,7 +90,7 @@ SessionParse checkSessionObject(const SessionType& session) {
     Result<SessionType> valid = validateSession(session);
     if (!valid) {
         return SessionParse{
-            false, {}, {}, errorCodeName(valid.error().code), valid.error().message};
+            false, {}, {}, errorCodeName(valid.error().code), valid.error().text.toJson().dump()};
     }
     return SessionParse{true, valid.value(), toString(valid.value()), {}, {}};
 }
@@ -101,7 +102,7 @@ DirectionParse parseDirectionText(const std::string& text) {
                               Direction::ManyToMany,
                               {},
                               errorCodeName(parsed.error().code),
-                              parsed.error().message};
+                              parsed.error().text.toJson().dump()};
     }
     return DirectionParse{true, parsed.value(), toString(parsed.value()), {}, {}};
 }
@@ -176,14 +177,14 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("session", &SessionParse::session)
         .field("canonical", &SessionParse::canonical)
         .field("code", &SessionParse::code)
-        .field("message", &SessionParse::message);
+        .field("text", &SessionParse::text);
 
     value_object<DirectionParse>("DirectionParse")
         .field("ok", &DirectionParse::ok)
         .field("direction", &DirectionParse::direction)
         .field("canonical", &DirectionParse::canonical)
         .field("code", &DirectionParse::code)
-        .field("message", &DirectionParse::message);
+        .field("text", &DirectionParse::text);
 
     value_object<EngineConfig>("EngineConfig")
         .field("authority", &EngineConfig::authority)
@@ -212,6 +213,8 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
     function("checkSessionObject", &checkSessionObject);
     function("parseDirection", &parseDirectionText);
     function("directionName", &directionName);
+    // The number of sentences in common/texts.def: web/generated/core-texts.js must have as many.
+    function("textCount", +[]() { return static_cast<unsigned>(TextId::Count); });
 
     class_<Engine>("Engine")
         .constructor<EngineConfig>()

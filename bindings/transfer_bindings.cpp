@@ -20,7 +20,7 @@
 //                                             type: file.type, size: file.size,
 //                                             chunkSize:
 //                                             Module.transferLimits().recommendedChunkSize});
-//   if (!o.ok) throw codedError(o.code, o.message);
+//   if (!o.ok) throw codedError(o.code, o.text);
 //   channel.send(out.subarray(0, o.packetLength));                 // out = transfers.outputView()
 //   for (let r; (r = transfers.nextChunk(o.transferId)) !== null;) {
 //       payload.set(bytesOf(file, r.offset, r.length));   // payload = transfers.chunkPayloadView()
@@ -33,15 +33,15 @@
 //   // every message that arrives on a channel from `userid`
 //   input.set(new Uint8Array(message.data));                      // input = transfers.inputView()
 //   const o = transfers._receive(userid, message.data.byteLength);
-//   if (!o.ok) onerror(codedError(o.code, o.message));    // refused: nothing changed
+//   if (!o.ok) onerror(codedError(o.code, o.text));    // refused: nothing changed
 //   if (o.payloadLength > 0) parts[o.index] = message.data.slice(o.payloadOffset,
 //                                                  o.payloadOffset + o.payloadLength);
 //   if (o.packetLength > 0) channel.send(out.subarray(0, o.packetLength));  // Complete/Failed
 //   switch (o.event) { Started: metadata = transfers.incomingMetadata(userid, o.transferId) ...
 //                      Received: build the Blob/string/object; Delivered: onFileSent;
-//                      Failed/Aborted: onerror(codedError(o.code, o.message)) }
+//                      Failed/Aborted: onerror(codedError(o.code, o.text)) }
 //
-//   transfers.peerGone(userid).forEach(o => onerror(codedError(o.code, o.message)));
+//   transfers.peerGone(userid).forEach(o => onerror(codedError(o.code, o.text)));
 //   transfers.delete();
 //
 // Sizes and byte offsets cross as JS numbers (double): exact up to 2^53, and 3.1.6's embind has
@@ -100,7 +100,7 @@ JsTransferEvent toJs(TransferEvent event) {
 struct JsOutcome {
     bool ok = false;     // false: the call or packet was refused and nothing changed
     std::string code;    // the error's code when !ok, or why a transfer Failed/Aborted
-    std::string message; // the matching message; both '' otherwise
+    std::string text;    // the matching words as a Text in JSON; both '' otherwise
     JsTransferEvent event = JsTransferEvent::None;
     TransferDirection direction = TransferDirection::Outgoing;
     std::uint32_t transferId = 0;
@@ -119,7 +119,7 @@ struct JsOutcome {
 JsOutcome refused(const Error& error) {
     JsOutcome outcome;
     outcome.code = errorCodeName(error.code);
-    outcome.message = error.message;
+    outcome.text = error.text.toJson().dump();
     return outcome;
 }
 
@@ -128,7 +128,7 @@ JsOutcome toJs(const TransferUpdate& update) {
     outcome.ok = true;
     if (update.error) {
         outcome.code = errorCodeName(update.error->code);
-        outcome.message = update.error->message;
+        outcome.text = update.error->text.toJson().dump();
     }
     outcome.event = toJs(update.event);
     outcome.direction = update.direction;
@@ -257,13 +257,12 @@ public:
 
     JsOutcome startOutgoing(const std::string& userid, const JsTransferDescription& description) {
         if (!isWholeNumberIn(description.size, 0, static_cast<double>(kMaxTransferSize))) {
-            return refused(makeError(ErrorCode::InvalidArgument,
-                                     "size must be a whole number of bytes from 0 to 2^53-1"));
+            return refused(makeError(ErrorCode::InvalidArgument, {TextId::SizeMustBeWholeBytes}));
         }
         if (!isWholeNumberIn(description.chunkSize, kMinChunkSize, kMaxChunkSize)) {
             return refused(makeError(ErrorCode::InvalidArgument,
-                                     "chunkSize must be a whole number of bytes from 1 to " +
-                                         std::to_string(kMaxChunkSize)));
+                                     {TextId::ChunkSizeMustBeWholeBytes,
+                                      {std::to_string(kMaxChunkSize)}}));
         }
         auto metadata = describeTransfer(description.kind, description.name, description.type,
                                          static_cast<std::uint64_t>(description.size),
@@ -365,9 +364,8 @@ public:
 
 private:
     static Error tooLong(const char* what, std::uint32_t length, std::size_t max) {
-        return makeError(ErrorCode::InvalidArgument, std::string(what) + " of " +
-                                                         std::to_string(length) +
-                                                         " bytes exceeds " + std::to_string(max));
+        return makeError(ErrorCode::InvalidArgument,
+                         {TextId::TooLongFor, {what, std::to_string(length), std::to_string(max)}});
     }
 
     MutableBytes output() { return MutableBytes(output_.data(), output_.size()); }
@@ -421,7 +419,7 @@ EMSCRIPTEN_BINDINGS(rtcmc_transfer) {
     value_object<JsOutcome>("TransferOutcome")
         .field("ok", &JsOutcome::ok)
         .field("code", &JsOutcome::code)
-        .field("message", &JsOutcome::message)
+        .field("text", &JsOutcome::text)
         .field("event", &JsOutcome::event)
         .field("direction", &JsOutcome::direction)
         .field("transferId", &JsOutcome::transferId)

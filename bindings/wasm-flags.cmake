@@ -8,6 +8,9 @@ set(WASM_COMPILE_FLAGS
 # Release replaces CMake's default -O3; CMake passes these to every link too.
 set(WASM_COMPILE_FLAGS_RELEASE
     -Oz                              # size first; see the hot-path note below (-178 / -53 KB)
+    -sINLINING_LIMIT=0               # undo the -fno-inline-functions that emcc adds for -Oz:
+                                     # clang's own -Oz inliner removes thousands of one-line
+                                     # accessor calls (-5.7 / -4.9 KB; must follow -Oz)
     -flto                            # whole-program inlining and dead code removal (-23 / -10 KB)
 )
 # Every emcc flag of the embind module, one per line with its reason (build flavours below).
@@ -27,10 +30,11 @@ set(WASM_FLAGS_COMMON
 # fast as it was at -O3 (bench/transfer-wasm.js: 3.5-4.5 GB/s at 64 KiB packets). With the
 # flags above and bindings/small_printf.cpp, rtcmc_core_web.wasm is 193 KB (85 KB gzip -9),
 # from 428 KB (160 KB) at -O3. Two traps of emcc 3.1.6's -Oz (and -Os):
-#  - it compiles with -fno-inline-functions, so clang inlines nothing but always_inline
-#    functions; a later -O3 on the same command line does not undo that. The XXH64 loops'
-#    helpers are therefore always_inline (src/transfer/little_endian.hpp, xxhash64.cpp):
-#    without it they stayed calls, one per 8-byte lane, and the bench fell to 0.4 GB/s;
+#  - it sets INLINING_LIMIT=1, which compiles with -fno-inline-functions: clang then inlines
+#    nothing but always_inline functions, and a later -O3 does not undo it (-sINLINING_LIMIT=0
+#    after -Oz does, see above). The XXH64 loops' helpers stay always_inline
+#    (src/transfer/little_endian.hpp, xxhash64.cpp): as calls, one per 8-byte lane, the bench
+#    fell to 0.4 GB/s;
 #  - linking at -Oz selects the size-optimised libc, whose memcpy/memset copy byte by byte:
 #    large copies stay off the hot path (copyAndXxh64 copies and hashes in one pass).
 # Closure minifies the JS glue (26 KB instead of 58 KB); it needs EM_CLOSURE_COMPILER

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 stamp=build/web.stamp
 inputs=(src bindings web CMakeLists.txt package-lock.json
-    scripts/build-web.sh scripts/closure-bundle.mjs scripts/embed-wasm.mjs scripts/generate-messages.mjs)
+    scripts/build-web.sh scripts/closure-bundle.mjs scripts/embed-wasm.mjs scripts/generate-texts.mjs)
 outputs=(dist/RTCMultiConnection.js dist/rtcmulticonnection.mjs dist/rtcmulticonnection.cjs)
 fresh=1
 [ -f "$stamp" ] || fresh=0

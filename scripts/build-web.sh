@@ -28,6 +28,9 @@ for entry in web/global.js web/index.js; do
     fi
 done
 
+# 0. The core's sentences for the JS side (web/generated/core-texts.js from src/common/texts.def).
+node scripts/generate-texts.mjs
+
 # 1. The core for pages, and its wasm as an importable module (deflated, base64).
 # (Re)configuring is cheap and makes a target added to bindings/CMakeLists.txt known.
 emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null

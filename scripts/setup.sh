@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-test}
 
-# emscripten + nlohmann + cmake: the wasm core (emcmake), which is all `npm start` builds.
-apt_packages=(cmake make nlohmann-json3-dev emscripten)
+# emscripten + nlohmann + cmake: the wasm core (emcmake), which is all `npm start` builds;
+# zopfli: the smaller DEFLATE of the core embedded in the bundles (scripts/embed-wasm.mjs).
+apt_packages=(cmake make nlohmann-json3-dev emscripten zopfli)
 case "$what" in
 start) ;;
 test)

@@ -1,6 +1,6 @@
 // Reads connection.session / connection.direction in every form upstream allowed, through the
 // core's parsers, into the engine's value types. Errors carry the core's code and message.
-import { RTCMultiConnectionError } from './errors.js';
+import { coreError } from './errors.js';
 
 const FLAGS = ['audio', 'video', 'screen', 'data', 'oneway', 'broadcast'];
 
@@ -16,12 +16,12 @@ export function readSession(core, value) {
 
 export function readDirection(core, value) {
     const parsed = core.parseDirection(String(value));
-    if (!parsed.ok) throw new RTCMultiConnectionError(parsed.code, parsed.message);
+    if (!parsed.ok) throw coreError(parsed);
     return parsed.direction;
 }
 
 function checked(parsed) {
-    if (!parsed.ok) throw new RTCMultiConnectionError(parsed.code, parsed.message);
+    if (!parsed.ok) throw coreError(parsed);
     return { session: parsed.session, canonical: parsed.canonical };
 }
 

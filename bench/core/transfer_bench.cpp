@@ -86,7 +86,7 @@ double transferRound(const std::vector<std::uint8_t>& source, std::vector<std::u
     auto metadata = describeTransfer(TransferKind::File, "bench.bin", "application/octet-stream",
                                      totalBytes, static_cast<std::uint32_t>(payloadBytes));
     if (!metadata) {
-        std::fprintf(stderr, "describeTransfer: %s\n", metadata.error().message.c_str());
+        std::fprintf(stderr, "describeTransfer: %s\n", describe(metadata.error().text).c_str());
         std::exit(1);
     }
 
@@ -101,7 +101,7 @@ double transferRound(const std::vector<std::uint8_t>& source, std::vector<std::u
         auto received = receiver.receive(
             "sender", ConstBytes(packet.data(), written.value().packetLength), replyBuffer);
         if (!received) {
-            std::fprintf(stderr, "receive: %s\n", received.error().message.c_str());
+            std::fprintf(stderr, "receive: %s\n", describe(received.error().text).c_str());
             std::exit(1);
         }
     }

@@ -1,11 +1,14 @@
 // Errors are values in the core: nothing in src/ throws across its API, and embind never sees
-// a C++ exception. Each failure carries a code the JS facade maps to a coded Error, and a
-// message written for the developer reading the console.
+// a C++ exception. Each failure carries a code the JS facade maps to a coded Error, and the
+// words for the developer reading the console as a Text (common/text.hpp): a sentence of
+// common/texts.def and its arguments, formatted outside the wasm.
 #pragma once
 
 #include <string>
 #include <utility>
 #include <variant>
+
+#include "common/text.hpp"
 
 namespace rtcmc {
 
@@ -39,11 +42,11 @@ const char* errorCodeName(ErrorCode code);
 
 struct Error {
     ErrorCode code;
-    std::string message;
+    Text text;
 };
 
-inline Error makeError(ErrorCode code, std::string message) {
-    return Error{code, std::move(message)};
+inline Error makeError(ErrorCode code, Text text) {
+    return Error{code, std::move(text)};
 }
 
 // Value-or-error. Kept minimal on purpose: C++17 has no std::expected.

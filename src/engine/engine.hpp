@@ -151,8 +151,11 @@ private:
     nlohmann::json memberExtra(const std::string& userid) const;
 
     void transition(SessionEvent event, Actions& out);
-    void stateChange(const char* state, Actions& out, const std::string& reason = {}) const;
-    void error(ErrorCode code, const std::string& message, Actions& out) const;
+    void stateChange(const char* state, Actions& out, const Text& reason = {}) const;
+    void error(ErrorCode code, const Text& text, Actions& out) const;
+    void error(const Error& failure, Actions& out) const { error(failure.code, failure.text, out); }
+    // The error of a user call, in its context: "open(): " + what was wrong.
+    void callError(const char* call, const Error& failure, Actions& out) const;
 
     EngineConfig config_;
     nlohmann::json extra_ = nlohmann::json::object();

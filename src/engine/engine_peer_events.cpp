@@ -36,7 +36,7 @@ Actions Engine::localMediaFailed(const std::string& reason) {
     Actions ended = endSession(state_);
     out.insert(out.end(), ended.begin(), ended.end());
     transition(SessionEvent::MediaFailed, out);
-    stateChange("failed", out, reason);
+    stateChange("failed", out, {TextId::Verbatim, {reason}});
     return out;
 }
 
@@ -101,12 +101,11 @@ Actions Engine::localDescription(const std::string& peer, const std::string& typ
     } else if (type == "answer") {
         message.sdpType = proto::SdpType::Answer;
     } else {
-        error(ErrorCode::InvalidArgument, "local description of unknown type '" + type + "'", out);
+        error(ErrorCode::InvalidArgument, {TextId::LocalDescriptionUnknownType, {type}}, out);
         return out;
     }
     if (sdp.size() > proto::kMaxSdpBytes) {
-        error(ErrorCode::InvalidArgument, "local description is larger than the protocol allows",
-              out);
+        error(ErrorCode::InvalidArgument, {TextId::LocalDescriptionTooLarge}, out);
         return out;
     }
     message.sdp = sdp;
@@ -136,7 +135,7 @@ Actions Engine::localCandidate(const std::string& peer, const std::string& candi
     json value =
         parseJson(candidateJson.empty() ? std::string_view("{}") : std::string_view(candidateJson));
     if (!value.is_object()) {
-        error(ErrorCode::InvalidArgument, "local ICE candidate is not a JSON object", out);
+        error(ErrorCode::InvalidArgument, {TextId::LocalCandidateNotObject}, out);
         return out;
     }
     proto::FieldReader reader(value, "candidate");
@@ -146,7 +145,7 @@ Actions Engine::localCandidate(const std::string& peer, const std::string& candi
     message.sdpMid = reader.optionalText("sdpMid", 64);
     message.sdpMLineIndex = reader.optionalCount("sdpMLineIndex", 1024);
     if (!reader.ok()) {
-        error(ErrorCode::InvalidArgument, reader.error().message, out);
+        error(ErrorCode::InvalidArgument, reader.error().text, out);
         return out;
     }
     out.push_back(sendSignal(peer, proto::encode(message)));

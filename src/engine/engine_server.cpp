@@ -24,7 +24,7 @@ SessionType readSession(proto::FieldReader& reader, const json& view) {
         if (parsed) {
             return parsed.value();
         }
-        reader.fail("session", parsed.error().message);
+        reader.fail("session", parsed.error().text);
         return defaultSession();
     }
     return reader.session("session", defaultSession());
@@ -37,7 +37,7 @@ Direction readDirection(proto::FieldReader& reader) {
     }
     Result<Direction> parsed = parseDirection(*text);
     if (!parsed) {
-        reader.fail("direction", parsed.error().message);
+        reader.fail("direction", parsed.error().text);
         return Direction::ManyToMany;
     }
     return parsed.value();
@@ -81,7 +81,7 @@ void Engine::requestJoinRoom(Actions& out) {
 // A PublicRoomView (list-rooms, check-presence, room-list) becomes a known, announced room.
 bool Engine::knowRoom(const json& view, Actions& out) {
     if (!view.is_object()) {
-        error(ErrorCode::InvalidField, "server room view is not an object", out);
+        error(ErrorCode::InvalidField, {TextId::ServerRoomViewNotObject}, out);
         return false;
     }
     proto::FieldReader reader(view, "server room");
@@ -95,12 +95,12 @@ bool Engine::knowRoom(const json& view, Actions& out) {
     announce.maxParticipantsAllowed = reader.count("maxParticipantsAllowed", 1, 1u << 20, 1000);
     announce.passwordProtected = reader.flag("isPasswordProtected", false);
     if (!reader.ok()) {
-        error(ErrorCode::InvalidField, reader.error().message, out);
+        error(reader.error(), out);
         return false;
     }
     const std::optional<std::string> channel = reader.optionalText("channel", proto::kMaxIdLength);
     if (!reader.ok()) {
-        error(ErrorCode::InvalidField, reader.error().message, out);
+        error(reader.error(), out);
         return false;
     }
     const std::string roomid = announce.envelope.room;
@@ -129,13 +129,13 @@ void Engine::adoptRoomView(const json& view, Actions& out) {
     if (members) {
         for (const json& value : *members) {
             if (!value.is_object()) {
-                reader.fail("members[]", "must be an object");
+                reader.fail("members[]", {TextId::MustBeObject});
                 break;
             }
             proto::FieldReader member(value, "server room member");
             Member entry{member.id("userid"), member.extra("extra").dump(), {}};
             if (!member.ok()) {
-                reader.fail("members[]", member.error().message);
+                reader.fail("members[]", member.error().text);
                 break;
             }
             list.push_back(std::move(entry));
@@ -143,7 +143,7 @@ void Engine::adoptRoomView(const json& view, Actions& out) {
     }
     if (!reader.ok() || roomid != targetRoom_) {
         error(ErrorCode::InvalidField,
-              reader.ok() ? "server answered for room '" + roomid + "'" : reader.error().message,
+              reader.ok() ? Text(TextId::ServerAnsweredForOtherRoom, {roomid}) : reader.error().text,
               out);
         return;
     }
@@ -174,8 +174,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
             : std::string();
     const json reply = parseObject(replyJson);
     if (reply.is_null() || !reply.contains("ok") || !reply["ok"].is_boolean()) {
-        error(ErrorCode::MalformedMessage,
-              "the signaling server's answer to '" + request + "' is not {ok, ...}", out);
+        error(ErrorCode::MalformedMessage, {TextId::ServerAnswerNotOk, {request}}, out);
         return out;
     }
     if (!reply["ok"].get<bool>()) {
@@ -209,7 +208,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
         const bool exists =
             reply.value("exists", false) && reply.contains("room") && knowRoom(reply["room"], out);
         if (exists && reply["room"].value("roomid", "") != askedRoom) {
-            error(ErrorCode::InvalidField, "server presence answer names another room", out);
+            error(ErrorCode::InvalidField, {TextId::ServerPresenceForOtherRoom}, out);
             return out;
         }
         if (presenceDeadlines_.erase(askedRoom)) {
@@ -252,18 +251,19 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
 
 void Engine::onServerError(const std::string& request, const json& reply, Actions& out) {
     std::string code = "SERVER_ERROR";
-    std::string message = "the signaling server refused '" + request + "'";
+    Text message(TextId::ServerRefused, {request});
     if (reply.contains("error") && reply["error"].is_object()) {
         const json& detail = reply["error"];
         if (detail.contains("code") && detail["code"].is_string()) {
             code = detail["code"].get<std::string>().substr(0, 64);
         }
         if (detail.contains("message") && detail["message"].is_string()) {
-            message = detail["message"].get<std::string>().substr(0, proto::kMaxReasonBytes);
+            message = Text(TextId::Verbatim, {detail["message"].get<std::string>().substr(
+                                                 0, proto::kMaxReasonBytes)});
         }
     }
     const json payload{{"code", code},
-                       {"message", message},
+                       {"text", message.toJson()},
                        {"request", request},
                        {"userid", config_.userid},
                        {"sessionid", targetRoom_}};
@@ -286,8 +286,7 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
     Actions out;
     const json payload = parseObject(payloadJson);
     if (payload.is_null()) {
-        error(ErrorCode::MalformedMessage,
-              "the signaling server's '" + event + "' event is not a JSON object", out);
+        error(ErrorCode::MalformedMessage, {TextId::ServerEventNotObject, {event}}, out);
         return out;
     }
     if (event == "room-list") {
@@ -301,7 +300,7 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
     proto::FieldReader reader(payload, "server " + event);
     const std::string roomid = reader.id("roomid");
     if (!reader.ok()) {
-        error(ErrorCode::InvalidField, reader.error().message, out);
+        error(reader.error(), out);
         return out;
     }
     if (roomid != targetRoom_ || !room_ || !isActive(state_)) {
@@ -334,7 +333,7 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         Actions ended = endSession(state_);
         out.insert(out.end(), ended.begin(), ended.end());
         transition(SessionEvent::Ejected, out);
-        stateChange("ejected", out, "ejected by the room owner '" + by + "'");
+        stateChange("ejected", out, {TextId::EjectedByOwner, {by}});
         out.push_back(fireEvent(
             "onleave",
             json{{"userid", by}, {"extra", ownerExtra}, {"ejected", true}, {"reason", "ejected"}}));
@@ -360,7 +359,7 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         }
     }
     if (!reader.ok()) {
-        error(ErrorCode::InvalidField, reader.error().message, out);
+        error(reader.error(), out);
     }
     return out;
 }
@@ -403,11 +402,7 @@ void Engine::onWelcome(const json& welcome, Actions& out) {
         }
     }
     error(ErrorCode::SessionLost,
-          wasResumed ? "the signaling connection was restored, but room '" + targetRoom_ +
-                           "' no longer exists or no longer counts this user"
-                     : "the signaling connection was lost for too long: the server has removed "
-                       "this user from room '" +
-                           targetRoom_ + "'",
+          {wasResumed ? TextId::SessionLostRoomGone : TextId::SessionLostTooLong, {targetRoom_}},
           out);
     onSessionClosedByServer(out);
 }
@@ -434,7 +429,7 @@ void Engine::onSessionClosedByServer(Actions& out) {
 
 void Engine::onRoomList(const json& rooms, std::uint64_t nowMs, Actions& out) {
     if (!rooms.is_array() || rooms.size() > 10000) {
-        error(ErrorCode::InvalidField, "the signaling server's room list is not an array", out);
+        error(ErrorCode::InvalidField, {TextId::ServerRoomListNotArray}, out);
         return;
     }
     std::set<std::string> listed;

@@ -27,15 +27,13 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
     Actions out;
     Result<proto::Message> decoded = proto::decode(text);
     if (!decoded) {
-        error(decoded.error().code, "signaling message rejected: " + decoded.error().message, out);
+        error(decoded.error().code, Text(TextId::SignalRejected).then(decoded.error().text), out);
         return out;
     }
     const proto::Message& message = decoded.value();
     const proto::Envelope& envelope = proto::envelopeOf(message);
     if (!verifiedFrom.empty() && envelope.from != verifiedFrom) {
-        error(ErrorCode::InvalidField,
-              "signaling message rejected: it claims to come from '" + envelope.from +
-                  "' but was sent by '" + verifiedFrom + "'",
+        error(ErrorCode::InvalidField, {TextId::SignalSenderMismatch, {envelope.from, verifiedFrom}},
               out);
         return out;
     }
@@ -47,9 +45,7 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
     // With the signaling server as authority, peers only exchange peer-link messages.
     if (serverMode() && !isPeerMessage(message)) {
         error(ErrorCode::NotOwner,
-              std::string("'") + proto::typeName(message) + "' from '" + envelope.from +
-                  "' ignored: the signaling server keeps this room, not its members",
-              out);
+              {TextId::ServerKeepsRoom, {proto::typeName(message), envelope.from}}, out);
         return out;
     }
 
@@ -132,10 +128,7 @@ bool Engine::fromOwner(const proto::Envelope& envelope, const char* what, Action
     if (envelope.from == owner) {
         return true;
     }
-    error(ErrorCode::NotOwner,
-          std::string("'") + what + "' from '" + envelope.from +
-              "' ignored: only the room owner may send it",
-          out);
+    error(ErrorCode::NotOwner, {TextId::OnlyOwnerSends, {what, envelope.from}}, out);
     return false;
 }
 
@@ -195,17 +188,19 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
     if (!isOwner()) {
         return; // only the owner admits; a stale request to a former owner is dropped
     }
-    auto refuse = [&](ErrorCode code, const std::string& reason) {
-        proto::JoinRefuse refusal{envelope(m.envelope.from), errorCodeName(code), reason};
+    // The refusal carries the code; the joiner words it (onJoinRefuse), as the owner's core
+    // holds no sentences.
+    auto refuse = [&](ErrorCode code) {
+        proto::JoinRefuse refusal{envelope(m.envelope.from), errorCodeName(code), {}};
         out.push_back(sendSignal(m.envelope.from, proto::encode(refusal)));
     };
     if (!config_.password.empty() && m.password.value_or("") != config_.password) {
-        refuse(ErrorCode::WrongPassword, "wrong password for room '" + room_->id() + "'");
+        refuse(ErrorCode::WrongPassword);
         return;
     }
     Status admitted = room_->admit(Member{m.envelope.from, m.extra.dump(), m.joinAs});
     if (!admitted) {
-        refuse(admitted.error().code, admitted.error().message);
+        refuse(admitted.error().code);
         return;
     }
     proto::JoinAccept accept;
@@ -247,7 +242,7 @@ void Engine::onJoinAccept(const proto::JoinAccept& m, Actions& out) {
         }
     }
     if (!owner) {
-        error(ErrorCode::InvalidField, "join-accept does not list its owner", out);
+        error(ErrorCode::InvalidField, {TextId::JoinAcceptWithoutOwner}, out);
         return;
     }
     room_.emplace(m.envelope.room, Member{owner->userid, owner->extra.dump(), owner->joinedAs},
@@ -280,9 +275,15 @@ void Engine::onJoinRefuse(const proto::JoinRefuse& m, Actions& out) {
     Actions ended = endSession(SessionState::Joining);
     out.insert(out.end(), ended.begin(), ended.end());
     transition(SessionEvent::Refused, out);
-    stateChange("request-rejected", out, m.reason);
+    // The owner sends a code (and maybe words of its own, shown as they are).
+    const Text reason =
+        m.code == errorCodeName(ErrorCode::WrongPassword)
+            ? Text(TextId::WrongPasswordForRoom, {m.envelope.room})
+        : m.reason.empty() ? Text(TextId::RoomRefusedJoin, {m.envelope.room, m.code})
+                           : Text(TextId::Verbatim, {m.reason});
+    stateChange("request-rejected", out, reason);
     out.push_back(fireEvent("onerror", json{{"code", m.code},
-                                            {"message", m.reason},
+                                            {"text", reason.toJson()},
                                             {"userid", config_.userid},
                                             {"sessionid", m.envelope.room}}));
 }
@@ -313,7 +314,7 @@ void Engine::onEject(const proto::Eject& m, Actions& out) {
     Actions ended = endSession(state_);
     out.insert(out.end(), ended.begin(), ended.end());
     transition(SessionEvent::Ejected, out);
-    stateChange("ejected", out, "ejected by the room owner '" + m.envelope.from + "'");
+    stateChange("ejected", out, {TextId::EjectedByOwner, {m.envelope.from}});
     out.push_back(fireEvent("onleave", json{{"userid", m.envelope.from},
                                             {"extra", ownerExtra},
                                             {"ejected", true},
@@ -377,9 +378,8 @@ void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& o
             !shouldConnect(room_->policy().direction, peerIsOwner,
                            room_->owner() == config_.userid)) {
             error(ErrorCode::InvalidState,
-                  "unexpected " +
-                      std::string(m.sdpType == proto::SdpType::Offer ? "offer" : "answer") +
-                      " from '" + peer + "': this room's direction gives us no link with it",
+                  {TextId::UnexpectedDescription,
+                   {m.sdpType == proto::SdpType::Offer ? "offer" : "answer", peer}},
                   out);
             return;
         }

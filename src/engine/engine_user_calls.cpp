@@ -53,25 +53,31 @@ SessionType Engine::sendAs() const {
     return chosen;
 }
 
-void Engine::stateChange(const char* state, Actions& out, const std::string& reason) const {
+// A reason, like an error's words, goes out as a Text ([[textId, args...], ...]) that the JS side
+// turns into a sentence (common/text.hpp).
+void Engine::stateChange(const char* state, Actions& out, const Text& reason) const {
     json payload{{"state", state}, {"userid", config_.userid}, {"sessionid", targetRoom_}};
     if (!reason.empty()) {
-        payload["reason"] = reason;
+        payload["reason"] = reason.toJson();
     }
     out.push_back(fireEvent("onstatechange", payload));
 }
 
-void Engine::error(ErrorCode code, const std::string& message, Actions& out) const {
+void Engine::error(ErrorCode code, const Text& text, Actions& out) const {
     out.push_back(fireEvent("onerror", json{{"code", errorCodeName(code)},
-                                            {"message", message},
+                                            {"text", text.toJson()},
                                             {"userid", config_.userid},
                                             {"sessionid", targetRoom_}}));
+}
+
+void Engine::callError(const char* call, const Error& failure, Actions& out) const {
+    error(failure.code, Text(TextId::InCall, {call}).then(failure.text), out);
 }
 
 void Engine::transition(SessionEvent event, Actions& out) {
     Result<SessionState> next = nextState(state_, event);
     if (!next) {
-        error(next.error().code, next.error().message, out);
+        error(next.error(), out);
         return;
     }
     state_ = next.value();
@@ -94,7 +100,7 @@ void Engine::announce(Actions& out, const std::optional<std::string>& to) const 
 bool Engine::hasValidUserid(const char* call, Actions& out) const {
     Status valid = proto::validateId("userid", config_.userid);
     if (!valid) {
-        error(valid.error().code, std::string(call) + ": " + valid.error().message, out);
+        callError(call, valid.error(), out);
     }
     return valid.ok();
 }
@@ -106,12 +112,12 @@ Actions Engine::open(const std::string& roomid, std::uint64_t nowMs) {
     }
     Status valid = proto::validateId("session id", roomid);
     if (!valid) {
-        error(valid.error().code, "open(): " + valid.error().message, out);
+        callError("open()", valid.error(), out);
         return out;
     }
     Result<SessionType> session = validateSession(config_.session);
     if (!session) {
-        error(session.error().code, "open(): " + session.error().message, out);
+        callError("open()", session.error(), out);
         return out;
     }
     const SessionState before = state_;
@@ -157,7 +163,7 @@ Actions Engine::connect(const std::string& roomid, std::uint64_t nowMs) {
     }
     Status valid = proto::validateId("session id", roomid);
     if (!valid) {
-        error(valid.error().code, "connect(): " + valid.error().message, out);
+        callError("connect()", valid.error(), out);
         return out;
     }
     const SessionState before = state_;
@@ -191,7 +197,7 @@ Actions Engine::join(const std::string& roomid, const std::optional<SessionType>
     }
     Status valid = proto::validateId("session id", roomid);
     if (!valid) {
-        error(valid.error().code, "join(): " + valid.error().message, out);
+        callError("join()", valid.error(), out);
         return out;
     }
     const SessionState before = state_;
@@ -323,15 +329,16 @@ Actions Engine::leave() {
 Actions Engine::eject(const std::string& userid) {
     Actions out;
     if (!room_ || !isActive(state_)) {
-        error(ErrorCode::NotInRoom, "eject(): not in a room", out);
+        callError("eject()", makeError(ErrorCode::NotInRoom, {TextId::NotInASession}), out);
         return out;
     }
     if (serverMode()) {
         // Checked here for a prompt answer; the server checks again and does the ejection.
         if (room_->owner() != config_.userid) {
-            error(ErrorCode::NotOwner, "eject(): only the room owner may eject a user", out);
+            callError("eject()", makeError(ErrorCode::NotOwner, {TextId::OnlyOwnerMayEject}), out);
         } else if (!room_->contains(userid) || userid == config_.userid) {
-            error(ErrorCode::UnknownUser, "eject(): '" + userid + "' is not a participant", out);
+            callError("eject()", makeError(ErrorCode::UnknownUser, {TextId::NotAParticipant, {userid}}),
+                      out);
         } else {
             out.push_back(
                 serverRequest("eject", json{{"roomid", targetRoom_}, {"userid", userid}}));
@@ -340,7 +347,7 @@ Actions Engine::eject(const std::string& userid) {
     }
     Result<Member> ejected = room_->eject(config_.userid, userid);
     if (!ejected) {
-        error(ejected.error().code, "eject(): " + ejected.error().message, out);
+        callError("eject()", ejected.error(), out);
         return out;
     }
     out.push_back(sendSignal(userid, proto::encode(proto::Eject{envelope(userid)})));
@@ -359,7 +366,7 @@ Actions Engine::updateExtra(const std::string& extraJson) {
     Actions out;
     Result<json> extra = proto::parseExtra(extraJson);
     if (!extra) {
-        error(extra.error().code, "updateExtraData(): " + extra.error().message, out);
+        callError("updateExtraData()", extra.error(), out);
         return out;
     }
     extra_ = extra.value();
@@ -380,7 +387,7 @@ Actions Engine::checkPresence(const std::string& roomid, std::uint64_t nowMs) {
     Actions out;
     Status valid = proto::validateId("session id", roomid);
     if (!valid) {
-        error(valid.error().code, "checkPresence(): " + valid.error().message, out);
+        callError("checkPresence()", valid.error(), out);
         return out;
     }
     if (isOwner() && room_->id() == roomid) {
@@ -412,7 +419,7 @@ Actions Engine::donotJoin(const std::string& roomid) {
         (state_ == SessionState::Joining || state_ == SessionState::Searching)) {
         Actions ended = endSession(SessionState::Idle);
         out.insert(out.end(), ended.begin(), ended.end());
-        stateChange("request-rejected", out, "donotJoin() was called for this session");
+        stateChange("request-rejected", out, {TextId::DonotJoinCalled});
     }
     return out;
 }
@@ -421,9 +428,9 @@ Actions Engine::setMuted(const std::string& streamid, bool audio, bool video, bo
     Actions out;
     Status valid = proto::validateId("streamid", streamid);
     if (!valid || (!audio && !video)) {
-        error(ErrorCode::InvalidArgument,
-              valid ? "mute(): say which of audio and video" : "mute(): " + valid.error().message,
-              out);
+        callError("mute()",
+                  valid ? makeError(ErrorCode::InvalidArgument, {TextId::MuteWhichKind}) : valid.error(),
+                  out);
         return out;
     }
     if (room_ && isActive(state_)) {
@@ -437,7 +444,7 @@ Actions Engine::endStream(const std::string& streamid) {
     Actions out;
     Status valid = proto::validateId("streamid", streamid);
     if (!valid) {
-        error(valid.error().code, "removeStream(): " + valid.error().message, out);
+        callError("removeStream()", valid.error(), out);
         return out;
     }
     if (room_ && isActive(state_)) {
@@ -449,18 +456,19 @@ Actions Engine::endStream(const std::string& streamid) {
 Actions Engine::addStream(const SessionType& media) {
     Actions out;
     if (!room_ || (state_ != SessionState::Open && state_ != SessionState::Joined)) {
-        error(ErrorCode::NotInRoom, "addStream(): open or join a session first", out);
+        callError("addStream()", makeError(ErrorCode::NotInRoom, {TextId::AddStreamOutsideSession}),
+                  out);
         return out;
     }
     if (!media.hasMedia()) {
-        error(ErrorCode::InvalidArgument, "addStream(): say which of audio, video, screen to add",
-              out);
+        callError("addStream()", makeError(ErrorCode::InvalidArgument, {TextId::AddStreamWhichKind}),
+                  out);
         return out;
     }
     const bool selfIsOwner = room_->owner() == config_.userid;
     if (room_->policy().direction == Direction::OneWay && !selfIsOwner) {
-        error(ErrorCode::InvalidState,
-              "addStream(): in a one-way session only the owner sends media", out);
+        callError("addStream()", makeError(ErrorCode::InvalidState, {TextId::AddStreamOneWayGuest}),
+                  out);
         return out;
     }
     json peers = json::array();
@@ -491,7 +499,7 @@ Actions Engine::tick(std::uint64_t nowMs) {
     if (seeking && !presenceReported_) {
         if (nowMs >= searchDeadline_) {
             presenceReported_ = true;
-            stateChange("room-not-available", out, "Unable to reach session initiator.");
+            stateChange("room-not-available", out, {TextId::UnableToReachInitiator});
         } else {
             schedule(searchDeadline_);
         }

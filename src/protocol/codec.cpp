@@ -47,25 +47,26 @@ std::size_t nestingDepth(std::string_view text) {
 
 } // namespace
 
-std::optional<std::string> idProblem(std::string_view id) {
+std::optional<Text> idProblem(std::string_view id) {
     if (id.empty()) {
-        return std::string("must not be empty");
+        return Text(TextId::MustNotBeEmpty);
     }
     if (id.size() > kMaxIdLength) {
-        return "is longer than " + std::to_string(kMaxIdLength) + " characters";
+        return Text(TextId::IsLongerThanCharacters, {std::to_string(kMaxIdLength)});
     }
     for (char c : id) {
         const auto byte = static_cast<unsigned char>(c);
         if (byte < 0x20 || byte == 0x7f) {
-            return std::string("contains a control character");
+            return Text(TextId::ContainsControlCharacter);
         }
     }
     return std::nullopt;
 }
 
 Status validateId(std::string_view what, std::string_view id) {
-    if (std::optional<std::string> problem = idProblem(id)) {
-        return makeError(ErrorCode::InvalidArgument, std::string(what) + " " + *problem);
+    if (std::optional<Text> problem = idProblem(id)) {
+        return makeError(ErrorCode::InvalidArgument,
+                         Text(TextId::Named, {std::string(what)}).then(*problem));
     }
     return okStatus();
 }
@@ -75,18 +76,16 @@ Result<json> parseExtra(std::string_view jsonText) {
         return json::object();
     }
     if (jsonText.size() > kMaxExtraBytes) {
-        return makeError(ErrorCode::InvalidArgument, "extra data is larger than " +
-                                                         std::to_string(kMaxExtraBytes) +
-                                                         " bytes once serialized");
+        return makeError(ErrorCode::InvalidArgument,
+                         {TextId::ExtraTooLarge, {std::to_string(kMaxExtraBytes)}});
     }
     if (nestingDepth(jsonText) > kMaxNestingDepth - 2) {
-        return makeError(ErrorCode::InvalidArgument, "extra data is nested deeper than " +
-                                                         std::to_string(kMaxNestingDepth - 2) +
-                                                         " levels");
+        return makeError(ErrorCode::InvalidArgument,
+                         {TextId::ExtraTooDeep, {std::to_string(kMaxNestingDepth - 2)}});
     }
     json value = parseJson(jsonText);
     if (value.is_discarded()) {
-        return makeError(ErrorCode::InvalidArgument, "extra data is not valid JSON");
+        return makeError(ErrorCode::InvalidArgument, {TextId::ExtraNotJson});
     }
     return value;
 }
@@ -225,13 +224,13 @@ Direction readDirection(FieldReader& reader) {
             return direction;
         }
     }
-    reader.fail("direction", "must be one of one-to-one, one-to-many, many-to-many, one-way");
+    reader.fail("direction", {TextId::MustBeDirectionName});
     return Direction::ManyToMany;
 }
 
 std::optional<MemberInfo> readMember(FieldReader& outer, const json& value, const char* name) {
     if (!value.is_object()) {
-        outer.fail(name, "must be an object with userid, extra and joinedAs");
+        outer.fail(name, {TextId::MustBeMemberObject});
         return std::nullopt;
     }
     FieldReader reader(value, outer.messageType());
@@ -240,7 +239,7 @@ std::optional<MemberInfo> readMember(FieldReader& outer, const json& value, cons
     member.extra = reader.extra("extra");
     member.joinedAs = reader.session("joinedAs", SessionType{});
     if (!reader.ok()) {
-        outer.fail(name, reader.error().message);
+        outer.fail(name, reader.error().text);
         return std::nullopt;
     }
     return member;
@@ -278,7 +277,7 @@ void readFields(FieldReader& r, JoinAccept& m) {
         m.members.push_back(std::move(*member));
     }
     if (m.members.empty()) {
-        r.fail("members", "must list at least the owner");
+        r.fail("members", {TextId::MustListOwner});
     }
 }
 void readFields(FieldReader& r, JoinRefuse& m) {
@@ -288,7 +287,7 @@ void readFields(FieldReader& r, JoinRefuse& m) {
 void readFields(FieldReader& r, MemberJoined& m) {
     auto it = r.object().find("member");
     if (it == r.object().end()) {
-        r.fail("member", "is required");
+        r.fail("member", {TextId::IsRequired});
         return;
     }
     std::optional<MemberInfo> member = readMember(r, *it, "member");
@@ -306,7 +305,7 @@ void readFields(FieldReader& r, MemberLeft& m) {
     } else if (reason == "disconnected") {
         m.reason = LeaveReason::Disconnected;
     } else if (r.ok()) {
-        r.fail("reason", "must be left, ejected or disconnected");
+        r.fail("reason", {TextId::MustBeLeaveReason});
     }
 }
 void readFields(FieldReader&, Eject&) {}
@@ -324,7 +323,7 @@ void readFields(FieldReader& r, SessionDescription& m) {
     } else if (type == "answer") {
         m.sdpType = SdpType::Answer;
     } else if (r.ok()) {
-        r.fail("sdpType", "must be offer or answer");
+        r.fail("sdpType", {TextId::MustBeSdpType});
     }
     m.sdp = r.text("sdp", kMaxSdpBytes);
     const json* streams = r.array("streams", kMaxStreams);
@@ -333,7 +332,7 @@ void readFields(FieldReader& r, SessionDescription& m) {
     }
     for (const json& value : *streams) {
         if (!value.is_object()) {
-            r.fail("streams[]", "must be an object with streamid and session");
+            r.fail("streams[]", {TextId::MustBeStreamObject});
             return;
         }
         FieldReader stream(value, r.messageType());
@@ -341,7 +340,7 @@ void readFields(FieldReader& r, SessionDescription& m) {
         info.streamid = stream.id("streamid");
         info.session = stream.session("session", SessionType{});
         if (!stream.ok()) {
-            r.fail("streams[]", stream.error().message);
+            r.fail("streams[]", stream.error().text);
             return;
         }
         m.streams.push_back(std::move(info));
@@ -358,7 +357,7 @@ void readFields(FieldReader& r, MuteChanged& m) {
     m.video = r.flag("video", false);
     m.muted = r.flag("muted", true);
     if (r.ok() && !m.audio && !m.video) {
-        r.fail("audio", "or 'video' must be true");
+        r.fail("audio", {TextId::OrVideoMustBeTrue});
     }
 }
 void readFields(FieldReader& r, StreamEnded& m) {
@@ -375,7 +374,7 @@ template <std::size_t Index = 0>
 Result<Message> decodeAs(std::string_view type, const json& object) {
     if constexpr (Index == std::variant_size_v<Message>) {
         return makeError(ErrorCode::UnknownMessageType,
-                         "unknown message type '" + std::string(type.substr(0, 64)) + "'");
+                         {TextId::UnknownMessageType, {std::string(type.substr(0, 64))}});
     } else {
         if (type != kTypeNames[Index]) {
             return decodeAs<Index + 1>(type, object);
@@ -411,33 +410,31 @@ std::string encode(const Message& message) {
 Result<Message> decode(std::string_view text) {
     if (text.size() > kMaxMessageBytes) {
         return makeError(ErrorCode::MalformedMessage,
-                         "message is larger than " + std::to_string(kMaxMessageBytes) + " bytes");
+                         {TextId::MessageTooLarge, {std::to_string(kMaxMessageBytes)}});
     }
     if (nestingDepth(text) > kMaxNestingDepth) {
-        return makeError(ErrorCode::MalformedMessage, "message is nested deeper than " +
-                                                          std::to_string(kMaxNestingDepth) +
-                                                          " levels");
+        return makeError(ErrorCode::MalformedMessage,
+                         {TextId::MessageTooDeep, {std::to_string(kMaxNestingDepth)}});
     }
     json object = parseJson(text);
     if (object.is_discarded()) {
-        return makeError(ErrorCode::MalformedMessage, "message is not valid JSON");
+        return makeError(ErrorCode::MalformedMessage, {TextId::MessageNotJson});
     }
     if (!object.is_object()) {
-        return makeError(ErrorCode::MalformedMessage, "message is not a JSON object");
+        return makeError(ErrorCode::MalformedMessage, {TextId::MessageNotObject});
     }
     auto version = object.find("v");
     if (version == object.end() || !version->is_number_integer()) {
-        return makeError(ErrorCode::MalformedMessage, "message has no protocol version field 'v'");
+        return makeError(ErrorCode::MalformedMessage, {TextId::MessageWithoutVersion});
     }
     if (version->get<std::int64_t>() != kVersion) {
         return makeError(ErrorCode::UnsupportedVersion,
-                         "message uses protocol version " +
-                             std::to_string(version->get<std::int64_t>()) +
-                             "; this library speaks " + std::to_string(kVersion));
+                         {TextId::MessageVersionUnsupported,
+                          {std::to_string(version->get<std::int64_t>()), std::to_string(kVersion)}});
     }
     auto type = object.find("type");
     if (type == object.end() || !type->is_string()) {
-        return makeError(ErrorCode::MalformedMessage, "message has no string field 'type'");
+        return makeError(ErrorCode::MalformedMessage, {TextId::MessageWithoutType});
     }
     return decodeAs(type->get_ref<const std::string&>(), object);
 }

@@ -18,8 +18,8 @@ std::string encode(const Message& message);
 Result<Message> decode(std::string_view text);
 
 // Shared validators, also used by the engine on user input before it goes on the wire.
-// What is wrong with an id ("must not be empty", ...), or nothing.
-std::optional<std::string> idProblem(std::string_view id);
+// What is wrong with an id (TextId::MustNotBeEmpty, ...), or nothing.
+std::optional<Text> idProblem(std::string_view id);
 // The same as an error naming what the id is ("userid must not be empty").
 Status validateId(std::string_view what, std::string_view id);
 // Parses extra data given as JSON text by the facade; enforces kMaxExtraBytes.

@@ -8,14 +8,14 @@ namespace rtcmc::protocol {
 FieldReader::FieldReader(const nlohmann::json& object, std::string_view messageType)
     : object_(object), messageType_(messageType) {}
 
-void FieldReader::fail(std::string field, std::string problem) {
+void FieldReader::fail(const std::string& field, const Text& problem) {
     if (!failure_) {
-        failure_ = "invalid '" + messageType_ + "' message: field '" + field + "' " + problem;
+        failure_ = Text(TextId::FieldOf, {messageType_, field}).then(problem);
     }
 }
 
 Error FieldReader::error() const {
-    return makeError(ErrorCode::InvalidField, failure_.value_or("invalid message"));
+    return makeError(ErrorCode::InvalidField, failure_.value_or(Text(TextId::InvalidMessage)));
 }
 
 const nlohmann::json* FieldReader::field(const char* name) {
@@ -29,7 +29,7 @@ const nlohmann::json* FieldReader::field(const char* name) {
 std::string FieldReader::id(const char* name) {
     std::optional<std::string> value = optionalId(name);
     if (!value && ok()) {
-        fail(name, "is required");
+        fail(name, {TextId::IsRequired});
     }
     return value.value_or(std::string());
 }
@@ -40,11 +40,11 @@ std::optional<std::string> FieldReader::optionalId(const char* name) {
         return std::nullopt;
     }
     if (!value->is_string()) {
-        fail(name, "must be a string");
+        fail(name, {TextId::MustBeString});
         return std::nullopt;
     }
     const std::string& text = value->get_ref<const std::string&>();
-    if (std::optional<std::string> problem = idProblem(text)) {
+    if (std::optional<Text> problem = idProblem(text)) {
         fail(name, *problem);
         return std::nullopt;
     }
@@ -54,7 +54,7 @@ std::optional<std::string> FieldReader::optionalId(const char* name) {
 std::string FieldReader::text(const char* name, std::size_t maxBytes) {
     std::optional<std::string> value = optionalText(name, maxBytes);
     if (!value && ok()) {
-        fail(name, "is required");
+        fail(name, {TextId::IsRequired});
     }
     return value.value_or(std::string());
 }
@@ -65,12 +65,12 @@ std::optional<std::string> FieldReader::optionalText(const char* name, std::size
         return std::nullopt;
     }
     if (!value->is_string()) {
-        fail(name, "must be a string");
+        fail(name, {TextId::MustBeString});
         return std::nullopt;
     }
     const std::string& text = value->get_ref<const std::string&>();
     if (text.size() > maxBytes) {
-        fail(name, "is longer than " + std::to_string(maxBytes) + " bytes");
+        fail(name, {TextId::IsLongerThanBytes, {std::to_string(maxBytes)}});
         return std::nullopt;
     }
     return text;
@@ -82,7 +82,7 @@ bool FieldReader::flag(const char* name, bool fallback) {
         return fallback;
     }
     if (!value->is_boolean()) {
-        fail(name, "must be true or false");
+        fail(name, {TextId::MustBeBoolean});
         return fallback;
     }
     return value->get<bool>();
@@ -106,7 +106,7 @@ std::uint32_t FieldReader::count(const char* name, std::uint32_t min, std::uint3
             return static_cast<std::uint32_t>(number);
         }
     }
-    fail(name, "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+    fail(name, {TextId::MustBeWholeNumber, {std::to_string(min), std::to_string(max)}});
     return fallback;
 }
 
@@ -125,7 +125,7 @@ nlohmann::json FieldReader::extra(const char* name) {
     // Serializing measures the size and also bounds the depth a peer can make us walk later.
     const std::string serialized = value->dump();
     if (serialized.size() > kMaxExtraBytes) {
-        fail(name, "is larger than " + std::to_string(kMaxExtraBytes) + " bytes");
+        fail(name, {TextId::IsLargerThanBytes, {std::to_string(kMaxExtraBytes)}});
         return nlohmann::json::object();
     }
     return *value;
@@ -137,7 +137,7 @@ SessionType FieldReader::session(const char* name, const SessionType& fallback) 
         return fallback;
     }
     if (!value->is_object()) {
-        fail(name, "must be an object such as {\"audio\":true,\"video\":true}");
+        fail(name, {TextId::MustBeSessionObject});
         return fallback;
     }
     SessionType session;
@@ -152,7 +152,7 @@ SessionType FieldReader::session(const char* name, const SessionType& fallback) 
             continue;
         }
         if (!it->is_boolean()) {
-            fail(std::string(name) + "." + flagName, "must be true or false");
+            fail(std::string(name) + "." + flagName, {TextId::MustBeBoolean});
             return fallback;
         }
         session.*member = it->get<bool>();
@@ -163,15 +163,15 @@ SessionType FieldReader::session(const char* name, const SessionType& fallback) 
 const nlohmann::json* FieldReader::array(const char* name, std::size_t maxItems) {
     const nlohmann::json* value = field(name);
     if (!value) {
-        fail(name, "is required");
+        fail(name, {TextId::IsRequired});
         return nullptr;
     }
     if (!value->is_array()) {
-        fail(name, "must be an array");
+        fail(name, {TextId::MustBeArray});
         return nullptr;
     }
     if (value->size() > maxItems) {
-        fail(name, "has more than " + std::to_string(maxItems) + " items");
+        fail(name, {TextId::HasMoreItemsThan, {std::to_string(maxItems)}});
         return nullptr;
     }
     return value;

@@ -34,7 +34,9 @@ public:
     SessionType session(const char* name, const SessionType& fallback);
     const nlohmann::json* array(const char* name, std::size_t maxItems);
 
-    void fail(std::string field, std::string problem);
+    // Records the first problem: field `field` + `problem` (a sentence that continues
+    // "invalid '<type>' message: field '<field>' ...", such as TextId::IsRequired).
+    void fail(const std::string& field, const Text& problem);
     bool ok() const { return !failure_.has_value(); }
     Error error() const;
     const nlohmann::json& object() const { return object_; }
@@ -45,7 +47,7 @@ private:
 
     const nlohmann::json& object_;
     std::string messageType_;
-    std::optional<std::string> failure_;
+    std::optional<Text> failure_;
 };
 
 } // namespace rtcmc::protocol

@@ -28,15 +28,12 @@ bool Room::isFull() const {
 
 Status Room::admit(Member member) {
     if (contains(member.userid)) {
-        return makeError(ErrorCode::AlreadyMember,
-                         "user '" + member.userid + "' is already in room '" + id_ + "'");
+        return makeError(ErrorCode::AlreadyMember, {TextId::AlreadyInRoom, {member.userid, id_}});
     }
     if (isFull()) {
-        return makeError(ErrorCode::RoomFull,
-                         "room '" + id_ + "' is full (" +
-                             std::to_string(participantLimit(policy_.direction,
-                                                             policy_.maxParticipantsAllowed)) +
-                             " participants allowed besides the owner)");
+        const std::size_t limit =
+            participantLimit(policy_.direction, policy_.maxParticipantsAllowed);
+        return makeError(ErrorCode::RoomFull, {TextId::RoomIsFull, {id_, std::to_string(limit)}});
     }
     members_.push_back(std::move(member));
     return okStatus();
@@ -46,8 +43,7 @@ Result<LeaveOutcome> Room::remove(const std::string& userid) {
     auto it = std::find_if(members_.begin(), members_.end(),
                            [&](const Member& member) { return member.userid == userid; });
     if (it == members_.end()) {
-        return makeError(ErrorCode::UnknownUser,
-                         "user '" + userid + "' is not in room '" + id_ + "'");
+        return makeError(ErrorCode::UnknownUser, {TextId::NotInRoom, {userid, id_}});
     }
     LeaveOutcome outcome{*it, std::nullopt, false};
     members_.erase(it);
@@ -69,19 +65,15 @@ Result<LeaveOutcome> Room::remove(const std::string& userid) {
 
 Result<Member> Room::eject(const std::string& by, const std::string& target) {
     if (by != owner_) {
-        return makeError(ErrorCode::NotOwner, "only the owner of room '" + id_ +
-                                                  "' may eject a user ('" + by +
-                                                  "' is not the owner)");
+        return makeError(ErrorCode::NotOwner, {TextId::OnlyOwnerEjects, {id_, by}});
     }
     if (target == owner_) {
-        return makeError(ErrorCode::InvalidArgument,
-                         "the owner cannot eject itself: call leave() instead");
+        return makeError(ErrorCode::InvalidArgument, {TextId::OwnerCannotEjectItself});
     }
     auto it = std::find_if(members_.begin(), members_.end(),
                            [&](const Member& member) { return member.userid == target; });
     if (it == members_.end()) {
-        return makeError(ErrorCode::UnknownUser,
-                         "cannot eject '" + target + "': not in room '" + id_ + "'");
+        return makeError(ErrorCode::UnknownUser, {TextId::CannotEjectAbsent, {target, id_}});
     }
     Member ejected = *it;
     members_.erase(it);
@@ -90,8 +82,7 @@ Result<Member> Room::eject(const std::string& by, const std::string& target) {
 
 Status Room::setOwner(const std::string& userid) {
     if (!contains(userid)) {
-        return makeError(ErrorCode::UnknownUser,
-                         "cannot make '" + userid + "' the owner: not in room '" + id_ + "'");
+        return makeError(ErrorCode::UnknownUser, {TextId::CannotMakeAbsentOwner, {userid, id_}});
     }
     owner_ = userid;
     return okStatus();
@@ -101,8 +92,7 @@ Status Room::updateExtra(const std::string& userid, std::string extra) {
     auto it = std::find_if(members_.begin(), members_.end(),
                            [&](const Member& member) { return member.userid == userid; });
     if (it == members_.end()) {
-        return makeError(ErrorCode::UnknownUser,
-                         "user '" + userid + "' is not in room '" + id_ + "'");
+        return makeError(ErrorCode::UnknownUser, {TextId::NotInRoom, {userid, id_}});
     }
     it->extra = std::move(extra);
     return okStatus();

@@ -29,8 +29,7 @@ Result<Direction> parseDirection(std::string_view text) {
         }
     }
     return makeError(ErrorCode::UnknownDirection,
-                     "unknown direction '" + std::string(text.substr(0, 64)) +
-                         "': expected one-to-one, one-to-many, many-to-many or one-way");
+                     {TextId::UnknownDirection, {std::string(text.substr(0, 64))}});
 }
 
 const char* toString(Direction direction) {

@@ -143,9 +143,8 @@ Result<SessionState> nextState(SessionState current, SessionEvent event) {
         }
         break;
     }
-    return makeError(ErrorCode::InvalidState, std::string("illegal session transition: ") +
-                                                  toString(current) + " --" + toString(event) +
-                                                  "--> ?");
+    return makeError(ErrorCode::InvalidState,
+                     {TextId::IllegalTransition, {toString(current), toString(event)}});
 }
 
 } // namespace rtcmc

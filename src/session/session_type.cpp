@@ -34,11 +34,10 @@ std::string lowercase(std::string_view text) {
     return out;
 }
 
-Error unknownSession(std::string_view text, std::string_view detail) {
-    return makeError(ErrorCode::UnknownSession,
-                     "unknown session '" + std::string(text) + "': " + std::string(detail) +
-                         "; expected a combination of audio, video, screen and data, such as "
-                         "'audio + video and data' or 'only-audio'");
+Error unknownSession(std::string_view text, const Text& detail) {
+    return makeError(ErrorCode::UnknownSession, Text(TextId::UnknownSession, {std::string(text)})
+                                                    .then(detail)
+                                                    .then(Text(TextId::SessionExpectation)));
 }
 
 // Consumes one token that may glue several words together ('audiovideodata', 'onlyaudio').
@@ -59,7 +58,7 @@ Status consumeToken(std::string_view token, std::string_view original, SessionTy
             if (token.substr(0, media.word.size()) == media.word) {
                 if (session.*media.flag) {
                     return unknownSession(original,
-                                          "'" + std::string(media.word) + "' appears twice");
+                                          {TextId::MediaKindTwice, {std::string(media.word)}});
                 }
                 session.*media.flag = true;
                 token.remove_prefix(media.word.size());
@@ -68,7 +67,7 @@ Status consumeToken(std::string_view token, std::string_view original, SessionTy
             }
         }
         if (!matched) {
-            return unknownSession(original, "'" + std::string(token) + "' is not a media kind");
+            return unknownSession(original, {TextId::NotAMediaKind, {std::string(token)}});
         }
     }
     return okStatus();
@@ -85,7 +84,7 @@ SessionType defaultSession() {
 
 Result<SessionType> parseSession(std::string_view text) {
     if (text.size() > 256) {
-        return unknownSession(text.substr(0, 32), "the string is longer than 256 characters");
+        return unknownSession(text.substr(0, 32), {TextId::SessionStringTooLong});
     }
     const std::string lowered = lowercase(text);
     SessionType session;
@@ -108,20 +107,17 @@ Result<SessionType> parseSession(std::string_view text) {
         position = end;
     }
     if (!session.hasMedia() && !session.data) {
-        return unknownSession(text, "it names no media kind");
+        return unknownSession(text, {TextId::NamesNoMediaKind});
     }
     return session;
 }
 
 Result<SessionType> validateSession(const SessionType& session) {
     if (!session.hasMedia() && !session.data) {
-        return makeError(ErrorCode::UnknownSession,
-                         "session object enables nothing: set at least one of audio, video, "
-                         "screen or data to true");
+        return makeError(ErrorCode::UnknownSession, {TextId::SessionObjectEnablesNothing});
     }
     if (session.oneway && session.broadcast) {
-        return makeError(ErrorCode::UnknownSession,
-                         "session object sets both oneway and broadcast: choose one direction");
+        return makeError(ErrorCode::UnknownSession, {TextId::SessionObjectTwoDirections});
     }
     return session;
 }

@@ -12,43 +12,41 @@ IncomingTransfer::IncomingTransfer(std::uint32_t transferId, std::string userid,
     arrived_.reserve(std::min(metadata_.count, kMaxPacketsAheadOfGap));
 }
 
-std::string IncomingTransfer::label() const {
-    return "transfer " + std::to_string(transferId_) + " from '" + userid_ + "'";
+Error IncomingTransfer::refuse(ErrorCode code, const Text& what) const {
+    return makeError(code, Text(TextId::TransferFrom, {std::to_string(transferId_), userid_})
+                               .then(what));
 }
 
 Status IncomingTransfer::acceptChunk(const PacketHeader& header, ConstBytes payload) {
     // Every check comes first: a refused packet changes nothing.
     if (header.count != metadata_.count) {
-        return makeError(ErrorCode::TransferMismatch, label() + ": packet count changed from " +
-                                                          std::to_string(metadata_.count) + " to " +
-                                                          std::to_string(header.count));
+        return refuse(ErrorCode::TransferMismatch,
+                      {TextId::PacketCountChanged,
+                       {std::to_string(metadata_.count), std::to_string(header.count)}});
     }
     // The decoder guarantees index < header.count, so the index is within the transfer.
     const std::uint32_t expectedLength = chunkLengthAt(metadata_, header.index);
     if (payload.size != expectedLength) {
-        return makeError(ErrorCode::TransferMismatch,
-                         label() + ": chunk " + std::to_string(header.index) + " carries " +
-                             std::to_string(payload.size) + " bytes, expected " +
-                             std::to_string(expectedLength) +
-                             (header.index + 1 == metadata_.count
-                                  ? " (the last chunk is exactly the remainder of the size)"
-                                  : " (the chunk size)"));
+        return refuse(ErrorCode::TransferMismatch,
+                      Text(TextId::ChunkWrongLength,
+                           {std::to_string(header.index), std::to_string(payload.size),
+                            std::to_string(expectedLength)})
+                          .then(Text(header.index + 1 == metadata_.count
+                                         ? TextId::LastChunkIsRemainder
+                                         : TextId::ChunkIsChunkSize)));
     }
     if (arrived_.contains(header.index)) {
-        return makeError(ErrorCode::DuplicatePacket, label() + ": chunk " +
-                                                         std::to_string(header.index) +
-                                                         " was already received");
+        return refuse(ErrorCode::DuplicatePacket,
+                      {TextId::ChunkAlreadyReceived, {std::to_string(header.index)}});
     }
     // Every index below the first missing one arrived, so after the duplicate check
     // header.index >= firstMissing and the subtraction cannot wrap.
     const std::uint32_t firstMissing = checksum_.firstMissing();
     if (header.index - firstMissing >= kMaxPacketsAheadOfGap) {
-        return makeError(ErrorCode::PacketOutOfRange,
-                         label() + ": chunk " + std::to_string(header.index) + " is " +
-                             std::to_string(header.index - firstMissing) +
-                             " packets ahead of the first missing chunk " +
-                             std::to_string(firstMissing) + " (at most " +
-                             std::to_string(kMaxPacketsAheadOfGap) + ")");
+        return refuse(ErrorCode::PacketOutOfRange,
+                      {TextId::ChunkTooFarAhead,
+                       {std::to_string(header.index), std::to_string(header.index - firstMissing),
+                        std::to_string(firstMissing), std::to_string(kMaxPacketsAheadOfGap)}});
     }
 
     arrived_.insert(header.index);
@@ -60,12 +58,12 @@ Status IncomingTransfer::acceptChunk(const PacketHeader& header, ConstBytes payl
 
 Status IncomingTransfer::acceptEnd(const PacketHeader& header, std::uint64_t checksum) {
     if (header.count != metadata_.count) {
-        return makeError(ErrorCode::TransferMismatch,
-                         label() + ": End counts " + std::to_string(header.count) +
-                             " packets, the Start said " + std::to_string(metadata_.count));
+        return refuse(ErrorCode::TransferMismatch,
+                      {TextId::EndCountDiffers,
+                       {std::to_string(header.count), std::to_string(metadata_.count)}});
     }
     if (expectedChecksum_) {
-        return makeError(ErrorCode::DuplicatePacket, label() + ": End was already received");
+        return refuse(ErrorCode::DuplicatePacket, {TextId::EndAlreadyReceived});
     }
     expectedChecksum_ = checksum;
     return okStatus();

@@ -51,7 +51,8 @@ public:
     std::size_t bytesHeld() const;
 
 private:
-    std::string label() const; // "transfer 7 from 'bob'", for error messages
+    // An error about this transfer: "transfer 7 from 'bob': " + what.
+    Error refuse(ErrorCode code, const Text& what) const;
 
     std::uint32_t transferId_;
     std::string userid_;

@@ -11,8 +11,8 @@ namespace {
 
 using nlohmann::json;
 
-Error invalidField(std::string message) {
-    return makeError(ErrorCode::InvalidField, "metadata: " + std::move(message));
+Error invalidField(const Text& problem) {
+    return makeError(ErrorCode::InvalidField, Text(TextId::MetadataField).then(problem));
 }
 
 bool isPrintableAscii(std::string_view text) {
@@ -30,22 +30,22 @@ bool isPrintableAscii(std::string_view text) {
 Result<std::uint64_t> readUnsigned(const json& object, const char* field, std::uint64_t min,
                                    std::uint64_t max) {
     const auto found = object.find(field);
-    const std::string range = " from " + std::to_string(min) + " to " + std::to_string(max);
     if (found == object.end()) {
-        return invalidField(std::string("'") + field + "' is missing");
+        return invalidField({TextId::FieldIsMissing, {field}});
     }
+    auto outOfRange = [&](std::string got) {
+        return invalidField({TextId::FieldMustBeIntegerIn,
+                             {field, std::to_string(min), std::to_string(max), std::move(got)}});
+    };
     if (found->is_number_integer() && !found->is_number_unsigned()) {
-        return invalidField(std::string("'") + field + "' must be an integer" + range + ", got " +
-                            std::to_string(found->get<std::int64_t>()));
+        return outOfRange(std::to_string(found->get<std::int64_t>()));
     }
     if (!found->is_number_unsigned()) {
-        return invalidField(std::string("'") + field + "' must be an integer" + range + ", got " +
-                            found->type_name());
+        return outOfRange(found->type_name());
     }
     const auto value = found->get<std::uint64_t>();
     if (value < min || value > max) {
-        return invalidField(std::string("'") + field + "' must be an integer" + range + ", got " +
-                            std::to_string(value));
+        return outOfRange(std::to_string(value));
     }
     return value;
 }
@@ -53,11 +53,10 @@ Result<std::uint64_t> readUnsigned(const json& object, const char* field, std::u
 Result<std::string> readString(const json& object, const char* field) {
     const auto found = object.find(field);
     if (found == object.end()) {
-        return invalidField(std::string("'") + field + "' is missing");
+        return invalidField({TextId::FieldIsMissing, {field}});
     }
     if (!found->is_string()) {
-        return invalidField(std::string("'") + field + "' must be a string, got " +
-                            found->type_name());
+        return invalidField({TextId::FieldMustBeStringGot, {field, found->type_name()}});
     }
     return found->get<std::string>();
 }
@@ -90,57 +89,58 @@ std::optional<TransferKind> parseTransferKind(std::string_view name) {
 
 Result<std::uint32_t> chunkCountFor(std::uint64_t size, std::uint32_t chunkSize) {
     if (chunkSize == 0) {
-        return makeError(ErrorCode::InvalidArgument, "chunkSize must be at least 1");
+        return makeError(ErrorCode::InvalidArgument, {TextId::ChunkSizeAtLeastOne});
     }
     const std::uint64_t count = size / chunkSize + (size % chunkSize != 0 ? 1 : 0);
     if (count > kMaxChunkCount) {
         return makeError(ErrorCode::InvalidArgument,
-                         "size " + std::to_string(size) + " with chunkSize " +
-                             std::to_string(chunkSize) + " needs " + std::to_string(count) +
-                             " chunks, more than " + std::to_string(kMaxChunkCount));
+                         {TextId::TooManyChunks,
+                          {std::to_string(size), std::to_string(chunkSize), std::to_string(count),
+                           std::to_string(kMaxChunkCount)}});
     }
     return static_cast<std::uint32_t>(count);
 }
 
 Status validateMetadata(const TransferMetadata& metadata) {
     if (!parseTransferKind(transferKindName(metadata.kind))) {
-        return invalidField("'kind' must be one of 'file', 'text', 'object', 'binary'");
+        return invalidField({TextId::KindMustBe});
     }
     if (metadata.name.size() > kMaxNameBytes) {
-        return invalidField("'name' of " + std::to_string(metadata.name.size()) +
-                            " bytes exceeds " + std::to_string(kMaxNameBytes));
+        return invalidField({TextId::FieldTooManyBytes,
+                             {"name", std::to_string(metadata.name.size()),
+                              std::to_string(kMaxNameBytes)}});
     }
     if (!isValidUtf8(metadata.name)) {
-        return invalidField("'name' is not valid UTF-8");
+        return invalidField({TextId::NameNotUtf8});
     }
     if (hasControlCharacter(metadata.name)) {
-        return invalidField("'name' contains a control character");
+        return invalidField({TextId::NameHasControlCharacter});
     }
     if (metadata.type.size() > kMaxTypeBytes) {
-        return invalidField("'type' of " + std::to_string(metadata.type.size()) +
-                            " bytes exceeds " + std::to_string(kMaxTypeBytes));
+        return invalidField({TextId::FieldTooManyBytes,
+                             {"type", std::to_string(metadata.type.size()),
+                              std::to_string(kMaxTypeBytes)}});
     }
     if (!isPrintableAscii(metadata.type)) {
-        return invalidField("'type' must be printable ASCII (a MIME type)");
+        return invalidField({TextId::TypeMustBeAscii});
     }
     if (metadata.size > kMaxTransferSize) {
-        return invalidField("'size' " + std::to_string(metadata.size) + " exceeds " +
-                            std::to_string(kMaxTransferSize));
+        return invalidField(
+            {TextId::SizeTooLarge, {std::to_string(metadata.size), std::to_string(kMaxTransferSize)}});
     }
     if (metadata.chunkSize < kMinChunkSize || metadata.chunkSize > kMaxChunkSize) {
-        return invalidField("'chunkSize' must be from " + std::to_string(kMinChunkSize) + " to " +
-                            std::to_string(kMaxChunkSize) + ", got " +
-                            std::to_string(metadata.chunkSize));
+        return invalidField({TextId::ChunkSizeOutOfRange,
+                             {std::to_string(kMinChunkSize), std::to_string(kMaxChunkSize),
+                              std::to_string(metadata.chunkSize)}});
     }
     const auto count = chunkCountFor(metadata.size, metadata.chunkSize);
     if (!count) {
-        return invalidField(count.error().message);
+        return invalidField(count.error().text);
     }
     if (count.value() != metadata.count) {
-        return invalidField("'count' " + std::to_string(metadata.count) + " disagrees with size " +
-                            std::to_string(metadata.size) + " and chunkSize " +
-                            std::to_string(metadata.chunkSize) + " (expected " +
-                            std::to_string(count.value()) + ")");
+        return invalidField({TextId::CountDisagrees,
+                             {std::to_string(metadata.count), std::to_string(metadata.size),
+                              std::to_string(metadata.chunkSize), std::to_string(count.value())}});
     }
     return okStatus();
 }
@@ -162,7 +162,7 @@ Result<TransferMetadata> describeTransfer(TransferKind kind, std::string name, s
     }
     if (auto status = validateMetadata(metadata); !status) {
         // A caller's value, not a peer's: report it as such, with the same message.
-        return makeError(ErrorCode::InvalidArgument, status.error().message);
+        return makeError(ErrorCode::InvalidArgument, status.error().text);
     }
     return metadata;
 }
@@ -171,11 +171,11 @@ Result<TransferMetadata> parseMetadata(std::string_view text) {
     // Non-throwing parse: the wasm build has no exceptions (JSON_NOEXCEPTION).
     const json document = parseJson(text);
     if (document.is_discarded()) {
-        return makeError(ErrorCode::MalformedPacket, "Start metadata is not valid JSON");
+        return makeError(ErrorCode::MalformedPacket, {TextId::MetadataNotJson});
     }
     if (!document.is_object()) {
-        return makeError(ErrorCode::MalformedPacket, "Start metadata must be a JSON object, got " +
-                                                         std::string(document.type_name()));
+        return makeError(ErrorCode::MalformedPacket,
+                         {TextId::MetadataNotObject, {document.type_name()}});
     }
 
     TransferMetadata metadata;
@@ -185,7 +185,7 @@ Result<TransferMetadata> parseMetadata(std::string_view text) {
     }
     const auto kind = parseTransferKind(kindName.value());
     if (!kind) {
-        return invalidField("'kind' must be one of 'file', 'text', 'object', 'binary'");
+        return invalidField({TextId::KindMustBe});
     }
     metadata.kind = *kind;
 

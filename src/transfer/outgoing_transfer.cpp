@@ -24,8 +24,9 @@ OutgoingTransfer::OutgoingTransfer(std::uint32_t transferId, std::string userid,
     : transferId_(transferId), userid_(std::move(userid)), metadata_(std::move(metadata)),
       metadataJson_(serializeMetadata(metadata_)) {}
 
-std::string OutgoingTransfer::label() const {
-    return "transfer " + std::to_string(transferId_) + " to '" + userid_ + "'";
+Error OutgoingTransfer::refuse(ErrorCode code, const Text& what) const {
+    return makeError(code,
+                     Text(TextId::TransferTo, {std::to_string(transferId_), userid_}).then(what));
 }
 
 Result<std::size_t> OutgoingTransfer::writeStart(MutableBytes out) const {
@@ -39,23 +40,21 @@ Result<std::size_t> OutgoingTransfer::writeStart(MutableBytes out) const {
 Result<std::size_t> OutgoingTransfer::writeChunk(ConstBytes payload, MutableBytes out) {
     // Every check comes first: a refused call leaves the transfer and `out` untouched.
     if (phase_ != Phase::Sending || nextIndex_ >= metadata_.count) {
-        return makeError(ErrorCode::InvalidState, label() + ": all " +
-                                                      std::to_string(metadata_.count) +
-                                                      " chunks were already written");
+        return refuse(ErrorCode::InvalidState,
+                      {TextId::AllChunksWritten, {std::to_string(metadata_.count)}});
     }
     const std::uint32_t expectedLength = chunkLengthAt(metadata_, nextIndex_);
     if (payload.size != expectedLength) {
-        return makeError(ErrorCode::InvalidArgument,
-                         label() + ": chunk " + std::to_string(nextIndex_) + " must be " +
-                             std::to_string(expectedLength) + " bytes, got " +
-                             std::to_string(payload.size));
+        return refuse(ErrorCode::InvalidArgument,
+                      {TextId::ChunkMustBe,
+                       {std::to_string(nextIndex_), std::to_string(expectedLength),
+                        std::to_string(payload.size)}});
     }
     const std::size_t packetLength = kPacketHeaderBytes + payload.size;
     if (out.size < packetLength) {
-        return makeError(ErrorCode::InvalidArgument,
-                         label() + ": output buffer of " + std::to_string(out.size) +
-                             " bytes cannot hold a " + std::to_string(packetLength) +
-                             "-byte chunk packet");
+        return refuse(ErrorCode::InvalidArgument,
+                      {TextId::OutputTooSmallForChunk,
+                       {std::to_string(out.size), std::to_string(packetLength)}});
     }
 
     PacketHeader header;
@@ -84,13 +83,12 @@ Result<std::size_t> OutgoingTransfer::writeChunk(ConstBytes payload, MutableByte
 
 Result<std::size_t> OutgoingTransfer::writeEnd(MutableBytes out) {
     if (phase_ != Phase::Sending) {
-        return makeError(ErrorCode::InvalidState, label() + ": End was already written");
+        return refuse(ErrorCode::InvalidState, {TextId::EndAlreadyWritten});
     }
     if (nextIndex_ != metadata_.count) {
-        return makeError(ErrorCode::InvalidState, label() +
-                                                      ": End before every chunk was written (" +
-                                                      std::to_string(nextIndex_) + " of " +
-                                                      std::to_string(metadata_.count) + ")");
+        return refuse(ErrorCode::InvalidState,
+                      {TextId::EndBeforeEveryChunk,
+                       {std::to_string(nextIndex_), std::to_string(metadata_.count)}});
     }
     std::uint8_t checksumBytes[kChecksumBytes];
     storeLittleEndian64(checksumBytes, checksum_.value());
@@ -108,24 +106,22 @@ Result<std::size_t> OutgoingTransfer::writeEnd(MutableBytes out) {
 Status OutgoingTransfer::checkComplete(const PacketHeader& header,
                                        std::uint64_t echoedChecksum) const {
     if (phase_ != Phase::AwaitingConfirmation) {
-        return makeError(ErrorCode::InvalidState,
-                         "Complete for " + label() + " before its End was sent");
+        return refuse(ErrorCode::InvalidState, {TextId::CompleteBeforeEnd});
     }
     if (header.count != metadata_.count) {
-        return makeError(ErrorCode::TransferMismatch,
-                         "Complete for " + label() + " counts " + std::to_string(header.count) +
-                             " packets, the transfer has " + std::to_string(metadata_.count));
+        return refuse(ErrorCode::TransferMismatch,
+                      {TextId::CompleteCountDiffers,
+                       {std::to_string(header.count), std::to_string(metadata_.count)}});
     }
     if (echoedChecksum != checksum_.value()) {
-        return makeError(ErrorCode::TransferMismatch,
-                         "Complete for " + label() + " confirms a checksum that was not sent");
+        return refuse(ErrorCode::TransferMismatch, {TextId::CompleteWrongChecksum});
     }
     return okStatus();
 }
 
 Result<ChunkRange> OutgoingTransfer::nextChunk() const {
     if (phase_ != Phase::Sending || nextIndex_ >= metadata_.count) {
-        return makeError(ErrorCode::InvalidState, label() + ": every chunk was written");
+        return refuse(ErrorCode::InvalidState, {TextId::EveryChunkWritten});
     }
     ChunkRange range;
     range.index = nextIndex_;

@@ -58,7 +58,8 @@ public:
     std::uint64_t checksum() const { return checksum_.value(); }
 
 private:
-    std::string label() const; // "transfer 7 to 'bob'", for error messages
+    // An error about this transfer: "transfer 7 to 'bob': " + what.
+    Error refuse(ErrorCode code, const Text& what) const;
 
     std::uint32_t transferId_;
     std::string userid_;

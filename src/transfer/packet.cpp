@@ -11,46 +11,44 @@ namespace rtcmc::transfer {
 
 namespace {
 
-Error malformed(std::string message) {
-    return makeError(ErrorCode::MalformedPacket, std::move(message));
-}
-
-std::string kindLabel(PacketKind kind) {
-    return packetKindName(kind);
+Error malformed(TextId id, std::initializer_list<std::string_view> args = {}) {
+    return makeError(ErrorCode::MalformedPacket, {id, args});
 }
 
 Status expectIndexZero(const PacketHeader& header) {
     if (header.index != 0) {
-        return malformed(kindLabel(header.kind) + " packet must have index 0, got " +
-                         std::to_string(header.index));
+        return malformed(TextId::PacketMustHaveIndexZero,
+                         {packetKindName(header.kind), std::to_string(header.index)});
     }
     return okStatus();
 }
 
 Status expectCountZero(const PacketHeader& header) {
     if (header.count != 0) {
-        return malformed(kindLabel(header.kind) + " packet must have count 0, got " +
-                         std::to_string(header.count));
+        return malformed(TextId::PacketMustHaveCountZero,
+                         {packetKindName(header.kind), std::to_string(header.count)});
     }
     return okStatus();
 }
 
 Status expectPayloadLength(const PacketHeader& header, ConstBytes payload, std::size_t expected) {
     if (payload.size != expected) {
-        return malformed(kindLabel(header.kind) + " payload must be " + std::to_string(expected) +
-                         " bytes, got " + std::to_string(payload.size));
+        return malformed(TextId::PayloadMustBe, {packetKindName(header.kind),
+                                                 std::to_string(expected),
+                                                 std::to_string(payload.size)});
     }
     return okStatus();
 }
 
 Status checkReason(const PacketHeader& header, ConstBytes payload) {
     if (payload.size > kMaxReasonBytes) {
-        return malformed(kindLabel(header.kind) + " reason of " + std::to_string(payload.size) +
-                         " bytes exceeds " + std::to_string(kMaxReasonBytes));
+        return malformed(TextId::PacketReasonTooLong,
+                         {packetKindName(header.kind), std::to_string(payload.size),
+                          std::to_string(kMaxReasonBytes)});
     }
     const std::string_view reason(reinterpret_cast<const char*>(payload.data), payload.size);
     if (!isValidUtf8(reason)) {
-        return malformed(kindLabel(header.kind) + " reason is not valid UTF-8");
+        return malformed(TextId::PacketReasonNotUtf8, {packetKindName(header.kind)});
     }
     return okStatus();
 }
@@ -89,22 +87,22 @@ Status checkPacketShape(const PacketHeader& header, ConstBytes payload) {
             return status;
         }
         if (payload.size == 0) {
-            return malformed("Start payload (JSON metadata) is empty");
+            return malformed(TextId::StartPayloadEmpty);
         }
         if (payload.size > kMaxMetadataBytes) {
-            return malformed("Start metadata of " + std::to_string(payload.size) +
-                             " bytes exceeds " + std::to_string(kMaxMetadataBytes));
+            return malformed(TextId::StartMetadataTooLarge,
+                             {std::to_string(payload.size), std::to_string(kMaxMetadataBytes)});
         }
         return okStatus();
     }
     case PacketKind::Chunk:
         if (header.index >= header.count) {
             return makeError(ErrorCode::PacketOutOfRange,
-                             "Chunk index " + std::to_string(header.index) +
-                                 " is past the packet count " + std::to_string(header.count));
+                             {TextId::ChunkIndexPastCount,
+                              {std::to_string(header.index), std::to_string(header.count)}});
         }
         if (payload.size == 0) {
-            return malformed("Chunk payload is empty");
+            return malformed(TextId::ChunkPayloadEmpty);
         }
         // The upper bound follows from kMaxPacketBytes, checked by the decoder and the writer.
         return okStatus();
@@ -125,32 +123,31 @@ Status checkPacketShape(const PacketHeader& header, ConstBytes payload) {
         }
         return checkReason(header, payload);
     }
-    return malformed("unknown packet kind " + std::to_string(static_cast<int>(header.kind)));
+    return malformed(TextId::UnknownPacketKind, {std::to_string(static_cast<int>(header.kind))});
 }
 
 Result<Packet> decodePacket(ConstBytes bytes) {
     if (bytes.size < kPacketHeaderBytes) {
-        return malformed("packet of " + std::to_string(bytes.size) +
-                         " bytes is shorter than the 16-byte header");
+        return malformed(TextId::PacketShorterThanHeader, {std::to_string(bytes.size)});
     }
     if (bytes.size > kMaxPacketBytes) {
-        return malformed("packet of " + std::to_string(bytes.size) + " bytes exceeds the " +
-                         std::to_string(kMaxPacketBytes) + "-byte maximum");
+        return malformed(TextId::PacketTooLarge,
+                         {std::to_string(bytes.size), std::to_string(kMaxPacketBytes)});
     }
     const std::uint8_t version = bytes.data[0];
     if (version != kPacketVersion) {
         return makeError(ErrorCode::UnsupportedVersion,
-                         "packet version " + std::to_string(version) + " is not supported (this " +
-                             "side speaks version " + std::to_string(kPacketVersion) + ")");
+                         {TextId::PacketVersionUnsupported,
+                          {std::to_string(version), std::to_string(kPacketVersion)}});
     }
     const std::uint8_t kindByte = bytes.data[1];
     if (kindByte < static_cast<std::uint8_t>(PacketKind::Start) ||
         kindByte > static_cast<std::uint8_t>(PacketKind::Cancel)) {
-        return malformed("unknown packet kind " + std::to_string(kindByte));
+        return malformed(TextId::UnknownPacketKind, {std::to_string(kindByte)});
     }
     const std::uint16_t reserved = loadLittleEndian16(bytes.data + 2);
     if (reserved != 0) {
-        return malformed("reserved header field must be 0, got " + std::to_string(reserved));
+        return malformed(TextId::ReservedFieldNotZero, {std::to_string(reserved)});
     }
 
     Packet packet;
@@ -181,14 +178,14 @@ Result<std::size_t> encodePacket(const PacketHeader& header, ConstBytes payload,
     const std::size_t packetLength = kPacketHeaderBytes + payload.size;
     if (packetLength > kMaxPacketBytes) {
         return makeError(ErrorCode::InvalidArgument,
-                         "a packet of " + std::to_string(packetLength) + " bytes exceeds the " +
-                             std::to_string(kMaxPacketBytes) + "-byte maximum");
+                         {TextId::PacketTooLarge,
+                          {std::to_string(packetLength), std::to_string(kMaxPacketBytes)}});
     }
     if (out.size < packetLength) {
         return makeError(ErrorCode::InvalidArgument,
-                         "output buffer of " + std::to_string(out.size) + " bytes cannot hold a " +
-                             std::to_string(packetLength) + "-byte " + kindLabel(header.kind) +
-                             " packet");
+                         {TextId::OutputTooSmallForPacket,
+                          {std::to_string(out.size), std::to_string(packetLength),
+                           packetKindName(header.kind)}});
     }
     writePacketHeader(header, out.data);
     if (payload.size > 0) {

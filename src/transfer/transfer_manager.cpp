@@ -10,22 +10,14 @@ namespace rtcmc::transfer {
 
 namespace {
 
-std::string quoted(std::string_view userid) {
-    return "'" + std::string(userid) + "'";
-}
-
-std::string describe(std::uint32_t transferId, const TransferMetadata& metadata) {
-    return "transfer " + std::to_string(transferId) + " (\"" + metadata.name + "\")";
-}
-
 Status checkReason(std::string_view reason) {
     if (reason.size() > kMaxReasonBytes) {
         return makeError(ErrorCode::InvalidArgument,
-                         "a reason of " + std::to_string(reason.size()) + " bytes exceeds " +
-                             std::to_string(kMaxReasonBytes));
+                         {TextId::ReasonTooLong,
+                          {std::to_string(reason.size()), std::to_string(kMaxReasonBytes)}});
     }
     if (!isValidUtf8(reason)) {
-        return makeError(ErrorCode::InvalidArgument, "the reason is not valid UTF-8");
+        return makeError(ErrorCode::InvalidArgument, {TextId::ReasonNotUtf8});
     }
     return okStatus();
 }
@@ -33,9 +25,26 @@ Status checkReason(std::string_view reason) {
 Error unknownTransfer(PacketKind kind, std::uint32_t transferId, const char* preposition,
                       std::string_view userid) {
     return makeError(ErrorCode::UnknownTransfer,
-                     std::string(packetKindName(kind)) + " for unknown transfer " +
-                         std::to_string(transferId) + " " + preposition + " " + quoted(userid) +
-                         " (never started, or already finished)");
+                     {TextId::PacketForUnknownTransfer,
+                      {packetKindName(kind), std::to_string(transferId), preposition,
+                       std::string(userid)}});
+}
+
+Error noOutgoingTransfer(std::uint32_t transferId) {
+    return makeError(ErrorCode::UnknownTransfer,
+                     {TextId::NoOutgoingTransfer, {std::to_string(transferId)}});
+}
+
+Error noIncomingTransfer(std::uint32_t transferId, std::string_view userid) {
+    return makeError(ErrorCode::UnknownTransfer,
+                     {TextId::NoIncomingTransfer, {std::to_string(transferId), std::string(userid)}});
+}
+
+// A text about a transfer whose peer did something: {who, id, name, detail}.
+Text aboutTransfer(TextId id, std::string_view userid, std::uint32_t transferId,
+                   const TransferMetadata& metadata, std::string detail = {}) {
+    return Text(id, {std::string(userid), std::to_string(transferId), metadata.name,
+                     std::move(detail)});
 }
 
 TransferUpdate makeUpdate(TransferEvent event, TransferDirection direction,
@@ -61,10 +70,10 @@ Result<TransferUpdate> TransferManager::startOutgoing(std::string_view userid,
                                                       const TransferMetadata& metadata,
                                                       MutableBytes out) {
     if (userid.empty()) {
-        return makeError(ErrorCode::InvalidArgument, "a transfer needs the recipient's userid");
+        return makeError(ErrorCode::InvalidArgument, {TextId::NeedsRecipient});
     }
     if (auto status = validateMetadata(metadata); !status) {
-        return makeError(ErrorCode::InvalidArgument, status.error().message);
+        return makeError(ErrorCode::InvalidArgument, status.error().text);
     }
     const std::uint32_t transferId = nextFreeTransferId();
     OutgoingTransfer transfer(transferId, std::string(userid), metadata);
@@ -84,8 +93,7 @@ Result<TransferUpdate> TransferManager::writeChunk(std::uint32_t transferId, Con
                                                    MutableBytes out) {
     const auto found = outgoing_.find(transferId);
     if (found == outgoing_.end()) {
-        return makeError(ErrorCode::UnknownTransfer,
-                         "no outgoing transfer " + std::to_string(transferId));
+        return noOutgoingTransfer(transferId);
     }
     OutgoingTransfer& transfer = found->second;
     auto written = transfer.writeChunk(payload, out);
@@ -102,8 +110,7 @@ Result<TransferUpdate> TransferManager::writeChunk(std::uint32_t transferId, Con
 Result<TransferUpdate> TransferManager::writeEnd(std::uint32_t transferId, MutableBytes out) {
     const auto found = outgoing_.find(transferId);
     if (found == outgoing_.end()) {
-        return makeError(ErrorCode::UnknownTransfer,
-                         "no outgoing transfer " + std::to_string(transferId));
+        return noOutgoingTransfer(transferId);
     }
     auto written = found->second.writeEnd(out);
     if (!written) {
@@ -122,8 +129,7 @@ Result<TransferUpdate> TransferManager::abortOutgoing(std::uint32_t transferId,
     }
     const auto found = outgoing_.find(transferId);
     if (found == outgoing_.end()) {
-        return makeError(ErrorCode::UnknownTransfer,
-                         "no outgoing transfer " + std::to_string(transferId));
+        return noOutgoingTransfer(transferId);
     }
     PacketHeader header;
     header.kind = PacketKind::Abort;
@@ -142,8 +148,7 @@ Result<TransferUpdate> TransferManager::abortOutgoing(std::uint32_t transferId,
 Result<ChunkRange> TransferManager::nextChunk(std::uint32_t transferId) const {
     const auto found = outgoing_.find(transferId);
     if (found == outgoing_.end()) {
-        return makeError(ErrorCode::UnknownTransfer,
-                         "no outgoing transfer " + std::to_string(transferId));
+        return noOutgoingTransfer(transferId);
     }
     return found->second.nextChunk();
 }
@@ -153,17 +158,17 @@ Result<ChunkRange> TransferManager::nextChunk(std::uint32_t transferId) const {
 Result<TransferUpdate> TransferManager::receive(std::string_view userid, ConstBytes bytes,
                                                 MutableBytes reply) {
     if (userid.empty()) {
-        return makeError(ErrorCode::InvalidArgument, "a received packet needs the sender's userid");
+        return makeError(ErrorCode::InvalidArgument, {TextId::NeedsSender});
     }
     if (reply.size < kMaxReplyPacketBytes) {
         return makeError(ErrorCode::InvalidArgument,
-                         "the reply buffer must hold " + std::to_string(kMaxReplyPacketBytes) +
-                             " bytes, got " + std::to_string(reply.size));
+                         {TextId::ReplyBufferTooSmall,
+                          {std::to_string(kMaxReplyPacketBytes), std::to_string(reply.size)}});
     }
     auto decoded = decodePacket(bytes);
     if (!decoded) {
-        return makeError(decoded.error().code,
-                         "packet from " + quoted(userid) + ": " + decoded.error().message);
+        return makeError(decoded.error().code, Text(TextId::PacketFrom, {std::string(userid)})
+                                                   .then(decoded.error().text));
     }
     const Packet& packet = decoded.value();
     switch (packet.header.kind) {
@@ -181,34 +186,39 @@ Result<TransferUpdate> TransferManager::receive(std::string_view userid, ConstBy
     case PacketKind::Cancel:
         return receiveFailedOrCancel(userid, packet);
     }
-    return makeError(ErrorCode::MalformedPacket, "unknown packet kind");
+    return makeError(ErrorCode::MalformedPacket,
+                     {TextId::UnknownPacketKind,
+                      {std::to_string(static_cast<int>(packet.header.kind))}});
 }
 
 Result<TransferUpdate> TransferManager::receiveStart(std::string_view userid,
                                                      const Packet& packet) {
     const std::uint32_t transferId = packet.header.transferId;
-    const std::string context =
-        "Start of transfer " + std::to_string(transferId) + " from " + quoted(userid) + ": ";
+    const Text context(TextId::StartOfTransfer, {std::to_string(transferId), std::string(userid)});
+    auto refuse = [&](ErrorCode code, const Text& what) {
+        return makeError(code, Text(context).then(what));
+    };
     const auto peer = incoming_.find(userid);
     if (peer != incoming_.end()) {
         if (peer->second.count(transferId) != 0) {
-            return makeError(ErrorCode::DuplicatePacket, context + "that transfer already started");
+            return refuse(ErrorCode::DuplicatePacket, {TextId::TransferAlreadyStarted});
         }
         if (peer->second.size() >= kMaxIncomingTransfersPerPeer) {
-            return makeError(ErrorCode::InvalidState,
-                             context + "the peer already has " +
-                                 std::to_string(kMaxIncomingTransfersPerPeer) + " transfers open");
+            return refuse(ErrorCode::InvalidState,
+                          {TextId::TooManyOpenTransfers,
+                           {std::to_string(kMaxIncomingTransfersPerPeer)}});
         }
     }
     auto metadata = parseMetadata(
         std::string_view(reinterpret_cast<const char*>(packet.payload.data), packet.payload.size));
     if (!metadata) {
-        return makeError(metadata.error().code, context + metadata.error().message);
+        return refuse(metadata.error().code, metadata.error().text);
     }
     if (metadata.value().count != packet.header.count) {
-        return makeError(ErrorCode::TransferMismatch,
-                         context + "the header counts " + std::to_string(packet.header.count) +
-                             " packets, the metadata " + std::to_string(metadata.value().count));
+        return refuse(ErrorCode::TransferMismatch,
+                      {TextId::HeaderCountDiffers,
+                       {std::to_string(packet.header.count),
+                        std::to_string(metadata.value().count)}});
     }
 
     IncomingById& transfers =
@@ -285,12 +295,14 @@ TransferUpdate TransferManager::finishIncoming(IncomingById& transfers,
     } else {
         update.event = TransferEvent::Failed;
         header.kind = PacketKind::Failed;
-        reason = "checksum mismatch: the sender's End says " +
-                 std::to_string(transfer.expectedChecksum()) + ", the received bytes hash to " +
-                 std::to_string(computed);
-        update.error = makeError(ErrorCode::ChecksumMismatch,
-                                 describe(transfer.transferId(), transfer.metadata()) + " from " +
-                                     quoted(userid) + " failed verification (" + reason + ")");
+        // The Failed packet's reason is data, not words: the two checksums.
+        reason = std::to_string(transfer.expectedChecksum()) + " != " + std::to_string(computed);
+        update.error = makeError(
+            ErrorCode::ChecksumMismatch,
+            {TextId::FailedVerification,
+             {std::to_string(transfer.transferId()), transfer.metadata().name,
+              std::string(userid), std::to_string(transfer.expectedChecksum()),
+              std::to_string(computed)}});
         payload = ConstBytes(reason.data(), reason.size());
     }
     // `reply` holds kMaxReplyPacketBytes (checked in receive) and the reason is shorter than
@@ -313,10 +325,9 @@ Result<TransferUpdate> TransferManager::receiveAbort(std::string_view userid,
     }
     TransferUpdate update = makeUpdate(TransferEvent::Aborted, TransferDirection::Incoming,
                                        transferId, transfer->progress());
-    update.error =
-        makeError(ErrorCode::TransferAborted, quoted(userid) + " aborted " +
-                                                  describe(transferId, transfer->metadata()) +
-                                                  ": " + std::string(reasonOf(packet)));
+    update.error = makeError(ErrorCode::TransferAborted,
+                             aboutTransfer(TextId::PeerAborted, userid, transferId,
+                                           transfer->metadata(), std::string(reasonOf(packet))));
     forgetIncoming(userid, transferId);
     return update;
 }
@@ -346,19 +357,20 @@ Result<TransferUpdate> TransferManager::receiveFailedOrCancel(std::string_view u
     if (transfer == nullptr) {
         return unknownTransfer(packet.header.kind, transferId, "to", userid);
     }
-    const std::string what = describe(transferId, transfer->metadata());
     const std::string reason(reasonOf(packet));
     TransferUpdate update;
     if (packet.header.kind == PacketKind::Failed) {
         update = makeUpdate(TransferEvent::Failed, TransferDirection::Outgoing, transferId,
                             transfer->progress());
         update.error = makeError(ErrorCode::ChecksumMismatch,
-                                 quoted(userid) + " could not verify " + what + ": " + reason);
+                                 aboutTransfer(TextId::PeerCouldNotVerify, userid, transferId,
+                                               transfer->metadata(), reason));
     } else {
         update = makeUpdate(TransferEvent::Aborted, TransferDirection::Outgoing, transferId,
                             transfer->progress());
         update.error = makeError(ErrorCode::TransferAborted,
-                                 quoted(userid) + " cancelled " + what + ": " + reason);
+                                 aboutTransfer(TextId::PeerCancelled, userid, transferId,
+                                               transfer->metadata(), reason));
     }
     outgoing_.erase(transferId);
     return update;
@@ -372,9 +384,7 @@ Result<TransferUpdate> TransferManager::cancelIncoming(std::string_view userid,
     }
     const IncomingTransfer* transfer = findIncoming(userid, transferId);
     if (transfer == nullptr) {
-        return makeError(ErrorCode::UnknownTransfer, "no incoming transfer " +
-                                                         std::to_string(transferId) + " from " +
-                                                         quoted(userid));
+        return noIncomingTransfer(transferId, userid);
     }
     PacketHeader header;
     header.kind = PacketKind::Cancel;
@@ -394,14 +404,14 @@ Result<TransferUpdate> TransferManager::cancelIncoming(std::string_view userid,
 
 std::vector<TransferUpdate> TransferManager::peerGone(std::string_view userid) {
     std::vector<TransferUpdate> updates;
-    const std::string message = quoted(userid) + " left during ";
     const auto peer = incoming_.find(userid);
     if (peer != incoming_.end()) {
         for (const auto& [transferId, transfer] : peer->second) {
             TransferUpdate update = makeUpdate(TransferEvent::Aborted, TransferDirection::Incoming,
                                                transferId, transfer.progress());
             update.error = makeError(ErrorCode::TransferAborted,
-                                     message + describe(transferId, transfer.metadata()));
+                                     aboutTransfer(TextId::PeerLeftDuring, userid, transferId,
+                                                   transfer.metadata()));
             updates.push_back(std::move(update));
         }
         incoming_.erase(peer);
@@ -414,7 +424,8 @@ std::vector<TransferUpdate> TransferManager::peerGone(std::string_view userid) {
         TransferUpdate update = makeUpdate(TransferEvent::Aborted, TransferDirection::Outgoing,
                                            it->first, it->second.progress());
         update.error = makeError(ErrorCode::TransferAborted,
-                                 message + describe(it->first, it->second.metadata()));
+                                 aboutTransfer(TextId::PeerLeftDuring, userid, it->first,
+                                               it->second.metadata()));
         updates.push_back(std::move(update));
         it = outgoing_.erase(it);
     }
@@ -426,8 +437,7 @@ std::vector<TransferUpdate> TransferManager::peerGone(std::string_view userid) {
 Result<TransferProgress> TransferManager::outgoingProgress(std::uint32_t transferId) const {
     const auto found = outgoing_.find(transferId);
     if (found == outgoing_.end()) {
-        return makeError(ErrorCode::UnknownTransfer,
-                         "no outgoing transfer " + std::to_string(transferId));
+        return noOutgoingTransfer(transferId);
     }
     TransferProgress progress;
     progress.direction = TransferDirection::Outgoing;
@@ -442,9 +452,7 @@ Result<TransferProgress> TransferManager::incomingProgress(std::string_view user
                                                            std::uint32_t transferId) const {
     const IncomingTransfer* transfer = findIncoming(userid, transferId);
     if (transfer == nullptr) {
-        return makeError(ErrorCode::UnknownTransfer, "no incoming transfer " +
-                                                         std::to_string(transferId) + " from " +
-                                                         quoted(userid));
+        return noIncomingTransfer(transferId, userid);
     }
     TransferProgress progress;
     progress.direction = TransferDirection::Incoming;
@@ -458,8 +466,7 @@ Result<TransferProgress> TransferManager::incomingProgress(std::string_view user
 Result<TransferMetadata> TransferManager::outgoingMetadata(std::uint32_t transferId) const {
     const auto found = outgoing_.find(transferId);
     if (found == outgoing_.end()) {
-        return makeError(ErrorCode::UnknownTransfer,
-                         "no outgoing transfer " + std::to_string(transferId));
+        return noOutgoingTransfer(transferId);
     }
     return found->second.metadata();
 }
@@ -468,9 +475,7 @@ Result<TransferMetadata> TransferManager::incomingMetadata(std::string_view user
                                                            std::uint32_t transferId) const {
     const IncomingTransfer* transfer = findIncoming(userid, transferId);
     if (transfer == nullptr) {
-        return makeError(ErrorCode::UnknownTransfer, "no incoming transfer " +
-                                                         std::to_string(transferId) + " from " +
-                                                         quoted(userid));
+        return noIncomingTransfer(transferId, userid);
     }
     return transfer->metadata();
 }

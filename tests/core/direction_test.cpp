@@ -14,7 +14,7 @@ class DirectionSpelling : public ::testing::TestWithParam<DirectionCase> {};
 
 TEST_P(DirectionSpelling, ParsesEverySeedSpelling) {
     Result<Direction> parsed = parseDirection(GetParam().text);
-    ASSERT_TRUE(parsed.ok()) << GetParam().text << ": " << parsed.error().message;
+    ASSERT_TRUE(parsed.ok()) << GetParam().text << ": " << describe(parsed.error().text);
     EXPECT_EQ(parsed.value(), GetParam().expected) << GetParam().text;
 }
 

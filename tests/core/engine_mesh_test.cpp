@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "support/engine_rooms.hpp"
+#include "support/texts.hpp"
 
 namespace rtcmc {
 namespace {
@@ -381,14 +382,14 @@ TEST(EngineCalls, RefuseToStartWithoutAValidUseridOrSessionId) {
          {engine.open("room", 0), engine.connect("room", 0), engine.join("room", {}, 0)}) {
         ASSERT_EQ(actions.size(), 1u);
         EXPECT_EQ(actions[0].name, "onerror");
-        EXPECT_NE(actions[0].payload.find("userid must not be empty"), std::string::npos);
+        EXPECT_NE(testing::wordsOf(actions[0]).find("userid must not be empty"), std::string::npos);
     }
     EngineConfig config;
     config.userid = "me";
     engine.configure(config);
     Actions bad = engine.open(std::string(300, 'r'), 0);
     ASSERT_EQ(bad.size(), 1u);
-    EXPECT_NE(bad[0].payload.find("session id is longer"), std::string::npos);
+    EXPECT_NE(testing::wordsOf(bad[0]).find("session id is longer"), std::string::npos);
     EXPECT_EQ(engine.state(), SessionState::Idle);
 }
 
@@ -440,7 +441,7 @@ TEST(EngineMedia, OneWayViewersCannotAddStreams) {
     net.run("b", net.engine("b").connect("room", net.now()));
     Actions refused = net.engine("b").addStream(defaultSession());
     ASSERT_EQ(refused.size(), 1u);
-    EXPECT_NE(refused[0].payload.find("only the owner sends"), std::string::npos);
+    EXPECT_NE(testing::wordsOf(refused[0]).find("only the owner sends"), std::string::npos);
     EXPECT_EQ(net.engine("a").addStream(parseSession("screen").value())[0].kind,
               ActionKind::CaptureMedia);
 }

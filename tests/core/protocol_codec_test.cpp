@@ -72,7 +72,7 @@ TEST(ProtocolCodec, RoundTripsEveryMessageType) {
     for (const Message& message : messages) {
         const std::string text = encode(message);
         Result<Message> decoded = decode(text);
-        ASSERT_TRUE(decoded.ok()) << text << "\n" << decoded.error().message;
+        ASSERT_TRUE(decoded.ok()) << text << "\n" << describe(decoded.error().text);
         EXPECT_EQ(decoded.value().index(), message.index()) << text;
         EXPECT_EQ(encode(decoded.value()), text) << "re-encoding must be identical";
     }
@@ -91,9 +91,9 @@ TEST_P(ProtocolRejects, WithASpecificReason) {
     const BadCase& c = GetParam();
     Result<Message> decoded = decode(c.text);
     ASSERT_FALSE(decoded.ok()) << c.name;
-    EXPECT_EQ(decoded.error().code, c.code) << c.name << ": " << decoded.error().message;
-    EXPECT_NE(decoded.error().message.find(c.mentions), std::string::npos)
-        << c.name << ": " << decoded.error().message;
+    EXPECT_EQ(decoded.error().code, c.code) << c.name << ": " << describe(decoded.error().text);
+    EXPECT_NE(describe(decoded.error().text).find(c.mentions), std::string::npos)
+        << c.name << ": " << describe(decoded.error().text);
 }
 
 std::string msg(const std::string& fields) {
@@ -198,7 +198,7 @@ TEST(ProtocolCodec, DeeplyNestedJsonIsRefusedNotFollowed) {
                            std::string(30000, ']'));
     Result<Message> decoded = decode(deep);
     ASSERT_FALSE(decoded.ok());
-    EXPECT_NE(decoded.error().message.find("nested deeper"), std::string::npos);
+    EXPECT_NE(describe(decoded.error().text).find("nested deeper"), std::string::npos);
     // Brackets inside strings are text, not nesting.
     EXPECT_TRUE(
         decode(msg(R"("type":"extra-updated","extra":")" + std::string(100, '[') + "\"")).ok());

@@ -41,7 +41,7 @@ TEST(Room, RefusesDuplicatesAndEnforcesTheLimitWithoutCountingTheOwner) {
     Status refused = room.admit(member("d"));
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, ErrorCode::RoomFull);
-    EXPECT_NE(refused.error().message.find("full"), std::string::npos);
+    EXPECT_NE(describe(refused.error().text).find("full"), std::string::npos);
     EXPECT_EQ(room.members().size(), 3u) << "a refused member changes nothing";
 }
 

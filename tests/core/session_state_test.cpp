@@ -66,8 +66,8 @@ TEST(SessionStateTransitions, EveryRowLegalAndIllegal) {
             } else {
                 ASSERT_FALSE(next.ok()) << name << " must be refused";
                 EXPECT_EQ(next.error().code, ErrorCode::InvalidState);
-                EXPECT_NE(next.error().message.find(name), std::string::npos)
-                    << next.error().message;
+                EXPECT_NE(describe(next.error().text).find(name), std::string::npos)
+                    << describe(next.error().text);
             }
         }
     }

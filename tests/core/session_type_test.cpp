@@ -26,7 +26,7 @@ class SessionSpelling : public ::testing::TestWithParam<SpellingCase> {};
 TEST_P(SessionSpelling, NormalisesToOneValue) {
     const SpellingCase& c = GetParam();
     Result<SessionType> parsed = parseSession(c.text);
-    ASSERT_TRUE(parsed.ok()) << c.text << ": " << parsed.error().message;
+    ASSERT_TRUE(parsed.ok()) << c.text << ": " << describe(parsed.error().text);
     EXPECT_EQ(parsed.value(), c.expected) << c.text;
     EXPECT_EQ(toString(parsed.value()), c.canonical) << c.text;
 }
@@ -64,10 +64,10 @@ TEST(SessionParse, RejectsUnknownWordsWithTheWordInTheMessage) {
         Result<SessionType> parsed = parseSession(text);
         ASSERT_FALSE(parsed.ok()) << "'" << text << "' must be refused";
         EXPECT_EQ(parsed.error().code, ErrorCode::UnknownSession);
-        EXPECT_NE(parsed.error().message.find("unknown session"), std::string::npos);
+        EXPECT_NE(describe(parsed.error().text).find("unknown session"), std::string::npos);
     }
     Result<SessionType> typo = parseSession("audio + vidoe");
-    EXPECT_NE(typo.error().message.find("'vidoe'"), std::string::npos) << typo.error().message;
+    EXPECT_NE(describe(typo.error().text).find("'vidoe'"), std::string::npos) << describe(typo.error().text);
 }
 
 TEST(SessionParse, RefusesAbsurdlyLongInput) {

@@ -44,10 +44,10 @@ TEST(TransferLarge, FiveGibibytesInQuarterMebibytePacketsWithBookkeepingOnly) {
         offsetSeen += range.value().length;
         auto written =
             sender.writeChunk(id, ConstBytes(payload.data(), range.value().length), packetBuffer);
-        ASSERT_TRUE(written.ok()) << written.error().message;
+        ASSERT_TRUE(written.ok()) << describe(written.error().text);
         auto update = receiver.receive(
             "ann", ConstBytes(packet.data(), written.value().packetLength), replyBuffer);
-        ASSERT_TRUE(update.ok()) << update.error().message;
+        ASSERT_TRUE(update.ok()) << describe(update.error().text);
         ASSERT_EQ(update.value().payloadLength, range.value().length);
     }
     EXPECT_EQ(offsetSeen, kSize);
@@ -69,7 +69,7 @@ TEST(TransferLarge, FiveGibibytesInQuarterMebibytePacketsWithBookkeepingOnly) {
     EXPECT_EQ(received.value().progress.bytesDone, kSize);
     auto delivered = sender.receive("bob", ConstBytes(reply.data(), received.value().packetLength),
                                     packetBuffer);
-    ASSERT_TRUE(delivered.ok()) << delivered.error().message;
+    ASSERT_TRUE(delivered.ok()) << describe(delivered.error().text);
     EXPECT_EQ(delivered.value().event, TransferEvent::Delivered);
     EXPECT_EQ(delivered.value().progress.bytesDone, kSize);
 }

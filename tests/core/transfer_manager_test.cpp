@@ -70,11 +70,11 @@ TEST(TransferManagerConcurrency, ThreePeersSendTwoFilesToEachOtherAtOnce) {
                     transfer.id,
                     ConstBytes(transfer.source.data() + range.value().offset, range.value().length),
                     peer.output());
-                ASSERT_TRUE(update.ok()) << update.error().message;
+                ASSERT_TRUE(update.ok()) << describe(update.error().text);
                 channel.push_back({transfer.from, transfer.to, peer.lastPacket(update.value())});
             } else if (!transfer.endWritten) {
                 auto update = peer.manager.writeEnd(transfer.id, peer.output());
-                ASSERT_TRUE(update.ok()) << update.error().message;
+                ASSERT_TRUE(update.ok()) << describe(update.error().text);
                 channel.push_back({transfer.from, transfer.to, peer.lastPacket(update.value())});
                 transfer.endWritten = true;
             }
@@ -86,7 +86,7 @@ TEST(TransferManagerConcurrency, ThreePeersSendTwoFilesToEachOtherAtOnce) {
             channel.pop_front();
             Peer& receiver = peers.at(packet.to);
             auto update = receiver.receive(packet.from, packet.packet);
-            ASSERT_TRUE(update.ok()) << update.error().message;
+            ASSERT_TRUE(update.ok()) << describe(update.error().text);
             if (update.value().event == TransferEvent::Received) {
                 ++receivedEvents;
             }
@@ -145,7 +145,7 @@ TEST(TransferManagerPeers, APeerLeavingAbortsEveryTransferWithItInBothDirections
     ASSERT_EQ(byTransfer.count({TransferDirection::Outgoing, toBen2}), 1U);
     ASSERT_EQ(byTransfer.count({TransferDirection::Incoming, fromBen}), 1U);
     const TransferUpdate& first = byTransfer[{TransferDirection::Outgoing, toBen1}];
-    EXPECT_EQ(first.error->message, "'ben' left during transfer 1 (\"one.bin\")");
+    EXPECT_EQ(describe(first.error->text), "'ben' left during transfer 1 (\"one.bin\")");
     const TransferUpdate& second = byTransfer[{TransferDirection::Outgoing, toBen2}];
     EXPECT_EQ(second.progress.sent, 10U);
     EXPECT_EQ(ann.manager.outgoingCount(), 1U) << "the transfer to cat goes on";
@@ -178,7 +178,7 @@ TEST(TransferManagerPeers, EitherSideCanGiveUpAndTheOtherHearsWhy) {
     EXPECT_EQ(heard.value().direction, TransferDirection::Incoming);
     ASSERT_TRUE(heard.value().error.has_value());
     EXPECT_EQ(heard.value().error->code, ErrorCode::TransferAborted);
-    EXPECT_EQ(heard.value().error->message,
+    EXPECT_EQ(describe(heard.value().error->text),
               "'ann' aborted transfer 1 (\"a.bin\"): user pressed stop");
     EXPECT_EQ(ben.manager.incomingCount(), 0U);
 
@@ -194,7 +194,7 @@ TEST(TransferManagerPeers, EitherSideCanGiveUpAndTheOtherHearsWhy) {
     EXPECT_EQ(told.value().event, TransferEvent::Aborted);
     EXPECT_EQ(told.value().direction, TransferDirection::Outgoing);
     ASSERT_TRUE(told.value().error.has_value());
-    EXPECT_EQ(told.value().error->message, "'ben' cancelled transfer 2 (\"b.bin\"): no disk space");
+    EXPECT_EQ(describe(told.value().error->text), "'ben' cancelled transfer 2 (\"b.bin\"): no disk space");
     EXPECT_EQ(ann.manager.outgoingCount(), 0U);
 
     // Reasons are text of bounded length.
@@ -223,7 +223,7 @@ TEST(TransferManagerSender, RefusesCallsItCannotHonourAndChangesNothing) {
     auto refused = ann.manager.startOutgoing("ben", broken, ann.output());
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, ErrorCode::InvalidArgument);
-    EXPECT_NE(refused.error().message.find("'count' 2 disagrees"), std::string::npos);
+    EXPECT_NE(describe(refused.error().text).find("'count' 2 disagrees"), std::string::npos);
     EXPECT_EQ(ann.manager.startOutgoing("ben", describe(10, 4), tooSmall).error().code,
               ErrorCode::InvalidArgument);
     EXPECT_EQ(ann.manager.outgoingCount(), 0U);

@@ -44,7 +44,7 @@ TEST(TransferMetadataParser, AcceptsValidMetadataOfEveryKind) {
     };
     for (const auto& row : rows) {
         auto parsed = parseMetadata(row.json);
-        ASSERT_TRUE(parsed.ok()) << row.json << ": " << parsed.error().message;
+        ASSERT_TRUE(parsed.ok()) << row.json << ": " << describe(parsed.error().text);
         EXPECT_EQ(parsed.value().kind, row.kind);
         EXPECT_EQ(parsed.value().name, row.name);
         EXPECT_EQ(parsed.value().size, row.size);
@@ -136,9 +136,9 @@ TEST(TransferMetadataParser, RejectsEveryBrokenFieldWithItsName) {
         auto parsed = parseMetadata(row.json);
         ASSERT_FALSE(parsed.ok()) << row.json.substr(0, 120);
         EXPECT_EQ(parsed.error().code, row.code)
-            << row.json.substr(0, 120) << ": " << parsed.error().message;
-        EXPECT_NE(parsed.error().message.find(row.messagePart), std::string::npos)
-            << row.json.substr(0, 120) << ": \"" << parsed.error().message << "\"";
+            << row.json.substr(0, 120) << ": " << describe(parsed.error().text);
+        EXPECT_NE(describe(parsed.error().text).find(row.messagePart), std::string::npos)
+            << row.json.substr(0, 120) << ": \"" << describe(parsed.error().text) << "\"";
     }
 }
 
@@ -170,8 +170,8 @@ TEST(TransferMetadataBuilder, ComputesTheCountAndRefusesWhatTheParserRefuses) {
         auto result = describeTransfer(row.kind, row.name, row.type, row.size, row.chunkSize);
         ASSERT_FALSE(result.ok()) << row.messagePart;
         EXPECT_EQ(result.error().code, ErrorCode::InvalidArgument);
-        EXPECT_NE(result.error().message.find(row.messagePart), std::string::npos)
-            << "\"" << result.error().message << "\"";
+        EXPECT_NE(describe(result.error().text).find(row.messagePart), std::string::npos)
+            << "\"" << describe(result.error().text) << "\"";
     }
 }
 
@@ -184,7 +184,7 @@ TEST(TransferMetadataSerializer, RoundTripsAndStaysUnderTheStartLimitAtWorstCase
     const std::string json = serializeMetadata(metadata.value());
     EXPECT_LE(json.size(), 8192U);
     auto parsed = parseMetadata(json);
-    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    ASSERT_TRUE(parsed.ok()) << describe(parsed.error().text);
     EXPECT_EQ(parsed.value().name, metadata.value().name);
     EXPECT_EQ(parsed.value().type, metadata.value().type);
     EXPECT_EQ(parsed.value().size, 4294967295ULL * 262128);

@@ -60,7 +60,7 @@ TEST(TransferPacketDecoder, AcceptsEveryKindWithItsPayload) {
     };
     for (const auto& row : rows) {
         auto decoded = decodePacket(view(row.packet));
-        ASSERT_TRUE(decoded.ok()) << row.name << ": " << decoded.error().message;
+        ASSERT_TRUE(decoded.ok()) << row.name << ": " << describe(decoded.error().text);
         const Packet& packet = decoded.value();
         EXPECT_EQ(packet.header.kind, row.kind) << row.name;
         EXPECT_EQ(packet.header.transferId, row.transferId) << row.name;
@@ -145,8 +145,8 @@ TEST(TransferPacketDecoder, RejectsEveryBrokenRuleWithASpecificMessage) {
         ASSERT_FALSE(decoded.ok()) << row.name;
         EXPECT_EQ(decoded.error().code, row.code)
             << row.name << ": " << errorCodeName(decoded.error().code);
-        EXPECT_NE(decoded.error().message.find(row.messagePart), std::string::npos)
-            << row.name << ": \"" << decoded.error().message << "\"";
+        EXPECT_NE(describe(decoded.error().text).find(row.messagePart), std::string::npos)
+            << row.name << ": \"" << describe(decoded.error().text) << "\"";
     }
 }
 

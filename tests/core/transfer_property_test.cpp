@@ -130,7 +130,7 @@ TEST(TransferProperty, RandomStreamsWithMutationsNeverCorruptOrHalfApply) {
             auto update = bob.receive(from, packet);
             if (!update.ok()) {
                 ++refused;
-                EXPECT_EQ(observableState(bob.manager), before) << update.error().message;
+                EXPECT_EQ(observableState(bob.manager), before) << describe(update.error().text);
                 return;
             }
             history.emplace_back(from, packet);
@@ -162,7 +162,7 @@ TEST(TransferProperty, RandomStreamsWithMutationsNeverCorruptOrHalfApply) {
                 auto answer = sender.receive("bob", replyPacket);
                 if (!answer.ok()) {
                     EXPECT_EQ(observableState(sender.manager), senderBefore)
-                        << answer.error().message;
+                        << describe(answer.error().text);
                     continue;
                 }
                 if (answer.value().event == TransferEvent::Delivered) {

@@ -58,7 +58,7 @@ struct Started {
         const Bytes start =
             rawPacket(kStart, 5, 0, 3, bytesOf(metadataJson("file", "a.bin", "", 10, 4, 3)));
         auto update = bob.receive("alice", start);
-        EXPECT_TRUE(update.ok()) << update.error().message;
+        EXPECT_TRUE(update.ok()) << describe(update.error().text);
     }
     std::string state() { return snapshot(bob.manager, {{"alice", 5}, {"alice", 6}}); }
 };
@@ -79,7 +79,7 @@ TEST(TransferReceiver, ReassemblesChunksDeliveredInAnyOrder) {
         }
         for (std::size_t i = 0; i < packets.size(); ++i) {
             auto update = bob.receive("alice", packets[i]);
-            ASSERT_TRUE(update.ok()) << update.error().message;
+            ASSERT_TRUE(update.ok()) << describe(update.error().text);
             EXPECT_EQ(update.value().event == TransferEvent::Received, i + 1 == packets.size());
         }
         EXPECT_EQ((bob.reassembled[{"alice", id}]), source);
@@ -120,7 +120,7 @@ TEST(TransferReceiver, RefusesDuplicateChunksEndsAndStartsWithoutChangingState) 
     auto chunk = bob.receive("alice", rawPacket(kChunk, 5, 1, 3, Bytes(4, 1)));
     ASSERT_FALSE(chunk.ok());
     EXPECT_EQ(chunk.error().code, ErrorCode::DuplicatePacket);
-    EXPECT_EQ(chunk.error().message, "transfer 5 from 'alice': chunk 1 was already received");
+    EXPECT_EQ(describe(chunk.error().text), "transfer 5 from 'alice': chunk 1 was already received");
     auto end = bob.receive("alice", rawPacket(kEnd, 5, 0, 3, checksumPayload(2)));
     ASSERT_FALSE(end.ok());
     EXPECT_EQ(end.error().code, ErrorCode::DuplicatePacket);
@@ -128,7 +128,7 @@ TEST(TransferReceiver, RefusesDuplicateChunksEndsAndStartsWithoutChangingState) 
         "alice", rawPacket(kStart, 5, 0, 3, bytesOf(metadataJson("file", "b", "", 10, 4, 3))));
     ASSERT_FALSE(start.ok());
     EXPECT_EQ(start.error().code, ErrorCode::DuplicatePacket);
-    EXPECT_NE(start.error().message.find("already started"), std::string::npos);
+    EXPECT_NE(describe(start.error().text).find("already started"), std::string::npos);
     EXPECT_EQ(started.state(), before);
 }
 
@@ -201,9 +201,9 @@ TEST(TransferReceiver, RefusesEveryInvalidPacketWithItsCodeAndChangesNothing) {
         ASSERT_FALSE(update.ok()) << row.name;
         EXPECT_EQ(update.error().code, row.code)
             << row.name << ": " << errorCodeName(update.error().code) << " "
-            << update.error().message;
-        EXPECT_NE(update.error().message.find(row.messagePart), std::string::npos)
-            << row.name << ": \"" << update.error().message << "\"";
+            << describe(update.error().text);
+        EXPECT_NE(describe(update.error().text).find(row.messagePart), std::string::npos)
+            << row.name << ": \"" << describe(update.error().text) << "\"";
         EXPECT_EQ(started.state(), before) << row.name;
     }
 }
@@ -219,7 +219,7 @@ TEST(TransferReceiver, RefusesAChunkAfterCompletion) {
     auto late = bob.receive("alice", packets[1]);
     ASSERT_FALSE(late.ok());
     EXPECT_EQ(late.error().code, ErrorCode::UnknownTransfer);
-    EXPECT_NE(late.error().message.find("already finished"), std::string::npos);
+    EXPECT_NE(describe(late.error().text).find("already finished"), std::string::npos);
     auto lateEnd = bob.receive("alice", packets.back());
     ASSERT_FALSE(lateEnd.ok());
     EXPECT_EQ(lateEnd.error().code, ErrorCode::UnknownTransfer);
@@ -260,9 +260,9 @@ TEST(TransferReceiver, AcceptsAHugeCountWithoutAllocatingForIt) {
     auto farAhead = bob.receive("alice", rawPacket(kChunk, 9, 0xFFFFFFFE, 0xFFFFFFFF, Bytes(1)));
     ASSERT_FALSE(farAhead.ok());
     EXPECT_EQ(farAhead.error().code, ErrorCode::PacketOutOfRange);
-    EXPECT_NE(farAhead.error().message.find("ahead of the first missing chunk 1"),
+    EXPECT_NE(describe(farAhead.error().text).find("ahead of the first missing chunk 1"),
               std::string::npos)
-        << farAhead.error().message;
+        << describe(farAhead.error().text);
     // Within the window it is accepted and remembered by its digest alone.
     const std::uint32_t lastInWindow = IncomingTransfer::kMaxPacketsAheadOfGap;
     ASSERT_TRUE(
@@ -286,7 +286,7 @@ TEST(TransferReceiver, LimitsHowManyTransfersOnePeerMayOpen) {
     auto refused = bob.receive("alice", rawPacket(kStart, 1000, 0, 1, metadata));
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, ErrorCode::InvalidState);
-    EXPECT_NE(refused.error().message.find("already has 256 transfers open"), std::string::npos);
+    EXPECT_NE(describe(refused.error().text).find("already has 256 transfers open"), std::string::npos);
     EXPECT_TRUE(bob.receive("carol", rawPacket(kStart, 1000, 0, 1, metadata)).ok())
         << "the limit is per peer";
 }
@@ -302,32 +302,32 @@ TEST(TransferReceiver, ReportsAFlippedByteAsAChecksumMismatchOnBothSides) {
         } else {
             packets[4][kPacketHeaderBytes + 57] ^= 0x01; // one byte of chunk 3
         }
-        Result<TransferUpdate> last = makeError(ErrorCode::InvalidState, "no packet");
+        Result<TransferUpdate> last = makeError(ErrorCode::InvalidState, {TextId::Verbatim, {"no packet"}});
         for (const auto& packet : packets) {
             last = bob.receive("alice", packet);
-            ASSERT_TRUE(last.ok()) << last.error().message;
+            ASSERT_TRUE(last.ok()) << describe(last.error().text);
         }
         const TransferUpdate& failed = last.value();
         EXPECT_EQ(failed.event, TransferEvent::Failed);
         ASSERT_TRUE(failed.error.has_value());
         EXPECT_EQ(failed.error->code, ErrorCode::ChecksumMismatch);
-        EXPECT_NE(failed.error->message.find("transfer 1 (\"file.bin\") from 'alice' failed "
+        EXPECT_NE(describe(failed.error->text).find("transfer 1 (\"file.bin\") from 'alice' failed "
                                              "verification"),
                   std::string::npos)
-            << failed.error->message;
+            << describe(failed.error->text);
         EXPECT_EQ(bob.manager.incomingCount(), 0U);
         ASSERT_GT(failed.packetLength, kPacketHeaderBytes);
         EXPECT_EQ(bob.out[1], static_cast<std::uint8_t>(PacketKind::Failed));
 
         auto senderSide = alice.receive("bob", bob.lastPacket(failed));
-        ASSERT_TRUE(senderSide.ok()) << senderSide.error().message;
+        ASSERT_TRUE(senderSide.ok()) << describe(senderSide.error().text);
         EXPECT_EQ(senderSide.value().event, TransferEvent::Failed);
         EXPECT_EQ(senderSide.value().transferId, id);
         ASSERT_TRUE(senderSide.value().error.has_value());
         EXPECT_EQ(senderSide.value().error->code, ErrorCode::ChecksumMismatch);
-        EXPECT_NE(senderSide.value().error->message.find("'bob' could not verify transfer 1"),
+        EXPECT_NE(describe(senderSide.value().error->text).find("'bob' could not verify transfer 1"),
                   std::string::npos)
-            << senderSide.value().error->message;
+            << describe(senderSide.value().error->text);
         EXPECT_EQ(alice.manager.outgoingCount(), 0U);
     }
 }

@@ -32,7 +32,7 @@ RoundTrip roundTrip(const TransferMetadata& metadata, const Bytes& source) {
     Bytes reply;
     for (std::size_t i = 0; i < packets.size(); ++i) {
         auto update = bob.receive("alice", packets[i]);
-        EXPECT_TRUE(update.ok()) << "packet " << i << ": " << update.error().message;
+        EXPECT_TRUE(update.ok()) << "packet " << i << ": " << describe(update.error().text);
         if (!update.ok()) {
             return result;
         }
@@ -46,7 +46,7 @@ RoundTrip roundTrip(const TransferMetadata& metadata, const Bytes& source) {
     EXPECT_EQ(bob.manager.incomingCount(), 0U) << "a finished transfer is forgotten";
 
     auto delivered = alice.receive("bob", reply);
-    EXPECT_TRUE(delivered.ok()) << delivered.error().message;
+    EXPECT_TRUE(delivered.ok()) << describe(delivered.error().text);
     if (delivered.ok()) {
         result.senderFinal = delivered.value();
     }

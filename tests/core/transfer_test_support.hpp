@@ -77,7 +77,7 @@ inline TransferMetadata describe(std::uint64_t size, std::uint32_t chunkSize,
                                  std::string name = "file.bin",
                                  std::string type = "application/octet-stream") {
     auto metadata = describeTransfer(kind, std::move(name), std::move(type), size, chunkSize);
-    EXPECT_TRUE(metadata.ok()) << (metadata.ok() ? "" : metadata.error().message);
+    EXPECT_TRUE(metadata.ok()) << (metadata.ok() ? "" : describe(metadata.error().text));
     return metadata.ok() ? metadata.value() : TransferMetadata{};
 }
 
@@ -104,7 +104,7 @@ struct Peer {
     // Opens a transfer and returns its Start packet.
     std::pair<std::uint32_t, Bytes> start(const std::string& to, const TransferMetadata& metadata) {
         auto update = manager.startOutgoing(to, metadata, output());
-        EXPECT_TRUE(update.ok()) << (update.ok() ? "" : update.error().message);
+        EXPECT_TRUE(update.ok()) << (update.ok() ? "" : describe(update.error().text));
         if (!update.ok()) {
             return {0, {}};
         }
@@ -128,7 +128,7 @@ struct Peer {
             const auto& chunk = range.value();
             auto update = manager.writeChunk(
                 id, ConstBytes(source.data() + chunk.offset, chunk.length), output());
-            EXPECT_TRUE(update.ok()) << (update.ok() ? "" : update.error().message);
+            EXPECT_TRUE(update.ok()) << (update.ok() ? "" : describe(update.error().text));
             if (!update.ok()) {
                 return packets;
             }
@@ -136,7 +136,7 @@ struct Peer {
             packets.push_back(lastPacket(update.value()));
         }
         auto end = manager.writeEnd(id, output());
-        EXPECT_TRUE(end.ok()) << (end.ok() ? "" : end.error().message);
+        EXPECT_TRUE(end.ok()) << (end.ok() ? "" : describe(end.error().text));
         if (end.ok()) {
             packets.push_back(lastPacket(end.value()));
         }

@@ -133,7 +133,7 @@ export class OutgoingLane {
             const outcome = manager._writeEnd(item.transferId);
             this.doneWriting(item);
             if (!outcome.ok) {
-                host.outgoingFailed(item, outcome.code, outcome.message);
+                host.outgoingFailed(item, outcome.code, host.wordsOf(outcome.text));
                 return;
             }
             item.state = 'written';
@@ -145,7 +145,7 @@ export class OutgoingLane {
         const outcome = manager._writeChunkInPlace(item.transferId, length);
         if (!outcome.ok) {
             this.doneWriting(item);
-            host.outgoingFailed(item, outcome.code, outcome.message);
+            host.outgoingFailed(item, outcome.code, host.wordsOf(outcome.text));
             return;
         }
         if (!this.send(item, outcome.packetLength)) return;

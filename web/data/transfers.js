@@ -12,7 +12,7 @@
 //
 // One transfer per recipient: a file sent to three peers is three transfers, each with its
 // own progress. Its `uuid` is "<sender's userid>:<transfer id>", the same on both sides.
-import { RTCMultiConnectionError } from '../errors.js';
+import { RTCMultiConnectionError, wordsOf } from '../errors.js';
 import { AsciiTextSource, BlobSource, BytesSource } from './transfer-sources.js';
 import { IncomingAssembly } from './incoming-assembly.js';
 import { OutgoingLane, SMALL_TRANSFER_BYTES } from './outgoing-lane.js';
@@ -220,7 +220,7 @@ export class Transfers {
     }
 
     refused(item, outcome) {
-        this.fail(outcome.code, `${describeJob(item.job)} to '${item.userid}' was refused: ${outcome.message}`, item, true);
+        this.fail(outcome.code, `${describeJob(item.job)} to '${item.userid}' was refused: ${wordsOf(outcome.text)}`, item, true);
     }
 
     sendFailed(item, error) {
@@ -239,6 +239,11 @@ export class Transfers {
         const outcome = this.manager()._abortOutgoing(item.transferId, message.slice(0, 1000));
         if (outcome.ok && outcome.packetLength > 0) this.sendControl(item.userid, outcome.packetLength);
         this.outgoingFailed(item, code, message);
+    }
+
+    // The words of a core outcome's Text (for the lanes, which import nothing).
+    wordsOf(text) {
+        return wordsOf(text);
     }
 
     outgoingFailed(item, code, message) {
@@ -260,7 +265,7 @@ export class Transfers {
         views.input.set(new Uint8Array(buffer, 0, Math.min(length, views.input.length)));
         const outcome = manager._receive(userid, length);
         if (!outcome.ok) {
-            this.runtime.fireError(new RTCMultiConnectionError(outcome.code, `a data-channel packet from '${userid}' was refused: ${outcome.message}`, { userid }));
+            this.runtime.fireError(new RTCMultiConnectionError(outcome.code, `a data-channel packet from '${userid}' was refused: ${wordsOf(outcome.text)}`, { userid }));
             return;
         }
         // A reply (Complete or Failed) is in the core's buffer: send it before anything else.
@@ -295,7 +300,7 @@ export class Transfers {
         } else if (outcome.event === event.Failed || outcome.event === event.Aborted) {
             this.forgetIncoming(userid, outcome.transferId);
             record.assembly.discard();
-            this.fail(outcome.code, outcome.message, record, false);
+            this.fail(outcome.code, wordsOf(outcome.text), record, false);
         }
     }
 
@@ -379,7 +384,7 @@ export class Transfers {
                 this.call('onFileSent', item.job.original, this.fileEvent(item, true));
             }
         } else if (outcome.event === event.Failed || outcome.event === event.Aborted) {
-            this.outgoingFailed(item, outcome.code, outcome.message);
+            this.outgoingFailed(item, outcome.code, wordsOf(outcome.text));
         }
     }
 
@@ -400,7 +405,7 @@ export class Transfers {
     // transfer with it ends with an error naming it; nothing half-received is delivered.
     peerGone(userid) {
         if (this.transferManager) {
-            for (const outcome of this.transferManager.peerGone(userid)) this.ended(userid, outcome.direction === this.outgoingDirection, outcome.transferId, outcome.code, outcome.message);
+            for (const outcome of this.transferManager.peerGone(userid)) this.ended(userid, outcome.direction === this.outgoingDirection, outcome.transferId, outcome.code, wordsOf(outcome.text));
         }
         const lane = this.lanes.get(userid);
         if (!lane) return;

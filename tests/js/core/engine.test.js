@@ -1,5 +1,6 @@
 // The engine through embind in Node: the same decisions as the native suite, reached the way
 // the browser facade reaches them.
+import { wordsOf } from '../../../web/errors.js';
 import { loadCore } from './load-core.js';
 import { FakeNetwork } from './fake-network.js';
 
@@ -33,7 +34,7 @@ describe('session and direction parsing through embind', () => {
         const parsed = core.parseSession('audio + hologram');
         expect(parsed.ok).toBe(false);
         expect(parsed.code).toBe('UNKNOWN_SESSION');
-        expect(parsed.message).toContain("'hologram'");
+        expect(wordsOf(parsed.text)).toContain("'hologram'");
     });
 
     test('the object form is validated', () => {
@@ -41,7 +42,7 @@ describe('session and direction parsing through embind', () => {
             audio: false, video: false, screen: false, data: false, oneway: true, broadcast: false,
         });
         expect(none.ok).toBe(false);
-        expect(none.message).toMatch(/enables nothing/);
+        expect(wordsOf(none.text)).toMatch(/enables nothing/);
     });
 
     test.each([

@@ -2,6 +2,7 @@
 // JS fills the module's input buffer, sends slices of its output buffer, and keeps received
 // payloads as slices of the packets that arrived (Blob parts in the browser).
 import { createHash } from 'node:crypto';
+import { wordsOf } from '../../../web/errors.js';
 import { loadCore } from './load-core.js';
 
 const MiB = 1024 * 1024;
@@ -158,7 +159,7 @@ describe('transfers through embind', () => {
                 senderBuffers.fresh().input.set(block);
                 const packet = send(senderBuffers, sender._writeChunk(id, block.length));
                 received = deliver(receiver, receiverBuffers, 'alice', packet);
-                if (!received.ok) throw new Error(`${received.code}: ${received.message}`);
+                if (!received.ok) throw new Error(`${received.code}: ${wordsOf(received.text)}`);
                 parts[received.index] = payloadOf(packet, received);
             }
             expect(received).toMatchObject({ event: Chunk, received: 4096, remaining: 0 });
@@ -253,7 +254,7 @@ describe('transfers through embind', () => {
                 code: 'DUPLICATE_PACKET',
                 event: core.TransferEvent.None,
             });
-            expect(duplicate.message).toContain('chunk 0 was already received');
+            expect(wordsOf(duplicate.text)).toContain('chunk 0 was already received');
             const after = receiver.progress(core.TransferDirection.Incoming, 'alice', id);
             expect(after).toEqual(before);
             expect(after).toMatchObject({
@@ -281,7 +282,7 @@ describe('transfers through embind', () => {
                 event: core.TransferEvent.Failed,
                 code: 'CHECKSUM_MISMATCH',
             });
-            expect(outcome.message).toContain('failed verification');
+            expect(wordsOf(outcome.text)).toContain('failed verification');
             const failed = receiverBuffers.fresh().output.slice(0, outcome.packetLength);
             expect(failed[1]).toBe(core.PacketKind.Failed.value);
             const heard = deliver(sender, senderBuffers, 'bob', failed);
@@ -372,7 +373,7 @@ describe('transfers through embind', () => {
                     code: 'TRANSFER_ABORTED',
                 });
             }
-            expect(gone.map((o) => o.message).sort()).toEqual([
+            expect(gone.map((o) => wordsOf(o.text)).sort()).toEqual([
                 `'ben' left during transfer ${fromBen.transferId} ("in.bin")`,
                 `'ben' left during transfer ${toBen.transferId} ("out.bin")`,
             ]);
