@@ -2,7 +2,7 @@
 // (demangled) name belongs to, using the symbol map that emcc writes with --emit-symbol-map
 // (bindings/CMakeLists.txt asks for it on the web build). LTO inlines across libraries, so a
 // body counts for the outermost name it kept: read the groups as orders of magnitude.
-import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 
 const SECTION_NAMES = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start', 'element', 'code', 'data', 'datacount'];
 
@@ -135,7 +135,7 @@ export function wasmOrigins(wasmBytes, symbolMapText) {
         .map((entry) => ({
             group: entry.group,
             bytes: entry.parts.reduce((sum, part) => sum + part.length, 0),
-            gzip: gzipSync(Buffer.concat(entry.parts), { level: 9 }).length,
+            gzip: execFileSync('gzip', ['-9c'], { input: Buffer.concat(entry.parts) }).length,
             functions: entry.parts.length,
             largest: entry.functions.sort((a, b) => b.bytes - a.bytes).slice(0, 3),
         }))
