@@ -1,13 +1,15 @@
 // embind surface of the engine and its value types. The JS facade (web/) is the only caller:
 // it owns every Engine it creates and deletes it in leave()/close().
 //
-// Times cross as JS numbers (milliseconds, double) because 3.1.6's embind has no uint64 without
-// BigInt; every action's payload crosses as JSON text, which the facade parses once.
+// The boundary is typed (engine/event.hpp, engine/action.hpp): one Event in, Actions out, their
+// kinds as enums. Times cross as JS numbers (milliseconds, double) because 3.1.6's embind has
+// no uint64 without BigInt.
 #include <emscripten/bind.h>
 
 #include <nlohmann/json.hpp>
 
 #include "engine/engine.hpp"
+#include "engine/event.hpp"
 #include "protocol/codec.hpp"
 #include "session/direction.hpp"
 #include "session/sdp_bandwidth.hpp"
@@ -21,35 +23,15 @@ using emscripten::enum_;
 using emscripten::function;
 using emscripten::value_object;
 
-std::uint64_t toMs(double nowMs) {
-    return nowMs > 0 ? static_cast<std::uint64_t>(nowMs) : 0;
-}
-
-// Actions cross as a plain JS array of {kind, peer, name, payload} objects (kind is the
-// action's wire name, e.g. "send-signal"): no embind handle for the facade to delete.
+// The actions of one event as a plain JS array of Action objects (value_object below): no
+// embind handle for the facade to delete.
 emscripten::val toJs(const Actions& actions) {
     emscripten::val list = emscripten::val::array();
     for (const Action& action : actions) {
-        emscripten::val item = emscripten::val::object();
-        item.set("kind", std::string(toString(action.kind)));
-        item.set("peer", action.peer);
-        item.set("name", action.name);
-        item.set("payload", action.payload);
-        list.call<void>("push", item);
+        list.call<void>("push", emscripten::val(action));
     }
     return list;
 }
-
-// Wraps an Engine member function so that its Actions come back as a JS array:
-// JS_ACTIONS(leave) is a free function (Engine&, args...) -> val that embind can bind.
-template <typename Method> struct ActionsMethod;
-template <typename... Args> struct ActionsMethod<Actions (Engine::*)(Args...)> {
-    template <Actions (Engine::*Method)(Args...)>
-    static emscripten::val call(Engine& engine, Args... args) {
-        return toJs((engine.*Method)(args...));
-    }
-};
-#define JS_ACTIONS(method) &ActionsMethod<decltype(&Engine::method)>::template call<&Engine::method>
 
 emscripten::val linkedPeers(const Engine& engine) {
     emscripten::val list = emscripten::val::array();
@@ -214,8 +196,98 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
     function("parseDirection", &parseDirectionText);
     function("directionName", &directionName);
     // The number of sentences in common/texts.def: web/generated/core-texts.js must have as many.
-    function("textCount", +[]() { return static_cast<unsigned>(TextId::Count); });
+    function(
+        "textCount", +[]() { return static_cast<unsigned>(TextId::Count); });
 
+    enum_<ActionKind>("ActionKind")
+        .value("SendSignal", ActionKind::SendSignal)
+        .value("ServerRequest", ActionKind::ServerRequest)
+        .value("CaptureMedia", ActionKind::CaptureMedia)
+        .value("CreatePeer", ActionKind::CreatePeer)
+        .value("ClosePeer", ActionKind::ClosePeer)
+        .value("SetRemoteDescription", ActionKind::SetRemoteDescription)
+        .value("AddIceCandidate", ActionKind::AddIceCandidate)
+        .value("StopLocalMedia", ActionKind::StopLocalMedia)
+        .value("FireEvent", ActionKind::FireEvent)
+        .value("ScheduleTick", ActionKind::ScheduleTick);
+
+    enum_<PageEvent>("PageEvent")
+        .value("None", PageEvent::None)
+        .value("OnNewSession", PageEvent::OnNewSession)
+        .value("OnSessionClosed", PageEvent::OnSessionClosed)
+        .value("OnEntireSessionClosed", PageEvent::OnEntireSessionClosed)
+        .value("OnUserStatusChanged", PageEvent::OnUserStatusChanged)
+        .value("OnExtraDataUpdated", PageEvent::OnExtraDataUpdated)
+        .value("OnOpen", PageEvent::OnOpen)
+        .value("OnClose", PageEvent::OnClose)
+        .value("OnError", PageEvent::OnError)
+        .value("OnLeave", PageEvent::OnLeave)
+        .value("OnStateChange", PageEvent::OnStateChange)
+        .value("OnStream", PageEvent::OnStream)
+        .value("OnStreamEnded", PageEvent::OnStreamEnded)
+        .value("OnMute", PageEvent::OnMute)
+        .value("OnUnmute", PageEvent::OnUnmute)
+        .value("Opened", PageEvent::Opened)
+        .value("Joined", PageEvent::Joined)
+        .value("OwnerChanged", PageEvent::OwnerChanged)
+        .value("Presence", PageEvent::Presence);
+
+    enum_<EventKind>("EventKind")
+        .value("Open", EventKind::Open)
+        .value("Connect", EventKind::Connect)
+        .value("Join", EventKind::Join)
+        .value("Leave", EventKind::Leave)
+        .value("Eject", EventKind::Eject)
+        .value("UpdateExtra", EventKind::UpdateExtra)
+        .value("CheckPresence", EventKind::CheckPresence)
+        .value("DonotJoin", EventKind::DonotJoin)
+        .value("SetMuted", EventKind::SetMuted)
+        .value("EndStream", EventKind::EndStream)
+        .value("AddStream", EventKind::AddStream)
+        .value("Tick", EventKind::Tick)
+        .value("MediaReady", EventKind::MediaReady)
+        .value("MediaFailed", EventKind::MediaFailed)
+        .value("StreamAdded", EventKind::StreamAdded)
+        .value("PeerStateChanged", EventKind::PeerStateChanged)
+        .value("DataChannelOpened", EventKind::DataChannelOpened)
+        .value("DataChannelClosed", EventKind::DataChannelClosed)
+        .value("LocalDescription", EventKind::LocalDescription)
+        .value("LocalCandidate", EventKind::LocalCandidate)
+        .value("RemoteStreamAdded", EventKind::RemoteStreamAdded)
+        .value("RemoteStreamRemoved", EventKind::RemoteStreamRemoved)
+        .value("Signal", EventKind::Signal)
+        .value("ServerReply", EventKind::ServerReply)
+        .value("ServerEvent", EventKind::ServerEvent);
+
+    value_object<Action>("Action")
+        .field("kind", &Action::kind)
+        .field("peer", &Action::peer)
+        .field("event", &Action::event)
+        .field("name", &Action::name)
+        .field("text", &Action::text)
+        .field("peers", &Action::peers)
+        .field("media", &Action::media)
+        .field("receive", &Action::receive)
+        .field("offerer", &Action::offerer)
+        .field("data", &Action::data)
+        .field("at", &Action::at)
+        .field("index", &Action::index);
+
+    value_object<Event>("Event")
+        .field("kind", &Event::kind)
+        .field("peer", &Event::peer)
+        .field("id", &Event::id)
+        .field("name", &Event::name)
+        .field("text", &Event::text)
+        .field("body", &Event::body)
+        .field("media", &Event::media)
+        .field("flag", &Event::flag)
+        .field("state", &Event::state)
+        .field("index", &Event::index)
+        .field("now", &Event::now);
+
+    // The engine is reached through handle(Event) only (engine/event.hpp); the rest are
+    // read-only views for the facade.
     class_<Engine>("Engine")
         .constructor<EngineConfig>()
         .function("configure", &Engine::configure)
@@ -223,65 +295,8 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .function("isOwner", &Engine::isOwner)
         .function("linkedPeers", &linkedPeers)
         .function("roomSnapshot", &roomSnapshot)
-        .function("open", emscripten::optional_override(
-                              [](Engine& engine, const std::string& room, double now) {
-                                  return toJs(engine.open(room, toMs(now)));
-                              }))
-        .function("connect", emscripten::optional_override(
-                                 [](Engine& engine, const std::string& room, double now) {
-                                     return toJs(engine.connect(room, toMs(now)));
-                                 }))
-        .function("join", emscripten::optional_override([](Engine& engine, const std::string& room,
-                                                           bool hasJoinAs,
-                                                           const SessionType& joinAs, double now) {
-                      return toJs(engine.join(
-                          room, hasJoinAs ? std::optional<SessionType>(joinAs) : std::nullopt,
-                          toMs(now)));
-                  }))
-        .function("leave", JS_ACTIONS(leave))
-        .function("eject", JS_ACTIONS(eject))
-        .function("updateExtra", JS_ACTIONS(updateExtra))
-        .function("checkPresence", emscripten::optional_override(
-                                       [](Engine& engine, const std::string& room, double now) {
-                                           return toJs(engine.checkPresence(room, toMs(now)));
-                                       }))
-        .function("donotJoin", JS_ACTIONS(donotJoin))
-        .function("setMuted", JS_ACTIONS(setMuted))
-        .function("endStream", JS_ACTIONS(endStream))
-        .function("addStream", JS_ACTIONS(addStream))
-        .function("tick", emscripten::optional_override([](Engine& engine, double now) {
-                      return toJs(engine.tick(toMs(now)));
-                  }))
-        .function("localMediaReady", emscripten::optional_override([](Engine& engine, double now) {
-                      return toJs(engine.localMediaReady(toMs(now)));
-                  }))
-        .function("localMediaFailed", JS_ACTIONS(localMediaFailed))
-        .function("peerStateChanged",
-                  emscripten::optional_override(
-                      [](Engine& engine, const std::string& peer, PeerState state, double now) {
-                          return toJs(engine.peerStateChanged(peer, state, toMs(now)));
-                      }))
-        .function("dataChannelOpened", JS_ACTIONS(dataChannelOpened))
-        .function("dataChannelClosed", JS_ACTIONS(dataChannelClosed))
-        .function("localDescription", JS_ACTIONS(localDescription))
-        .function("localCandidate", JS_ACTIONS(localCandidate))
-        .function("remoteStreamAdded", JS_ACTIONS(remoteStreamAdded))
-        .function("remoteStreamRemoved", JS_ACTIONS(remoteStreamRemoved))
-        .function("serverReply",
-                  emscripten::optional_override([](Engine& engine, const std::string& request,
-                                                   const std::string& asked,
-                                                   const std::string& reply, double now) {
-                      return toJs(engine.serverReply(request, asked, reply, toMs(now)));
-                  }))
-        .function("serverEvent",
-                  emscripten::optional_override([](Engine& engine, const std::string& event,
-                                                   const std::string& payload, double now) {
-                      return toJs(engine.serverEvent(event, payload, toMs(now)));
-                  }))
-        .function("receiveSignal",
-                  emscripten::optional_override([](Engine& engine, const std::string& text,
-                                                   const std::string& verifiedFrom, double now) {
-                      return toJs(engine.receiveSignal(text, verifiedFrom, toMs(now)));
+        .function("handle", emscripten::optional_override([](Engine& engine, const Event& event) {
+                      return toJs(handle(engine, event));
                   }));
 }
 

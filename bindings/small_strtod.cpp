@@ -352,5 +352,5 @@ extern "C" long double strtold_l(const char* text, char** end, __locale_struct*)
 extern "C" [[gnu::alias("strtof_l")]] float __strtof_l(const char*, char**, __locale_struct*);
 extern "C" [[gnu::alias("strtod_l")]] double __strtod_l(const char*, char**, __locale_struct*);
 extern "C" [[gnu::alias("strtold_l")]] long double __strtold_l(const char*, char**,
-                                                                __locale_struct*);
+                                                               __locale_struct*);
 #endif

@@ -98,9 +98,9 @@ JsTransferEvent toJs(TransferEvent event) {
 
 // What every call returns. Flat, numbers and short strings only: one plain JS object per call.
 struct JsOutcome {
-    bool ok = false;     // false: the call or packet was refused and nothing changed
-    std::string code;    // the error's code when !ok, or why a transfer Failed/Aborted
-    std::string text;    // the matching words as a Text in JSON; both '' otherwise
+    bool ok = false;  // false: the call or packet was refused and nothing changed
+    std::string code; // the error's code when !ok, or why a transfer Failed/Aborted
+    std::string text; // the matching words as a Text in JSON; both '' otherwise
     JsTransferEvent event = JsTransferEvent::None;
     TransferDirection direction = TransferDirection::Outgoing;
     std::uint32_t transferId = 0;
@@ -260,9 +260,9 @@ public:
             return refused(makeError(ErrorCode::InvalidArgument, {TextId::SizeMustBeWholeBytes}));
         }
         if (!isWholeNumberIn(description.chunkSize, kMinChunkSize, kMaxChunkSize)) {
-            return refused(makeError(ErrorCode::InvalidArgument,
-                                     {TextId::ChunkSizeMustBeWholeBytes,
-                                      {std::to_string(kMaxChunkSize)}}));
+            return refused(
+                makeError(ErrorCode::InvalidArgument,
+                          {TextId::ChunkSizeMustBeWholeBytes, {std::to_string(kMaxChunkSize)}}));
         }
         auto metadata = describeTransfer(description.kind, description.name, description.type,
                                          static_cast<std::uint64_t>(description.size),

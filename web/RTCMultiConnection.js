@@ -86,7 +86,7 @@ export class RTCMultiConnection {
     _startListening(runtime) {
         // Only when nothing else has started: open()/join() queued behind us take over.
         if (runtime.engine && runtime.engine.state() !== runtime.core.SessionState.Idle) return;
-        runtime.withEngine((engine) => engine.connect(this.channel, Date.now()));
+        runtime.call('Connect', { id: String(this.channel) });
     }
 
     // open('session-id') | open({extra, interval, sessionid}) | open('id', {extra, interval})
@@ -108,7 +108,7 @@ export class RTCMultiConnection {
         this.isInitiator = true;
         this._whenReady((runtime) => {
             runtime.openCallback = callback || null;
-            runtime.withEngine((engine) => engine.open(sessionid, Date.now()));
+            runtime.call('Open', { id: String(sessionid) });
         });
     }
 
@@ -116,7 +116,7 @@ export class RTCMultiConnection {
     connect(sessionid) {
         if (sessionid) this.sessionid = sessionid;
         const target = this.sessionid;
-        this._whenReady((runtime) => runtime.withEngine((engine) => engine.connect(target, Date.now())));
+        this._whenReady((runtime) => runtime.call('Connect', { id: String(target) }));
         return this;
     }
 
@@ -131,11 +131,7 @@ export class RTCMultiConnection {
             else this.extra = second; // v1.2: join(session, extra)
         }
         this.sessionid = sessionid;
-        this._whenReady((runtime) =>
-            runtime.withEngine((engine) =>
-                engine.join(sessionid, !!joinAs, joinAs || emptySession(), Date.now()),
-            ),
-        );
+        this._whenReady((runtime) => runtime.call('Join', { id: String(sessionid), flag: !!joinAs, media: joinAs || emptySession() }));
     }
 
     openOrJoin(sessionid, callback) {
@@ -152,12 +148,12 @@ export class RTCMultiConnection {
         this._whenReady((runtime) => {
             if (!runtime.presenceCallbacks.has(target)) runtime.presenceCallbacks.set(target, []);
             runtime.presenceCallbacks.get(target).push(callback || (() => {}));
-            runtime.withEngine((engine) => engine.checkPresence(target, Date.now()));
+            runtime.call('CheckPresence', { id: String(target) });
         });
     }
 
     donotJoin(sessionid) {
-        this._whenReady((runtime) => runtime.withEngine((engine) => engine.donotJoin(sessionid || this.sessionid)));
+        this._whenReady((runtime) => runtime.call('DonotJoin', { id: String(sessionid || this.sessionid) }));
     }
 
     // send(text | object | file | blob | buffer) to everyone; send(data, userid) to one user.
@@ -174,7 +170,7 @@ export class RTCMultiConnection {
 
     eject(userid) {
         if (!userid) throw new RTCMultiConnectionError('INVALID_ARGUMENT', '"user-id" is mandatory.');
-        this._whenReady((runtime) => runtime.withEngine((engine) => engine.eject(String(userid))));
+        this._whenReady((runtime) => runtime.call('Eject', { peer: String(userid) }));
     }
 
     // leave(): leave the session (as owner: hand it over, or close it with autoCloseEntireSession).
@@ -186,7 +182,7 @@ export class RTCMultiConnection {
         }
         this._whenReady((runtime) => {
             // Settings changed just before leave() count (seed: autoCloseEntireSession = true).
-            if (runtime.engine) runtime.withEngine((engine) => engine.leave());
+            if (runtime.engine) runtime.call('Leave');
             runtime.release();
         });
     }
@@ -198,7 +194,7 @@ export class RTCMultiConnection {
     }
 
     updateExtraData() {
-        this._whenReady((runtime) => runtime.withEngine((engine) => engine.updateExtra(JSON.stringify(this.extra === undefined ? {} : this.extra))));
+        this._whenReady((runtime) => runtime.call('UpdateExtra', { text: JSON.stringify(this.extra === undefined ? {} : this.extra) }));
     }
 
     getAllParticipants() {
@@ -210,7 +206,7 @@ export class RTCMultiConnection {
     addStream(session) {
         this._whenReady((runtime) => {
             const { session: media } = readSession(runtime.core, session);
-            runtime.withEngine((engine) => engine.addStream(media));
+            runtime.call('AddStream', { media });
         });
     }
 

@@ -13,6 +13,31 @@ import { errorFromPayload, RTCMultiConnectionError } from './errors.js';
 import { createStreamEntry } from './streams.js';
 import { readDirection, readSession } from './session-value.js';
 
+// The engine's page events (core.PageEvent) by the callback they fire, and the facade's own
+// notices (_opened...: isInitiator, sessionid, presence callbacks).
+const PAGE_EVENTS = {
+    OnNewSession: 'onNewSession',
+    OnSessionClosed: 'onSessionClosed',
+    OnEntireSessionClosed: 'onEntireSessionClosed',
+    OnUserStatusChanged: 'onUserStatusChanged',
+    OnExtraDataUpdated: 'onExtraDataUpdated',
+    OnOpen: 'onopen',
+    OnClose: 'onclose',
+    OnError: 'onerror',
+    OnLeave: 'onleave',
+    OnStateChange: 'onstatechange',
+    OnStream: 'onstream',
+    OnStreamEnded: 'onstreamended',
+    OnMute: 'onmute',
+    OnUnmute: 'onunmute',
+    Opened: '_opened',
+    Joined: '_joined',
+    OwnerChanged: '_ownerChanged',
+    Presence: '_presence',
+};
+
+const NO_MEDIA = Object.freeze({ audio: false, video: false, screen: false, data: false, oneway: false, broadcast: false });
+
 const PEER_STATES = {
     new: 'Connecting',
     connecting: 'Connecting',
@@ -26,6 +51,7 @@ export class ConnectionRuntime {
     constructor(connection, core) {
         this.connection = connection;
         this.core = core;
+        this.pageEvents = new Map(Object.entries(PAGE_EVENTS).map(([kind, name]) => [core.PageEvent[kind], name]));
         this.engine = null;
         this.signaling = null;
         this.localStreams = []; // [{stream, streamid, session:{audio,video,screen}, captured}]
@@ -39,9 +65,14 @@ export class ConnectionRuntime {
             {
                 onLocalDescription: (userid, description) => this.onLocalDescription(userid, description),
                 onCandidate: (userid, candidate) =>
-                    this.run(this.engine.localCandidate(userid, JSON.stringify(candidate ? candidate.toJSON() : {}))),
+                    this.tell('LocalCandidate', {
+                        peer: userid,
+                        text: candidate ? candidate.candidate : '',
+                        name: (candidate && candidate.sdpMid) || '',
+                        index: candidate && candidate.sdpMLineIndex !== null ? candidate.sdpMLineIndex : -1,
+                    }),
                 onConnectionState: (userid, state) =>
-                    this.run(this.engine.peerStateChanged(userid, this.core.PeerState[PEER_STATES[state] || 'Connecting'], Date.now())),
+                    this.tell('PeerStateChanged', { peer: userid, state: this.core.PeerState[PEER_STATES[state] || 'Connecting'] }),
                 onTrack: (userid, track, streams) => this.onTrack(userid, track, streams),
                 onDataChannel: (userid, channel) => this.data.attach(userid, channel),
                 onError: (userid, error) => this.fire('onerror', { code: error.name || 'PEER_ERROR', message: `peer connection with '${userid}': ${error.message}`, userid }),
@@ -76,9 +107,29 @@ export class ConnectionRuntime {
         };
     }
 
-    // Runs `call(engine)` with the connection's current settings. Bad settings (an unknown
-    // session string...) become onerror and the call does nothing.
-    withEngine(call) {
+    // The Event of kind `kind` (a core.EventKind name) with `fields`, every other field at its
+    // neutral value (the value_object needs them all).
+    event(kind, fields) {
+        return {
+            kind: this.core.EventKind[kind],
+            peer: '',
+            id: '',
+            name: '',
+            text: '',
+            body: '',
+            media: NO_MEDIA,
+            flag: false,
+            state: this.core.PeerState.Connecting,
+            index: -1,
+            now: Date.now(),
+            ...fields,
+        };
+    }
+
+    // A call of the page: the engine hears it with the connection's current settings (made
+    // on first use). Bad settings (an unknown session string...) become onerror and the call
+    // does nothing.
+    call(kind, fields = {}) {
         let config;
         try {
             config = this.config();
@@ -88,15 +139,21 @@ export class ConnectionRuntime {
         }
         if (!this.engine) this.engine = new this.core.Engine(config);
         else this.engine.configure(config);
-        this.run(call(this.engine));
+        this.run(this.engine.handle(this.event(kind, fields)));
+    }
+
+    // What the browser, the signaling channel or the clock reports; dropped once the session's
+    // engine is gone.
+    tell(kind, fields = {}) {
+        if (this.engine) this.run(this.engine.handle(this.event(kind, fields)));
     }
 
     signalingChannel() {
         if (this.signaling) return this.signaling;
         const connection = this.connection;
         const handlers = {
-            onRelay: (from, text) => this.engine && this.run(this.engine.receiveSignal(text, from, Date.now())),
-            onServerEvent: (name, payload) => this.engine && this.run(this.engine.serverEvent(name, JSON.stringify(payload), Date.now())),
+            onRelay: (from, text) => this.tell('Signal', { peer: from, text }),
+            onServerEvent: (name, payload) => this.tell('ServerEvent', { name, text: JSON.stringify(payload) }),
             onError: (code, message) => this.fire('onerror', { code, message }),
             onConnect: () => {},
         };
@@ -129,55 +186,60 @@ export class ConnectionRuntime {
         }
     }
 
+    // Each kind of core.ActionKind is carried out here and nowhere else (src/engine/action.hpp
+    // says what each field means for each kind).
     perform(action) {
+        const kinds = this.core.ActionKind;
         switch (action.kind) {
-            case 'send-signal':
-                this.signaling.roomid = this.connection.sessionid;
-                this.signaling.send(action.peer, action.payload);
+            case kinds.SendSignal:
+                this.signaling.send(action.peer, action.text, action.name);
                 break;
-            case 'server-request':
-                this.serverRequest(action.name, action.payload);
+            case kinds.ServerRequest:
+                this.serverRequest(action.name, action.text);
                 break;
-            case 'capture-media':
-                this.capture(JSON.parse(action.payload));
+            case kinds.CaptureMedia:
+                this.capture(action.media, action.name, action.peers ? action.peers.split('\n') : []);
                 break;
-            case 'create-peer':
-                this.peers.create(action.peer, JSON.parse(action.payload), this.localStreams.map((local) => ({ stream: local.stream })));
+            case kinds.CreatePeer:
+                this.peers.create(action.peer, planOf(action), this.localStreams.map((local) => ({ stream: local.stream })));
                 this.updatePeers();
                 break;
-            case 'close-peer':
+            case kinds.ClosePeer:
                 this.closePeer(action.peer);
                 break;
-            case 'set-remote-description': {
-                const { type, sdp } = JSON.parse(action.payload);
-                this.peers.setRemoteDescription(action.peer, { type, sdp });
+            case kinds.SetRemoteDescription:
+                this.peers.setRemoteDescription(action.peer, { type: action.name, sdp: action.text });
                 break;
-            }
-            case 'add-ice-candidate': {
-                const candidate = JSON.parse(action.payload);
-                this.peers.addCandidate(action.peer, candidate.candidate ? candidate : null);
+            case kinds.AddIceCandidate:
+                this.peers.addCandidate(
+                    action.peer,
+                    action.text ? { candidate: action.text, sdpMid: action.name || null, sdpMLineIndex: action.index >= 0 ? action.index : null } : null,
+                );
                 break;
-            }
-            case 'stop-local-media':
+            case kinds.StopLocalMedia:
                 this.stopLocalMedia();
                 break;
-            case 'schedule-tick':
-                this.scheduleTick(JSON.parse(action.payload).at);
+            case kinds.ScheduleTick:
+                this.scheduleTick(action.at);
                 break;
-            case 'fire-event':
-                this.fire(action.name, JSON.parse(action.payload));
+            case kinds.FireEvent: {
+                const name = this.pageEvents.get(action.event);
+                if (!name) throw new RTCMultiConnectionError('UNKNOWN_ACTION', `the core fired event ${action.event && action.event.value}, which this facade does not know`);
+                this.fire(name, JSON.parse(action.text));
                 break;
+            }
             default:
-                throw new RTCMultiConnectionError('UNKNOWN_ACTION', `the core asked for '${action.kind}', which this facade cannot do`);
+                throw new RTCMultiConnectionError('UNKNOWN_ACTION', `the core asked for action ${action.kind && action.kind.value}, which this facade cannot do`);
         }
     }
 
-    serverRequest(name, payloadText) {
-        const payload = JSON.parse(payloadText);
+    serverRequest(name, bodyText) {
+        const engine = this.engine;
         this.signalingChannel()
-            .request(name, payload)
+            .request(name, JSON.parse(bodyText))
             .then((reply) => {
-                if (this.engine) this.run(this.engine.serverReply(name, payloadText, JSON.stringify(reply || {}), Date.now()));
+                // The answer belongs to the engine that asked: one of a later session ignores it.
+                if (this.engine === engine) this.tell('ServerReply', { name, body: bodyText, text: JSON.stringify(reply || {}) });
             });
     }
 
@@ -187,15 +249,19 @@ export class ConnectionRuntime {
         this.tickAt = at;
         this.tickTimer = setTimeout(() => {
             this.tickTimer = null;
-            if (this.engine) this.run(this.engine.tick(Date.now()));
+            this.tell('Tick');
         }, Math.max(0, at - Date.now()));
     }
 
     // ---- local media
 
-    async capture(wants) {
+    // purpose: 'open' or 'join' (the session's media), or 'add' (addStream: `peers` get it).
+    async capture(wants, purpose, peers) {
         const connection = this.connection;
-        const adding = wants.purpose === 'add';
+        const adding = purpose === 'add';
+        // The capture belongs to the session that asked for it: after leave() and a new open()
+        // on this object, a late camera must not reach the next session's engine.
+        const engine = this.engine;
         let stream;
         let captured = true;
         try {
@@ -207,12 +273,12 @@ export class ConnectionRuntime {
                 stream = await captureMedia(wants, connection.mediaConstraints || {});
             }
         } catch (error) {
-            const event = { name: error.name, message: error.message, constraintName: error.constraint, session: wants };
+            const event = { name: error.name, message: error.message, constraintName: error.constraint, session: { ...wants } };
             callHandler(connection, 'onMediaError', event);
-            if (!adding && this.engine) this.run(this.engine.localMediaFailed(`${error.name}: ${error.message}`));
+            if (!adding && this.engine === engine) this.tell('MediaFailed', { text: `${error.name}: ${error.message}` });
             return;
         }
-        if (!this.engine) {
+        if (!engine || this.engine !== engine) {
             if (captured) stopStream(stream);
             return;
         }
@@ -220,10 +286,12 @@ export class ConnectionRuntime {
         const local = { stream, streamid: stream.id, session, captured };
         this.localStreams.push(local);
         this.announceLocalStream(local);
+        const carries = { ...NO_MEDIA, ...session };
         if (adding) {
-            for (const peer of wants.peers || []) this.peers.addStream(peer, stream, { audio: true, video: true, screen: true });
+            this.tell('StreamAdded', { id: local.streamid, media: carries });
+            for (const peer of peers) this.peers.addStream(peer, stream, { audio: true, video: true, screen: true });
         } else {
-            this.run(this.engine.localMediaReady(Date.now()));
+            this.tell('MediaReady', { id: local.streamid, media: carries });
         }
     }
 
@@ -242,7 +310,7 @@ export class ConnectionRuntime {
             session: canonical,
         });
         entry.onMuteChanged = ({ audio, video, muted }) => {
-            if (this.engine) this.run(this.engine.setMuted(local.streamid, audio, video, muted));
+            this.tell('SetMuted', { id: local.streamid, media: { ...NO_MEDIA, audio, video }, flag: muted });
             callHandler(connection, muted ? 'onmute' : 'onunmute', { ...streamEvent(entry), muteType: kindName(audio, video), unmuteType: kindName(audio, video) });
         };
         connection.streams[local.streamid] = entry;
@@ -268,7 +336,7 @@ export class ConnectionRuntime {
         const entry = this.connection.streams[streamid];
         delete this.connection.streams[streamid];
         this.unwatchSpeaking(streamid);
-        if (this.engine) this.run(this.engine.endStream(streamid));
+        this.tell('EndStream', { id: streamid });
         if (entry) callHandler(this.connection, 'onstreamended', streamEvent(entry));
         return true;
     }
@@ -276,9 +344,7 @@ export class ConnectionRuntime {
     // ---- peers
 
     onLocalDescription(userid, description) {
-        const streams = this.localStreams.map((local) => ({ streamid: local.streamid, session: { ...local.session, data: false } }));
-        const sdp = this.applyBandwidth(description.sdp);
-        this.run(this.engine.localDescription(userid, description.type, sdp, JSON.stringify(streams)));
+        this.tell('LocalDescription', { peer: userid, name: description.type, text: this.applyBandwidth(description.sdp) });
     }
 
     applyBandwidth(sdp) {
@@ -305,11 +371,11 @@ export class ConnectionRuntime {
         }
         this.remoteStreams.set(stream.id, { stream, userid, element: null });
         stream.addEventListener('removetrack', () => {
-            if (stream.getTracks().length === 0 && this.engine) this.run(this.engine.remoteStreamRemoved(userid, stream.id));
+            if (stream.getTracks().length === 0) this.tell('RemoteStreamRemoved', { peer: userid, id: stream.id });
         });
         // Wait one task so that a stream's second track (audio + video) is attached first.
         setTimeout(() => {
-            if (this.engine && this.remoteStreams.has(stream.id)) this.run(this.engine.remoteStreamAdded(userid, stream.id));
+            if (this.remoteStreams.has(stream.id)) this.tell('RemoteStreamAdded', { peer: userid, id: stream.id });
         }, 0);
     }
 
@@ -543,4 +609,15 @@ function kindName(audio, video) {
 
 function sessionName(session) {
     return (session.audio ? 'audio' : '') + (session.video ? 'video' : '') + (session.screen ? 'screen' : '');
+}
+
+// The peer driver's plan of a CreatePeer action: who offers, what goes each way, a data channel.
+function planOf(action) {
+    return {
+        offerer: action.offerer,
+        polite: !action.offerer,
+        send: { audio: action.media.audio, video: action.media.video, screen: action.media.screen },
+        receive: { audio: action.receive.audio, video: action.receive.video },
+        data: action.data,
+    };
 }

@@ -67,7 +67,8 @@ template <typename PartFunction> void Text::forEachPart(PartFunction part) const
         for (char digit : whole.substr(0, cut)) {
             id = id * 10 + static_cast<unsigned>(digit - '0');
         }
-        std::string_view rest = cut == std::string_view::npos ? std::string_view() : whole.substr(cut);
+        std::string_view rest =
+            cut == std::string_view::npos ? std::string_view() : whole.substr(cut);
         std::vector<std::string_view> args;
         while (!rest.empty()) {
             std::size_t end = rest.find(kArgument, 1);

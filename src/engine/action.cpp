@@ -6,6 +6,8 @@ const char* toString(ActionKind kind) {
     switch (kind) {
     case ActionKind::SendSignal:
         return "send-signal";
+    case ActionKind::ServerRequest:
+        return "server-request";
     case ActionKind::CaptureMedia:
         return "capture-media";
     case ActionKind::CreatePeer:
@@ -22,10 +24,82 @@ const char* toString(ActionKind kind) {
         return "fire-event";
     case ActionKind::ScheduleTick:
         return "schedule-tick";
-    case ActionKind::ServerRequest:
-        return "server-request";
     }
     return "?";
+}
+
+const char* toString(PageEvent event) {
+    switch (event) {
+    case PageEvent::None:
+        return "";
+    case PageEvent::OnNewSession:
+        return "onNewSession";
+    case PageEvent::OnSessionClosed:
+        return "onSessionClosed";
+    case PageEvent::OnEntireSessionClosed:
+        return "onEntireSessionClosed";
+    case PageEvent::OnUserStatusChanged:
+        return "onUserStatusChanged";
+    case PageEvent::OnExtraDataUpdated:
+        return "onExtraDataUpdated";
+    case PageEvent::OnOpen:
+        return "onopen";
+    case PageEvent::OnClose:
+        return "onclose";
+    case PageEvent::OnError:
+        return "onerror";
+    case PageEvent::OnLeave:
+        return "onleave";
+    case PageEvent::OnStateChange:
+        return "onstatechange";
+    case PageEvent::OnStream:
+        return "onstream";
+    case PageEvent::OnStreamEnded:
+        return "onstreamended";
+    case PageEvent::OnMute:
+        return "onmute";
+    case PageEvent::OnUnmute:
+        return "onunmute";
+    case PageEvent::Opened:
+        return "opened";
+    case PageEvent::Joined:
+        return "joined";
+    case PageEvent::OwnerChanged:
+        return "owner-changed";
+    case PageEvent::Presence:
+        return "presence";
+    }
+    return "";
+}
+
+Action fireEvent(PageEvent event, const nlohmann::json& argument) {
+    Action action;
+    action.kind = ActionKind::FireEvent;
+    action.event = event;
+    action.text = argument.dump();
+    return action;
+}
+
+Action serverRequest(std::string name, const nlohmann::json& body) {
+    Action action;
+    action.kind = ActionKind::ServerRequest;
+    action.name = std::move(name);
+    action.text = body.dump();
+    return action;
+}
+
+Action peerAction(ActionKind kind, std::string peer) {
+    Action action;
+    action.kind = kind;
+    action.peer = std::move(peer);
+    return action;
+}
+
+Action scheduleTick(std::uint64_t atMs) {
+    Action action;
+    action.kind = ActionKind::ScheduleTick;
+    action.at = static_cast<double>(atMs);
+    return action;
 }
 
 } // namespace rtcmc

@@ -1,52 +1,94 @@
-// What the engine asks the browser side to do. Each action is a plain value embind can carry:
-// a kind, the peer it concerns, an event name (FireEvent only) and a JSON payload.
-// docs/architecture.md lists every kind with its payload.
+// What the engine asks the browser side to do, as one closed set of kinds with typed fields.
+// bindings/ exposes ActionKind and PageEvent with embind's enum_ and Action as a value_object,
+// so that web/runtime.js handles each kind in one place and never parses an action. Each field
+// means one thing per kind (the table below); JSON remains only where the content is JSON by
+// nature: the objects handed to page callbacks (extra is any JSON value) and the bodies of
+// requests to the signaling server (its wire format). docs/architecture.md lists every kind.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "session/session_type.hpp"
+
 namespace rtcmc {
 
-enum class ActionKind {
-    SendSignal,           // peer = recipient, or "" for the whole room; payload = message text
-    CaptureMedia,         // payload = {"audio":bool,"video":bool,"screen":bool}
-    CreatePeer,           // peer; payload = {"offerer","polite","send":{..},"receive":{..},"data"}
+enum class ActionKind : std::uint8_t {
+    SendSignal,           // peer = recipient ("" = the whole room); text = the message
+    ServerRequest,        // name = request (open-room, ...); text = its body (JSON). The
+                          // acknowledgement comes back through Engine::serverReply().
+    CaptureMedia,         // media = what to capture; name = "open", "join" or "add"; for "add",
+                          // peers = the links that get it, one userid per line (userids hold
+                          // no control characters)
+    CreatePeer,           // peer; media = what to send; receive = what to receive even when
+                          // sending none of it; offerer (polite = !offerer); data
     ClosePeer,            // peer
-    SetRemoteDescription, // peer; payload = {"type":"offer"|"answer","sdp","streams":[..]}
-    AddIceCandidate,      // peer; payload = {"candidate","sdpMid","sdpMLineIndex"} ({} = end)
-    StopLocalMedia,       // release captured media (the session ended)
-    FireEvent,            // name = API event (onNewSession, ...); payload = the event object
-    ScheduleTick,         // payload = {"at": ms}: call tick() at that time (announcements...)
-    ServerRequest,        // name = server event (open-room, join-room, ...); payload = its body.
-                          // The acknowledgement goes back through Engine::serverReply().
+    SetRemoteDescription, // peer; name = "offer" | "answer"; text = SDP
+    AddIceCandidate,      // peer; text = candidate ("" = end of candidates); name = sdpMid;
+                          // index = sdpMLineIndex (-1: none)
+    StopLocalMedia,       // release what this session captured
+    FireEvent,            // event = the page callback (or facade bookkeeping); text = its
+                          // argument object (JSON)
+    ScheduleTick,         // at = the time (ms) to call Engine::tick()
+};
+
+// The callbacks the engine fires, and four notices for the facade's own bookkeeping.
+enum class PageEvent : std::uint8_t {
+    None,
+    OnNewSession,
+    OnSessionClosed,
+    OnEntireSessionClosed,
+    OnUserStatusChanged,
+    OnExtraDataUpdated,
+    OnOpen,
+    OnClose,
+    OnError,
+    OnLeave,
+    OnStateChange,
+    OnStream,
+    OnStreamEnded,
+    OnMute,
+    OnUnmute,
+    Opened,       // {sessionid}: this side owns the room (isInitiator)
+    Joined,       // {sessionid, owner, members, session, direction}: admitted to the room
+    OwnerChanged, // {sessionid, owner}
+    Presence,     // {sessionid, exists, extra, isFull, isPasswordProtected}: checkPresence()
 };
 
 struct Action {
     ActionKind kind = ActionKind::FireEvent;
     std::string peer;
+    PageEvent event = PageEvent::None;
     std::string name;
-    std::string payload; // JSON text ("{}" when there is nothing to say)
+    std::string text;
+    std::string peers;
+    SessionType media;
+    SessionType receive;
+    bool offerer = false;
+    bool data = false;
+    double at = 0;  // ms
+    int index = -1; // sdpMLineIndex
 };
 
 using Actions = std::vector<Action>;
 
 const char* toString(ActionKind kind);
+// The page callback's name ("onstream"), or the notice's ("opened").
+const char* toString(PageEvent event);
 
 inline Action sendSignal(std::string peer, std::string text) {
-    return Action{ActionKind::SendSignal, std::move(peer), {}, std::move(text)};
+    Action action;
+    action.kind = ActionKind::SendSignal;
+    action.peer = std::move(peer);
+    action.text = std::move(text);
+    return action;
 }
-inline Action fireEvent(std::string name, const nlohmann::json& payload) {
-    return Action{ActionKind::FireEvent, {}, std::move(name), payload.dump()};
-}
-inline Action serverRequest(std::string name, const nlohmann::json& payload) {
-    return Action{ActionKind::ServerRequest, {}, std::move(name), payload.dump()};
-}
-inline Action peerAction(ActionKind kind, std::string peer,
-                         const nlohmann::json& payload = nlohmann::json::object()) {
-    return Action{kind, std::move(peer), {}, payload.dump()};
-}
+Action fireEvent(PageEvent event, const nlohmann::json& argument);
+Action serverRequest(std::string name, const nlohmann::json& body);
+Action peerAction(ActionKind kind, std::string peer);
+Action scheduleTick(std::uint64_t atMs);
 
 } // namespace rtcmc

@@ -60,14 +60,19 @@ public:
 
     // ---- media and peers (engine_peer_events.cpp)
     Actions localMediaReady(std::uint64_t nowMs);
+    // A local stream this side sends from now on (captured for open/join/addStream, or the
+    // page's attachStream): its id and what it carries go with every description, so that
+    // the other side knows what each remote stream is.
+    void localStreamAdded(const std::string& streamid, const SessionType& carries);
     Actions localMediaFailed(const std::string& reason);
     Actions peerStateChanged(const std::string& peer, PeerState state, std::uint64_t nowMs);
     Actions dataChannelOpened(const std::string& peer);
     Actions dataChannelClosed(const std::string& peer);
-    // streamsJson: [{"streamid","session":{..}}] of the local streams on that connection.
     Actions localDescription(const std::string& peer, const std::string& type,
-                             const std::string& sdp, const std::string& streamsJson);
-    Actions localCandidate(const std::string& peer, const std::string& candidateJson);
+                             const std::string& sdp);
+    // candidate "" = end of candidates; sdpMLineIndex < 0 = none.
+    Actions localCandidate(const std::string& peer, const std::string& candidate,
+                           const std::string& sdpMid, int sdpMLineIndex);
     Actions remoteStreamAdded(const std::string& peer, const std::string& streamid);
     Actions remoteStreamRemoved(const std::string& peer, const std::string& streamid);
 
@@ -150,6 +155,10 @@ private:
                     const std::optional<std::string>& successor, std::uint64_t nowMs, Actions& out);
     nlohmann::json memberExtra(const std::string& userid) const;
 
+    // The SendSignal action of a message: its text, and its room for the channel (our server
+    // relays only inside the room the message belongs to).
+    static Action signal(std::string peer, const protocol::Message& message);
+
     void transition(SessionEvent event, Actions& out);
     void stateChange(const char* state, Actions& out, const Text& reason = {}) const;
     void error(ErrorCode code, const Text& text, Actions& out) const;
@@ -169,6 +178,7 @@ private:
     std::set<std::string> blockedRooms_;          // donotJoin()
     std::map<std::string, std::uint64_t> presenceDeadlines_;  // checkPresence() in flight
     std::map<std::string, std::string> remoteStreamSessions_; // streamid -> canonical session
+    std::map<std::string, SessionType> localStreams_;         // streamid -> what it carries
     // Signals from users we do not know yet (a joiner's offer can overtake the owner's
     // member-joined notice on another path); replayed when the member is announced. A vector,
     // not a deque: it holds at most 256 entries, and std::deque added 1.3 KB to the wasm.

@@ -24,18 +24,16 @@ void Engine::linkTo(const Member& member, bool offerer, Actions& out) {
     const MediaPlan plan =
         planMedia(room_->policy().direction, room_->policy().session, sendAs(), selfIsOwner);
     links_[member.userid] = Link{plan, offerer, false, false};
-    Result<json> extra = proto::parseExtra(member.extra);
     // The offerer is impolite in the perfect-negotiation sense: on glare its offer wins.
-    out.push_back(peerAction(
-        ActionKind::CreatePeer, member.userid,
-        json{{"offerer", offerer},
-             {"polite", !offerer},
-             {"send",
-              {{"audio", plan.sendAudio}, {"video", plan.sendVideo}, {"screen", plan.sendScreen}}},
-             {"receive", {{"audio", plan.receiveAudio}, {"video", plan.receiveVideo}}},
-             {"data", plan.data},
-             {"extra", extra ? extra.value() : json::object()},
-             {"isOwner", room_->owner() == member.userid}}));
+    Action create = peerAction(ActionKind::CreatePeer, member.userid);
+    create.offerer = offerer;
+    create.media.audio = plan.sendAudio;
+    create.media.video = plan.sendVideo;
+    create.media.screen = plan.sendScreen;
+    create.receive.audio = plan.receiveAudio;
+    create.receive.video = plan.receiveVideo;
+    create.data = plan.data;
+    out.push_back(std::move(create));
 }
 
 void Engine::unlink(const std::string& peer, Actions& out) {
@@ -44,7 +42,8 @@ void Engine::unlink(const std::string& peer, Actions& out) {
         return;
     }
     if (link->second.dataOpen) {
-        out.push_back(fireEvent("onclose", json{{"userid", peer}, {"extra", memberExtra(peer)}}));
+        out.push_back(
+            fireEvent(PageEvent::OnClose, json{{"userid", peer}, {"extra", memberExtra(peer)}}));
     }
     links_.erase(link);
     out.push_back(peerAction(ActionKind::ClosePeer, peer));
@@ -85,12 +84,13 @@ void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
         outcome.newOwner = successor;
     }
     unlink(userid, out);
-    out.push_back(fireEvent("onleave", json{{"userid", userid},
-                                            {"extra", extra},
-                                            {"ejected", reason == proto::LeaveReason::Ejected},
-                                            {"reason", proto::toString(reason)}}));
+    out.push_back(
+        fireEvent(PageEvent::OnLeave, json{{"userid", userid},
+                                           {"extra", extra},
+                                           {"ejected", reason == proto::LeaveReason::Ejected},
+                                           {"reason", proto::toString(reason)}}));
     if (reason != proto::LeaveReason::Ejected) {
-        out.push_back(fireEvent("onUserStatusChanged",
+        out.push_back(fireEvent(PageEvent::OnUserStatusChanged,
                                 json{{"userid", userid}, {"status", "offline"}, {"extra", extra}}));
     }
     if (serverMode()) {
@@ -102,23 +102,22 @@ void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
         out.insert(out.end(), ended.begin(), ended.end());
         transition(SessionEvent::SessionClosed, out);
         out.push_back(
-            fireEvent("onEntireSessionClosed",
+            fireEvent(PageEvent::OnEntireSessionClosed,
                       json{{"sessionid", targetRoom_}, {"userid", userid}, {"extra", extra}}));
         return;
     }
     if (isOwner() && reason == proto::LeaveReason::Disconnected) {
         // Tell members who may not have noticed (they hold no link with the vanished member).
-        out.push_back(sendSignal("", proto::encode(proto::MemberLeft{envelope(), userid, reason})));
+        out.push_back(signal("", proto::MemberLeft{envelope(), userid, reason}));
     }
     if (outcome.newOwner) {
-        out.push_back(fireEvent("_ownerChanged",
+        out.push_back(fireEvent(PageEvent::OwnerChanged,
                                 json{{"sessionid", targetRoom_}, {"owner", *outcome.newOwner}}));
         if (*outcome.newOwner == config_.userid) {
             transition(SessionEvent::BecameOwner, out);
             announce(out, std::nullopt);
             nextAnnounceAt_ = nowMs + config_.announceIntervalMs;
-            out.push_back(
-                Action{ActionKind::ScheduleTick, {}, {}, json{{"at", nextAnnounceAt_}}.dump()});
+            out.push_back(scheduleTick(nextAnnounceAt_));
             // In a star (one-to-many, one-way) the members were linked to the old owner only.
             connectAsNeeded(out);
         }

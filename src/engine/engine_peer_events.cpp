@@ -73,7 +73,8 @@ Actions Engine::dataChannelOpened(const std::string& peer) {
         return out;
     }
     link->second.dataOpen = true;
-    out.push_back(fireEvent("onopen", json{{"userid", peer}, {"extra", memberExtra(peer)}}));
+    out.push_back(
+        fireEvent(PageEvent::OnOpen, json{{"userid", peer}, {"extra", memberExtra(peer)}}));
     return out;
 }
 
@@ -84,12 +85,22 @@ Actions Engine::dataChannelClosed(const std::string& peer) {
         return out;
     }
     link->second.dataOpen = false;
-    out.push_back(fireEvent("onclose", json{{"userid", peer}, {"extra", memberExtra(peer)}}));
+    out.push_back(
+        fireEvent(PageEvent::OnClose, json{{"userid", peer}, {"extra", memberExtra(peer)}}));
     return out;
 }
 
+void Engine::localStreamAdded(const std::string& streamid, const SessionType& carries) {
+    if (proto::idProblem(streamid) || localStreams_.size() >= proto::kMaxStreams) {
+        return; // not something we could describe to others
+    }
+    SessionType media = carries;
+    media.data = false;
+    localStreams_[streamid] = media;
+}
+
 Actions Engine::localDescription(const std::string& peer, const std::string& type,
-                                 const std::string& sdp, const std::string& streamsJson) {
+                                 const std::string& sdp) {
     Actions out;
     if (!links_.count(peer)) {
         return out;
@@ -109,46 +120,36 @@ Actions Engine::localDescription(const std::string& peer, const std::string& typ
         return out;
     }
     message.sdp = sdp;
-    json streams =
-        parseJson(streamsJson.empty() ? std::string_view("[]") : std::string_view(streamsJson));
-    if (streams.is_array()) {
-        for (const json& value : streams) {
-            if (!value.is_object() || message.streams.size() >= proto::kMaxStreams) {
-                continue;
-            }
-            proto::FieldReader reader(value, "sdp");
-            proto::StreamInfo info{reader.id("streamid"), reader.session("session", {})};
-            if (reader.ok()) {
-                message.streams.push_back(std::move(info));
-            }
-        }
+    for (const auto& [streamid, carries] : localStreams_) {
+        message.streams.push_back(proto::StreamInfo{streamid, carries});
     }
-    out.push_back(sendSignal(peer, proto::encode(message)));
+    out.push_back(signal(peer, message));
     return out;
 }
 
-Actions Engine::localCandidate(const std::string& peer, const std::string& candidateJson) {
+Actions Engine::localCandidate(const std::string& peer, const std::string& candidate,
+                               const std::string& sdpMid, int sdpMLineIndex) {
     Actions out;
     if (!links_.count(peer)) {
         return out;
     }
-    json value =
-        parseJson(candidateJson.empty() ? std::string_view("{}") : std::string_view(candidateJson));
-    if (!value.is_object()) {
-        error(ErrorCode::InvalidArgument, {TextId::LocalCandidateNotObject}, out);
+    if (candidate.size() > proto::kMaxCandidateBytes || sdpMid.size() > 64 ||
+        sdpMLineIndex > 1024) {
+        error(ErrorCode::InvalidArgument, {TextId::LocalCandidateTooLarge}, out);
         return out;
     }
-    proto::FieldReader reader(value, "candidate");
     proto::IceCandidate message;
     message.envelope = envelope(peer);
-    message.candidate = reader.optionalText("candidate", proto::kMaxCandidateBytes);
-    message.sdpMid = reader.optionalText("sdpMid", 64);
-    message.sdpMLineIndex = reader.optionalCount("sdpMLineIndex", 1024);
-    if (!reader.ok()) {
-        error(ErrorCode::InvalidArgument, reader.error().text, out);
-        return out;
+    if (!candidate.empty()) {
+        message.candidate = candidate;
     }
-    out.push_back(sendSignal(peer, proto::encode(message)));
+    if (!sdpMid.empty()) {
+        message.sdpMid = sdpMid;
+    }
+    if (sdpMLineIndex >= 0) {
+        message.sdpMLineIndex = static_cast<std::uint32_t>(sdpMLineIndex);
+    }
+    out.push_back(signal(peer, message));
     return out;
 }
 
@@ -161,13 +162,14 @@ Actions Engine::remoteStreamAdded(const std::string& peer, const std::string& st
     const std::string sessionName = session != remoteStreamSessions_.end()
                                         ? session->second
                                         : toString(room_->policy().session);
-    out.push_back(fireEvent("onstream", json{{"type", "remote"},
-                                             {"userid", peer},
-                                             {"extra", memberExtra(peer)},
-                                             {"streamid", streamid},
-                                             {"session", sessionName},
-                                             {"direction", toString(room_->policy().direction)},
-                                             {"isInitiator", room_->owner() == peer}}));
+    out.push_back(
+        fireEvent(PageEvent::OnStream, json{{"type", "remote"},
+                                            {"userid", peer},
+                                            {"extra", memberExtra(peer)},
+                                            {"streamid", streamid},
+                                            {"session", sessionName},
+                                            {"direction", toString(room_->policy().direction)},
+                                            {"isInitiator", room_->owner() == peer}}));
     return out;
 }
 
@@ -176,10 +178,10 @@ Actions Engine::remoteStreamRemoved(const std::string& peer, const std::string& 
     if (!links_.count(peer)) {
         return out;
     }
-    out.push_back(fireEvent("onstreamended", json{{"type", "remote"},
-                                                  {"userid", peer},
-                                                  {"extra", memberExtra(peer)},
-                                                  {"streamid", streamid}}));
+    out.push_back(fireEvent(PageEvent::OnStreamEnded, json{{"type", "remote"},
+                                                           {"userid", peer},
+                                                           {"extra", memberExtra(peer)},
+                                                           {"streamid", streamid}}));
     return out;
 }
 

@@ -143,7 +143,8 @@ void Engine::adoptRoomView(const json& view, Actions& out) {
     }
     if (!reader.ok() || roomid != targetRoom_) {
         error(ErrorCode::InvalidField,
-              reader.ok() ? Text(TextId::ServerAnsweredForOtherRoom, {roomid}) : reader.error().text,
+              reader.ok() ? Text(TextId::ServerAnsweredForOtherRoom, {roomid})
+                          : reader.error().text,
               out);
         return;
     }
@@ -184,7 +185,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
     if (request == "open-room" && state_ == SessionState::Opening) {
         adoptRoomView(reply.value("room", json::object()), out);
         transition(SessionEvent::MediaReady, out);
-        out.push_back(fireEvent("_opened", json{{"sessionid", targetRoom_}}));
+        out.push_back(fireEvent(PageEvent::Opened, json{{"sessionid", targetRoom_}}));
     } else if (request == "join-room" && state_ == SessionState::Joining) {
         const json view = reply.value("room", json::object());
         adoptRoomView(view, out);
@@ -198,11 +199,11 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
             members.push_back(member.userid);
         }
         out.push_back(
-            fireEvent("_joined", json{{"sessionid", targetRoom_},
-                                      {"owner", room_->owner()},
-                                      {"members", members},
-                                      {"session", toString(room_->policy().session)},
-                                      {"direction", toString(room_->policy().direction)}}));
+            fireEvent(PageEvent::Joined, json{{"sessionid", targetRoom_},
+                                              {"owner", room_->owner()},
+                                              {"members", members},
+                                              {"session", toString(room_->policy().session)},
+                                              {"direction", toString(room_->policy().direction)}}));
         connectAsNeeded(out);
     } else if (request == "check-presence") {
         const bool exists =
@@ -219,7 +220,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
                 answer["isFull"] = reply["room"].value("isFull", false);
                 answer["isPasswordProtected"] = known.announce.passwordProtected;
             }
-            out.push_back(fireEvent("_presence", answer));
+            out.push_back(fireEvent(PageEvent::Presence, answer));
         }
         if (exists && askedRoom == targetRoom_) {
             if (state_ == SessionState::Searching) {
@@ -258,8 +259,9 @@ void Engine::onServerError(const std::string& request, const json& reply, Action
             code = detail["code"].get<std::string>().substr(0, 64);
         }
         if (detail.contains("message") && detail["message"].is_string()) {
-            message = Text(TextId::Verbatim, {detail["message"].get<std::string>().substr(
-                                                 0, proto::kMaxReasonBytes)});
+            message =
+                Text(TextId::Verbatim,
+                     {detail["message"].get<std::string>().substr(0, proto::kMaxReasonBytes)});
         }
     }
     const json payload{{"code", code},
@@ -278,7 +280,7 @@ void Engine::onServerError(const std::string& request, const json& reply, Action
             stateChange("failed", out, message);
         }
     }
-    out.push_back(fireEvent("onerror", payload));
+    out.push_back(fireEvent(PageEvent::OnError, payload));
 }
 
 Actions Engine::serverEvent(const std::string& event, const std::string& payloadJson,
@@ -335,7 +337,7 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         transition(SessionEvent::Ejected, out);
         stateChange("ejected", out, {TextId::EjectedByOwner, {by}});
         out.push_back(fireEvent(
-            "onleave",
+            PageEvent::OnLeave,
             json{{"userid", by}, {"extra", ownerExtra}, {"ejected", true}, {"reason", "ejected"}}));
     } else if (event == "room-closed") {
         onSessionClosedByServer(out);
@@ -344,8 +346,8 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         const json extra = reader.extra("extra");
         if (reader.ok() && userid != config_.userid && room_->contains(userid)) {
             room_->updateExtra(userid, extra.dump());
-            out.push_back(
-                fireEvent("onExtraDataUpdated", json{{"userid", userid}, {"extra", extra}}));
+            out.push_back(fireEvent(PageEvent::OnExtraDataUpdated,
+                                    json{{"userid", userid}, {"extra", extra}}));
         }
     } else if (event == "user-status") {
         const std::string userid = reader.id("userid");
@@ -354,7 +356,7 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         if (reader.ok() && userid != config_.userid &&
             (status == "online" || status == "offline")) {
             out.push_back(
-                fireEvent("onUserStatusChanged",
+                fireEvent(PageEvent::OnUserStatusChanged,
                           json{{"userid", userid}, {"status", status}, {"extra", extra}}));
         }
     }
@@ -374,7 +376,8 @@ void Engine::onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actio
     if (previous != config_.userid) {
         memberGone(previous, proto::LeaveReason::Left, std::nullopt, nowMs, out);
     }
-    out.push_back(fireEvent("_ownerChanged", json{{"sessionid", targetRoom_}, {"owner", owner}}));
+    out.push_back(
+        fireEvent(PageEvent::OwnerChanged, json{{"sessionid", targetRoom_}, {"owner", owner}}));
     if (owner == config_.userid && state_ == SessionState::Joined) {
         transition(SessionEvent::BecameOwner, out);
         connectAsNeeded(out); // a star re-forms around us
@@ -417,13 +420,13 @@ void Engine::onSessionClosedByServer(Actions& out) {
         state_ = SessionState::Closed;
     } else {
         transition(SessionEvent::SessionClosed, out);
-        out.push_back(fireEvent("onleave", json{{"userid", owner},
-                                                {"extra", ownerExtra},
-                                                {"entireSessionClosed", true},
-                                                {"reason", "left"}}));
+        out.push_back(fireEvent(PageEvent::OnLeave, json{{"userid", owner},
+                                                         {"extra", ownerExtra},
+                                                         {"entireSessionClosed", true},
+                                                         {"reason", "left"}}));
     }
     out.push_back(
-        fireEvent("onEntireSessionClosed",
+        fireEvent(PageEvent::OnEntireSessionClosed,
                   json{{"sessionid", targetRoom_}, {"userid", owner}, {"extra", ownerExtra}}));
 }
 
@@ -443,10 +446,10 @@ void Engine::onRoomList(const json& rooms, std::uint64_t nowMs, Actions& out) {
         if (!listed.count(it->first) && it->first != targetRoom_) {
             // upstream v1.8's onSessionClosed, which its own notes list as never fired.
             if (notifiedRooms_.erase(it->first)) {
-                out.push_back(
-                    fireEvent("onSessionClosed", json{{"sessionid", it->first},
-                                                      {"userid", it->second.owner},
-                                                      {"extra", it->second.announce.extra}}));
+                out.push_back(fireEvent(PageEvent::OnSessionClosed,
+                                        json{{"sessionid", it->first},
+                                             {"userid", it->second.owner},
+                                             {"extra", it->second.announce.extra}}));
             }
             it = knownRooms_.erase(it);
         } else {

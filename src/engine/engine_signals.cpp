@@ -33,8 +33,8 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
     const proto::Message& message = decoded.value();
     const proto::Envelope& envelope = proto::envelopeOf(message);
     if (!verifiedFrom.empty() && envelope.from != verifiedFrom) {
-        error(ErrorCode::InvalidField, {TextId::SignalSenderMismatch, {envelope.from, verifiedFrom}},
-              out);
+        error(ErrorCode::InvalidField,
+              {TextId::SignalSenderMismatch, {envelope.from, verifiedFrom}}, out);
         return out;
     }
     // Pub/sub channels echo our own messages back; messages addressed to others are not ours.
@@ -118,6 +118,12 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
     return out;
 }
 
+Action Engine::signal(std::string peer, const proto::Message& message) {
+    Action action = sendSignal(std::move(peer), proto::encode(message));
+    action.name = proto::envelopeOf(message).room;
+    return action;
+}
+
 bool Engine::fromOwner(const proto::Envelope& envelope, const char* what, Actions& out) const {
     std::string owner;
     if (room_) {
@@ -134,17 +140,18 @@ bool Engine::fromOwner(const proto::Envelope& envelope, const char* what, Action
 
 // onNewSession: a room the page may join (once per room; the caller keeps notifiedRooms_).
 void Engine::offerRoom(const proto::Announce& m, Actions& out) const {
-    out.push_back(fireEvent(
-        "onNewSession", json{{"sessionid", m.envelope.room},
-                             {"userid", m.envelope.from},
-                             {"session", toString(m.session)},
-                             {"sessionObject", proto::sessionToJson(m.session)},
-                             {"direction", toString(effectiveDirection(m.direction, m.session))},
-                             {"extra", m.extra},
-                             {"participants", m.participants},
-                             {"maxParticipantsAllowed", m.maxParticipantsAllowed},
-                             {"isFull", m.participants - 1 >= m.maxParticipantsAllowed},
-                             {"isPasswordProtected", m.passwordProtected}}));
+    out.push_back(
+        fireEvent(PageEvent::OnNewSession,
+                  json{{"sessionid", m.envelope.room},
+                       {"userid", m.envelope.from},
+                       {"session", toString(m.session)},
+                       {"sessionObject", proto::sessionToJson(m.session)},
+                       {"direction", toString(effectiveDirection(m.direction, m.session))},
+                       {"extra", m.extra},
+                       {"participants", m.participants},
+                       {"maxParticipantsAllowed", m.maxParticipantsAllowed},
+                       {"isFull", m.participants - 1 >= m.maxParticipantsAllowed},
+                       {"isPasswordProtected", m.passwordProtected}}));
 }
 
 void Engine::onAnnounce(const proto::Announce& m, std::uint64_t nowMs, Actions& out) {
@@ -155,12 +162,12 @@ void Engine::onAnnounce(const proto::Announce& m, std::uint64_t nowMs, Actions& 
     }
     if (auto pending = presenceDeadlines_.find(roomid); pending != presenceDeadlines_.end()) {
         presenceDeadlines_.erase(pending);
-        out.push_back(
-            fireEvent("_presence", json{{"sessionid", roomid},
-                                        {"exists", true},
-                                        {"extra", m.extra},
-                                        {"isFull", m.participants - 1 >= m.maxParticipantsAllowed},
-                                        {"isPasswordProtected", m.passwordProtected}}));
+        out.push_back(fireEvent(PageEvent::Presence,
+                                json{{"sessionid", roomid},
+                                     {"exists", true},
+                                     {"extra", m.extra},
+                                     {"isFull", m.participants - 1 >= m.maxParticipantsAllowed},
+                                     {"isPasswordProtected", m.passwordProtected}}));
     }
     if (roomid != targetRoom_) {
         return;
@@ -192,7 +199,7 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
     // holds no sentences.
     auto refuse = [&](ErrorCode code) {
         proto::JoinRefuse refusal{envelope(m.envelope.from), errorCodeName(code), {}};
-        out.push_back(sendSignal(m.envelope.from, proto::encode(refusal)));
+        out.push_back(signal(m.envelope.from, refusal));
     };
     if (!config_.password.empty() && m.password.value_or("") != config_.password) {
         refuse(ErrorCode::WrongPassword);
@@ -216,11 +223,11 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
     accept.maxParticipantsAllowed = static_cast<std::uint32_t>(
         std::min<std::size_t>(room_->policy().maxParticipantsAllowed, 1u << 20));
     accept.autoCloseEntireSession = room_->policy().autoCloseEntireSession;
-    out.push_back(sendSignal(m.envelope.from, proto::encode(accept)));
+    out.push_back(signal(m.envelope.from, accept));
     proto::MemberJoined joined{envelope(), proto::MemberInfo{m.envelope.from, m.extra, m.joinAs}};
-    out.push_back(sendSignal("", proto::encode(joined)));
+    out.push_back(signal("", joined));
     out.push_back(
-        fireEvent("onUserStatusChanged",
+        fireEvent(PageEvent::OnUserStatusChanged,
                   json{{"userid", m.envelope.from}, {"status", "online"}, {"extra", m.extra}}));
 }
 
@@ -260,11 +267,11 @@ void Engine::onJoinAccept(const proto::JoinAccept& m, Actions& out) {
     for (const Member& member : room_->members()) {
         members.push_back(member.userid);
     }
-    out.push_back(fireEvent("_joined", json{{"sessionid", m.envelope.room},
-                                            {"owner", m.owner},
-                                            {"members", members},
-                                            {"session", toString(m.session)},
-                                            {"direction", toString(m.direction)}}));
+    out.push_back(fireEvent(PageEvent::Joined, json{{"sessionid", m.envelope.room},
+                                                    {"owner", m.owner},
+                                                    {"members", members},
+                                                    {"session", toString(m.session)},
+                                                    {"direction", toString(m.direction)}}));
     connectAsNeeded(out);
 }
 
@@ -276,16 +283,16 @@ void Engine::onJoinRefuse(const proto::JoinRefuse& m, Actions& out) {
     out.insert(out.end(), ended.begin(), ended.end());
     transition(SessionEvent::Refused, out);
     // The owner sends a code (and maybe words of its own, shown as they are).
-    const Text reason =
-        m.code == errorCodeName(ErrorCode::WrongPassword)
-            ? Text(TextId::WrongPasswordForRoom, {m.envelope.room})
-        : m.reason.empty() ? Text(TextId::RoomRefusedJoin, {m.envelope.room, m.code})
-                           : Text(TextId::Verbatim, {m.reason});
+    const Text reason = m.code == errorCodeName(ErrorCode::WrongPassword)
+                            ? Text(TextId::WrongPasswordForRoom, {m.envelope.room})
+                        : m.reason.empty()
+                            ? Text(TextId::RoomRefusedJoin, {m.envelope.room, m.code})
+                            : Text(TextId::Verbatim, {m.reason});
     stateChange("request-rejected", out, reason);
-    out.push_back(fireEvent("onerror", json{{"code", m.code},
-                                            {"text", reason.toJson()},
-                                            {"userid", config_.userid},
-                                            {"sessionid", m.envelope.room}}));
+    out.push_back(fireEvent(PageEvent::OnError, json{{"code", m.code},
+                                                     {"text", reason.toJson()},
+                                                     {"userid", config_.userid},
+                                                     {"sessionid", m.envelope.room}}));
 }
 
 void Engine::onMemberJoined(const proto::MemberJoined& m, Actions& out) {
@@ -295,7 +302,7 @@ void Engine::onMemberJoined(const proto::MemberJoined& m, Actions& out) {
     }
     room_->admit(Member{m.member.userid, m.member.extra.dump(), m.member.joinedAs});
     out.push_back(fireEvent(
-        "onUserStatusChanged",
+        PageEvent::OnUserStatusChanged,
         json{{"userid", m.member.userid}, {"status", "online"}, {"extra", m.member.extra}}));
 }
 
@@ -315,10 +322,10 @@ void Engine::onEject(const proto::Eject& m, Actions& out) {
     out.insert(out.end(), ended.begin(), ended.end());
     transition(SessionEvent::Ejected, out);
     stateChange("ejected", out, {TextId::EjectedByOwner, {m.envelope.from}});
-    out.push_back(fireEvent("onleave", json{{"userid", m.envelope.from},
-                                            {"extra", ownerExtra},
-                                            {"ejected", true},
-                                            {"reason", "ejected"}}));
+    out.push_back(fireEvent(PageEvent::OnLeave, json{{"userid", m.envelope.from},
+                                                     {"extra", ownerExtra},
+                                                     {"ejected", true},
+                                                     {"reason", "ejected"}}));
 }
 
 void Engine::onLeave(const proto::Leave& m, std::uint64_t nowMs, Actions& out) {
@@ -328,10 +335,10 @@ void Engine::onLeave(const proto::Leave& m, std::uint64_t nowMs, Actions& out) {
         known != knownRooms_.end() && known->second.owner == m.envelope.from) {
         if (m.closeEntireSession || !m.successor) {
             if (notifiedRooms_.erase(roomid)) {
-                out.push_back(
-                    fireEvent("onSessionClosed", json{{"sessionid", roomid},
-                                                      {"userid", m.envelope.from},
-                                                      {"extra", known->second.announce.extra}}));
+                out.push_back(fireEvent(PageEvent::OnSessionClosed,
+                                        json{{"sessionid", roomid},
+                                             {"userid", m.envelope.from},
+                                             {"extra", known->second.announce.extra}}));
             }
             knownRooms_.erase(known);
         } else {
@@ -346,12 +353,12 @@ void Engine::onLeave(const proto::Leave& m, std::uint64_t nowMs, Actions& out) {
         Actions ended = endSession(state_);
         out.insert(out.end(), ended.begin(), ended.end());
         transition(SessionEvent::SessionClosed, out);
-        out.push_back(fireEvent("onleave", json{{"userid", m.envelope.from},
-                                                {"extra", ownerExtra},
-                                                {"entireSessionClosed", true},
-                                                {"reason", "left"}}));
+        out.push_back(fireEvent(PageEvent::OnLeave, json{{"userid", m.envelope.from},
+                                                         {"extra", ownerExtra},
+                                                         {"entireSessionClosed", true},
+                                                         {"reason", "left"}}));
         out.push_back(fireEvent(
-            "onEntireSessionClosed",
+            PageEvent::OnEntireSessionClosed,
             json{{"sessionid", roomid}, {"userid", m.envelope.from}, {"extra", ownerExtra}}));
         return;
     }
@@ -363,8 +370,8 @@ void Engine::onExtraUpdated(const proto::ExtraUpdated& m, Actions& out) {
         return;
     }
     room_->updateExtra(m.envelope.from, m.extra.dump());
-    out.push_back(
-        fireEvent("onExtraDataUpdated", json{{"userid", m.envelope.from}, {"extra", m.extra}}));
+    out.push_back(fireEvent(PageEvent::OnExtraDataUpdated,
+                            json{{"userid", m.envelope.from}, {"extra", m.extra}}));
 }
 
 void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& out) {
@@ -385,37 +392,27 @@ void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& o
         }
         linkTo(*room_->find(peer), false, out);
     }
-    json streams = json::array();
-    for (const proto::StreamInfo& stream : m.streams) {
-        streams.push_back({{"streamid", stream.streamid}, {"session", toString(stream.session)}});
-    }
-    out.push_back(peerAction(ActionKind::SetRemoteDescription, peer,
-                             json{{"type", m.sdpType == proto::SdpType::Offer ? "offer" : "answer"},
-                                  {"sdp", m.sdp},
-                                  {"streams", streams}}));
+    Action describe = peerAction(ActionKind::SetRemoteDescription, peer);
+    describe.name = m.sdpType == proto::SdpType::Offer ? "offer" : "answer";
+    describe.text = m.sdp;
+    out.push_back(std::move(describe));
 }
 
 void Engine::onIceCandidate(const proto::IceCandidate& m, Actions& out) {
     if (!links_.count(m.envelope.from)) {
         return; // a late candidate for a link already closed
     }
-    json payload = json::object();
-    if (m.candidate) {
-        payload["candidate"] = *m.candidate;
-    }
-    if (m.sdpMid) {
-        payload["sdpMid"] = *m.sdpMid;
-    }
-    if (m.sdpMLineIndex) {
-        payload["sdpMLineIndex"] = *m.sdpMLineIndex;
-    }
-    out.push_back(peerAction(ActionKind::AddIceCandidate, m.envelope.from, payload));
+    Action add = peerAction(ActionKind::AddIceCandidate, m.envelope.from);
+    add.text = m.candidate.value_or("");
+    add.name = m.sdpMid.value_or("");
+    add.index = m.sdpMLineIndex ? static_cast<int>(*m.sdpMLineIndex) : -1;
+    out.push_back(std::move(add));
 }
 
 void Engine::onMuteChanged(const proto::MuteChanged& m, Actions& out) {
     auto session = remoteStreamSessions_.find(m.streamid);
     const char* muteType = m.audio && m.video ? "both" : (m.audio ? "audio" : "video");
-    out.push_back(fireEvent(m.muted ? "onmute" : "onunmute",
+    out.push_back(fireEvent(m.muted ? PageEvent::OnMute : PageEvent::OnUnmute,
                             json{{"userid", m.envelope.from},
                                  {"extra", memberExtra(m.envelope.from)},
                                  {"streamid", m.streamid},
@@ -429,10 +426,10 @@ void Engine::onMuteChanged(const proto::MuteChanged& m, Actions& out) {
 }
 
 void Engine::onStreamEnded(const proto::StreamEnded& m, Actions& out) {
-    out.push_back(fireEvent("onstreamended", json{{"userid", m.envelope.from},
-                                                  {"extra", memberExtra(m.envelope.from)},
-                                                  {"streamid", m.streamid},
-                                                  {"type", "remote"}}));
+    out.push_back(fireEvent(PageEvent::OnStreamEnded, json{{"userid", m.envelope.from},
+                                                           {"extra", memberExtra(m.envelope.from)},
+                                                           {"streamid", m.streamid},
+                                                           {"type", "remote"}}));
     remoteStreamSessions_.erase(m.streamid);
 }
 

@@ -60,14 +60,14 @@ void Engine::stateChange(const char* state, Actions& out, const Text& reason) co
     if (!reason.empty()) {
         payload["reason"] = reason.toJson();
     }
-    out.push_back(fireEvent("onstatechange", payload));
+    out.push_back(fireEvent(PageEvent::OnStateChange, payload));
 }
 
 void Engine::error(ErrorCode code, const Text& text, Actions& out) const {
-    out.push_back(fireEvent("onerror", json{{"code", errorCodeName(code)},
-                                            {"text", text.toJson()},
-                                            {"userid", config_.userid},
-                                            {"sessionid", targetRoom_}}));
+    out.push_back(fireEvent(PageEvent::OnError, json{{"code", errorCodeName(code)},
+                                                     {"text", text.toJson()},
+                                                     {"userid", config_.userid},
+                                                     {"sessionid", targetRoom_}}));
 }
 
 void Engine::callError(const char* call, const Error& failure, Actions& out) const {
@@ -93,7 +93,7 @@ void Engine::announce(Actions& out, const std::optional<std::string>& to) const 
     message.maxParticipantsAllowed = static_cast<std::uint32_t>(
         std::min<std::size_t>(room_->policy().maxParticipantsAllowed, 1u << 20));
     message.passwordProtected = !config_.password.empty();
-    out.push_back(sendSignal(to.value_or(""), proto::encode(message)));
+    out.push_back(signal(to.value_or(""), message));
 }
 
 // The userid goes into every message; a session cannot start without a valid one.
@@ -151,8 +151,8 @@ Actions Engine::becomeOpen(std::uint64_t nowMs) {
     transition(SessionEvent::MediaReady, out);
     announce(out, std::nullopt);
     nextAnnounceAt_ = nowMs + config_.announceIntervalMs;
-    out.push_back(fireEvent("_opened", json{{"sessionid", targetRoom_}}));
-    out.push_back(Action{ActionKind::ScheduleTick, {}, {}, json{{"at", nextAnnounceAt_}}.dump()});
+    out.push_back(fireEvent(PageEvent::Opened, json{{"sessionid", targetRoom_}}));
+    out.push_back(scheduleTick(nextAnnounceAt_));
     return out;
 }
 
@@ -179,7 +179,7 @@ Actions Engine::connect(const std::string& roomid, std::uint64_t nowMs) {
     if (serverMode()) {
         out.push_back(serverRequest("subscribe-rooms", json::object()));
     }
-    out.push_back(Action{ActionKind::ScheduleTick, {}, {}, json{{"at", searchDeadline_}}.dump()});
+    out.push_back(scheduleTick(searchDeadline_));
     // The announcement may already be known (seen before connect()).
     auto known = knownRooms_.find(roomid);
     if (known != knownRooms_.end() && config_.autoJoin && !blockedRooms_.count(roomid)) {
@@ -219,7 +219,7 @@ Actions Engine::join(const std::string& roomid, const std::optional<SessionType>
     searchDeadline_ = nowMs + config_.presenceTimeoutMs;
     stateChange("detecting-room-presence", out);
     askForRoom(out);
-    out.push_back(Action{ActionKind::ScheduleTick, {}, {}, json{{"at", searchDeadline_}}.dump()});
+    out.push_back(scheduleTick(searchDeadline_));
     return out;
 }
 
@@ -228,7 +228,7 @@ void Engine::askForRoom(Actions& out) const {
     if (serverMode()) {
         out.push_back(serverRequest("check-presence", json{{"roomid", targetRoom_}}));
     } else {
-        out.push_back(sendSignal("", proto::encode(proto::PresenceQuery{envelope()})));
+        out.push_back(signal("", proto::PresenceQuery{envelope()}));
     }
 }
 
@@ -256,7 +256,7 @@ Actions Engine::sendJoinRequest(std::uint64_t) {
     }
     joinRequested_ = true;
     stateChange("connecting-with-initiator", out);
-    out.push_back(sendSignal(known.owner, proto::encode(request)));
+    out.push_back(signal(known.owner, request));
     return out;
 }
 
@@ -267,7 +267,11 @@ void Engine::requestMedia(const SessionType& media, Actions& out) {
     }
     mediaRequested_ = true;
     stateChange("fetching-usermedia", out);
-    out.push_back(Action{ActionKind::CaptureMedia, {}, {}, proto::sessionToJson(media).dump()});
+    Action capture;
+    capture.kind = ActionKind::CaptureMedia;
+    capture.name = state_ == SessionState::Opening ? "open" : "join";
+    capture.media = media;
+    out.push_back(std::move(capture));
 }
 
 Actions Engine::endSession(SessionState finalState) {
@@ -277,7 +281,7 @@ Actions Engine::endSession(SessionState finalState) {
     }
     links_.clear();
     if (mediaReady_) {
-        out.push_back(Action{ActionKind::StopLocalMedia, {}, {}, "{}"});
+        out.push_back(peerAction(ActionKind::StopLocalMedia, {}));
     }
     mediaReady_ = false;
     mediaRequested_ = false;
@@ -285,6 +289,7 @@ Actions Engine::endSession(SessionState finalState) {
     room_.reset();
     pendingSignals_.clear();
     remoteStreamSessions_.clear();
+    localStreams_.clear();
     state_ = finalState;
     return out;
 }
@@ -319,7 +324,7 @@ Actions Engine::leave() {
             out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
         }
     } else if (state_ != SessionState::Searching) {
-        out.push_back(sendSignal("", proto::encode(message)));
+        out.push_back(signal("", message));
     }
     Actions ended = endSession(SessionState::Left);
     out.insert(out.end(), ended.begin(), ended.end());
@@ -337,8 +342,8 @@ Actions Engine::eject(const std::string& userid) {
         if (room_->owner() != config_.userid) {
             callError("eject()", makeError(ErrorCode::NotOwner, {TextId::OnlyOwnerMayEject}), out);
         } else if (!room_->contains(userid) || userid == config_.userid) {
-            callError("eject()", makeError(ErrorCode::UnknownUser, {TextId::NotAParticipant, {userid}}),
-                      out);
+            callError("eject()",
+                      makeError(ErrorCode::UnknownUser, {TextId::NotAParticipant, {userid}}), out);
         } else {
             out.push_back(
                 serverRequest("eject", json{{"roomid", targetRoom_}, {"userid", userid}}));
@@ -350,15 +355,16 @@ Actions Engine::eject(const std::string& userid) {
         callError("eject()", ejected.error(), out);
         return out;
     }
-    out.push_back(sendSignal(userid, proto::encode(proto::Eject{envelope(userid)})));
+    out.push_back(signal(userid, proto::Eject{envelope(userid)}));
     proto::MemberLeft notice{envelope(), userid, proto::LeaveReason::Ejected};
-    out.push_back(sendSignal("", proto::encode(notice)));
+    out.push_back(signal("", notice));
     unlink(userid, out);
     Result<json> extra = proto::parseExtra(ejected.value().extra);
-    out.push_back(fireEvent("onleave", json{{"userid", userid},
-                                            {"extra", extra ? extra.value() : json::object()},
-                                            {"ejected", true},
-                                            {"reason", "ejected"}}));
+    out.push_back(
+        fireEvent(PageEvent::OnLeave, json{{"userid", userid},
+                                           {"extra", extra ? extra.value() : json::object()},
+                                           {"ejected", true},
+                                           {"reason", "ejected"}}));
     return out;
 }
 
@@ -378,7 +384,7 @@ Actions Engine::updateExtra(const std::string& extraJson) {
         out.push_back(serverRequest("update-extra", json{{"extra", extra_}}));
     } else if (room_ && isActive(state_)) {
         room_->updateExtra(config_.userid, config_.extra);
-        out.push_back(sendSignal("", proto::encode(proto::ExtraUpdated{envelope(), extra_})));
+        out.push_back(signal("", proto::ExtraUpdated{envelope(), extra_}));
     }
     return out;
 }
@@ -391,23 +397,22 @@ Actions Engine::checkPresence(const std::string& roomid, std::uint64_t nowMs) {
         return out;
     }
     if (isOwner() && room_->id() == roomid) {
-        out.push_back(
-            fireEvent("_presence", json{{"sessionid", roomid},
-                                        {"exists", true},
-                                        {"extra", extra_},
-                                        {"isFull", room_->isFull()},
-                                        {"isPasswordProtected", !config_.password.empty()}}));
+        out.push_back(fireEvent(PageEvent::Presence,
+                                json{{"sessionid", roomid},
+                                     {"exists", true},
+                                     {"extra", extra_},
+                                     {"isFull", room_->isFull()},
+                                     {"isPasswordProtected", !config_.password.empty()}}));
         return out;
     }
     presenceDeadlines_[roomid] = nowMs + config_.presenceTimeoutMs;
     if (serverMode()) {
         out.push_back(serverRequest("check-presence", json{{"roomid", roomid}}));
     } else {
-        out.push_back(sendSignal(
-            "", proto::encode(proto::PresenceQuery{proto::Envelope{roomid, config_.userid, {}}})));
+        out.push_back(
+            signal("", proto::PresenceQuery{proto::Envelope{roomid, config_.userid, {}}}));
     }
-    out.push_back(
-        Action{ActionKind::ScheduleTick, {}, {}, json{{"at", presenceDeadlines_[roomid]}}.dump()});
+    out.push_back(scheduleTick(presenceDeadlines_[roomid]));
     return out;
 }
 
@@ -429,13 +434,13 @@ Actions Engine::setMuted(const std::string& streamid, bool audio, bool video, bo
     Status valid = proto::validateId("streamid", streamid);
     if (!valid || (!audio && !video)) {
         callError("mute()",
-                  valid ? makeError(ErrorCode::InvalidArgument, {TextId::MuteWhichKind}) : valid.error(),
+                  valid ? makeError(ErrorCode::InvalidArgument, {TextId::MuteWhichKind})
+                        : valid.error(),
                   out);
         return out;
     }
     if (room_ && isActive(state_)) {
-        out.push_back(sendSignal(
-            "", proto::encode(proto::MuteChanged{envelope(), streamid, audio, video, muted})));
+        out.push_back(signal("", proto::MuteChanged{envelope(), streamid, audio, video, muted}));
     }
     return out;
 }
@@ -447,8 +452,9 @@ Actions Engine::endStream(const std::string& streamid) {
         callError("removeStream()", valid.error(), out);
         return out;
     }
+    localStreams_.erase(streamid);
     if (room_ && isActive(state_)) {
-        out.push_back(sendSignal("", proto::encode(proto::StreamEnded{envelope(), streamid})));
+        out.push_back(signal("", proto::StreamEnded{envelope(), streamid}));
     }
     return out;
 }
@@ -461,8 +467,8 @@ Actions Engine::addStream(const SessionType& media) {
         return out;
     }
     if (!media.hasMedia()) {
-        callError("addStream()", makeError(ErrorCode::InvalidArgument, {TextId::AddStreamWhichKind}),
-                  out);
+        callError("addStream()",
+                  makeError(ErrorCode::InvalidArgument, {TextId::AddStreamWhichKind}), out);
         return out;
     }
     const bool selfIsOwner = room_->owner() == config_.userid;
@@ -471,14 +477,14 @@ Actions Engine::addStream(const SessionType& media) {
                   out);
         return out;
     }
-    json peers = json::array();
+    Action capture;
+    capture.kind = ActionKind::CaptureMedia;
+    capture.name = "add";
+    capture.media = media;
     for (const auto& entry : links_) {
-        peers.push_back(entry.first);
+        capture.peers += (capture.peers.empty() ? "" : "\n") + entry.first;
     }
-    json payload = proto::sessionToJson(media);
-    payload["purpose"] = "add";
-    payload["peers"] = peers;
-    out.push_back(Action{ActionKind::CaptureMedia, {}, {}, payload.dump()});
+    out.push_back(std::move(capture));
     return out;
 }
 
@@ -507,7 +513,7 @@ Actions Engine::tick(std::uint64_t nowMs) {
     for (auto it = presenceDeadlines_.begin(); it != presenceDeadlines_.end();) {
         if (nowMs >= it->second) {
             out.push_back(
-                fireEvent("_presence", json{{"sessionid", it->first}, {"exists", false}}));
+                fireEvent(PageEvent::Presence, json{{"sessionid", it->first}, {"exists", false}}));
             it = presenceDeadlines_.erase(it);
         } else {
             schedule(it->second);
@@ -515,7 +521,7 @@ Actions Engine::tick(std::uint64_t nowMs) {
         }
     }
     if (next != 0) {
-        out.push_back(Action{ActionKind::ScheduleTick, {}, {}, json{{"at", next}}.dump()});
+        out.push_back(scheduleTick(next));
     }
     return out;
 }

@@ -428,9 +428,10 @@ Result<Message> decode(std::string_view text) {
         return makeError(ErrorCode::MalformedMessage, {TextId::MessageWithoutVersion});
     }
     if (version->get<std::int64_t>() != kVersion) {
-        return makeError(ErrorCode::UnsupportedVersion,
-                         {TextId::MessageVersionUnsupported,
-                          {std::to_string(version->get<std::int64_t>()), std::to_string(kVersion)}});
+        return makeError(
+            ErrorCode::UnsupportedVersion,
+            {TextId::MessageVersionUnsupported,
+             {std::to_string(version->get<std::int64_t>()), std::to_string(kVersion)}});
     }
     auto type = object.find("type");
     if (type == object.end() || !type->is_string()) {

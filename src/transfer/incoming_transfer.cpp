@@ -13,8 +13,8 @@ IncomingTransfer::IncomingTransfer(std::uint32_t transferId, std::string userid,
 }
 
 Error IncomingTransfer::refuse(ErrorCode code, const Text& what) const {
-    return makeError(code, Text(TextId::TransferFrom, {std::to_string(transferId_), userid_})
-                               .then(what));
+    return makeError(code,
+                     Text(TextId::TransferFrom, {std::to_string(transferId_), userid_}).then(what));
 }
 
 Status IncomingTransfer::acceptChunk(const PacketHeader& header, ConstBytes payload) {
@@ -27,13 +27,13 @@ Status IncomingTransfer::acceptChunk(const PacketHeader& header, ConstBytes payl
     // The decoder guarantees index < header.count, so the index is within the transfer.
     const std::uint32_t expectedLength = chunkLengthAt(metadata_, header.index);
     if (payload.size != expectedLength) {
-        return refuse(ErrorCode::TransferMismatch,
-                      Text(TextId::ChunkWrongLength,
-                           {std::to_string(header.index), std::to_string(payload.size),
-                            std::to_string(expectedLength)})
-                          .then(Text(header.index + 1 == metadata_.count
-                                         ? TextId::LastChunkIsRemainder
-                                         : TextId::ChunkIsChunkSize)));
+        return refuse(
+            ErrorCode::TransferMismatch,
+            Text(TextId::ChunkWrongLength,
+                 {std::to_string(header.index), std::to_string(payload.size),
+                  std::to_string(expectedLength)})
+                .then(Text(header.index + 1 == metadata_.count ? TextId::LastChunkIsRemainder
+                                                               : TextId::ChunkIsChunkSize)));
     }
     if (arrived_.contains(header.index)) {
         return refuse(ErrorCode::DuplicatePacket,

@@ -106,9 +106,9 @@ Status validateMetadata(const TransferMetadata& metadata) {
         return invalidField({TextId::KindMustBe});
     }
     if (metadata.name.size() > kMaxNameBytes) {
-        return invalidField({TextId::FieldTooManyBytes,
-                             {"name", std::to_string(metadata.name.size()),
-                              std::to_string(kMaxNameBytes)}});
+        return invalidField(
+            {TextId::FieldTooManyBytes,
+             {"name", std::to_string(metadata.name.size()), std::to_string(kMaxNameBytes)}});
     }
     if (!isValidUtf8(metadata.name)) {
         return invalidField({TextId::NameNotUtf8});
@@ -117,16 +117,16 @@ Status validateMetadata(const TransferMetadata& metadata) {
         return invalidField({TextId::NameHasControlCharacter});
     }
     if (metadata.type.size() > kMaxTypeBytes) {
-        return invalidField({TextId::FieldTooManyBytes,
-                             {"type", std::to_string(metadata.type.size()),
-                              std::to_string(kMaxTypeBytes)}});
+        return invalidField(
+            {TextId::FieldTooManyBytes,
+             {"type", std::to_string(metadata.type.size()), std::to_string(kMaxTypeBytes)}});
     }
     if (!isPrintableAscii(metadata.type)) {
         return invalidField({TextId::TypeMustBeAscii});
     }
     if (metadata.size > kMaxTransferSize) {
-        return invalidField(
-            {TextId::SizeTooLarge, {std::to_string(metadata.size), std::to_string(kMaxTransferSize)}});
+        return invalidField({TextId::SizeTooLarge,
+                             {std::to_string(metadata.size), std::to_string(kMaxTransferSize)}});
     }
     if (metadata.chunkSize < kMinChunkSize || metadata.chunkSize > kMaxChunkSize) {
         return invalidField({TextId::ChunkSizeOutOfRange,

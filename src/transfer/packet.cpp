@@ -33,9 +33,9 @@ Status expectCountZero(const PacketHeader& header) {
 
 Status expectPayloadLength(const PacketHeader& header, ConstBytes payload, std::size_t expected) {
     if (payload.size != expected) {
-        return malformed(TextId::PayloadMustBe, {packetKindName(header.kind),
-                                                 std::to_string(expected),
-                                                 std::to_string(payload.size)});
+        return malformed(
+            TextId::PayloadMustBe,
+            {packetKindName(header.kind), std::to_string(expected), std::to_string(payload.size)});
     }
     return okStatus();
 }

@@ -24,10 +24,9 @@ Status checkReason(std::string_view reason) {
 
 Error unknownTransfer(PacketKind kind, std::uint32_t transferId, const char* preposition,
                       std::string_view userid) {
-    return makeError(ErrorCode::UnknownTransfer,
-                     {TextId::PacketForUnknownTransfer,
-                      {packetKindName(kind), std::to_string(transferId), preposition,
-                       std::string(userid)}});
+    return makeError(ErrorCode::UnknownTransfer, {TextId::PacketForUnknownTransfer,
+                                                  {packetKindName(kind), std::to_string(transferId),
+                                                   preposition, std::string(userid)}});
 }
 
 Error noOutgoingTransfer(std::uint32_t transferId) {
@@ -36,15 +35,16 @@ Error noOutgoingTransfer(std::uint32_t transferId) {
 }
 
 Error noIncomingTransfer(std::uint32_t transferId, std::string_view userid) {
-    return makeError(ErrorCode::UnknownTransfer,
-                     {TextId::NoIncomingTransfer, {std::to_string(transferId), std::string(userid)}});
+    return makeError(
+        ErrorCode::UnknownTransfer,
+        {TextId::NoIncomingTransfer, {std::to_string(transferId), std::string(userid)}});
 }
 
 // A text about a transfer whose peer did something: {who, id, name, detail}.
 Text aboutTransfer(TextId id, std::string_view userid, std::uint32_t transferId,
                    const TransferMetadata& metadata, std::string detail = {}) {
-    return Text(id, {std::string(userid), std::to_string(transferId), metadata.name,
-                     std::move(detail)});
+    return Text(
+        id, {std::string(userid), std::to_string(transferId), metadata.name, std::move(detail)});
 }
 
 TransferUpdate makeUpdate(TransferEvent event, TransferDirection direction,
@@ -167,8 +167,9 @@ Result<TransferUpdate> TransferManager::receive(std::string_view userid, ConstBy
     }
     auto decoded = decodePacket(bytes);
     if (!decoded) {
-        return makeError(decoded.error().code, Text(TextId::PacketFrom, {std::string(userid)})
-                                                   .then(decoded.error().text));
+        return makeError(
+            decoded.error().code,
+            Text(TextId::PacketFrom, {std::string(userid)}).then(decoded.error().text));
     }
     const Packet& packet = decoded.value();
     switch (packet.header.kind) {
@@ -186,9 +187,9 @@ Result<TransferUpdate> TransferManager::receive(std::string_view userid, ConstBy
     case PacketKind::Cancel:
         return receiveFailedOrCancel(userid, packet);
     }
-    return makeError(ErrorCode::MalformedPacket,
-                     {TextId::UnknownPacketKind,
-                      {std::to_string(static_cast<int>(packet.header.kind))}});
+    return makeError(
+        ErrorCode::MalformedPacket,
+        {TextId::UnknownPacketKind, {std::to_string(static_cast<int>(packet.header.kind))}});
 }
 
 Result<TransferUpdate> TransferManager::receiveStart(std::string_view userid,
@@ -204,9 +205,9 @@ Result<TransferUpdate> TransferManager::receiveStart(std::string_view userid,
             return refuse(ErrorCode::DuplicatePacket, {TextId::TransferAlreadyStarted});
         }
         if (peer->second.size() >= kMaxIncomingTransfersPerPeer) {
-            return refuse(ErrorCode::InvalidState,
-                          {TextId::TooManyOpenTransfers,
-                           {std::to_string(kMaxIncomingTransfersPerPeer)}});
+            return refuse(
+                ErrorCode::InvalidState,
+                {TextId::TooManyOpenTransfers, {std::to_string(kMaxIncomingTransfersPerPeer)}});
         }
     }
     auto metadata = parseMetadata(
@@ -215,10 +216,9 @@ Result<TransferUpdate> TransferManager::receiveStart(std::string_view userid,
         return refuse(metadata.error().code, metadata.error().text);
     }
     if (metadata.value().count != packet.header.count) {
-        return refuse(ErrorCode::TransferMismatch,
-                      {TextId::HeaderCountDiffers,
-                       {std::to_string(packet.header.count),
-                        std::to_string(metadata.value().count)}});
+        return refuse(ErrorCode::TransferMismatch, {TextId::HeaderCountDiffers,
+                                                    {std::to_string(packet.header.count),
+                                                     std::to_string(metadata.value().count)}});
     }
 
     IncomingById& transfers =
@@ -300,9 +300,8 @@ TransferUpdate TransferManager::finishIncoming(IncomingById& transfers,
         update.error = makeError(
             ErrorCode::ChecksumMismatch,
             {TextId::FailedVerification,
-             {std::to_string(transfer.transferId()), transfer.metadata().name,
-              std::string(userid), std::to_string(transfer.expectedChecksum()),
-              std::to_string(computed)}});
+             {std::to_string(transfer.transferId()), transfer.metadata().name, std::string(userid),
+              std::to_string(transfer.expectedChecksum()), std::to_string(computed)}});
         payload = ConstBytes(reason.data(), reason.size());
     }
     // `reply` holds kMaxReplyPacketBytes (checked in receive) and the reason is shorter than
@@ -368,9 +367,9 @@ Result<TransferUpdate> TransferManager::receiveFailedOrCancel(std::string_view u
     } else {
         update = makeUpdate(TransferEvent::Aborted, TransferDirection::Outgoing, transferId,
                             transfer->progress());
-        update.error = makeError(ErrorCode::TransferAborted,
-                                 aboutTransfer(TextId::PeerCancelled, userid, transferId,
-                                               transfer->metadata(), reason));
+        update.error = makeError(
+            ErrorCode::TransferAborted,
+            aboutTransfer(TextId::PeerCancelled, userid, transferId, transfer->metadata(), reason));
     }
     outgoing_.erase(transferId);
     return update;
@@ -409,9 +408,9 @@ std::vector<TransferUpdate> TransferManager::peerGone(std::string_view userid) {
         for (const auto& [transferId, transfer] : peer->second) {
             TransferUpdate update = makeUpdate(TransferEvent::Aborted, TransferDirection::Incoming,
                                                transferId, transfer.progress());
-            update.error = makeError(ErrorCode::TransferAborted,
-                                     aboutTransfer(TextId::PeerLeftDuring, userid, transferId,
-                                                   transfer.metadata()));
+            update.error = makeError(
+                ErrorCode::TransferAborted,
+                aboutTransfer(TextId::PeerLeftDuring, userid, transferId, transfer.metadata()));
             updates.push_back(std::move(update));
         }
         incoming_.erase(peer);
@@ -423,9 +422,9 @@ std::vector<TransferUpdate> TransferManager::peerGone(std::string_view userid) {
         }
         TransferUpdate update = makeUpdate(TransferEvent::Aborted, TransferDirection::Outgoing,
                                            it->first, it->second.progress());
-        update.error = makeError(ErrorCode::TransferAborted,
-                                 aboutTransfer(TextId::PeerLeftDuring, userid, it->first,
-                                               it->second.metadata()));
+        update.error =
+            makeError(ErrorCode::TransferAborted, aboutTransfer(TextId::PeerLeftDuring, userid,
+                                                                it->first, it->second.metadata()));
         updates.push_back(std::move(update));
         it = outgoing_.erase(it);
     }

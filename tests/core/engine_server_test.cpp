@@ -127,7 +127,7 @@ TEST(EngineServerMode, WrongPasswordAndPresence) {
     net.run("a", net.engine("a").open("room", net.now()));
     net.run("b", net.engine("b").checkPresence("room", net.now()));
     net.run("b", net.engine("b").checkPresence("elsewhere", net.now()));
-    auto presence = net.events("b", "_presence");
+    auto presence = net.events("b", "presence");
     ASSERT_EQ(presence.size(), 2u);
     EXPECT_TRUE(presence[0].payload["exists"].get<bool>());
     EXPECT_TRUE(presence[0].payload["isPasswordProtected"].get<bool>());
@@ -239,7 +239,7 @@ TEST(EngineServerMode, OneToOneAsksTheServerForOneParticipant) {
     Actions actions = engine.open("room", 0);
     ASSERT_FALSE(actions.empty());
     EXPECT_EQ(actions.back().name, "open-room");
-    EXPECT_EQ(nlohmann::json::parse(actions.back().payload)["maxParticipantsAllowed"], 1);
+    EXPECT_EQ(nlohmann::json::parse(actions.back().text)["maxParticipantsAllowed"], 1);
 }
 
 TEST(EngineServerMode, AutoCloseSetJustBeforeLeaveClosesTheRoom) {

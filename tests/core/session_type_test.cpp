@@ -67,7 +67,8 @@ TEST(SessionParse, RejectsUnknownWordsWithTheWordInTheMessage) {
         EXPECT_NE(describe(parsed.error().text).find("unknown session"), std::string::npos);
     }
     Result<SessionType> typo = parseSession("audio + vidoe");
-    EXPECT_NE(describe(typo.error().text).find("'vidoe'"), std::string::npos) << describe(typo.error().text);
+    EXPECT_NE(describe(typo.error().text).find("'vidoe'"), std::string::npos)
+        << describe(typo.error().text);
 }
 
 TEST(SessionParse, RefusesAbsurdlyLongInput) {

@@ -49,11 +49,33 @@ std::string format(const char* pattern, double value) {
 }
 
 TEST(SmallStrtod, EverydayJsonNumbers) {
-    for (const char* text :
-         {"0", "-0", "0.0", "1", "-1", "0.5", "0.1", "0.2", "0.3", "1.5", "3.14159", "2.5e3",
-          "1e10", "1E-7", "-12.75e+2", "123456789012345678", "1234567890123456789012",
-          "9007199254740992", "9007199254740993", "9007199254740995", "0.000001",
-          "1700000000000.5", "6.02214076e23", "1.602176634e-19", "100", "1e22", "1e23"}) {
+    for (const char* text : {"0",
+                             "-0",
+                             "0.0",
+                             "1",
+                             "-1",
+                             "0.5",
+                             "0.1",
+                             "0.2",
+                             "0.3",
+                             "1.5",
+                             "3.14159",
+                             "2.5e3",
+                             "1e10",
+                             "1E-7",
+                             "-12.75e+2",
+                             "123456789012345678",
+                             "1234567890123456789012",
+                             "9007199254740992",
+                             "9007199254740993",
+                             "9007199254740995",
+                             "0.000001",
+                             "1700000000000.5",
+                             "6.02214076e23",
+                             "1.602176634e-19",
+                             "100",
+                             "1e22",
+                             "1e23"}) {
         expectSame(text);
     }
 }
@@ -96,7 +118,8 @@ TEST(SmallStrtod, HalfwayPointsRoundToEven) {
     expectSame("9007199254740992.9999999999999999999999999999999");
     std::mt19937_64 random(99);
     for (int i = 0; i < 2000; ++i) {
-        const double value = std::ldexp(static_cast<double>((random() >> 11) | 1), static_cast<int>(random() % 200) - 100);
+        const double value = std::ldexp(static_cast<double>((random() >> 11) | 1),
+                                        static_cast<int>(random() % 200) - 100);
         const double next = std::nextafter(value, INFINITY);
         // The midpoint has one more bit than a double: print it exactly with %.{many}f/e.
         const long double middle = (static_cast<long double>(value) + next) / 2;
@@ -143,7 +166,8 @@ TEST(SmallStrtod, StopsWhereTheNumberEnds) {
 }
 
 TEST(SmallStrtod, WhatIsNotADecimalNumberIsNotParsed) {
-    for (const char* text : {"", "abc", "-", "+", ".", "-.", "e5", " ", "inf", "nan", "-infinity"}) {
+    for (const char* text :
+         {"", "abc", "-", "+", ".", "-.", "e5", " ", "inf", "nan", "-infinity"}) {
         char* end = nullptr;
         EXPECT_EQ(bitsOf(rtcmc::smallStrtod(text, &end)), bitsOf(0.0)) << text;
         EXPECT_EQ(end, text) << text;

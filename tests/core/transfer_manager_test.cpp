@@ -194,7 +194,8 @@ TEST(TransferManagerPeers, EitherSideCanGiveUpAndTheOtherHearsWhy) {
     EXPECT_EQ(told.value().event, TransferEvent::Aborted);
     EXPECT_EQ(told.value().direction, TransferDirection::Outgoing);
     ASSERT_TRUE(told.value().error.has_value());
-    EXPECT_EQ(describe(told.value().error->text), "'ben' cancelled transfer 2 (\"b.bin\"): no disk space");
+    EXPECT_EQ(describe(told.value().error->text),
+              "'ben' cancelled transfer 2 (\"b.bin\"): no disk space");
     EXPECT_EQ(ann.manager.outgoingCount(), 0U);
 
     // Reasons are text of bounded length.

@@ -120,7 +120,8 @@ TEST(TransferReceiver, RefusesDuplicateChunksEndsAndStartsWithoutChangingState) 
     auto chunk = bob.receive("alice", rawPacket(kChunk, 5, 1, 3, Bytes(4, 1)));
     ASSERT_FALSE(chunk.ok());
     EXPECT_EQ(chunk.error().code, ErrorCode::DuplicatePacket);
-    EXPECT_EQ(describe(chunk.error().text), "transfer 5 from 'alice': chunk 1 was already received");
+    EXPECT_EQ(describe(chunk.error().text),
+              "transfer 5 from 'alice': chunk 1 was already received");
     auto end = bob.receive("alice", rawPacket(kEnd, 5, 0, 3, checksumPayload(2)));
     ASSERT_FALSE(end.ok());
     EXPECT_EQ(end.error().code, ErrorCode::DuplicatePacket);
@@ -286,7 +287,8 @@ TEST(TransferReceiver, LimitsHowManyTransfersOnePeerMayOpen) {
     auto refused = bob.receive("alice", rawPacket(kStart, 1000, 0, 1, metadata));
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, ErrorCode::InvalidState);
-    EXPECT_NE(describe(refused.error().text).find("already has 256 transfers open"), std::string::npos);
+    EXPECT_NE(describe(refused.error().text).find("already has 256 transfers open"),
+              std::string::npos);
     EXPECT_TRUE(bob.receive("carol", rawPacket(kStart, 1000, 0, 1, metadata)).ok())
         << "the limit is per peer";
 }
@@ -302,7 +304,8 @@ TEST(TransferReceiver, ReportsAFlippedByteAsAChecksumMismatchOnBothSides) {
         } else {
             packets[4][kPacketHeaderBytes + 57] ^= 0x01; // one byte of chunk 3
         }
-        Result<TransferUpdate> last = makeError(ErrorCode::InvalidState, {TextId::Verbatim, {"no packet"}});
+        Result<TransferUpdate> last =
+            makeError(ErrorCode::InvalidState, {TextId::Verbatim, {"no packet"}});
         for (const auto& packet : packets) {
             last = bob.receive("alice", packet);
             ASSERT_TRUE(last.ok()) << describe(last.error().text);
@@ -311,8 +314,9 @@ TEST(TransferReceiver, ReportsAFlippedByteAsAChecksumMismatchOnBothSides) {
         EXPECT_EQ(failed.event, TransferEvent::Failed);
         ASSERT_TRUE(failed.error.has_value());
         EXPECT_EQ(failed.error->code, ErrorCode::ChecksumMismatch);
-        EXPECT_NE(describe(failed.error->text).find("transfer 1 (\"file.bin\") from 'alice' failed "
-                                             "verification"),
+        EXPECT_NE(describe(failed.error->text)
+                      .find("transfer 1 (\"file.bin\") from 'alice' failed "
+                            "verification"),
                   std::string::npos)
             << describe(failed.error->text);
         EXPECT_EQ(bob.manager.incomingCount(), 0U);
@@ -325,8 +329,9 @@ TEST(TransferReceiver, ReportsAFlippedByteAsAChecksumMismatchOnBothSides) {
         EXPECT_EQ(senderSide.value().transferId, id);
         ASSERT_TRUE(senderSide.value().error.has_value());
         EXPECT_EQ(senderSide.value().error->code, ErrorCode::ChecksumMismatch);
-        EXPECT_NE(describe(senderSide.value().error->text).find("'bob' could not verify transfer 1"),
-                  std::string::npos)
+        EXPECT_NE(
+            describe(senderSide.value().error->text).find("'bob' could not verify transfer 1"),
+            std::string::npos)
             << describe(senderSide.value().error->text);
         EXPECT_EQ(alice.manager.outgoingCount(), 0U);
     }

@@ -17,7 +17,7 @@ export class DataChannels {
         const runtime = this.runtime;
         channel.onopen = () => {
             this.publishChannels();
-            if (runtime.engine) runtime.run(runtime.engine.dataChannelOpened(userid));
+            runtime.tell('DataChannelOpened', { peer: userid });
             this.flush(userid, channel);
             if (runtime.transfers) runtime.transfers.channelOpened(userid, channel);
         };
@@ -26,7 +26,7 @@ export class DataChannels {
             this.channels.delete(userid);
             this.publishChannels();
             if (runtime.transfers) runtime.transfers.peerGone(userid);
-            if (runtime.engine) runtime.run(runtime.engine.dataChannelClosed(userid));
+            runtime.tell('DataChannelClosed', { peer: userid });
         };
         channel.onmessage = (event) => this.receive(userid, event.data);
         if (channel.readyState === 'open') channel.onopen();

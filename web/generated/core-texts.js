@@ -56,7 +56,7 @@ export const CORE_TEXTS = [
     "ejected by the room owner '{0}'", // 52 EjectedByOwner
     "local description of unknown type '{0}'", // 53 LocalDescriptionUnknownType
     "local description is larger than the protocol allows", // 54 LocalDescriptionTooLarge
-    "local ICE candidate is not a JSON object", // 55 LocalCandidateNotObject
+    "local ICE candidate is larger than the protocol allows", // 55 LocalCandidateTooLarge
     "signaling message rejected: ", // 56 SignalRejected
     "signaling message rejected: it claims to come from '{0}' but was sent by '{1}'", // 57 SignalSenderMismatch
     "'{0}' from '{1}' ignored: the signaling server keeps this room, not its members", // 58 ServerKeepsRoom

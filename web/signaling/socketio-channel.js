@@ -39,7 +39,6 @@ export class SocketIoChannel {
     constructor({ url, userid, extra, options }, handlers) {
         this.authority = 'server';
         this.handlers = handlers;
-        this.roomid = '';
         this.requestTimeoutMs = (options && options['ackTimeout']) || REQUEST_TIMEOUT_MS;
         this.userid = userid;
         this.extra = extra;
@@ -117,9 +116,10 @@ export class SocketIoChannel {
         );
     }
 
-    // A peer message from the engine: to one room-mate, or to all of them.
-    send(to, text) {
-        const message = { 'roomid': this.roomid, 'data': text };
+    // A peer message from the engine: to one room-mate, or to all of them, in the room the
+    // engine names (the room it joined, whatever connection.sessionid says by now).
+    send(to, text, roomid) {
+        const message = { 'roomid': roomid, 'data': text };
         if (to) message['to'] = to;
         this.socket.emit('relay', message);
     }

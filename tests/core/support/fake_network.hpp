@@ -162,11 +162,11 @@ private:
             switch (action.kind) {
             case ActionKind::SendSignal:
                 ++signalsSent_;
-                queue_.push_back(Envelope{userid, action.peer, action.payload});
+                queue_.push_back(Envelope{userid, action.peer, action.text});
                 break;
             case ActionKind::ServerRequest:
                 later_.emplace_back(userid, [this, userid, action] {
-                    serverHandle(userid, action.name, nlohmann::json::parse(action.payload));
+                    serverHandle(userid, action.name, nlohmann::json::parse(action.text));
                 });
                 break;
             case ActionKind::CaptureMedia:
@@ -176,31 +176,27 @@ private:
                 break;
             case ActionKind::CreatePeer: {
                 node.links.insert(action.peer);
-                const auto payload = nlohmann::json::parse(action.payload);
-                if (payload["data"].get<bool>()) {
+                if (action.data) {
                     node.dataLinks.insert(action.peer);
                 }
-                if (payload["offerer"].get<bool>()) {
+                if (action.offerer) {
                     const std::string peer = action.peer;
                     later_.emplace_back(userid, [this, userid, peer] {
                         apply(userid, engine(userid).localDescription(peer, "offer",
-                                                                      "v=0 offer " + userid, "[]"));
-                        apply(
-                            userid,
-                            engine(userid).localCandidate(
-                                peer,
-                                R"({"candidate":"candidate:1 1 udp 1 198.18.0.1 9 typ host","sdpMid":"0","sdpMLineIndex":0})"));
+                                                                      "v=0 offer " + userid));
+                        apply(userid,
+                              engine(userid).localCandidate(
+                                  peer, "candidate:1 1 udp 1 198.18.0.1 9 typ host", "0", 0));
                     });
                 }
                 break;
             }
             case ActionKind::SetRemoteDescription: {
-                const auto payload = nlohmann::json::parse(action.payload);
                 const std::string peer = action.peer;
-                if (payload["type"] == "offer") {
+                if (action.name == "offer") {
                     later_.emplace_back(userid, [this, userid, peer] {
-                        apply(userid, engine(userid).localDescription(
-                                          peer, "answer", "v=0 answer " + userid, "[]"));
+                        apply(userid, engine(userid).localDescription(peer, "answer",
+                                                                      "v=0 answer " + userid));
                     });
                 } else {
                     // The answer landed at the offerer: both ends are connected.
@@ -225,7 +221,7 @@ private:
             }
             case ActionKind::FireEvent:
                 node.events.push_back(
-                    FiredEvent{action.name, nlohmann::json::parse(action.payload)});
+                    FiredEvent{toString(action.event), nlohmann::json::parse(action.text)});
                 break;
             case ActionKind::AddIceCandidate:
             case ActionKind::StopLocalMedia:

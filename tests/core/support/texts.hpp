@@ -26,7 +26,7 @@ inline std::string describeJson(const nlohmann::json& parts) {
 // The sentence of a FireEvent action's payload field `field` ("text" of onerror, "reason" of
 // onstatechange); "" when it has none.
 inline std::string wordsOf(const Action& action, const char* field = "text") {
-    const nlohmann::json payload = nlohmann::json::parse(action.payload);
+    const nlohmann::json payload = nlohmann::json::parse(action.text);
     return payload.contains(field) ? describeJson(payload[field]) : std::string();
 }
 

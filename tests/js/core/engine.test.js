@@ -12,8 +12,8 @@ beforeAll(async () => {
 function fourInARoom(settings = {}) {
     const net = new FakeNetwork(core);
     for (const id of ['a', 'b', 'c', 'd']) net.add(id, settings);
-    net.run('a', net.engine('a').open('room', net.now));
-    for (const id of ['b', 'c', 'd']) net.run(id, net.engine(id).connect('room', net.now));
+    net.run('a', net.handle('a', 'Open', { id: 'room' }));
+    for (const id of ['b', 'c', 'd']) net.run(id, net.handle(id, 'Connect', { id: 'room' }));
     return net;
 }
 
@@ -80,7 +80,7 @@ describe('four engines on a pub/sub bus', () => {
 
     test('the initiator leaves and the rest stay connected under a new owner', () => {
         const net = fourInARoom();
-        net.run('a', net.engine('a').leave());
+        net.run('a', net.handle('a', 'Leave'));
         expect(net.mesh()).toEqual(['b|c', 'b|d', 'c|d']);
         expect(net.engine('b').state()).toBe(core.SessionState.Open);
         expect(net.engine('b').isOwner()).toBe(true);
@@ -90,7 +90,7 @@ describe('four engines on a pub/sub bus', () => {
 
     test('autoCloseEntireSession closes the session for everyone', () => {
         const net = fourInARoom({ autoCloseEntireSession: true });
-        net.run('a', net.engine('a').leave());
+        net.run('a', net.handle('a', 'Leave'));
         expect(net.mesh()).toEqual([]);
         for (const id of ['b', 'c', 'd']) {
             expect(net.engine(id).state()).toBe(core.SessionState.Closed);
@@ -101,10 +101,10 @@ describe('four engines on a pub/sub bus', () => {
 
     test('only the owner can eject', () => {
         const net = fourInARoom();
-        net.run('b', net.engine('b').eject('c'));
+        net.run('b', net.handle('b', 'Eject', { peer: 'c' }));
         expect(net.events('b', 'onerror')[0].payload.code).toBe('NOT_OWNER');
         expect(net.mesh()).toHaveLength(6);
-        net.run('a', net.engine('a').eject('c'));
+        net.run('a', net.handle('a', 'Eject', { peer: 'c' }));
         expect(net.engine('c').state()).toBe(core.SessionState.Ejected);
         expect(net.mesh()).toEqual(['a|b', 'a|d', 'b|d']);
         net.deleteAll();
@@ -113,7 +113,7 @@ describe('four engines on a pub/sub bus', () => {
     test('garbage signaling is reported as onerror and changes nothing', () => {
         const net = fourInARoom();
         for (const text of ['', '{', '[]', '{"v":1,"type":"eject","room":"room","from":"b","to":"d"}']) {
-            net.run('d', net.engine('d').receiveSignal(text, '', net.now));
+            net.run('d', net.handle('d', 'Signal', { text }));
         }
         expect(net.events('d', 'onerror')).toHaveLength(4);
         expect(net.engine('d').state()).toBe(core.SessionState.Joined);

@@ -20,6 +20,12 @@ export class FakeNetwork {
         return this.nodes.get(userid).engine;
     }
 
+    // The actions of an Event of kind `kind` (a core.EventKind name) at userid's engine, as the
+    // facade sends it (web/runtime.js event()).
+    handle(userid, kind, fields = {}) {
+        return this.engine(userid).handle(engineEvent(this.core, kind, { now: this.now, ...fields }));
+    }
+
     run(userid, actions) {
         this.apply(userid, actions);
         this.settle();
@@ -49,62 +55,51 @@ export class FakeNetwork {
     apply(userid, actions) {
         const node = this.nodes.get(userid);
         if (!node) return;
+        const kinds = this.core.ActionKind;
         for (const action of actions) {
             switch (action.kind) {
-                case 'send-signal':
-                    this.queue.push({ from: userid, to: action.peer, text: action.payload });
+                case kinds.SendSignal:
+                    this.queue.push({ from: userid, to: action.peer, text: action.text });
                     break;
-                case 'capture-media':
-                    this.later.push(() => this.apply(userid, node.engine.localMediaReady(this.now)));
+                case kinds.CaptureMedia:
+                    this.later.push(() => this.apply(userid, this.handle(userid, 'MediaReady', { id: `camera-of-${userid}`, media: action.media })));
                     break;
-                case 'create-peer': {
+                case kinds.CreatePeer: {
                     node.links.add(action.peer);
-                    if (JSON.parse(action.payload).offerer) {
-                        this.later.push(() =>
-                            this.apply(
-                                userid,
-                                node.engine.localDescription(action.peer, 'offer', 'v=0', '[]'),
-                            ),
-                        );
+                    if (action.offerer) {
+                        this.later.push(() => this.apply(userid, this.handle(userid, 'LocalDescription', { peer: action.peer, name: 'offer', text: 'v=0' })));
                     }
                     break;
                 }
-                case 'set-remote-description': {
-                    const { type } = JSON.parse(action.payload);
+                case kinds.SetRemoteDescription:
                     this.later.push(() =>
-                        type === 'offer'
-                            ? this.apply(
-                                  userid,
-                                  node.engine.localDescription(action.peer, 'answer', 'v=0', '[]'),
-                              )
+                        action.name === 'offer'
+                            ? this.apply(userid, this.handle(userid, 'LocalDescription', { peer: action.peer, name: 'answer', text: 'v=0' }))
                             : this.connectPair(userid, action.peer),
                     );
                     break;
-                }
-                case 'close-peer': {
+                case kinds.ClosePeer: {
                     node.links.delete(action.peer);
                     node.connected.delete(action.peer);
                     this.later.push(() => {
                         const far = this.nodes.get(action.peer);
                         if (far?.links.delete(userid)) {
                             far.connected.delete(userid);
-                            this.apply(
-                                action.peer,
-                                far.engine.peerStateChanged(
-                                    userid,
-                                    this.core.PeerState.Closed,
-                                    this.now,
-                                ),
-                            );
+                            this.apply(action.peer, this.handle(action.peer, 'PeerStateChanged', { peer: userid, state: this.core.PeerState.Closed }));
                         }
                     });
                     break;
                 }
-                case 'fire-event':
-                    node.events.push({ name: action.name, payload: JSON.parse(action.payload) });
+                case kinds.FireEvent:
+                    node.events.push({ name: PAGE_EVENT_NAMES[eventKey(this.core, action.event)], payload: JSON.parse(action.text) });
+                    break;
+                case kinds.ServerRequest:
+                case kinds.AddIceCandidate:
+                case kinds.StopLocalMedia:
+                case kinds.ScheduleTick:
                     break;
                 default:
-                    break;
+                    throw new Error(`unknown action kind ${action.kind && action.kind.value}`);
             }
         }
     }
@@ -119,11 +114,8 @@ export class FakeNetwork {
         ]) {
             const node = this.nodes.get(self);
             node.connected.add(peer);
-            this.apply(
-                self,
-                node.engine.peerStateChanged(peer, this.core.PeerState.Connected, this.now),
-            );
-            this.apply(self, node.engine.dataChannelOpened(peer));
+            this.apply(self, this.handle(self, 'PeerStateChanged', { peer, state: this.core.PeerState.Connected }));
+            this.apply(self, this.handle(self, 'DataChannelOpened', { peer }));
         }
     }
 
@@ -133,7 +125,7 @@ export class FakeNetwork {
                 const { from, to, text } = this.queue.shift();
                 for (const [userid, node] of [...this.nodes]) {
                     if (!to || to === userid || userid === from) {
-                        this.apply(userid, node.engine.receiveSignal(text, '', this.now));
+                        this.apply(userid, this.handle(userid, 'Signal', { text }));
                     }
                 }
             } else if (this.later.length) {
@@ -144,6 +136,38 @@ export class FakeNetwork {
         }
         throw new Error('the fake network never went quiet');
     }
+}
+
+// The callback names of core.PageEvent (what web/runtime.js maps them to).
+const PAGE_EVENT_NAMES = {
+    OnNewSession: 'onNewSession',
+    OnSessionClosed: 'onSessionClosed',
+    OnEntireSessionClosed: 'onEntireSessionClosed',
+    OnUserStatusChanged: 'onUserStatusChanged',
+    OnExtraDataUpdated: 'onExtraDataUpdated',
+    OnOpen: 'onopen',
+    OnClose: 'onclose',
+    OnError: 'onerror',
+    OnLeave: 'onleave',
+    OnStateChange: 'onstatechange',
+    OnStream: 'onstream',
+    OnStreamEnded: 'onstreamended',
+    OnMute: 'onmute',
+    OnUnmute: 'onunmute',
+    Opened: '_opened',
+    Joined: '_joined',
+    OwnerChanged: '_ownerChanged',
+    Presence: '_presence',
+};
+
+function eventKey(core, value) {
+    return Object.keys(PAGE_EVENT_NAMES).find((key) => core.PageEvent[key] === value);
+}
+
+const NO_MEDIA = { audio: false, video: false, screen: false, data: false, oneway: false, broadcast: false };
+
+export function engineEvent(core, kind, fields) {
+    return { kind: core.EventKind[kind], peer: '', id: '', name: '', text: '', body: '', media: NO_MEDIA, flag: false, state: core.PeerState.Connecting, index: -1, now: 0, ...fields };
 }
 
 export function engineConfig(core, settings) {

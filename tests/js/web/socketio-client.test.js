@@ -144,9 +144,8 @@ describe('against the real server', () => {
             name: 'member-joined',
             payload: { roomid: 'relay-room', userid: 'bob-r', extra: null },
         });
-        bob.channel.roomid = 'relay-room';
-        bob.channel.send('alice-r', '{"to":"alice"}');
-        bob.channel.send(undefined, '{"to":"everyone"}');
+        bob.channel.send('alice-r', '{"to":"alice"}', 'relay-room');
+        bob.channel.send(undefined, '{"to":"everyone"}', 'relay-room');
         await until(() => alice.events.relays.length === 2, 'two relays at alice');
         expect(alice.events.relays).toEqual([
             { from: 'bob-r', data: '{"to":"alice"}' },
@@ -223,8 +222,7 @@ describe('against the real server', () => {
                 { resumed: true, rooms: ['resumed-room'] },
             ]);
             // Hank saw no departure, and relays reach gina's new connection.
-            hank.channel.roomid = 'resumed-room';
-            hank.channel.send('gina', '{"still":"there"}');
+            hank.channel.send('gina', '{"still":"there"}', 'resumed-room');
             await until(() => gina.events.relays.length === 1, 'the relay at gina');
             expect(gina.events.relays).toEqual([{ from: 'hank', data: '{"still":"there"}' }]);
             expect(hank.events.serverEvents.map((e) => e.name)).toEqual([]);
