@@ -6,6 +6,8 @@ const char* errorCodeName(ErrorCode code) {
     switch (code) {
     case ErrorCode::SessionLost:
         return "SESSION_LOST";
+    case ErrorCode::Ejected:
+        return "EJECTED";
     case ErrorCode::InvalidArgument:
         return "INVALID_ARGUMENT";
     case ErrorCode::UnknownSession:

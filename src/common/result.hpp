@@ -35,6 +35,7 @@ enum class ErrorCode {
     ChecksumMismatch,   // the reassembled bytes do not match the sender's checksum
     TransferAborted,    // the other side gave up on the transfer
     SessionLost,        // the signaling server no longer counts this user in its room
+    Ejected,            // the room's owner ejected this user, who may not come back
 };
 
 // The stable, upper-case name used on the wire and as `error.code` in JS.

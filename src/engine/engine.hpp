@@ -108,7 +108,7 @@ private:
     // engine_user_calls.cpp
     Actions becomeOpen(std::uint64_t nowMs);
     Actions sendJoinRequest(std::uint64_t nowMs);
-    Actions endSession(SessionState finalState);
+    void endSession(SessionEvent why, Actions& out);
     void requestMedia(const SessionType& media, Actions& out);
     bool hasValidUserid(const char* call, Actions& out) const;
     void announce(Actions& out, const std::optional<std::string>& to) const;
@@ -124,7 +124,7 @@ private:
     void onJoinAccept(const protocol::JoinAccept& m, Actions& out);
     void onJoinRefuse(const protocol::JoinRefuse& m, Actions& out);
     void onMemberJoined(const protocol::MemberJoined& m, Actions& out);
-    void onMemberLeft(const protocol::MemberLeft& m, Actions& out);
+    void onMemberLeft(const protocol::MemberLeft& m, std::uint64_t nowMs, Actions& out);
     void onEject(const protocol::Eject& m, Actions& out);
     void onLeave(const protocol::Leave& m, std::uint64_t nowMs, Actions& out);
     void onExtraUpdated(const protocol::ExtraUpdated& m, Actions& out);
@@ -136,15 +136,19 @@ private:
 
     // engine_server.cpp
     bool serverMode() const { return config_.authority == RoomAuthority::Server; }
-    void requestOpenRoom(Actions& out) const;
+    void requestOpenRoom(Actions& out);
     void requestJoinRoom(Actions& out);
-    void adoptRoomView(const nlohmann::json& view, Actions& out);
+    bool adoptRoomView(const nlohmann::json& view, Actions& out);
     bool knowRoom(const nlohmann::json& publicView, Actions& out);
     void onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actions& out);
     void onSessionClosedByServer(Actions& out);
     void onWelcome(const nlohmann::json& welcome, Actions& out);
     void onRoomList(const nlohmann::json& rooms, std::uint64_t nowMs, Actions& out);
-    void onServerError(const std::string& request, const nlohmann::json& reply, Actions& out);
+    void onServerError(const std::string& request, const nlohmann::json& reply, std::uint64_t nowMs,
+                       Actions& out);
+    // open() + connect() for a room another page already owns: join that room instead, with
+    // the media captured for opening.
+    void joinTakenRoom(std::uint64_t nowMs, Actions& out);
 
     // engine_links.cpp
     void linkTo(const Member& member, bool offerer, Actions& out);
@@ -159,7 +163,7 @@ private:
     // relays only inside the room the message belongs to).
     static Action signal(std::string peer, const protocol::Message& message);
 
-    void transition(SessionEvent event, Actions& out);
+    bool transition(SessionEvent event, Actions& out);
     void stateChange(const char* state, Actions& out, const Text& reason = {}) const;
     void error(ErrorCode code, const Text& text, Actions& out) const;
     void error(const Error& failure, Actions& out) const { error(failure.code, failure.text, out); }
@@ -176,6 +180,9 @@ private:
     std::map<std::string, KnownRoom> knownRooms_; // announced rooms seen on the channel
     std::set<std::string> notifiedRooms_;         // onNewSession fires once per room
     std::set<std::string> blockedRooms_;          // donotJoin()
+    // Users this side ejected from the room it owns (pub/sub: the owner admits, so it keeps
+    // them out; our server keeps its own list). Cleared with the session.
+    std::set<std::string> ejectedFromRoom_;
     std::map<std::string, std::uint64_t> presenceDeadlines_;  // checkPresence() in flight
     std::map<std::string, std::string> remoteStreamSessions_; // streamid -> canonical session
     std::map<std::string, SessionType> localStreams_;         // streamid -> what it carries
@@ -186,6 +193,9 @@ private:
     bool mediaReady_ = false;
     bool mediaRequested_ = false; // a CaptureMedia is out and not answered yet
     bool joinRequested_ = false;
+    bool openRequested_ = false; // open-room sent to the server (its answer may be pending)
+    // connect() for the room this side opens: if another page owns it already, join it.
+    bool joinIfTaken_ = false;
     bool presenceReported_ = false;
     std::uint64_t nextAnnounceAt_ = 0;
     std::uint64_t searchDeadline_ = 0;

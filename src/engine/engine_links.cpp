@@ -98,9 +98,7 @@ void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
     }
     if (outcome.closed) {
         // The owner vanished from a room opened with autoCloseEntireSession.
-        Actions ended = endSession(state_);
-        out.insert(out.end(), ended.begin(), ended.end());
-        transition(SessionEvent::SessionClosed, out);
+        endSession(SessionEvent::SessionClosed, out);
         out.push_back(
             fireEvent(PageEvent::OnEntireSessionClosed,
                       json{{"sessionid", targetRoom_}, {"userid", userid}, {"extra", extra}}));

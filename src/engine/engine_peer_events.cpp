@@ -33,9 +33,7 @@ Actions Engine::localMediaFailed(const std::string& reason) {
     if (!mediaRequested_ || (state_ != SessionState::Opening && state_ != SessionState::Joining)) {
         return out;
     }
-    Actions ended = endSession(state_);
-    out.insert(out.end(), ended.begin(), ended.end());
-    transition(SessionEvent::MediaFailed, out);
+    endSession(SessionEvent::MediaFailed, out);
     stateChange("failed", out, {TextId::Verbatim, {reason}});
     return out;
 }

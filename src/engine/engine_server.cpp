@@ -50,7 +50,7 @@ json parseObject(const std::string& text) {
 
 } // namespace
 
-void Engine::requestOpenRoom(Actions& out) const {
+void Engine::requestOpenRoom(Actions& out) {
     json payload{{"roomid", targetRoom_},
                  {"extra", extra_},
                  // one-to-one caps the room at one participant whatever the setting says
@@ -65,6 +65,7 @@ void Engine::requestOpenRoom(Actions& out) const {
     if (!config_.channel.empty()) {
         payload["channel"] = config_.channel;
     }
+    openRequested_ = true;
     out.push_back(serverRequest("open-room", payload));
 }
 
@@ -114,8 +115,9 @@ bool Engine::knowRoom(const json& view, Actions& out) {
     return true;
 }
 
-// The RoomView answering open-room or join-room: the server's truth replaces our view.
-void Engine::adoptRoomView(const json& view, Actions& out) {
+// The RoomView answering open-room or join-room: the server's truth replaces our view. False
+// (with onerror) when the view cannot be read: the request then counts as refused.
+bool Engine::adoptRoomView(const json& view, Actions& out) {
     proto::FieldReader reader(view, "server room");
     const std::string roomid = reader.id("roomid");
     const std::string owner = reader.id("owner");
@@ -146,7 +148,7 @@ void Engine::adoptRoomView(const json& view, Actions& out) {
               reader.ok() ? Text(TextId::ServerAnsweredForOtherRoom, {roomid})
                           : reader.error().text,
               out);
-        return;
+        return false;
     }
     const Member* ownerEntry = nullptr;
     for (const Member& member : list) {
@@ -163,6 +165,7 @@ void Engine::adoptRoomView(const json& view, Actions& out) {
     if (!room_->contains(config_.userid)) {
         room_->admit(Member{config_.userid, extra_.dump(), sendAs()});
     }
+    return true;
 }
 
 Actions Engine::serverReply(const std::string& request, const std::string& requestJson,
@@ -179,17 +182,24 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
         return out;
     }
     if (!reply["ok"].get<bool>()) {
-        onServerError(request, reply, out);
+        onServerError(request, reply, nowMs, out);
         return out;
     }
     if (request == "open-room" && state_ == SessionState::Opening) {
-        adoptRoomView(reply.value("room", json::object()), out);
+        if (!adoptRoomView(reply.value("room", json::object()), out)) {
+            // The server may hold the room all the same: give it back.
+            out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
+            endSession(SessionEvent::Refused, out);
+            stateChange("failed", out, {TextId::ServerAnswerNotOk, {request}});
+            return out;
+        }
         transition(SessionEvent::MediaReady, out);
         out.push_back(fireEvent(PageEvent::Opened, json{{"sessionid", targetRoom_}}));
     } else if (request == "join-room" && state_ == SessionState::Joining) {
-        const json view = reply.value("room", json::object());
-        adoptRoomView(view, out);
-        if (!room_) {
+        if (!adoptRoomView(reply.value("room", json::object()), out)) {
+            out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
+            endSession(SessionEvent::Refused, out);
+            stateChange("request-rejected", out, {TextId::ServerAnswerNotOk, {request}});
             return out;
         }
         transition(SessionEvent::Accepted, out);
@@ -250,7 +260,8 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
     return out;
 }
 
-void Engine::onServerError(const std::string& request, const json& reply, Actions& out) {
+void Engine::onServerError(const std::string& request, const json& reply, std::uint64_t nowMs,
+                           Actions& out) {
     std::string code = "SERVER_ERROR";
     Text message(TextId::ServerRefused, {request});
     if (reply.contains("error") && reply["error"].is_object()) {
@@ -264,6 +275,11 @@ void Engine::onServerError(const std::string& request, const json& reply, Action
                      {detail["message"].get<std::string>().substr(0, proto::kMaxReasonBytes)});
         }
     }
+    if (request == "open-room" && state_ == SessionState::Opening && joinIfTaken_ &&
+        code == "ROOM_EXISTS") {
+        joinTakenRoom(nowMs, out); // the pair open() + connect(): no error, join it
+        return;
+    }
     const json payload{{"code", code},
                        {"text", message.toJson()},
                        {"request", request},
@@ -271,9 +287,7 @@ void Engine::onServerError(const std::string& request, const json& reply, Action
                        {"sessionid", targetRoom_}};
     if ((request == "open-room" && state_ == SessionState::Opening) ||
         (request == "join-room" && state_ == SessionState::Joining)) {
-        Actions ended = endSession(state_);
-        out.insert(out.end(), ended.begin(), ended.end());
-        transition(SessionEvent::Refused, out);
+        endSession(SessionEvent::Refused, out);
         if (request == "join-room") {
             stateChange("request-rejected", out, message);
         } else {
@@ -332,9 +346,7 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
     } else if (event == "ejected") {
         const std::string by = reader.optionalId("by").value_or(room_->owner());
         const json ownerExtra = memberExtra(by);
-        Actions ended = endSession(state_);
-        out.insert(out.end(), ended.begin(), ended.end());
-        transition(SessionEvent::Ejected, out);
+        endSession(SessionEvent::Ejected, out);
         stateChange("ejected", out, {TextId::EjectedByOwner, {by}});
         out.push_back(fireEvent(
             PageEvent::OnLeave,
@@ -414,12 +426,8 @@ void Engine::onSessionClosedByServer(Actions& out) {
     const std::string owner = room_->owner();
     const json ownerExtra = memberExtra(owner);
     const bool wasOwner = owner == config_.userid;
-    Actions ended = endSession(state_);
-    out.insert(out.end(), ended.begin(), ended.end());
-    if (wasOwner) {
-        state_ = SessionState::Closed;
-    } else {
-        transition(SessionEvent::SessionClosed, out);
+    endSession(SessionEvent::SessionClosed, out);
+    if (!wasOwner) {
         out.push_back(fireEvent(PageEvent::OnLeave, json{{"userid", owner},
                                                          {"extra", ownerExtra},
                                                          {"entireSessionClosed", true},

@@ -99,7 +99,7 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
                     }
                 }
             } else if constexpr (std::is_same_v<Type, proto::MemberLeft>) {
-                onMemberLeft(m, out);
+                onMemberLeft(m, nowMs, out);
             } else if constexpr (std::is_same_v<Type, proto::Eject>) {
                 onEject(m, out);
             } else if constexpr (std::is_same_v<Type, proto::ExtraUpdated>) {
@@ -172,6 +172,15 @@ void Engine::onAnnounce(const proto::Announce& m, std::uint64_t nowMs, Actions& 
     if (roomid != targetRoom_) {
         return;
     }
+    // open() + connect() on two pages over pub/sub: two owners of one room, each alone so far.
+    // One yields and joins the other: the one alone when the other has members, else the one
+    // whose userid sorts after (both sides decide alike).
+    if (state_ == SessionState::Open && joinIfTaken_ && m.envelope.from != config_.userid &&
+        room_ && room_->participantCount() == 1 &&
+        (m.participants > 1 || m.envelope.from < config_.userid)) {
+        joinTakenRoom(nowMs, out);
+        return;
+    }
     if (state_ == SessionState::Searching) {
         stateChange("room-available", out);
         if (config_.autoJoin && !blockedRooms_.count(roomid)) {
@@ -201,6 +210,10 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
         proto::JoinRefuse refusal{envelope(m.envelope.from), errorCodeName(code), {}};
         out.push_back(signal(m.envelope.from, refusal));
     };
+    if (ejectedFromRoom_.count(m.envelope.from)) {
+        refuse(ErrorCode::Ejected); // ejected from this room: it stays out
+        return;
+    }
     if (!config_.password.empty() && m.password.value_or("") != config_.password) {
         refuse(ErrorCode::WrongPassword);
         return;
@@ -236,7 +249,6 @@ void Engine::onJoinAccept(const proto::JoinAccept& m, Actions& out) {
         !fromOwner(m.envelope, "join-accept", out)) {
         return;
     }
-    transition(SessionEvent::Accepted, out);
     RoomPolicy policy;
     policy.session = m.session;
     policy.direction = m.direction;
@@ -250,6 +262,9 @@ void Engine::onJoinAccept(const proto::JoinAccept& m, Actions& out) {
     }
     if (!owner) {
         error(ErrorCode::InvalidField, {TextId::JoinAcceptWithoutOwner}, out);
+        return; // still joining: a valid answer may follow
+    }
+    if (!transition(SessionEvent::Accepted, out)) {
         return;
     }
     room_.emplace(m.envelope.room, Member{owner->userid, owner->extra.dump(), owner->joinedAs},
@@ -279,9 +294,7 @@ void Engine::onJoinRefuse(const proto::JoinRefuse& m, Actions& out) {
     if (state_ != SessionState::Joining || !fromOwner(m.envelope, "join-refuse", out)) {
         return;
     }
-    Actions ended = endSession(SessionState::Joining);
-    out.insert(out.end(), ended.begin(), ended.end());
-    transition(SessionEvent::Refused, out);
+    endSession(SessionEvent::Refused, out);
     // The owner sends a code (and maybe words of its own, shown as they are).
     const Text reason = m.code == errorCodeName(ErrorCode::WrongPassword)
                             ? Text(TextId::WrongPasswordForRoom, {m.envelope.room})
@@ -306,11 +319,11 @@ void Engine::onMemberJoined(const proto::MemberJoined& m, Actions& out) {
         json{{"userid", m.member.userid}, {"status", "online"}, {"extra", m.member.extra}}));
 }
 
-void Engine::onMemberLeft(const proto::MemberLeft& m, Actions& out) {
+void Engine::onMemberLeft(const proto::MemberLeft& m, std::uint64_t nowMs, Actions& out) {
     if (!room_ || m.userid == config_.userid || !fromOwner(m.envelope, "member-left", out)) {
         return;
     }
-    memberGone(m.userid, m.reason, std::nullopt, 0, out);
+    memberGone(m.userid, m.reason, std::nullopt, nowMs, out);
 }
 
 void Engine::onEject(const proto::Eject& m, Actions& out) {
@@ -318,9 +331,7 @@ void Engine::onEject(const proto::Eject& m, Actions& out) {
         return;
     }
     json ownerExtra = memberExtra(m.envelope.from);
-    Actions ended = endSession(state_);
-    out.insert(out.end(), ended.begin(), ended.end());
-    transition(SessionEvent::Ejected, out);
+    endSession(SessionEvent::Ejected, out);
     stateChange("ejected", out, {TextId::EjectedByOwner, {m.envelope.from}});
     out.push_back(fireEvent(PageEvent::OnLeave, json{{"userid", m.envelope.from},
                                                      {"extra", ownerExtra},
@@ -350,9 +361,7 @@ void Engine::onLeave(const proto::Leave& m, std::uint64_t nowMs, Actions& out) {
     }
     if (m.closeEntireSession && m.envelope.from == room_->owner()) {
         json ownerExtra = memberExtra(m.envelope.from);
-        Actions ended = endSession(state_);
-        out.insert(out.end(), ended.begin(), ended.end());
-        transition(SessionEvent::SessionClosed, out);
+        endSession(SessionEvent::SessionClosed, out);
         out.push_back(fireEvent(PageEvent::OnLeave, json{{"userid", m.envelope.from},
                                                          {"extra", ownerExtra},
                                                          {"entireSessionClosed", true},

@@ -74,13 +74,16 @@ void Engine::callError(const char* call, const Error& failure, Actions& out) con
     error(failure.code, Text(TextId::InCall, {call}).then(failure.text), out);
 }
 
-void Engine::transition(SessionEvent event, Actions& out) {
+// The only writer of state_: a row of the table (session/session_state.cpp), or the named
+// InvalidState error and no change.
+bool Engine::transition(SessionEvent event, Actions& out) {
     Result<SessionState> next = nextState(state_, event);
     if (!next) {
         error(next.error(), out);
-        return;
+        return false;
     }
     state_ = next.value();
+    return true;
 }
 
 void Engine::announce(Actions& out, const std::optional<std::string>& to) const {
@@ -166,9 +169,17 @@ Actions Engine::connect(const std::string& roomid, std::uint64_t nowMs) {
         callError("connect()", valid.error(), out);
         return out;
     }
-    const SessionState before = state_;
-    transition(SessionEvent::Connect, out);
-    if (state_ == before) {
+    // The v1.2 "Second Step" runs open('id') and connect('id') on every page: the first page to
+    // get there owns the room, the others join it (joinOpenedRoom). Upstream connected them.
+    if ((state_ == SessionState::Opening || state_ == SessionState::Open) &&
+        targetRoom_ == roomid) {
+        joinIfTaken_ = true;
+        if (serverMode() && state_ == SessionState::Open) {
+            out.push_back(serverRequest("subscribe-rooms", json::object()));
+        }
+        return out;
+    }
+    if (!transition(SessionEvent::Connect, out)) {
         return out;
     }
     targetRoom_ = roomid;
@@ -187,6 +198,28 @@ Actions Engine::connect(const std::string& roomid, std::uint64_t nowMs) {
         out.insert(out.end(), joined.begin(), joined.end());
     }
     return out;
+}
+
+void Engine::joinTakenRoom(std::uint64_t nowMs, Actions& out) {
+    if (!transition(SessionEvent::RoomTaken, out)) {
+        return;
+    }
+    // Nobody was admitted to the room we were making: forget it, keep the captured media.
+    room_.reset();
+    openRequested_ = false;
+    joinIfTaken_ = false;
+    joinAs_.reset();
+    joinRequested_ = false;
+    if (knownRooms_.count(targetRoom_)) {
+        Actions requested = sendJoinRequest(nowMs);
+        out.insert(out.end(), requested.begin(), requested.end());
+        return;
+    }
+    presenceReported_ = false;
+    searchDeadline_ = nowMs + config_.presenceTimeoutMs;
+    stateChange("detecting-room-presence", out);
+    askForRoom(out);
+    out.push_back(scheduleTick(searchDeadline_));
 }
 
 Actions Engine::join(const std::string& roomid, const std::optional<SessionType>& joinAs,
@@ -274,8 +307,9 @@ void Engine::requestMedia(const SessionType& media, Actions& out) {
     out.push_back(std::move(capture));
 }
 
-Actions Engine::endSession(SessionState finalState) {
-    Actions out;
+// Everything a session held is released (links, captured media, the room view), then the
+// state moves by `why` through the table.
+void Engine::endSession(SessionEvent why, Actions& out) {
     for (const auto& entry : links_) {
         out.push_back(peerAction(ActionKind::ClosePeer, entry.first));
     }
@@ -286,12 +320,14 @@ Actions Engine::endSession(SessionState finalState) {
     mediaReady_ = false;
     mediaRequested_ = false;
     joinRequested_ = false;
+    openRequested_ = false;
+    joinIfTaken_ = false;
+    ejectedFromRoom_.clear();
     room_.reset();
     pendingSignals_.clear();
     remoteStreamSessions_.clear();
     localStreams_.clear();
-    state_ = finalState;
-    return out;
+    transition(why, out);
 }
 
 Actions Engine::leave() {
@@ -316,6 +352,7 @@ Actions Engine::leave() {
     if (serverMode()) {
         // The server hands the room over or closes it; it only knows rooms it opened or admitted.
         const bool serverKnowsUs = state_ == SessionState::Open || state_ == SessionState::Joined ||
+                                   (state_ == SessionState::Opening && openRequested_) ||
                                    (state_ == SessionState::Joining && joinRequested_);
         if (serverKnowsUs) {
             if (isOwner() && config_.autoCloseEntireSession) {
@@ -326,8 +363,7 @@ Actions Engine::leave() {
     } else if (state_ != SessionState::Searching) {
         out.push_back(signal("", message));
     }
-    Actions ended = endSession(SessionState::Left);
-    out.insert(out.end(), ended.begin(), ended.end());
+    endSession(SessionEvent::Leave, out);
     return out;
 }
 
@@ -351,6 +387,9 @@ Actions Engine::eject(const std::string& userid) {
         return out;
     }
     Result<Member> ejected = room_->eject(config_.userid, userid);
+    if (ejected && ejectedFromRoom_.size() < proto::kMaxMembers) {
+        ejectedFromRoom_.insert(userid);
+    }
     if (!ejected) {
         callError("eject()", ejected.error(), out);
         return out;
@@ -422,8 +461,7 @@ Actions Engine::donotJoin(const std::string& roomid) {
     // A join still waiting for media or for the room is abandoned before any request leaves.
     if (targetRoom_ == roomid && !joinRequested_ &&
         (state_ == SessionState::Joining || state_ == SessionState::Searching)) {
-        Actions ended = endSession(SessionState::Idle);
-        out.insert(out.end(), ended.begin(), ended.end());
+        endSession(SessionEvent::DonotJoin, out);
         stateChange("request-rejected", out, {TextId::DonotJoinCalled});
     }
     return out;

@@ -1,5 +1,6 @@
 #include "session/session_state.hpp"
 
+#include <array>
 #include <string>
 
 namespace rtcmc {
@@ -44,12 +45,16 @@ const char* toString(SessionEvent event) {
         return "accepted";
     case SessionEvent::Refused:
         return "refused";
+    case SessionEvent::RoomTaken:
+        return "room-taken";
     case SessionEvent::BecameOwner:
         return "became-owner";
     case SessionEvent::Ejected:
         return "ejected";
     case SessionEvent::SessionClosed:
         return "session-closed";
+    case SessionEvent::DonotJoin:
+        return "donot-join";
     case SessionEvent::Leave:
         return "leave";
     }
@@ -71,77 +76,73 @@ bool isActive(SessionState state) {
 
 namespace {
 
-// A finished session (left, ejected, closed) may start again like a new one.
-bool isRestartable(SessionState state) {
-    return state == SessionState::Idle || state == SessionState::Left ||
-           state == SessionState::Ejected || state == SessionState::Closed;
-}
+using S = SessionState;
+using E = SessionEvent;
+
+// The whole lifecycle: every legal step is one row, every other step is refused. A finished
+// session (left, ejected, closed) starts again like a new one (Idle).
+constexpr std::array kTransitions{
+    // open(); from Searching too: v1.2 pages construct with a channel (which starts looking)
+    // and then open.
+    Transition{S::Idle, E::Open, S::Opening},
+    Transition{S::Left, E::Open, S::Opening},
+    Transition{S::Ejected, E::Open, S::Opening},
+    Transition{S::Closed, E::Open, S::Opening},
+    Transition{S::Searching, E::Open, S::Opening},
+    // Media captured (or not needed): the opener owns the room; a joiner goes on asking.
+    Transition{S::Opening, E::MediaReady, S::Open},
+    Transition{S::Joining, E::MediaReady, S::Joining},
+    Transition{S::Opening, E::MediaFailed, S::Idle},
+    Transition{S::Joining, E::MediaFailed, S::Idle},
+    // connect(): look for the room.
+    Transition{S::Idle, E::Connect, S::Searching},
+    Transition{S::Left, E::Connect, S::Searching},
+    Transition{S::Ejected, E::Connect, S::Searching},
+    Transition{S::Closed, E::Connect, S::Searching},
+    // join(), or the room of connect() found.
+    Transition{S::Idle, E::Join, S::Joining},
+    Transition{S::Searching, E::Join, S::Joining},
+    Transition{S::Left, E::Join, S::Joining},
+    Transition{S::Ejected, E::Join, S::Joining},
+    Transition{S::Closed, E::Join, S::Joining},
+    Transition{S::Joining, E::Accepted, S::Joined},
+    Transition{S::Joining, E::Refused, S::Idle},
+    Transition{S::Opening, E::Refused, S::Idle},
+    // open() followed by connect() (the v1.2 "Second Step") and the room exists: join it.
+    Transition{S::Opening, E::RoomTaken, S::Joining},
+    Transition{S::Open, E::RoomTaken, S::Joining},
+    Transition{S::Joined, E::BecameOwner, S::Open},
+    Transition{S::Joined, E::Ejected, S::Ejected},
+    Transition{S::Joining, E::Ejected, S::Ejected},
+    // The room was closed (or lost) under us; the owner's too when the server dropped it.
+    Transition{S::Joined, E::SessionClosed, S::Closed},
+    Transition{S::Joining, E::SessionClosed, S::Closed},
+    Transition{S::Searching, E::SessionClosed, S::Closed},
+    Transition{S::Open, E::SessionClosed, S::Closed},
+    // donotJoin() for the room being sought or waited for.
+    Transition{S::Searching, E::DonotJoin, S::Idle},
+    Transition{S::Joining, E::DonotJoin, S::Idle},
+    Transition{S::Opening, E::Leave, S::Left},
+    Transition{S::Open, E::Leave, S::Left},
+    Transition{S::Searching, E::Leave, S::Left},
+    Transition{S::Joining, E::Leave, S::Left},
+    Transition{S::Joined, E::Leave, S::Left},
+};
 
 } // namespace
 
+const Transition* transitionsBegin() {
+    return kTransitions.data();
+}
+const Transition* transitionsEnd() {
+    return kTransitions.data() + kTransitions.size();
+}
+
 Result<SessionState> nextState(SessionState current, SessionEvent event) {
-    using S = SessionState;
-    using E = SessionEvent;
-    switch (event) {
-    case E::Open:
-        // Searching too: v1.2 pages construct with a channel (which starts looking) and open.
-        if (isRestartable(current) || current == S::Searching) {
-            return S::Opening;
+    for (const Transition& row : kTransitions) {
+        if (row.from == current && row.event == event) {
+            return row.to;
         }
-        break;
-    case E::MediaReady:
-        if (current == S::Opening) {
-            return S::Open;
-        }
-        if (current == S::Joining) {
-            return S::Joining;
-        }
-        break;
-    case E::MediaFailed:
-        if (current == S::Opening || current == S::Joining) {
-            return S::Idle;
-        }
-        break;
-    case E::Connect:
-        if (isRestartable(current)) {
-            return S::Searching;
-        }
-        break;
-    case E::Join:
-        if (isRestartable(current) || current == S::Searching) {
-            return S::Joining;
-        }
-        break;
-    case E::Accepted:
-        if (current == S::Joining) {
-            return S::Joined;
-        }
-        break;
-    case E::Refused:
-        if (current == S::Joining || current == S::Opening) {
-            return S::Idle;
-        }
-        break;
-    case E::BecameOwner:
-        if (current == S::Joined) {
-            return S::Open;
-        }
-        break;
-    case E::Ejected:
-        if (current == S::Joined || current == S::Joining) {
-            return S::Ejected;
-        }
-        break;
-    case E::SessionClosed:
-        if (current == S::Joined || current == S::Joining || current == S::Searching) {
-            return S::Closed;
-        }
-        break;
-    case E::Leave:
-        if (isActive(current)) {
-            return S::Left;
-        }
-        break;
     }
     return makeError(ErrorCode::InvalidState,
                      {TextId::IllegalTransition, {toString(current), toString(event)}});

@@ -27,16 +27,30 @@ enum class SessionEvent {
     Accepted,      // the room admitted us
     Refused,       // the room refused us (full, wrong password, gone), or the server
                    // refused to open it (it exists)
+    RoomTaken,     // open() then connect() for a room that exists: join it instead
     BecameOwner,   // the owner left and the room passed to us
     Ejected,       // the owner ejected us
-    SessionClosed, // the owner closed the entire session
+    SessionClosed, // the entire session was closed (or lost) under us
+    DonotJoin,     // donotJoin() for the room being sought or waited for
     Leave,         // leave()
 };
+
+// One legal step of the lifecycle.
+struct Transition {
+    SessionState from;
+    SessionEvent event;
+    SessionState to;
+};
+
+// Every legal step, in the table's order (session_state.cpp). The table is the only writer of
+// an engine's state (Engine::transition).
+const Transition* transitionsBegin();
+const Transition* transitionsEnd();
 
 const char* toString(SessionState state);
 const char* toString(SessionEvent event);
 
-// Returns the next state, or InvalidState with "state --event--> ?" in the message.
+// The next state by the table, or InvalidState naming "state --event--> ?".
 Result<SessionState> nextState(SessionState current, SessionEvent event);
 
 // Whether the session holds or seeks a room (leave() is meaningful).

@@ -34,12 +34,17 @@ const std::map<std::pair<S, E>, S> kLegal = {
     {{S::Joining, E::Accepted}, S::Joined},
     {{S::Joining, E::Refused}, S::Idle},
     {{S::Opening, E::Refused}, S::Idle},
+    {{S::Opening, E::RoomTaken}, S::Joining},
+    {{S::Open, E::RoomTaken}, S::Joining},
     {{S::Joined, E::BecameOwner}, S::Open},
     {{S::Joined, E::Ejected}, S::Ejected},
     {{S::Joining, E::Ejected}, S::Ejected},
     {{S::Joined, E::SessionClosed}, S::Closed},
     {{S::Joining, E::SessionClosed}, S::Closed},
     {{S::Searching, E::SessionClosed}, S::Closed},
+    {{S::Open, E::SessionClosed}, S::Closed},
+    {{S::Searching, E::DonotJoin}, S::Idle},
+    {{S::Joining, E::DonotJoin}, S::Idle},
     {{S::Opening, E::Leave}, S::Left},
     {{S::Open, E::Leave}, S::Left},
     {{S::Searching, E::Leave}, S::Left},
@@ -50,9 +55,9 @@ const std::map<std::pair<S, E>, S> kLegal = {
 TEST(SessionStateTransitions, EveryRowLegalAndIllegal) {
     const S states[] = {S::Idle,   S::Opening, S::Open,    S::Searching, S::Joining,
                         S::Joined, S::Left,    S::Ejected, S::Closed};
-    const E events[] = {E::Open,    E::MediaReady,    E::MediaFailed, E::Connect,
-                        E::Join,    E::Accepted,      E::Refused,     E::BecameOwner,
-                        E::Ejected, E::SessionClosed, E::Leave};
+    const E events[] = {E::Open,          E::MediaReady, E::MediaFailed, E::Connect,     E::Join,
+                        E::Accepted,      E::Refused,    E::RoomTaken,   E::BecameOwner, E::Ejected,
+                        E::SessionClosed, E::DonotJoin,  E::Leave};
     int legal = 0;
     for (S state : states) {
         for (E event : events) {
@@ -72,6 +77,16 @@ TEST(SessionStateTransitions, EveryRowLegalAndIllegal) {
         }
     }
     EXPECT_EQ(legal, static_cast<int>(kLegal.size()));
+}
+
+// The engine's table holds exactly the rows above: none missing, none extra.
+TEST(SessionStateTransitions, TheTableIsTheSpecification) {
+    std::map<std::pair<S, E>, S> table;
+    for (const Transition* row = transitionsBegin(); row != transitionsEnd(); ++row) {
+        EXPECT_TRUE(table.emplace(std::pair{row->from, row->event}, row->to).second)
+            << toString(row->from) << " --" << toString(row->event) << "--> appears twice";
+    }
+    EXPECT_EQ(table, kLegal);
 }
 
 TEST(SessionStateTransitions, OnlySessionsInProgressAreActive) {

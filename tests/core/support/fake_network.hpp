@@ -52,6 +52,12 @@ public:
         settle();
     }
 
+    // Carries a user call's actions out without delivering anything yet (a later settle()
+    // does): a second call may come before the first one's answers, as in a page.
+    void act(const std::string& userid, const Actions& actions) { apply(userid, actions); }
+    // Delivers everything pending until the network is quiet.
+    void deliver() { settle(); }
+
     // Advances the clock and ticks every engine.
     void advance(std::uint64_t ms) {
         now_ += ms;
