@@ -181,7 +181,15 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("presenceTimeoutMs", &EngineConfig::presenceTimeoutMs)
         .field("password", &EngineConfig::password)
         .field("autoJoin", &EngineConfig::autoJoin)
-        .field("dontAttachStream", &EngineConfig::dontAttachStream);
+        .field("dontAttachStream", &EngineConfig::dontAttachStream)
+        .field("captureMediaOnDemand", &EngineConfig::captureMediaOnDemand)
+        .field("offerToReceiveAudio", &EngineConfig::offerToReceiveAudio)
+        .field("offerToReceiveVideo", &EngineConfig::offerToReceiveVideo)
+        .field("candidateHost", &EngineConfig::candidateHost)
+        .field("candidateReflexive", &EngineConfig::candidateReflexive)
+        .field("candidateRelay", &EngineConfig::candidateRelay)
+        .field("trickleIce", &EngineConfig::trickleIce)
+        .field("autoRedialOnFailure", &EngineConfig::autoRedialOnFailure);
 
     value_object<Bandwidth>("Bandwidth")
         .field("audio", &Bandwidth::audio)
@@ -265,11 +273,11 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("event", &Action::event)
         .field("name", &Action::name)
         .field("text", &Action::text)
-        .field("peers", &Action::peers)
         .field("media", &Action::media)
         .field("receive", &Action::receive)
         .field("offerer", &Action::offerer)
         .field("data", &Action::data)
+        .field("trickle", &Action::trickle)
         .field("at", &Action::at)
         .field("index", &Action::index);
 

@@ -20,11 +20,13 @@ enum class ActionKind : std::uint8_t {
     SendSignal,           // peer = recipient ("" = the whole room); text = the message
     ServerRequest,        // name = request (open-room, ...); text = its body (JSON). The
                           // acknowledgement comes back through Engine::serverReply().
-    CaptureMedia,         // media = what to capture; name = "open", "join" or "add"; for "add",
-                          // peers = the links that get it, one userid per line (userids hold
-                          // no control characters)
+    CaptureMedia,         // media = what to capture; name = "open" or "join" (the session's
+                          // media), or "add" (addStream, or the opener's on-demand capture):
+                          // then every link gets it, and links made later too
     CreatePeer,           // peer; media = what to send; receive = what to receive even when
-                          // sending none of it; offerer (polite = !offerer); data
+                          // sending none of it; offerer (polite = !offerer); data; name =
+                          // the ICE transport policy ("all" | "relay"); trickle: false = report
+                          // the description only once gathering is complete
     ClosePeer,            // peer
     SetRemoteDescription, // peer; name = "offer" | "answer"; text = SDP
     AddIceCandidate,      // peer; text = candidate ("" = end of candidates); name = sdpMid;
@@ -64,11 +66,11 @@ struct Action {
     PageEvent event = PageEvent::None;
     std::string name;
     std::string text;
-    std::string peers;
     SessionType media;
     SessionType receive;
     bool offerer = false;
     bool data = false;
+    bool trickle = true;
     double at = 0;  // ms
     int index = -1; // sdpMLineIndex
 };

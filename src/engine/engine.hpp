@@ -109,7 +109,13 @@ private:
     Actions becomeOpen(std::uint64_t nowMs);
     Actions sendJoinRequest(std::uint64_t nowMs);
     void endSession(SessionEvent why, Actions& out);
-    void requestMedia(const SessionType& media, Actions& out);
+    // purpose: the CaptureMedia action's name ("open", "join", "add").
+    void requestMedia(const SessionType& media, const char* purpose, Actions& out);
+    void captureOnDemand(Actions& out);
+    bool candidateAllowed(const std::string& candidate) const;
+    bool relayOnly() const {
+        return config_.candidateRelay && !config_.candidateHost && !config_.candidateReflexive;
+    }
     bool hasValidUserid(const char* call, Actions& out) const;
     void announce(Actions& out, const std::optional<std::string>& to) const;
     void askForRoom(Actions& out) const;
@@ -158,6 +164,7 @@ private:
     void memberGone(const std::string& userid, protocol::LeaveReason reason,
                     const std::optional<std::string>& successor, std::uint64_t nowMs, Actions& out);
     nlohmann::json memberExtra(const std::string& userid) const;
+    void sessionClosed(const std::string& owner, const nlohmann::json& ownerExtra, Actions& out);
 
     // The SendSignal action of a message: its text, and its room for the channel (our server
     // relays only inside the room the message belongs to).

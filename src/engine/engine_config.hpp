@@ -31,6 +31,25 @@ struct EngineConfig {
     std::string password;                    // empty: the room has none
     bool autoJoin = true; // connect() joins the room's first announcement (no onNewSession)
     bool dontAttachStream = false; // join without sending media (upstream dontAttachStream)
+    // open({captureUserMediaOnDemand: true}) (v1.8): the opener captures its media only when
+    // the first participant is admitted, then sends it to everyone linked.
+    bool captureMediaOnDemand = false;
+    // sdpConstraints (v1.8 mandatory.OfferToReceiveAudio/Video, or offerToReceiveAudio/Video):
+    // -1 = as the room's session says; 0 = do not ask for it; 1 = ask for it even when the
+    // room shares none (so that media added later rides on the first negotiation).
+    std::int8_t offerToReceiveAudio = -1;
+    std::int8_t offerToReceiveVideo = -1;
+    // candidates (v1.8 {host, reflexive, relay}; v3 {host, stun, turn}): the kinds of local ICE
+    // candidates sent to peers. Relay alone also tells the browser to gather nothing else.
+    bool candidateHost = true;
+    bool candidateReflexive = true;
+    bool candidateRelay = true;
+    // trickleIce (v1.8, default true): false sends no candidate messages; each description
+    // then carries every candidate (the browser waits for gathering to complete).
+    bool trickleIce = true;
+    // autoRedialOnFailure (v1.8, default true): a failed link is restarted (ICE restart)
+    // instead of being given up at once.
+    bool autoRedialOnFailure = true;
 };
 
 } // namespace rtcmc

@@ -7,6 +7,17 @@ namespace rtcmc {
 using nlohmann::json;
 namespace proto = protocol;
 
+// The room this side was in is closed by its owner: onSessionClosed (v1.8, the room is gone)
+// and onEntireSessionClosed (v3, the session ended for everyone), both with the owner's
+// {sessionid, userid, extra}; a room onNewSession offered is not reported twice.
+void Engine::sessionClosed(const std::string& owner, const json& ownerExtra, Actions& out) {
+    const json event{{"sessionid", targetRoom_}, {"userid", owner}, {"extra", ownerExtra}};
+    notifiedRooms_.erase(targetRoom_);
+    knownRooms_.erase(targetRoom_);
+    out.push_back(fireEvent(PageEvent::OnSessionClosed, event));
+    out.push_back(fireEvent(PageEvent::OnEntireSessionClosed, event));
+}
+
 json Engine::memberExtra(const std::string& userid) const {
     if (room_) {
         if (const Member* member = room_->find(userid)) {
@@ -30,9 +41,14 @@ void Engine::linkTo(const Member& member, bool offerer, Actions& out) {
     create.media.audio = plan.sendAudio;
     create.media.video = plan.sendVideo;
     create.media.screen = plan.sendScreen;
-    create.receive.audio = plan.receiveAudio;
-    create.receive.video = plan.receiveVideo;
+    // sdpConstraints may ask for media the room does not share yet, or refuse it.
+    create.receive.audio =
+        config_.offerToReceiveAudio < 0 ? plan.receiveAudio : config_.offerToReceiveAudio > 0;
+    create.receive.video =
+        config_.offerToReceiveVideo < 0 ? plan.receiveVideo : config_.offerToReceiveVideo > 0;
     create.data = plan.data;
+    create.name = relayOnly() ? "relay" : "all";
+    create.trickle = config_.trickleIce;
     out.push_back(std::move(create));
 }
 
@@ -99,9 +115,7 @@ void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
     if (outcome.closed) {
         // The owner vanished from a room opened with autoCloseEntireSession.
         endSession(SessionEvent::SessionClosed, out);
-        out.push_back(
-            fireEvent(PageEvent::OnEntireSessionClosed,
-                      json{{"sessionid", targetRoom_}, {"userid", userid}, {"extra", extra}}));
+        sessionClosed(userid, extra, out);
         return;
     }
     if (isOwner() && reason == proto::LeaveReason::Disconnected) {

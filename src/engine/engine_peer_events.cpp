@@ -125,6 +125,27 @@ Actions Engine::localDescription(const std::string& peer, const std::string& typ
     return out;
 }
 
+// The kind of a candidate line ("... typ host ..." per RFC 8839 section 5.1) against the
+// configured kinds: host, reflexive (srflx, prflx) or relay.
+bool Engine::candidateAllowed(const std::string& candidate) const {
+    const std::size_t typ = candidate.find(" typ ");
+    if (typ == std::string::npos) {
+        return true; // not a kind we can tell: let the browser decide
+    }
+    const std::string_view rest = std::string_view(candidate).substr(typ + 5);
+    const std::string_view kind = rest.substr(0, rest.find(' '));
+    if (kind == "host") {
+        return config_.candidateHost;
+    }
+    if (kind == "srflx" || kind == "prflx") {
+        return config_.candidateReflexive;
+    }
+    if (kind == "relay") {
+        return config_.candidateRelay;
+    }
+    return true;
+}
+
 Actions Engine::localCandidate(const std::string& peer, const std::string& candidate,
                                const std::string& sdpMid, int sdpMLineIndex) {
     Actions out;
@@ -134,6 +155,11 @@ Actions Engine::localCandidate(const std::string& peer, const std::string& candi
     if (candidate.size() > proto::kMaxCandidateBytes || sdpMid.size() > 64 ||
         sdpMLineIndex > 1024) {
         error(ErrorCode::InvalidArgument, {TextId::LocalCandidateTooLarge}, out);
+        return out;
+    }
+    // Without trickle the descriptions carry the candidates; the kinds left out by
+    // `candidates` never leave this side.
+    if (!config_.trickleIce || (!candidate.empty() && !candidateAllowed(candidate))) {
         return out;
     }
     proto::IceCandidate message;

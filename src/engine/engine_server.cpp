@@ -327,6 +327,7 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         const json extra = reader.extra("extra");
         if (reader.ok() && userid != config_.userid && !room_->contains(userid)) {
             room_->admit(Member{userid, extra.dump(), {}});
+            captureOnDemand(out);
         }
     } else if (event == "member-left") {
         const std::string userid = reader.id("userid");
@@ -433,9 +434,7 @@ void Engine::onSessionClosedByServer(Actions& out) {
                                                          {"entireSessionClosed", true},
                                                          {"reason", "left"}}));
     }
-    out.push_back(
-        fireEvent(PageEvent::OnEntireSessionClosed,
-                  json{{"sessionid", targetRoom_}, {"userid", owner}, {"extra", ownerExtra}}));
+    sessionClosed(owner, ownerExtra, out);
 }
 
 void Engine::onRoomList(const json& rooms, std::uint64_t nowMs, Actions& out) {

@@ -237,6 +237,7 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
         std::min<std::size_t>(room_->policy().maxParticipantsAllowed, 1u << 20));
     accept.autoCloseEntireSession = room_->policy().autoCloseEntireSession;
     out.push_back(signal(m.envelope.from, accept));
+    captureOnDemand(out);
     proto::MemberJoined joined{envelope(), proto::MemberInfo{m.envelope.from, m.extra, m.joinAs}};
     out.push_back(signal("", joined));
     out.push_back(
@@ -344,7 +345,9 @@ void Engine::onLeave(const proto::Leave& m, std::uint64_t nowMs, Actions& out) {
     // Keep the list of announced rooms true for everyone on the channel.
     if (auto known = knownRooms_.find(roomid);
         known != knownRooms_.end() && known->second.owner == m.envelope.from) {
-        if (m.closeEntireSession || !m.successor) {
+        // (A member of the room hears it below, once, with onEntireSessionClosed.)
+        const bool inThatRoom = room_ && roomid == targetRoom_ && isActive(state_);
+        if ((m.closeEntireSession || !m.successor) && !inThatRoom) {
             if (notifiedRooms_.erase(roomid)) {
                 out.push_back(fireEvent(PageEvent::OnSessionClosed,
                                         json{{"sessionid", roomid},
@@ -352,7 +355,7 @@ void Engine::onLeave(const proto::Leave& m, std::uint64_t nowMs, Actions& out) {
                                              {"extra", known->second.announce.extra}}));
             }
             knownRooms_.erase(known);
-        } else {
+        } else if (m.successor) {
             known->second.owner = *m.successor;
         }
     }
@@ -366,9 +369,7 @@ void Engine::onLeave(const proto::Leave& m, std::uint64_t nowMs, Actions& out) {
                                                          {"extra", ownerExtra},
                                                          {"entireSessionClosed", true},
                                                          {"reason", "left"}}));
-        out.push_back(fireEvent(
-            PageEvent::OnEntireSessionClosed,
-            json{{"sessionid", roomid}, {"userid", m.envelope.from}, {"extra", ownerExtra}}));
+        sessionClosed(m.envelope.from, ownerExtra, out);
         return;
     }
     memberGone(m.envelope.from, proto::LeaveReason::Left, m.successor, nowMs, out);

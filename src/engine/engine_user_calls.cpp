@@ -136,8 +136,9 @@ Actions Engine::open(const std::string& roomid, std::uint64_t nowMs) {
     policy.maxParticipantsAllowed = config_.maxParticipantsAllowed;
     policy.autoCloseEntireSession = config_.autoCloseEntireSession;
     room_.emplace(roomid, Member{config_.userid, extra_.dump(), config_.session}, policy);
-    if (needsLocalMedia(policy.direction, config_.session, true) && !mediaReady_) {
-        requestMedia(config_.session, out);
+    if (needsLocalMedia(policy.direction, config_.session, true) && !mediaReady_ &&
+        !config_.captureMediaOnDemand) {
+        requestMedia(config_.session, "open", out);
         return out;
     }
     Actions opened = becomeOpen(nowMs);
@@ -273,7 +274,7 @@ Actions Engine::sendJoinRequest(std::uint64_t) {
         effectiveDirection(known.announce.direction, known.announce.session);
     const SessionType media = sendAs();
     if (needsLocalMedia(direction, media, false) && !mediaReady_) {
-        requestMedia(media, out);
+        requestMedia(media, "join", out);
         return out;
     }
     if (serverMode()) {
@@ -294,7 +295,7 @@ Actions Engine::sendJoinRequest(std::uint64_t) {
 }
 
 // Asks the browser for local media once; the answer is localMediaReady() or localMediaFailed().
-void Engine::requestMedia(const SessionType& media, Actions& out) {
+void Engine::requestMedia(const SessionType& media, const char* purpose, Actions& out) {
     if (mediaRequested_) {
         return;
     }
@@ -302,9 +303,20 @@ void Engine::requestMedia(const SessionType& media, Actions& out) {
     stateChange("fetching-usermedia", out);
     Action capture;
     capture.kind = ActionKind::CaptureMedia;
-    capture.name = state_ == SessionState::Opening ? "open" : "join";
+    capture.name = purpose;
     capture.media = media;
     out.push_back(std::move(capture));
+}
+
+// captureUserMediaOnDemand: the owner captures when its first participant is admitted; the
+// media then goes to every link ("add"), those made later included.
+void Engine::captureOnDemand(Actions& out) {
+    if (!config_.captureMediaOnDemand || !isOwner() || mediaReady_ || mediaRequested_ ||
+        room_->participantCount() < 2 ||
+        !needsLocalMedia(room_->policy().direction, room_->policy().session, true)) {
+        return;
+    }
+    requestMedia(room_->policy().session, "add", out);
 }
 
 // Everything a session held is released (links, captured media, the room view), then the
@@ -519,9 +531,6 @@ Actions Engine::addStream(const SessionType& media) {
     capture.kind = ActionKind::CaptureMedia;
     capture.name = "add";
     capture.media = media;
-    for (const auto& entry : links_) {
-        capture.peers += (capture.peers.empty() ? "" : "\n") + entry.first;
-    }
     out.push_back(std::move(capture));
     return out;
 }

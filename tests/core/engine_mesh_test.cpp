@@ -422,7 +422,6 @@ TEST(EngineMedia, AddStreamGoesToTheLinksTheDirectionAllows) {
     ASSERT_EQ(added.size(), 1u);
     EXPECT_EQ(added[0].kind, ActionKind::CaptureMedia);
     EXPECT_EQ(added[0].name, "add");
-    EXPECT_EQ(added[0].peers, "a\nc");
     EXPECT_TRUE(added[0].media.video);
     EXPECT_EQ(net.engine("b").addStream(SessionType{})[0].event, PageEvent::OnError);
 }
