@@ -68,7 +68,7 @@ node scripts/closure-bundle.mjs "$script_level" $staging/RTCMultiConnection.js d
 # The module builds: an IIFE that leaves its exports in one top-level variable, which a
 # footer turns into ES exports or module.exports. SIMPLE keeps top-level names as they are;
 # ADVANCED would drop that variable as unused.
-exported='RTCMultiConnection, RTCDirection, RTCSession, RTCMultiConnectionError'
+exported='RTCMultiConnection, RTCDirection, RTCSession, RTCMultiConnectionError, DetectRTC'
 "$esbuild" web/index.js "${common[@]}" --global-name=rtcmcExports --outfile=$staging/rtcmulticonnection.js
 node scripts/closure-bundle.mjs SIMPLE $staging/rtcmulticonnection.js dist/rtcmulticonnection.mjs \
     --footer "export const { $exported } = rtcmcExports;"

@@ -1,27 +1,49 @@
 // Types for rtcmulticonnection-wasm: the upstream RTCMultiConnection API as implemented here
-// (docs/api.md). Hand-written; checked by `tsc --noEmit` on tests/types/example.ts.
+// (docs/api.md). Hand-written; checked by `tsc --strict` on the seed snippets and a typed page
+// in a user's project (tests/e2e/user-project/).
 
-export type DirectionName = 'one-way' | 'one-to-one' | 'one-to-many' | 'many-to-many';
+/** RTCDirection's values (v1.2's normalised directions); `stream.direction` holds them. */
+export type DirectionValue = 'oneway' | 'onetoone' | 'onetomany' | 'manytomany';
 
 export declare const RTCDirection: Readonly<{
-    OneWay: 'one-way';
-    OneToOne: 'one-to-one';
-    OneToMany: 'one-to-many';
-    ManyToMany: 'many-to-many';
+    OneWay: 'oneway';
+    OneToOne: 'onetoone';
+    OneToMany: 'onetomany';
+    ManyToMany: 'manytomany';
 }>;
 
+/**
+ * A session as pages read it: one frozen String object per combination, shared by RTCSession.*
+ * and every `stream.session` of that combination (so `stream.session === RTCSession.AudioVideo`
+ * holds), reading as its canonical string ('audiovideo') and carrying v1.8's flags.
+ */
+export interface SessionValue extends String {
+    readonly audio: boolean;
+    readonly video: boolean;
+    readonly screen: boolean;
+    readonly data: boolean;
+    readonly oneway: boolean;
+    readonly broadcast: boolean;
+    /** v1.2: audio only (with or without data). */
+    isAudio(): boolean;
+    isVideo(): boolean;
+    isScreen(): boolean;
+    /** Data only. */
+    isData(): boolean;
+}
+
 export declare const RTCSession: Readonly<{
-    AudioVideoData: 'audiovideodata';
-    AudioVideo: 'audiovideo';
-    AudioData: 'audiodata';
-    VideoData: 'videodata';
-    Audio: 'audio';
-    Video: 'video';
-    Data: 'data';
-    ScreenData: 'screendata';
-    Screen: 'screen';
+    AudioVideoData: SessionValue;
+    AudioVideo: SessionValue;
+    AudioData: SessionValue;
+    VideoData: SessionValue;
+    Audio: SessionValue;
+    Video: SessionValue;
+    Data: SessionValue;
+    ScreenData: SessionValue;
+    Screen: SessionValue;
     /** The seed document's own spelling. */
-    AuidoVideo: 'audiovideo';
+    AuidoVideo: SessionValue;
 }>;
 
 /** The object form of `connection.session`. */
@@ -35,18 +57,13 @@ export interface SessionObject {
 }
 
 /** Any spelling: 'audio + video and data', 'only-audio', RTCSession.*, or the object form. */
-export type SessionSetting = string | SessionObject;
+export type SessionSetting = string | SessionObject | SessionValue;
 
 export type Extra = any;
 
-/** A canonical session string ('audiovideo', ...) with upstream's helpers: `session.isAudio()`. */
-export type SessionString = string & {
-    isAudio(): boolean;
-    isVideo(): boolean;
-    isScreen(): boolean;
-    isData(): boolean;
-};
+type MediaKinds = { audio?: boolean; video?: boolean };
 
+/** The object of `onstream`, also `connection.streams[streamid]`. */
 export interface StreamEvent {
     type: 'local' | 'remote';
     stream: MediaStream;
@@ -54,34 +71,36 @@ export interface StreamEvent {
     mediaElement: HTMLVideoElement | HTMLAudioElement;
     /** Always '' today: browsers no longer make a URL of a MediaStream (use mediaElement). */
     blobURL: string;
-    /** The canonical session string, e.g. 'audiovideo'; `session.isAudio()` works. */
-    session: SessionString;
-    direction?: DirectionName;
+    session: SessionValue;
+    direction?: DirectionValue;
     userid: string;
     extra: Extra;
     isAudio: boolean;
     isVideo: boolean;
     isScreen: boolean;
     isInitiator?: boolean;
+    /** v1.8: called once when the stream ends. */
+    onended: ((this: StreamEvent, stream: StreamEvent) => void) | null;
+    mute(kinds?: MediaKinds): void;
+    unmute(kinds?: MediaKinds): void;
+    stop(): void;
+    startRecording(kinds?: MediaKinds): void;
+    stopRecording(callback?: (blobs: { audio?: Blob; video?: Blob }) => void, kinds?: MediaKinds): Promise<{ audio?: Blob; video?: Blob }>;
+    getTracks(): MediaStreamTrack[];
+    getAudioTracks(): MediaStreamTrack[];
+    getVideoTracks(): MediaStreamTrack[];
 }
 
-export interface StreamControl {
-    type: 'local' | 'remote';
-    stream: MediaStream;
-    streamid: string;
-    userid: string;
-    extra: Extra;
-    mediaElement: HTMLVideoElement | HTMLAudioElement;
-    session: string;
-    mute(kinds?: { audio?: boolean; video?: boolean }): void;
-    unmute(kinds?: { audio?: boolean; video?: boolean }): void;
-    stop(): void;
-    startRecording(kinds?: { audio?: boolean; video?: boolean }): void;
-    stopRecording(
-        callback?: (blobs: { audio?: Blob; video?: Blob }) => void,
-        kinds?: { audio?: boolean; video?: boolean },
-    ): Promise<{ audio?: Blob; video?: Blob }>;
-}
+/** @deprecated the stream object is `StreamEvent`. */
+export type StreamControl = StreamEvent;
+
+/** `connection.streams`: streamid -> stream, plus v1.8's methods over all of them. */
+export type StreamsCollection = Record<string, StreamEvent> & {
+    /** Stops every local stream (or every stream of `type`). */
+    stop(type?: 'local' | 'remote'): void;
+    mute(kinds?: MediaKinds): void;
+    unmute(kinds?: MediaKinds): void;
+};
 
 export interface MuteEvent extends Partial<StreamEvent> {
     streamid: string;
@@ -95,7 +114,7 @@ export interface NewSessionEvent {
     userid: string;
     session: string;
     sessionObject: SessionObject;
-    direction: DirectionName;
+    direction: string;
     extra: Extra;
     participants: number;
     maxParticipantsAllowed: number;
@@ -119,10 +138,15 @@ export interface PeerEvent {
     [extraField: string]: any;
 }
 
+/**
+ * onmessage's argument: {data, userid, extra}, and v1.2's message itself as far as it can be
+ * (a text message reads as text, an object message's fields read through it).
+ */
 export interface MessageEvent {
     data: any;
     userid: string;
     extra: Extra;
+    [messageField: string]: any;
 }
 
 export interface FileProgress {
@@ -154,10 +178,14 @@ export interface UserStatusEvent {
 }
 
 export interface MediaErrorEvent {
+    /** v1.8's name, as pages test it: 'PermissionDeniedError', 'DevicesNotFoundError', ... */
     name: string;
+    /** Today's DOMException name: 'NotAllowedError', 'NotFoundError', ... */
+    browserName: string;
     message: string;
     constraintName?: string;
     session: SessionObject;
+    error: Error;
 }
 
 export declare class RTCMultiConnectionError extends Error {
@@ -172,10 +200,37 @@ export interface DataChannelHandle {
     send(data: any): void;
 }
 
+/** What getStats() tells about one link. */
+export interface PeerStats {
+    userid: string;
+    timestamp: number;
+    bytesSent: number;
+    bytesReceived: number;
+    packetsSent: number;
+    packetsReceived: number;
+    packetsLost: number;
+    /** lost / (received + lost), of inbound RTP. */
+    packetLoss: number;
+    /** Seconds, of the selected candidate pair. */
+    roundTripTime: number | null;
+    candidatePair: { local: string | null; remote: string | null } | null;
+    streams: Array<{ kind: string; direction: 'inbound' | 'outbound'; trackIdentifier?: string; bytes: number; bitrate: number | null }>;
+    connectionState: RTCPeerConnectionState;
+}
+
 export interface PeerHandle {
     userid: string;
     readonly peer: RTCPeerConnection | null;
     addStream(session: SessionSetting): void;
+    getStats(callback?: (stats: PeerStats | null) => void): Promise<PeerStats | null>;
+    renegotiate(): void;
+}
+
+export interface MediaDeviceEntry {
+    deviceId: string;
+    groupId: string;
+    kind: MediaDeviceKind;
+    label: string;
 }
 
 export interface DetectRTC {
@@ -187,9 +242,12 @@ export interface DetectRTC {
     hasMicrophone: boolean;
     hasWebcam: boolean;
     hasSpeakers: boolean;
-    MediaDevices: Array<{ deviceId: string; groupId: string; kind: MediaDeviceKind; label: string }>;
+    MediaDevices: MediaDeviceEntry[];
     load(callback?: () => void): Promise<DetectRTC>;
     screen: {
+        chromeMediaSource: string;
+        /** Inert: no extension is needed for screen capture any more. */
+        extensionid: string;
         isChromeExtensionAvailable(callback: (available: boolean) => void): void;
         getChromeExtensionStatus(
             extensionid: string | ((status: string) => void),
@@ -197,6 +255,8 @@ export interface DetectRTC {
         ): void;
     };
 }
+
+export declare const DetectRTC: DetectRTC;
 
 export interface SignalingConfig {
     channel?: string;
@@ -209,6 +269,10 @@ export interface OpenOptions {
     extra?: Extra;
     interval?: number;
     sessionid?: string;
+    /** v1.8: capture the opener's media only when the first participant joins. */
+    captureUserMediaOnDemand?: boolean;
+    /** v1.8: called once the opener's media is captured. */
+    onMediaCaptured?: (stream: StreamEvent) => void;
 }
 
 export type StateName =
@@ -224,6 +288,13 @@ export type StateName =
     | 'failed'
     | 'ejected';
 
+export interface SdpConstraints {
+    mandatory: { OfferToReceiveAudio?: boolean | null; OfferToReceiveVideo?: boolean | null };
+    optional: unknown[];
+    offerToReceiveAudio?: boolean;
+    offerToReceiveVideo?: boolean;
+}
+
 export declare class RTCMultiConnection {
     constructor(channel?: string, extras?: Partial<RTCMultiConnection>);
 
@@ -231,20 +302,33 @@ export declare class RTCMultiConnection {
     sessionid: string;
     userid: string;
     session: SessionSetting;
-    direction: DirectionName | string;
+    direction: string;
     extra: Extra;
     interval: number;
     autoCloseEntireSession: boolean;
     maxParticipantsAllowed: number;
     password: string;
-    iceServers: RTCIceServer[];
+    iceServers: Array<RTCIceServer | { url: string; username?: string; credential?: string }>;
     bandwidth: { audio?: number; video?: number; screen?: number; data?: number } | null;
     attachStream: MediaStream | null;
+    /** v1.8: the local streams this connection sends. */
+    readonly attachStreams: MediaStream[];
     dontAttachStream: boolean;
     socketURL: string;
     socketOptions: Record<string, unknown>;
     mediaConstraints: { audio?: MediaTrackConstraints | boolean; video?: MediaTrackConstraints | boolean; screen?: MediaTrackConstraints | boolean };
-    readonly streams: Record<string, StreamControl>;
+    sdpConstraints: SdpConstraints;
+    candidates: { host?: boolean; reflexive?: boolean; relay?: boolean; stun?: boolean; turn?: boolean };
+    trickleIce: boolean;
+    autoRedialOnFailure: boolean;
+    autoReDialOnFailure: boolean;
+    /** Accepted; bring your own iceServers (TURN credentials come from our server). */
+    getExternalIceServers: boolean;
+    /** Inert: browsers decide when to ask for the camera. */
+    preventSSLAutoAllowed: boolean;
+    /** Inert: everything is built in. */
+    resources: Record<string, string>;
+    readonly streams: StreamsCollection;
     readonly channels: Record<string, DataChannelHandle>;
     readonly peers: Record<string, PeerHandle>;
     isInitiator: boolean;
@@ -266,6 +350,13 @@ export declare class RTCMultiConnection {
     getAllParticipants(): string[];
     addStream(session: SessionSetting): void;
     removeStream(streamid: string): void;
+    selectDevices(...deviceIds: string[]): void;
+    sharePartOfScreen(args: { element: Element; interval?: number }): void;
+    pausePartOfScreenSharing(): void;
+    resumePartOfScreenSharing(): void;
+    stopPartOfScreenSharing(): void;
+    renegotiate(): void;
+    getStats(callback?: (stats: Record<string, PeerStats>) => void): Promise<Record<string, PeerStats>>;
 
     onstream?: (event: StreamEvent) => void;
     onstreamended?: (event: Partial<StreamEvent>) => void;
@@ -285,6 +376,8 @@ export declare class RTCMultiConnection {
     onUserStatusChanged?: (event: UserStatusEvent) => void;
     onExtraDataUpdated?: (event: { userid: string; extra: Extra }) => void;
     onEntireSessionClosed?: (event: { sessionid: string; userid: string; extra: Extra }) => void;
+    /** v1.8's extension notice: called once when getDisplayMedia can capture the screen. */
+    onScreenCapturingExtensionAvailable?: () => void;
     onFileStart?: (file: FileDescription) => void;
     onFileProgress?: (progress: FileProgress, uuid?: string) => void;
     onFileEnd?: (file: FileDescription & { file?: File | Blob }) => void;

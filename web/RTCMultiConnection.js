@@ -2,11 +2,13 @@
 // decision taken by the wasm core (web/runtime.js carries them out). Usable synchronously:
 // calls made before the core has loaded are queued in order, never lost.
 import { loadCore } from './loader.js';
-import { RTCDirection, RTCSession, installSessionStringHelpers } from './enums.js';
+import { RTCDirection, RTCSession } from './enums.js';
 import { ConnectionRuntime } from './runtime.js';
-import { createDetectRTC } from './detect-rtc.js';
+import { getDetectRTC } from './detect-rtc.js';
 import { joinAsSession, readSession } from './session-value.js';
 import { RTCMultiConnectionError } from './errors.js';
+import { createStreamsCollection } from './streams.js';
+import { aliasProperty, inertProperty, warnOnce } from './legacy.js';
 
 // Public STUN so that users behind NAT connect out of the box; tests and private deployments
 // pass their own (iceServers: [] or their TURN).
@@ -27,7 +29,6 @@ function channelFromLocation() {
 
 export class RTCMultiConnection {
     constructor(channel, extras) {
-        installSessionStringHelpers();
         this.channel = channel || channelFromLocation();
         this.sessionid = this.channel;
         this.userid = randomToken();
@@ -45,11 +46,23 @@ export class RTCMultiConnection {
         this.socketURL = '/';
         this.socketOptions = {};
         this.mediaConstraints = {};
-        this.streams = {};
+        // v1.8: what to ask of each offer (both spellings: mandatory.OfferToReceive* and the
+        // modern offerToReceive*); null leaves it to the room's session.
+        this.sdpConstraints = { mandatory: { OfferToReceiveAudio: null, OfferToReceiveVideo: null }, optional: [] };
+        // Local candidate kinds sent to peers: v1.8 {host, reflexive, relay}, v3 {host, stun, turn}.
+        this.candidates = { host: true, reflexive: true, relay: true, stun: true, turn: true };
+        this.trickleIce = true;
+        this.autoRedialOnFailure = true;
+        aliasProperty(this, 'autoReDialOnFailure', 'autoRedialOnFailure');
+        // v1.8 fetched ICE servers from a service of upstream's; bring your own iceServers.
+        this.getExternalIceServers = false;
+        this.streams = createStreamsCollection();
         this.channels = {};
         this.peers = {};
         this.isInitiator = false;
-        this.DetectRTC = createDetectRTC();
+        this.DetectRTC = getDetectRTC();
+        inertProperty(this, 'preventSSLAutoAllowed', false, 'has no effect: browsers decide when to ask for the camera, and pages cannot change it');
+        inertProperty(this, 'resources', {}, 'has no effect: everything the library needs is in it (recording, speaking detection, screen capture)');
         if (extras && typeof extras === 'object') Object.assign(this, extras);
 
         // Internal state lives behind one non-enumerable property: several instances on a page
@@ -59,6 +72,7 @@ export class RTCMultiConnection {
         internals.ready = loadCore().then(
             (core) => {
                 internals.runtime = new ConnectionRuntime(this, core);
+                this._screenCapturingAvailable();
                 // v1.2: a channel given to the constructor starts looking for that session.
                 if (channel && !this.isInitiator) this._whenReady((runtime) => this._startListening(runtime));
                 return internals.runtime;
@@ -83,13 +97,22 @@ export class RTCMultiConnection {
         });
     }
 
+    // v1.8 called onScreenCapturingExtensionAvailable when it found its Chrome extension; the
+    // browser's getDisplayMedia is what stands for it now.
+    _screenCapturingAvailable() {
+        if (typeof this.onScreenCapturingExtensionAvailable !== 'function' || !this.DetectRTC.isScreenCapturingSupported) return;
+        warnOnce('onScreenCapturingExtensionAvailable', 'is called because getDisplayMedia can capture the screen: no extension is needed any more');
+        this.onScreenCapturingExtensionAvailable();
+    }
+
     _startListening(runtime) {
         // Only when nothing else has started: open()/join() queued behind us take over.
         if (runtime.engine && runtime.engine.state() !== runtime.core.SessionState.Idle) return;
         runtime.call('Connect', { id: String(this.channel) });
     }
 
-    // open('session-id') | open({extra, interval, sessionid}) | open('id', {extra, interval})
+    // open('session-id') | open({extra, interval, sessionid, captureUserMediaOnDemand,
+    // onMediaCaptured}) | open('id', {...}) | open('id', callback(opened, id))
     open(sessionOrOptions, options, callback) {
         let sessionid = this.sessionid;
         let settings = options;
@@ -104,10 +127,14 @@ export class RTCMultiConnection {
             if (settings.interval !== undefined) this.interval = settings.interval;
             if (settings.sessionid) sessionid = settings.sessionid;
         }
+        const onDemand = !!(settings && settings.captureUserMediaOnDemand);
+        const onMediaCaptured = settings && typeof settings.onMediaCaptured === 'function' ? settings.onMediaCaptured : null;
         this.sessionid = sessionid;
         this.isInitiator = true;
         this._whenReady((runtime) => {
             runtime.openCallback = callback || null;
+            runtime.captureOnDemand = onDemand;
+            runtime.onMediaCaptured = onMediaCaptured;
             runtime.call('Open', { id: String(sessionid) });
         });
     }
@@ -215,6 +242,52 @@ export class RTCMultiConnection {
             if (!runtime.removeLocalStream(streamid)) {
                 runtime.fireError(new RTCMultiConnectionError('UNKNOWN_STREAM', `removeStream(): no local stream '${streamid}'`));
             }
+        });
+    }
+
+    // v1.8: the local streams this connection sends (captured, attachStream, shared parts of the
+    // screen), as MediaStreams: `connection.attachStreams[0].getVideoTracks()`.
+    get attachStreams() {
+        const runtime = this._internals.runtime;
+        return runtime ? runtime.localStreams.map((local) => local.stream) : [];
+    }
+
+    // v1.8: selectDevices(deviceId, deviceId?) picks the microphone and/or camera (ids from
+    // DetectRTC.MediaDevices) for the next capture.
+    selectDevices(...deviceIds) {
+        this._whenReady((runtime) => runtime.selectDevices(deviceIds.flat().filter(Boolean).map(String)));
+    }
+
+    // v1.8: share a part of the page (a DOM element) as a video stream, to everyone linked now
+    // and later. {element, interval (ms between frames, default 1000)}.
+    sharePartOfScreen(args) {
+        this._whenReady((runtime) => runtime.sharePartOfScreen(args || {}));
+    }
+
+    pausePartOfScreenSharing() {
+        this._whenReady((runtime) => runtime.partOfScreen && runtime.partOfScreen.pause());
+    }
+
+    resumePartOfScreenSharing() {
+        this._whenReady((runtime) => runtime.partOfScreen && runtime.partOfScreen.resume());
+    }
+
+    stopPartOfScreenSharing() {
+        this._whenReady((runtime) => runtime.stopPartOfScreen());
+    }
+
+    // v1.8: negotiate every link again (e.g. after changing sdpConstraints).
+    renegotiate() {
+        this._whenReady((runtime) => runtime.peers.renegotiateAll());
+    }
+
+    // connection.getStats(callback) -> {userid: summary} for every link (web/peers/stats.js);
+    // also a promise.
+    getStats(callback) {
+        return this._internals.ready.then(async (runtime) => {
+            const all = await runtime.stats();
+            if (typeof callback === 'function') callback(all);
+            return all;
         });
     }
 }

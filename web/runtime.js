@@ -2,7 +2,10 @@
 // channel, its peer connections and local media. It feeds browser events to the engine and
 // carries out the engine's actions; the policy is the engine's, the effects are here.
 import { PeerDriver } from './peers/peer-driver.js';
-import { captureMedia, stopStream } from './media/media-driver.js';
+import { captureMedia, legacyMediaErrorName, stopStream } from './media/media-driver.js';
+import { PartOfScreen } from './media/screen-part.js';
+import { summarizeStats } from './peers/stats.js';
+import { messageEvent } from './message-event.js';
 import { createMediaElement } from './media/media-element.js';
 import { watchSpeaking } from './media/speaking.js';
 import { SocketIoChannel } from './signaling/socketio-channel.js';
@@ -10,7 +13,8 @@ import { CustomChannel } from './signaling/custom-channel.js';
 import { DataChannels } from './data/data-channels.js';
 import { Transfers } from './data/transfers.js';
 import { errorFromPayload, RTCMultiConnectionError } from './errors.js';
-import { createStreamEntry } from './streams.js';
+import { createStreamEntry, endStreamEntry } from './streams.js';
+import { directionValue, sessionFromName, sessionValue } from './enums.js';
 import { readDirection, readSession } from './session-value.js';
 
 // The engine's page events (core.PageEvent) by the callback they fire, and the facade's own
@@ -60,6 +64,12 @@ export class ConnectionRuntime {
         this.tickTimer = null;
         this.tickAt = 0;
         this.presenceCallbacks = new Map(); // roomid -> [callback]
+        this.selectedDevices = { audio: null, video: null }; // selectDevices()
+        this.captureOnDemand = false; // open({captureUserMediaOnDemand})
+        this.onMediaCaptured = null; // open({onMediaCaptured})
+        this.providedStream = null; // a stream of the page's own for the next "add" capture
+        this.partOfScreen = null; // sharePartOfScreen()
+        this.lastStats = new Map(); // userid -> the summary getStats() gave last
         this.userid = null; // fixed once a session starts
         this.peers = new PeerDriver(
             {
@@ -77,7 +87,9 @@ export class ConnectionRuntime {
                 onDataChannel: (userid, channel) => this.data.attach(userid, channel),
                 onError: (userid, error) => this.fire('onerror', { code: error.name || 'PEER_ERROR', message: `peer connection with '${userid}': ${error.message}`, userid }),
             },
-            { iceServers: connection.iceServers },
+            // Read at every new link: a page may change iceServers (or get TURN credentials)
+            // between calls.
+            { iceServers: () => normalizeIceServers(connection.iceServers) },
         );
         this.data = new DataChannels(this);
         this.transfers = new Transfers(this); // files and long messages (web/data/transfers.js)
@@ -104,6 +116,12 @@ export class ConnectionRuntime {
             password: connection.password ? String(connection.password) : '',
             autoJoin: typeof connection.onNewSession !== 'function',
             dontAttachStream: !!connection.dontAttachStream,
+            captureMediaOnDemand: !!this.captureOnDemand,
+            offerToReceiveAudio: offerToReceive(connection.sdpConstraints, 'Audio'),
+            offerToReceiveVideo: offerToReceive(connection.sdpConstraints, 'Video'),
+            ...candidateKinds(connection.candidates),
+            trickleIce: connection.trickleIce !== false,
+            autoRedialOnFailure: connection.autoRedialOnFailure !== false,
         };
     }
 
@@ -198,7 +216,7 @@ export class ConnectionRuntime {
                 this.serverRequest(action.name, action.text);
                 break;
             case kinds.CaptureMedia:
-                this.capture(action.media, action.name, action.peers ? action.peers.split('\n') : []);
+                this.capture(action.media, action.name);
                 break;
             case kinds.CreatePeer:
                 this.peers.create(action.peer, planOf(action), this.localStreams.map((local) => ({ stream: local.stream })));
@@ -255,8 +273,9 @@ export class ConnectionRuntime {
 
     // ---- local media
 
-    // purpose: 'open' or 'join' (the session's media), or 'add' (addStream: `peers` get it).
-    async capture(wants, purpose, peers) {
+    // purpose: 'open' or 'join' (the session's media), or 'add' (addStream, sharePartOfScreen,
+    // the opener's on-demand capture): every link gets it, and links made later too.
+    async capture(wants, purpose) {
         const connection = this.connection;
         const adding = purpose === 'add';
         // The capture belongs to the session that asked for it: after leave() and a new open()
@@ -265,15 +284,28 @@ export class ConnectionRuntime {
         let stream;
         let captured = true;
         try {
-            if (!adding && connection.attachStream) {
+            if (adding && this.providedStream) {
+                // A stream the page made (a shared part of the screen).
+                stream = this.providedStream;
+                this.providedStream = null;
+            } else if (!adding && connection.attachStream) {
                 // One stream reused by several connections (the seeds' multi-session example).
                 stream = connection.attachStream;
                 captured = false;
             } else {
-                stream = await captureMedia(wants, connection.mediaConstraints || {});
+                stream = await captureMedia(wants, connection.mediaConstraints || {}, this.selectedDevices);
             }
         } catch (error) {
-            const event = { name: error.name, message: error.message, constraintName: error.constraint, session: { ...wants } };
+            // `name` as v1.8 pages test it (PermissionDeniedError...); the browser's own name and
+            // the error itself stay on the event.
+            const event = {
+                name: legacyMediaErrorName(error.name),
+                browserName: error.name,
+                message: error.message,
+                constraintName: error.constraint,
+                session: { ...wants },
+                error,
+            };
             callHandler(connection, 'onMediaError', event);
             if (!adding && this.engine === engine) this.tell('MediaFailed', { text: `${error.name}: ${error.message}` });
             return;
@@ -289,17 +321,81 @@ export class ConnectionRuntime {
         const carries = { ...NO_MEDIA, ...session };
         if (adding) {
             this.tell('StreamAdded', { id: local.streamid, media: carries });
-            for (const peer of peers) this.peers.addStream(peer, stream, { audio: true, video: true, screen: true });
+            for (const peer of this.engine.linkedPeers()) this.peers.addStream(peer, stream, { audio: true, video: true, screen: true });
         } else {
             this.tell('MediaReady', { id: local.streamid, media: carries });
         }
+        // open({onMediaCaptured}): the opener's media is in hand (at open, or on demand).
+        if (this.onMediaCaptured && (purpose === 'open' || (adding && this.captureOnDemand))) {
+            const onMediaCaptured = this.onMediaCaptured;
+            this.onMediaCaptured = null;
+            onMediaCaptured.call(connection, entryEvent(connection, local.streamid));
+        }
+    }
+
+    // selectDevices(ids): which microphone and camera the next capture uses, by the kinds
+    // DetectRTC lists them under.
+    async selectDevices(ids) {
+        const detect = this.connection.DetectRTC;
+        if (!detect.MediaDevices.length) await detect.load();
+        for (const id of ids) {
+            const device = detect.MediaDevices.find((candidate) => candidate.deviceId === id);
+            if (!device) {
+                this.fireError(new RTCMultiConnectionError('UNKNOWN_DEVICE', `selectDevices(): no device '${id}' (DetectRTC.MediaDevices lists the ids)`));
+            } else if (device.kind === 'audioinput') {
+                this.selectedDevices.audio = id;
+            } else if (device.kind === 'videoinput') {
+                this.selectedDevices.video = id;
+            }
+        }
+    }
+
+    // sharePartOfScreen({element, interval}): the part's stream joins the session as added
+    // media (the core says whether this side may add any).
+    async sharePartOfScreen(args) {
+        if (this.partOfScreen) this.stopPartOfScreen();
+        let part;
+        try {
+            part = new PartOfScreen(args);
+            this.providedStream = await part.start();
+        } catch (error) {
+            this.fireError(new RTCMultiConnectionError('INVALID_ARGUMENT', `sharePartOfScreen(): ${error.message}`));
+            return;
+        }
+        this.partOfScreen = part;
+        this.call('AddStream', { media: { ...NO_MEDIA, screen: true } });
+    }
+
+    stopPartOfScreen() {
+        const part = this.partOfScreen;
+        if (!part) return;
+        this.partOfScreen = null;
+        if (part.stream) this.removeLocalStream(part.stream.id);
+        part.stop();
+    }
+
+    // getStats(): {userid: summary} for every link (web/peers/stats.js).
+    async stats() {
+        const all = {};
+        for (const userid of this.engine ? this.engine.linkedPeers() : []) {
+            const summary = await this.peerStats(userid);
+            if (summary) all[userid] = summary;
+        }
+        return all;
+    }
+
+    async peerStats(userid) {
+        const pc = this.peers.connection(userid);
+        if (!pc) return null;
+        const summary = await summarizeStats(pc, userid, this.lastStats.get(userid) || null);
+        this.lastStats.set(userid, summary);
+        return summary;
     }
 
     announceLocalStream(local) {
         const connection = this.connection;
         const audioOnly = local.stream.getVideoTracks().length === 0;
         const element = createMediaElement(local.stream, { local: true, audioOnly });
-        const canonical = sessionName(local.session);
         const entry = createStreamEntry(connection, {
             type: 'local',
             stream: local.stream,
@@ -307,22 +403,46 @@ export class ConnectionRuntime {
             mediaElement: element,
             userid: this.userid || connection.userid,
             extra: connection.extra,
-            session: canonical,
+            session: sessionValue(local.session),
+            direction: this.directionValue(),
+            isInitiator: !!connection.isInitiator,
         });
-        entry.onMuteChanged = ({ audio, video, muted }) => {
-            this.tell('SetMuted', { id: local.streamid, media: { ...NO_MEDIA, audio, video }, flag: muted });
-            callHandler(connection, muted ? 'onmute' : 'onunmute', { ...streamEvent(entry), muteType: kindName(audio, video), unmuteType: kindName(audio, video) });
-        };
+        Object.defineProperty(entry, 'onMuteChanged', {
+            enumerable: false,
+            value: ({ audio, video, muted }) => {
+                this.tell('SetMuted', { id: local.streamid, media: { ...NO_MEDIA, audio, video }, flag: muted });
+                callHandler(connection, muted ? 'onmute' : 'onunmute', { ...entry, muteType: kindName(audio, video), unmuteType: kindName(audio, video) });
+            },
+        });
         connection.streams[local.streamid] = entry;
         this.watchSpeaking(entry);
-        callHandler(connection, 'onstream', streamEvent(entry));
+        callHandler(connection, 'onstream', entry);
+    }
+
+    // The RTCDirection value of the connection's own direction (its local onstream events).
+    directionValue() {
+        try {
+            return directionValue(this.core.directionName(readDirection(this.core, this.connection.direction)));
+        } catch {
+            return undefined;
+        }
+    }
+
+    // A stream is over for this page: gone from connection.streams, its speaking meter off,
+    // onended once, and (unless `quietly`) onstreamended.
+    dropStream(streamid, quietly = false) {
+        const entry = this.connection.streams[streamid];
+        delete this.connection.streams[streamid];
+        this.unwatchSpeaking(streamid);
+        if (!entry) return;
+        if (!quietly) callHandler(this.connection, 'onstreamended', entry);
+        endStreamEntry(entry);
     }
 
     stopLocalMedia() {
         for (const local of this.localStreams) {
             if (local.captured) stopStream(local.stream);
-            delete this.connection.streams[local.streamid];
-            this.unwatchSpeaking(local.streamid);
+            this.dropStream(local.streamid, true);
         }
         this.localStreams = [];
     }
@@ -333,11 +453,8 @@ export class ConnectionRuntime {
         for (const userid of this.engine ? this.engine.linkedPeers() : []) this.peers.removeStream(userid, local.stream);
         this.localStreams = this.localStreams.filter((candidate) => candidate !== local);
         if (local.captured) stopStream(local.stream);
-        const entry = this.connection.streams[streamid];
-        delete this.connection.streams[streamid];
-        this.unwatchSpeaking(streamid);
         this.tell('EndStream', { id: streamid });
-        if (entry) callHandler(this.connection, 'onstreamended', streamEvent(entry));
+        this.dropStream(streamid);
         return true;
     }
 
@@ -386,10 +503,7 @@ export class ConnectionRuntime {
         for (const [streamid, remote] of [...this.remoteStreams]) {
             if (remote.userid !== userid) continue;
             this.remoteStreams.delete(streamid);
-            const entry = this.connection.streams[streamid];
-            delete this.connection.streams[streamid];
-            this.unwatchSpeaking(streamid);
-            if (entry) callHandler(this.connection, 'onstreamended', streamEvent(entry));
+            this.dropStream(streamid);
         }
         this.updatePeers();
     }
@@ -404,6 +518,13 @@ export class ConnectionRuntime {
                     return connection.peers.connection(userid);
                 },
                 addStream: (session) => connection.connection.addStream(session),
+                // v1.8: peers[userid].getStats(callback), also a promise.
+                getStats: (callback) =>
+                    connection.peerStats(userid).then((summary) => {
+                        if (typeof callback === 'function') callback(summary);
+                        return summary;
+                    }),
+                renegotiate: () => connection.peers.renegotiateAll(),
             };
         }
         this.connection.peers = peers;
@@ -419,17 +540,15 @@ export class ConnectionRuntime {
                 return;
             case 'onstreamended': {
                 const remote = this.remoteStreams.get(payload.streamid);
-                const entry = connection.streams[payload.streamid];
                 this.remoteStreams.delete(payload.streamid);
-                delete connection.streams[payload.streamid];
-                this.unwatchSpeaking(payload.streamid);
-                callHandler(connection, 'onstreamended', entry ? streamEvent(entry) : { ...payload, stream: remote && remote.stream });
+                if (connection.streams[payload.streamid]) this.dropStream(payload.streamid);
+                else callHandler(connection, 'onstreamended', { ...payload, stream: remote && remote.stream });
                 return;
             }
             case 'onmute':
             case 'onunmute': {
                 const entry = connection.streams[payload.streamid];
-                callHandler(connection, name, entry ? { ...streamEvent(entry), ...payload } : payload);
+                callHandler(connection, name, entry ? { ...entry, ...payload, session: entry.session } : payload);
                 return;
             }
             case 'onleave':
@@ -476,6 +595,11 @@ export class ConnectionRuntime {
         }
     }
 
+    // onmessage(event): web/message-event.js says what the event is.
+    deliverMessage(data, userid, extra) {
+        callHandler(this.connection, 'onmessage', messageEvent(data, userid, extra));
+    }
+
     fireError(error) {
         const connection = this.connection;
         if (typeof connection.onerror === 'function') connection.onerror(error);
@@ -495,13 +619,13 @@ export class ConnectionRuntime {
             mediaElement: remote.element,
             userid: payload.userid,
             extra: payload.extra,
-            session: payload.session,
-            direction: payload.direction,
+            session: sessionFromName(payload.session),
+            direction: directionValue(payload.direction),
             isInitiator: payload.isInitiator,
         });
         connection.streams[payload.streamid] = entry;
         this.watchSpeaking(entry);
-        callHandler(connection, 'onstream', streamEvent(entry));
+        callHandler(connection, 'onstream', entry);
     }
 
     fireNewSession(payload) {
@@ -519,8 +643,8 @@ export class ConnectionRuntime {
         if (typeof connection.onspeaking !== 'function' && typeof connection.onsilence !== 'function') return;
         const stop = watchSpeaking(
             entry.stream,
-            () => callHandler(connection, 'onspeaking', streamEvent(entry)),
-            () => callHandler(connection, 'onsilence', streamEvent(entry)),
+            () => callHandler(connection, 'onspeaking', entry),
+            () => callHandler(connection, 'onsilence', entry),
         );
         this.stopSpeaking.set(entry.streamid, stop);
     }
@@ -546,11 +670,14 @@ export class ConnectionRuntime {
         this.data.closeAll();
         this.transfers.release();
         this.stopLocalMedia();
-        for (const streamid of [...this.remoteStreams.keys()]) {
-            delete this.connection.streams[streamid];
-            this.unwatchSpeaking(streamid);
-        }
+        for (const streamid of [...this.remoteStreams.keys()]) this.dropStream(streamid, true);
         this.remoteStreams.clear();
+        if (this.partOfScreen) this.partOfScreen.stop();
+        this.partOfScreen = null;
+        this.providedStream = null;
+        this.lastStats.clear();
+        // Questions the ended session's engine will never answer: their callbacks go too.
+        this.presenceCallbacks.clear();
         clearTimeout(this.tickTimer);
         this.tickTimer = null;
         if (this.engine) {
@@ -574,24 +701,9 @@ function callHandler(connection, name, ...args) {
     if (typeof handler === 'function') handler.apply(connection, args);
 }
 
-function streamEvent(entry) {
-    const session = entry.session || '';
-    return {
-        type: entry.type,
-        stream: entry.stream,
-        streamid: entry.streamid,
-        mediaElement: entry.mediaElement,
-        // A MediaStream cannot be a blob: URL any more; use mediaElement or stream (docs/api.md).
-        blobURL: '',
-        session,
-        direction: entry.direction,
-        userid: entry.userid,
-        extra: entry.extra,
-        isAudio: session === 'audio' || session === 'audiodata',
-        isVideo: session.indexOf('video') !== -1,
-        isScreen: session.indexOf('screen') === 0,
-        isInitiator: entry.isInitiator,
-    };
+// The stream object of onstream for `streamid`, as onMediaCaptured gets it.
+function entryEvent(connection, streamid) {
+    return connection.streams[streamid];
 }
 
 // onopen(event): upstream v1.2 passed the remote extra itself, v1.3+ {userid, extra}. The event
@@ -607,10 +719,6 @@ function kindName(audio, video) {
     return audio && video ? 'both' : audio ? 'audio' : 'video';
 }
 
-function sessionName(session) {
-    return (session.audio ? 'audio' : '') + (session.video ? 'video' : '') + (session.screen ? 'screen' : '');
-}
-
 // The peer driver's plan of a CreatePeer action: who offers, what goes each way, a data channel.
 function planOf(action) {
     return {
@@ -619,5 +727,36 @@ function planOf(action) {
         send: { audio: action.media.audio, video: action.media.video, screen: action.media.screen },
         receive: { audio: action.receive.audio, video: action.receive.video },
         data: action.data,
+        iceTransportPolicy: action.name === 'relay' ? 'relay' : 'all',
+        trickle: action.trickle,
     };
+}
+
+// v1.8 sdpConstraints: mandatory.OfferToReceiveAudio or the modern offerToReceiveAudio; -1
+// leaves it to the room's session (src/engine/engine_config.hpp).
+function offerToReceive(constraints, kind) {
+    if (!constraints || typeof constraints !== 'object') return -1;
+    const mandatory = constraints.mandatory && typeof constraints.mandatory === 'object' ? constraints.mandatory : {};
+    const value = mandatory['OfferToReceive' + kind] ?? constraints['offerToReceive' + kind];
+    if (value === null || value === undefined) return -1;
+    return value ? 1 : 0;
+}
+
+// v1.8 {host, reflexive, relay} and v3 {host, stun, turn}: a kind is off when either name
+// for it is false.
+function candidateKinds(candidates) {
+    const given = candidates && typeof candidates === 'object' ? candidates : {};
+    return {
+        candidateHost: given.host !== false,
+        candidateReflexive: given.reflexive !== false && given.stun !== false,
+        candidateRelay: given.relay !== false && given.turn !== false,
+    };
+}
+
+// RTCIceServer entries as browsers take them: v1.x pages wrote {url: ...}.
+function normalizeIceServers(servers) {
+    if (!Array.isArray(servers)) return [];
+    return servers
+        .filter((server) => server && (server.urls || server.url))
+        .map(({ url, urls, ...rest }) => ({ ...rest, urls: urls || url }));
 }

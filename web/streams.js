@@ -1,11 +1,25 @@
-// connection.streams[streamid]: the control object upstream gave each local and remote stream
-// (mute/unmute, stop, startRecording/stopRecording).
+// One object per local and remote stream, handed to `onstream` and kept in
+// `connection.streams[streamid]` (v1.8 made them the same thing): what the stream is (type,
+// session, direction, who sends it) and what a page does with it (mute/unmute, stop,
+// startRecording/stopRecording, onended). `connection.streams` itself has stop(), mute() and
+// unmute() over every stream (v1.8's `connection.streams.stop()`), hidden from enumeration so
+// that `for (id in connection.streams)` sees only streams.
 import { StreamRecorder } from './media/recorder.js';
 import { stopStream } from './media/media-driver.js';
 
+// fields: {type, stream, streamid, mediaElement, session (web/enums.js sessionValue),
+// direction (an RTCDirection value), userid, extra, isInitiator}
 export function createStreamEntry(connection, fields) {
+    const session = fields.session;
     const entry = {
         ...fields,
+        // A MediaStream cannot be a blob: URL any more; use mediaElement or stream (docs/api.md).
+        blobURL: '',
+        isAudio: !!(session && session.isAudio()),
+        isVideo: !!(session && session.video),
+        isScreen: !!(session && session.screen),
+        // v1.8: called once when this stream ends (its user left, it was removed or stopped).
+        onended: null,
         mute(kinds) {
             toggle(entry, kinds, false);
         },
@@ -26,8 +40,34 @@ export function createStreamEntry(connection, fields) {
             done.then((blobs) => callback && callback(blobs));
             return done;
         },
+        // The seed's multi-session snippet reads tracks off `stream`: as the event or as the
+        // MediaStream, both work.
+        getTracks: () => entry.stream.getTracks(),
+        getAudioTracks: () => entry.stream.getAudioTracks(),
+        getVideoTracks: () => entry.stream.getVideoTracks(),
     };
     return entry;
+}
+
+// The stream is over: onended once, then nothing.
+export function endStreamEntry(entry) {
+    const handler = entry.onended;
+    entry.onended = null;
+    if (typeof handler === 'function') handler.call(entry, entry);
+}
+
+// connection.streams: streamid -> entry, with the collection's own methods out of sight.
+export function createStreamsCollection() {
+    const streams = {};
+    const each = (call) => {
+        for (const streamid of Object.keys(streams)) call(streams[streamid]);
+    };
+    const hidden = (name, method) => Object.defineProperty(streams, name, { value: method, enumerable: false });
+    // v1.8: stop every local stream (remote ones are the others' to stop); `type` narrows it.
+    hidden('stop', (type) => each((entry) => (type ? entry.type === type : entry.type === 'local') && entry.stop()));
+    hidden('mute', (kinds) => each((entry) => entry.mute(kinds)));
+    hidden('unmute', (kinds) => each((entry) => entry.unmute(kinds)));
+    return streams;
 }
 
 // upstream: mute({audio:true}) / mute({video:true}) / mute() for both.
@@ -39,5 +79,5 @@ function toggle(entry, kinds, enabled) {
             track.enabled = enabled;
         }
     }
-    entry.onMuteChanged && entry.onMuteChanged({ audio, video, muted: !enabled });
+    if (entry.onMuteChanged) entry.onMuteChanged({ audio, video, muted: !enabled });
 }

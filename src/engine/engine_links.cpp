@@ -32,8 +32,18 @@ json Engine::memberExtra(const std::string& userid) const {
 
 void Engine::linkTo(const Member& member, bool offerer, Actions& out) {
     const bool selfIsOwner = room_->owner() == config_.userid;
-    const MediaPlan plan =
+    MediaPlan plan =
         planMedia(room_->policy().direction, room_->policy().session, sendAs(), selfIsOwner);
+    // Media added during the session (addStream, a shared part of the screen) goes to links
+    // made later too, where this side may send at all.
+    const bool maySend = selfIsOwner || room_->policy().direction != Direction::OneWay;
+    if (maySend) {
+        for (const auto& [streamid, carries] : localStreams_) {
+            plan.sendAudio |= carries.audio;
+            plan.sendVideo |= carries.video;
+            plan.sendScreen |= carries.screen;
+        }
+    }
     links_[member.userid] = Link{plan, offerer, false, false};
     // The offerer is impolite in the perfect-negotiation sense: on glare its offer wins.
     Action create = peerAction(ActionKind::CreatePeer, member.userid);

@@ -93,8 +93,7 @@ export class DataChannels {
         }
         const member = runtime.engine ? JSON.parse(runtime.engine.roomSnapshot() || 'null') : null;
         const extra = member ? (member.members.find((entry) => entry.userid === userid) || {}).extra : undefined;
-        const handler = runtime.connection.onmessage;
-        if (typeof handler === 'function') handler.call(runtime.connection, { data: value, userid, extra: extra || {} });
+        runtime.deliverMessage(value, userid, extra || {});
     }
 
     channelFor(userid) {

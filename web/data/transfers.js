@@ -364,7 +364,7 @@ export class Transfers {
             return;
         }
         if (typeof connection.onmessage === 'function') {
-            this.call('onmessage', { data, userid: record.userid, extra: record.extra });
+            this.runtime.deliverMessage(data, record.userid, record.extra);
         }
     }
 

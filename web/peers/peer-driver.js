@@ -7,9 +7,10 @@ export class PeerDriver {
     // events: {onLocalDescription(userid, description), onCandidate(userid, candidate|null),
     //          onConnectionState(userid, state), onTrack(userid, track, streams),
     //          onDataChannel(userid, channel), onError(userid, error)}
+    // settings: {iceServers(): the servers for a new link, read at each one}
     constructor(events, settings = {}) {
         this.events = events;
-        this.settings = settings; // {iceServers}
+        this.settings = settings;
         this.entries = new Map();
     }
 
@@ -22,11 +23,13 @@ export class PeerDriver {
         return entry ? entry.pc : null;
     }
 
-    // plan: {offerer, polite, send:{audio,video,screen}, receive:{audio,video}, data}
+    // plan: {offerer, polite, send:{audio,video,screen}, receive:{audio,video}, data,
+    //        iceTransportPolicy ('all' | 'relay'), trickle}
     // localStreams: [{stream, session:{audio,video,screen}}]
     create(userid, plan, localStreams) {
         this.close(userid);
-        const pc = new RTCPeerConnection({ iceServers: this.settings.iceServers || [] });
+        const iceServers = typeof this.settings.iceServers === 'function' ? this.settings.iceServers() : [];
+        const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: plan.iceTransportPolicy || 'all' });
         const entry = {
             pc,
             plan,
@@ -37,6 +40,7 @@ export class PeerDriver {
             // ride on the offered transceivers instead of forcing a second negotiation.
             ready: !!plan.offerer,
             pendingCandidates: [],
+            gatherWaiters: [],
             localStreams,
             closed: false,
             channel: null,
@@ -90,6 +94,7 @@ export class PeerDriver {
         try {
             entry.makingOffer = true;
             await entry.pc.setLocalDescription();
+            await this.gathered(entry);
             if (!entry.closed) this.events.onLocalDescription(userid, entry.pc.localDescription);
         } catch (error) {
             if (!entry.closed) this.events.onError(userid, error);
@@ -115,6 +120,7 @@ export class PeerDriver {
                     this.attachLocalMedia(userid, entry);
                 }
                 await pc.setLocalDescription();
+                await this.gathered(entry);
                 if (!entry.closed) this.events.onLocalDescription(userid, pc.localDescription);
             }
             const pending = entry.pendingCandidates.splice(0);
@@ -161,11 +167,34 @@ export class PeerDriver {
         }
     }
 
+    // Without trickle (plan.trickle false) a description goes out only once every candidate is
+    // in it: wait for ICE gathering to complete (or the link to close).
+    gathered(entry) {
+        const { pc } = entry;
+        if (entry.plan.trickle !== false || pc.iceGatheringState === 'complete') return Promise.resolve();
+        return new Promise((resolve) => {
+            const check = () => {
+                if (entry.closed || pc.iceGatheringState === 'complete') {
+                    pc.removeEventListener('icegatheringstatechange', check);
+                    resolve();
+                }
+            };
+            pc.addEventListener('icegatheringstatechange', check);
+            entry.gatherWaiters.push(check);
+        });
+    }
+
+    // renegotiate(): a new offer on every link that may offer now.
+    renegotiateAll() {
+        for (const [userid, entry] of this.entries) this.negotiate(userid, entry);
+    }
+
     close(userid) {
         const entry = this.entries.get(userid);
         if (!entry) return;
         entry.closed = true;
         this.entries.delete(userid);
+        for (const waiter of entry.gatherWaiters.splice(0)) waiter();
         const { pc } = entry;
         pc.onicecandidate = pc.onconnectionstatechange = pc.ontrack = pc.onnegotiationneeded = null;
         if (entry.channel) {

@@ -185,6 +185,14 @@ export function engineConfig(core, settings) {
         password: '',
         autoJoin: true,
         dontAttachStream: false,
+        captureMediaOnDemand: false,
+        offerToReceiveAudio: -1,
+        offerToReceiveVideo: -1,
+        candidateHost: true,
+        candidateReflexive: true,
+        candidateRelay: true,
+        trickleIce: true,
+        autoRedialOnFailure: true,
         ...settings,
     };
 }

@@ -56,6 +56,7 @@ function makePage(userid) {
         userid,
         engine: null,
         fireError: (error) => events.push({ name: 'onerror', args: [error] }),
+        deliverMessage: (data, from, extra) => connection.onmessage({ data, userid: from, extra }),
         data: {
             channels: new Map(),
             openChannels() {
