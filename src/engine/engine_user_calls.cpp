@@ -273,9 +273,17 @@ Actions Engine::sendJoinRequest(std::uint64_t) {
     const Direction direction =
         effectiveDirection(known.announce.direction, known.announce.session);
     const SessionType media = sendAs();
-    if (needsLocalMedia(direction, media, false) && !mediaReady_) {
+    const bool needsMedia = needsLocalMedia(direction, media, false);
+    if (needsMedia && !mediaReady_) {
         requestMedia(media, "join", out);
         return out;
+    }
+    if (!needsMedia && mediaReady_) {
+        // Captured to open a room that turned out to be another's (open + connect), where
+        // this side sends nothing (a one-way viewer): let the camera go.
+        out.push_back(peerAction(ActionKind::StopLocalMedia, {}));
+        mediaReady_ = false;
+        localStreams_.clear();
     }
     if (serverMode()) {
         requestJoinRoom(out);
