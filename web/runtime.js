@@ -12,7 +12,7 @@ import { SocketIoChannel } from './signaling/socketio-channel.js';
 import { CustomChannel } from './signaling/custom-channel.js';
 import { DataChannels } from './data/data-channels.js';
 import { Transfers } from './data/transfers.js';
-import { errorFromPayload, RTCMultiConnectionError } from './errors.js';
+import { errorFromPayload, RTCMultiConnectionError, wordsOf } from './errors.js';
 import { createStreamEntry, endStreamEntry } from './streams.js';
 import { directionValue, sessionFromName, sessionValue } from './enums.js';
 import { readDirection, readSession } from './session-value.js';
@@ -564,7 +564,8 @@ export class ConnectionRuntime {
                 return;
             case 'onstatechange':
                 if (localOnly && typeof connection.onstatechange !== 'function') return;
-                callHandler(connection, 'onstatechange', payload.state, payload.reason);
+                // The reason comes as the core's Text; pages read it as words (upstream: a string).
+                callHandler(connection, 'onstatechange', payload.state, payload.reason ? wordsOf(payload.reason) : undefined);
                 return;
             case 'onerror':
                 this.fireError(errorFromPayload(payload));

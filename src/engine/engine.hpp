@@ -56,6 +56,7 @@ public:
     // addStream(session) during a session: which links get the new media is decided here; the
     // CaptureMedia action lists them ({"purpose":"add","peers":[...]}).
     Actions addStream(const SessionType& media);
+    void addPendingStreams(Actions& out);
     Actions tick(std::uint64_t nowMs);
 
     // ---- media and peers (engine_peer_events.cpp)
@@ -171,6 +172,7 @@ private:
     static Action signal(std::string peer, const protocol::Message& message);
 
     bool transition(SessionEvent event, Actions& out);
+    bool startingSession() const; // opening, searching or joining
     void stateChange(const char* state, Actions& out, const Text& reason = {}) const;
     void error(ErrorCode code, const Text& text, Actions& out) const;
     void error(const Error& failure, Actions& out) const { error(failure.code, failure.text, out); }
@@ -193,6 +195,11 @@ private:
     std::map<std::string, std::uint64_t> presenceDeadlines_;  // checkPresence() in flight
     std::map<std::string, std::string> remoteStreamSessions_; // streamid -> canonical session
     std::map<std::string, SessionType> localStreams_;         // streamid -> what it carries
+    // addStream() calls made while the session is being opened or joined (v1.8 pages call
+    // sharePartOfScreen right after open): honoured once the session is active, dropped with
+    // it.
+    std::vector<SessionType> pendingAdds_;
+    static constexpr std::size_t kMaxPendingAdds = 16;
     // Signals from users we do not know yet (a joiner's offer can overtake the owner's
     // member-joined notice on another path); replayed when the member is announced. A vector,
     // not a deque: it holds at most 256 entries, and std::deque added 1.3 KB to the wasm.

@@ -4,7 +4,9 @@
 
 namespace rtcmc {
 
-Actions handle(Engine& engine, const Event& event) {
+namespace {
+
+Actions dispatch(Engine& engine, const Event& event) {
     const std::uint64_t now = event.now > 0 ? static_cast<std::uint64_t>(event.now) : 0;
     switch (event.kind) {
     case EventKind::Open:
@@ -62,6 +64,14 @@ Actions handle(Engine& engine, const Event& event) {
         return engine.serverEvent(event.name, event.text, now);
     }
     return {};
+}
+
+} // namespace
+
+Actions handle(Engine& engine, const Event& event) {
+    Actions out = dispatch(engine, event);
+    engine.addPendingStreams(out);
+    return out;
 }
 
 } // namespace rtcmc

@@ -83,7 +83,30 @@ bool Engine::transition(SessionEvent event, Actions& out) {
         return false;
     }
     state_ = next.value();
+    if (!startingSession() && !isActive(state_)) {
+        pendingAdds_.clear(); // the session they waited for is gone
+    }
     return true;
+}
+
+bool Engine::startingSession() const {
+    return state_ == SessionState::Opening || state_ == SessionState::Searching ||
+           state_ == SessionState::Joining;
+}
+
+// After each event (engine_events.cpp): the addStream() calls that waited for the session run
+// once it is open or joined, in the order the page made them.
+void Engine::addPendingStreams(Actions& out) {
+    if (pendingAdds_.empty() || !room_ ||
+        (state_ != SessionState::Open && state_ != SessionState::Joined)) {
+        return;
+    }
+    std::vector<SessionType> adds;
+    adds.swap(pendingAdds_);
+    for (const SessionType& media : adds) {
+        Actions added = addStream(media);
+        out.insert(out.end(), added.begin(), added.end());
+    }
 }
 
 void Engine::announce(Actions& out, const std::optional<std::string>& to) const {
@@ -519,6 +542,10 @@ Actions Engine::endStream(const std::string& streamid) {
 
 Actions Engine::addStream(const SessionType& media) {
     Actions out;
+    if (startingSession() && media.hasMedia() && pendingAdds_.size() < kMaxPendingAdds) {
+        pendingAdds_.push_back(media);
+        return out;
+    }
     if (!room_ || (state_ != SessionState::Open && state_ != SessionState::Joined)) {
         callError("addStream()", makeError(ErrorCode::NotInRoom, {TextId::AddStreamOutsideSession}),
                   out);

@@ -144,3 +144,38 @@ TEST(EngineSeedSettings, MembersHearBothCallbacksWhenTheOwnerClosesTheRoom) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// v1.8 pages call sharePartOfScreen() (an addStream) right after open(): the stream waits for
+// the session instead of failing, and is dropped if the session never starts.
+TEST(EngineSeedSettings, AddStreamWhileOpeningWaitsForTheSession) {
+    FakeNetwork net(true);
+    net.add("a", dataOnly());
+    Engine& a = net.engine("a");
+    Actions opening = a.open("room", net.now());
+    ASSERT_EQ(a.state(), SessionState::Opening);
+    EXPECT_TRUE(a.addStream(parseSession("screen").value()).empty());
+    net.run("a", opening);
+    ASSERT_EQ(a.state(), SessionState::Open);
+    const Action* capture = firstOf(net.actions("a", ActionKind::CaptureMedia));
+    ASSERT_NE(capture, nullptr);
+    EXPECT_EQ(capture->name, "add");
+    EXPECT_TRUE(capture->media.screen);
+}
+
+TEST(EngineSeedSettings, AddStreamWhileOpeningIsDroppedWithTheSession) {
+    FakeNetwork net(true);
+    net.add("a", dataOnly());
+    Engine& a = net.engine("a");
+    a.open("room", net.now()); // the server never answers: the page leaves first
+    EXPECT_TRUE(a.addStream(parseSession("screen").value()).empty());
+    a.leave();
+    net.run("a", a.open("another-room", net.now()));
+    EXPECT_EQ(a.state(), SessionState::Open);
+    EXPECT_EQ(firstOf(net.actions("a", ActionKind::CaptureMedia)), nullptr);
+}
+
+} // namespace
+} // namespace rtcmc

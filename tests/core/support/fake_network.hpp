@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/engine.hpp"
+#include "engine/event.hpp"
 
 namespace rtcmc::testing {
 
@@ -158,6 +159,18 @@ private:
         std::string text;
     };
 
+    // What reaches an engine from the network goes through its one door, as in the browser.
+    Actions deliver(const std::string& userid, EventKind kind, const std::string& name,
+                    const std::string& text, const std::string& body) {
+        Event event;
+        event.kind = kind;
+        event.name = name;
+        event.text = text;
+        event.body = body;
+        event.now = static_cast<double>(now_);
+        return handle(engine(userid), event);
+    }
+
     void apply(const std::string& userid, const Actions& actions) {
         if (!nodes_.count(userid)) {
             return;
@@ -264,7 +277,7 @@ private:
                 for (const std::string& userid : recipients) {
                     if (nodes_.count(userid) &&
                         (message.to.empty() || message.to == userid || userid == message.from)) {
-                        apply(userid, engine(userid).receiveSignal(message.text, "", now_));
+                        apply(userid, deliver(userid, EventKind::Signal, "", message.text, ""));
                     }
                 }
             } else if (!later_.empty()) {
@@ -330,14 +343,15 @@ private:
 
     void emit(const std::string& userid, const std::string& event, const nlohmann::json& body) {
         if (nodes_.count(userid)) {
-            apply(userid, engine(userid).serverEvent(event, body.dump(), now_));
+            apply(userid, deliver(userid, EventKind::ServerEvent, event, body.dump(), ""));
         }
     }
 
     void reply(const std::string& userid, const std::string& name, const nlohmann::json& asked,
                const nlohmann::json& answer) {
         if (nodes_.count(userid)) {
-            apply(userid, engine(userid).serverReply(name, asked.dump(), answer.dump(), now_));
+            apply(userid,
+                  deliver(userid, EventKind::ServerReply, name, answer.dump(), asked.dump()));
         }
     }
 

@@ -172,12 +172,14 @@ export function setupE2E({ needsBundle = false } = {}) {
         uniqueId,
 
         // Opens tests/e2e/pages/<pageName>.html?<query> in a fresh browser context, as user
-        // `name`. Returns {name, page, context, console, errors}.
-        async openUser(name, pageName, query = {}) {
+        // `name`. Returns {name, page, context, console, errors}. `initScript` (a function)
+        // runs in the page before its own scripts, after the instrumentation.
+        async openUser(name, pageName, query = {}, { initScript } = {}) {
             // Playwright's default 1280x720 viewport; the fake screen of getDisplayMedia has
             // the size of the page's window, so it is 1280x720 too.
             const context = await state.browser.newContext();
             await context.addInitScript({ path: INSTRUMENT_SCRIPT });
+            if (initScript) await context.addInitScript(initScript);
             const page = await context.newPage();
             const user = { name, page, context, console: [], errors: [] };
             state.users.push(user);

@@ -74,6 +74,14 @@
             }
         }
     };
+    // Remote candidates given to a peer connection one by one (trickle ICE); with
+    // trickleIce = false they arrive inside the session description instead.
+    window.trickledCandidates = 0;
+    const addIceCandidate = window.RTCPeerConnection.prototype.addIceCandidate;
+    window.RTCPeerConnection.prototype.addIceCandidate = function (candidate, ...rest) {
+        if (candidate && candidate.candidate) window.trickledCandidates++;
+        return addIceCandidate.call(this, candidate, ...rest);
+    };
     window.mainVideo = document.createElement('video');
     window.mainVideo.id = 'mainVideo';
     document.addEventListener('DOMContentLoaded', () => document.body.appendChild(window.mainVideo));
