@@ -358,31 +358,31 @@ export declare class RTCMultiConnection {
     renegotiate(): void;
     getStats(callback?: (stats: Record<string, PeerStats>) => void): Promise<Record<string, PeerStats>>;
 
-    onstream?: (event: StreamEvent) => void;
-    onstreamended?: (event: Partial<StreamEvent>) => void;
-    onopen?: (event: PeerEvent) => void;
-    onclose?: (event: PeerEvent) => void;
-    onmessage?: (event: MessageEvent) => void;
-    onleave?: ((event: LeaveEvent) => void) | ((userid: string, extra: Extra) => void);
-    onNewSession?: (session: NewSessionEvent) => void;
-    onSessionClosed?: (session: { sessionid: string; userid: string; extra: Extra }) => void;
-    onstatechange?: (state: StateName, reason?: string) => void;
-    onerror?: (error: RTCMultiConnectionError) => void;
-    onMediaError?: (error: MediaErrorEvent) => void;
-    onmute?: (event: MuteEvent) => void;
-    onunmute?: (event: MuteEvent) => void;
-    onspeaking?: (event: StreamEvent) => void;
-    onsilence?: (event: StreamEvent) => void;
-    onUserStatusChanged?: (event: UserStatusEvent) => void;
-    onExtraDataUpdated?: (event: { userid: string; extra: Extra }) => void;
-    onEntireSessionClosed?: (event: { sessionid: string; userid: string; extra: Extra }) => void;
+    onstream: ((event: StreamEvent) => void) | null;
+    onstreamended: ((event: Partial<StreamEvent>) => void) | null;
+    onopen: ((event: PeerEvent) => void) | null;
+    onclose: ((event: PeerEvent) => void) | null;
+    onmessage: ((event: MessageEvent) => void) | null;
+    onleave: ((event: LeaveEvent) => void) | ((userid: string, extra: Extra) => void) | null;
+    onNewSession: ((session: NewSessionEvent) => void) | null;
+    onSessionClosed: ((session: { sessionid: string; userid: string; extra: Extra }) => void) | null;
+    onstatechange: ((state: StateName, reason?: string) => void) | null;
+    onerror: ((error: RTCMultiConnectionError) => void) | null;
+    onMediaError: ((error: MediaErrorEvent) => void) | null;
+    onmute: ((event: MuteEvent) => void) | null;
+    onunmute: ((event: MuteEvent) => void) | null;
+    onspeaking: ((event: StreamEvent) => void) | null;
+    onsilence: ((event: StreamEvent) => void) | null;
+    onUserStatusChanged: ((event: UserStatusEvent) => void) | null;
+    onExtraDataUpdated: ((event: { userid: string; extra: Extra }) => void) | null;
+    onEntireSessionClosed: ((event: { sessionid: string; userid: string; extra: Extra }) => void) | null;
     /** v1.8's extension notice: called once when getDisplayMedia can capture the screen. */
-    onScreenCapturingExtensionAvailable?: () => void;
-    onFileStart?: (file: FileDescription) => void;
-    onFileProgress?: (progress: FileProgress, uuid?: string) => void;
-    onFileEnd?: (file: FileDescription & { file?: File | Blob }) => void;
-    onFileSent?: (file: FileDescription) => void;
-    onFileReceived?: (fileName: string, file: File | Blob) => void;
+    onScreenCapturingExtensionAvailable: (() => void) | null;
+    onFileStart: ((file: FileDescription) => void) | null;
+    onFileProgress: ((progress: FileProgress, uuid?: string) => void) | null;
+    onFileEnd: ((file: FileDescription & { file?: File | Blob }) => void) | null;
+    onFileSent: ((file: FileDescription) => void) | null;
+    onFileReceived: ((fileName: string, file: File | Blob) => void) | null;
 }
 
 export default RTCMultiConnection;

@@ -27,8 +27,19 @@ function channelFromLocation() {
     return (location.host + location.pathname).replace(/[^A-Za-z0-9_-]/g, '').slice(-64) || 'default-channel';
 }
 
+// Every callback the seeds and v3 name: present from the start (null until the page sets one),
+// so that no documented name reads as undefined on a fresh connection.
+const CALLBACKS = [
+    'onstream', 'onstreamended', 'onopen', 'onclose', 'onmessage', 'onleave', 'onerror',
+    'onNewSession', 'onSessionClosed', 'onEntireSessionClosed', 'onstatechange', 'onMediaError',
+    'onFileStart', 'onFileProgress', 'onFileEnd', 'onFileSent', 'onFileReceived', 'onspeaking',
+    'onsilence', 'onmute', 'onunmute', 'onScreenCapturingExtensionAvailable',
+    'onUserStatusChanged', 'onExtraDataUpdated',
+];
+
 export class RTCMultiConnection {
     constructor(channel, extras) {
+        for (const name of CALLBACKS) this[name] = null;
         this.channel = channel || channelFromLocation();
         this.sessionid = this.channel;
         this.userid = randomToken();
