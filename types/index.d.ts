@@ -62,6 +62,8 @@ export type SessionSetting = string | SessionObject | SessionValue;
 export type Extra = any;
 
 type MediaKinds = { audio?: boolean; video?: boolean };
+/** mute()/unmute(): `type` limits it to local or remote streams (v1.4-v1.8). */
+type MuteKinds = MediaKinds & { type?: 'local' | 'remote' };
 
 /** The object of `onstream`, also `connection.streams[streamid]`. */
 export interface StreamEvent {
@@ -81,8 +83,8 @@ export interface StreamEvent {
     isInitiator?: boolean;
     /** v1.8: called once when the stream ends. */
     onended: ((this: StreamEvent, stream: StreamEvent) => void) | null;
-    mute(kinds?: MediaKinds): void;
-    unmute(kinds?: MediaKinds): void;
+    mute(kinds?: MuteKinds): void;
+    unmute(kinds?: MuteKinds): void;
     stop(): void;
     startRecording(kinds?: MediaKinds): void;
     stopRecording(callback?: (blobs: { audio?: Blob; video?: Blob }) => void, kinds?: MediaKinds): Promise<{ audio?: Blob; video?: Blob }>;
@@ -98,8 +100,8 @@ export type StreamControl = StreamEvent;
 export type StreamsCollection = Record<string, StreamEvent> & {
     /** Stops every local stream (or every stream of `type`). */
     stop(type?: 'local' | 'remote'): void;
-    mute(kinds?: MediaKinds): void;
-    unmute(kinds?: MediaKinds): void;
+    mute(kinds?: MuteKinds): void;
+    unmute(kinds?: MuteKinds): void;
 };
 
 export interface MuteEvent extends Partial<StreamEvent> {

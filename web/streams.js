@@ -70,8 +70,12 @@ export function createStreamsCollection() {
     return streams;
 }
 
-// upstream: mute({audio:true}) / mute({video:true}) / mute() for both.
+// upstream: mute({audio:true}) / mute({video:true}) / mute() for both. `type: 'local'` or
+// `'remote'` limits it to streams of that type (v1.4-v1.8, upstream's "implementation from #68"):
+// v1.5's mute-unmute demo mutes its camera with connection.streams.mute({video: true, type:
+// 'local'}) and must keep seeing the others.
 function toggle(entry, kinds, enabled) {
+    if (kinds && kinds.type && kinds.type !== entry.type) return;
     const audio = !kinds || !!kinds.audio || (!kinds.audio && !kinds.video);
     const video = !kinds || !!kinds.video || (!kinds.audio && !kinds.video);
     for (const track of entry.stream.getTracks()) {
