@@ -47,14 +47,20 @@ export function sessionValue(flags) {
     return value;
 }
 
-// The session value of a canonical session string from the core ('audiovideo').
-export function sessionFromName(name) {
+// The session value of a remote stream: its media from the canonical session string of the
+// core ('audiovideo'), and v1.3's oneway/broadcast flags from the room's direction ('one-way',
+// 'one-to-many'), as v1.3-v1.8 handed the room's session object to onstream: v1.4's
+// video-broadcasting demo puts `e.session.oneway` streams in its big player.
+export function sessionFromName(name, direction) {
     const text = String(name || '');
+    const directionText = directionValue(direction);
     return sessionValue({
         audio: text.includes('audio'),
         video: text.includes('video'),
         screen: text.includes('screen'),
         data: text.includes('data'),
+        oneway: directionText === RTCDirection.OneWay,
+        broadcast: directionText === RTCDirection.OneToMany,
     });
 }
 

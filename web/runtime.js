@@ -620,7 +620,7 @@ export class ConnectionRuntime {
             mediaElement: remote.element,
             userid: payload.userid,
             extra: payload.extra,
-            session: sessionFromName(payload.session),
+            session: sessionFromName(payload.session, payload.direction),
             direction: directionValue(payload.direction),
             isInitiator: payload.isInitiator,
         });

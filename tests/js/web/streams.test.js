@@ -2,6 +2,7 @@
 // upstream's demo pages read off them and do with them (tests/e2e/upstream-demos.test.js runs
 // those pages in Chromium).
 import { createStreamEntry, createStreamsCollection } from '../../../web/streams.js';
+import { RTCSession, sessionFromName } from '../../../web/enums.js';
 
 function fakeStream(kinds) {
     const tracks = kinds.map((kind) => ({ kind, enabled: true }));
@@ -59,3 +60,15 @@ describe('connection.streams.mute() / unmute()', () => {
     });
 });
 
+describe("a remote stream's session", () => {
+    test("carries the room's direction as v1.3's oneway / broadcast flags", () => {
+        expect(sessionFromName('audiovideo', 'one-way')).toMatchObject({ audio: true, video: true, oneway: true, broadcast: false });
+        expect(sessionFromName('screen', 'one-to-many')).toMatchObject({ screen: true, oneway: false, broadcast: true });
+    });
+
+    test('is the RTCSession value itself when the room is many-to-many or one-to-one', () => {
+        expect(sessionFromName('audiovideo', 'many-to-many')).toBe(RTCSession.AudioVideo);
+        expect(sessionFromName('data', 'one-to-one')).toBe(RTCSession.Data);
+        expect(sessionFromName('audio')).toBe(RTCSession.Audio);
+    });
+});
