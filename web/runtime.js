@@ -14,7 +14,7 @@ import { DataChannels } from './data/data-channels.js';
 import { Transfers } from './data/transfers.js';
 import { errorFromPayload, RTCMultiConnectionError, wordsOf } from './errors.js';
 import { createStreamEntry, endStreamEntry } from './streams.js';
-import { directionValue, sessionFromName, sessionValue } from './enums.js';
+import { directionValue, RTCDirection, sessionFromName, sessionValue } from './enums.js';
 import { readDirection, readSession } from './session-value.js';
 
 // The engine's page events (core.PageEvent) by the callback they fire, and the facade's own
@@ -420,8 +420,15 @@ export class ConnectionRuntime {
     }
 
     // The RTCDirection value of the connection's own direction (its local onstream events).
+    // The room's, once there is one; before, the page's, where v1.3's session.oneway /
+    // session.broadcast choose one-way / one-to-many as they do for the room.
     directionValue() {
         try {
+            const room = this.engine ? JSON.parse(this.engine.roomSnapshot()) : null;
+            if (room) return directionValue(room.direction);
+            const { session } = readSession(this.core, this.connection.session);
+            if (session.oneway) return RTCDirection.OneWay;
+            if (session.broadcast) return RTCDirection.OneToMany;
             return directionValue(this.core.directionName(readDirection(this.core, this.connection.direction)));
         } catch {
             return undefined;
@@ -738,7 +745,8 @@ function planOf(action) {
 function offerToReceive(constraints, kind) {
     if (!constraints || typeof constraints !== 'object') return -1;
     const mandatory = constraints.mandatory && typeof constraints.mandatory === 'object' ? constraints.mandatory : {};
-    const value = mandatory['OfferToReceive' + kind] ?? constraints['offerToReceive' + kind];
+    // v1.4-v1.8 pages also wrote the mandatory spelling at the top level.
+    const value = mandatory['OfferToReceive' + kind] ?? constraints['OfferToReceive' + kind] ?? constraints['offerToReceive' + kind];
     if (value === null || value === undefined) return -1;
     return value ? 1 : 0;
 }

@@ -107,9 +107,13 @@ bool Engine::knowRoom(const json& view, Actions& out) {
     const std::string roomid = announce.envelope.room;
     const bool isNew = !knownRooms_.count(roomid);
     knownRooms_[roomid] = KnownRoom{announce.envelope.from, announce};
-    // Rooms of other channels stay joinable by id (connect/join) but are not offered.
+    // Rooms of other channels stay joinable by id (connect/join) but are not offered, and
+    // neither is a room of our own (upstream ignored its own announcements; a page listing
+    // sessions would offer its owner a join to itself).
     const bool sameChannel = config_.channel.empty() || !channel || *channel == config_.channel;
-    if (isNew && sameChannel && notifiedRooms_.insert(roomid).second) {
+    const bool ours = announce.envelope.from == config_.userid ||
+                      (room_ && roomid == targetRoom_ && isActive(state_));
+    if (isNew && sameChannel && !ours && notifiedRooms_.insert(roomid).second) {
         offerRoom(announce, out);
     }
     return true;

@@ -310,3 +310,26 @@ TEST(EngineServerMode, OnSessionClosedWhenAnOfferedRoomLeavesTheList) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// A page that lists sessions (onNewSession) and opens one is not offered its own room.
+TEST(EngineServerMode, OnNewSessionNeverOffersTheOwnRoom) {
+    testing::FakeNetwork net(true);
+    EngineConfig lister;
+    lister.autoJoin = false;
+    net.add("a", lister);
+    net.add("w", lister);
+    net.run("w", net.engine("w").connect("lobby", net.now()));
+    net.run("a", net.engine("a").connect("lobby", net.now()));
+    net.run("a", net.engine("a").open("mine", net.now()));
+    const std::string list = R"({"rooms":[{"roomid":"mine","owner":"a","participants":1}]})";
+    net.serverSays("a", "room-list", list);
+    net.serverSays("w", "room-list", list);
+    EXPECT_TRUE(net.events("a", "onNewSession").empty());
+    ASSERT_EQ(net.events("w", "onNewSession").size(), 1u);
+}
+
+} // namespace
+} // namespace rtcmc

@@ -51,3 +51,42 @@ test('every seed name resolves on a fresh connection, the globals, a local strea
     expect(lookups.stream.length).toBeGreaterThan(8);
     expect(user.errors).toEqual([]);
 });
+
+test("v1.3-v1.5 spellings: session.oneway makes the local stream one-way, and a top-level OfferToReceiveAudio asks for audio", async () => {
+    const user = await e2e.openUser('user', 'seed/surface');
+    const seen = await user.page.evaluate(async () => {
+        const room = `spellings-${Math.random().toString(36).slice(2)}`;
+        const presenter = new RTCMultiConnection();
+        presenter.iceServers = [];
+        presenter.session = { video: true, oneway: true };
+        const local = await new Promise((resolve) => {
+            presenter.onstream = resolve;
+            presenter.open(`${room}-oneway`);
+        });
+
+        const owner = new RTCMultiConnection();
+        owner.iceServers = [];
+        owner.session = 'only data';
+        owner.open(room);
+        const guest = new RTCMultiConnection();
+        guest.iceServers = [];
+        guest.session = 'only data';
+        guest.sdpConstraints = { OfferToReceiveAudio: true, OfferToReceiveVideo: false };
+        await new Promise((resolve) => {
+            guest.onopen = resolve;
+            setTimeout(() => guest.connect(room), 500);
+        });
+        const offers = window.peerConnections.map((pc) => (pc.localDescription ? pc.localDescription.sdp : ''));
+        const kinds = (sdp) => [...sdp.matchAll(/^m=(\w+)/gm)].map((match) => match[1]).sort();
+        for (const connection of [presenter, owner, guest]) connection.leave();
+        return { direction: local.direction, isOneWay: local.direction === RTCDirection.OneWay, sections: offers.map(kinds) };
+    });
+    expect(seen.direction).toBe('oneway');
+    expect(seen.isOneWay).toBe(true);
+    // Both sides of the one link: audio asked for (and answered), video not.
+    expect(seen.sections).toEqual([
+        ['application', 'audio'],
+        ['application', 'audio'],
+    ]);
+    expect(user.errors).toEqual([]);
+});
