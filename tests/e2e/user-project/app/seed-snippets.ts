@@ -176,3 +176,49 @@ connection.DetectRTC.load(function () {
     if (connection.DetectRTC.hasWebcam) {
     }
 });
+
+// v1.8 notes: renegotiation, devices, recording, capture on demand, part of screen, and the
+// names of the extension era
+connection.sdpConstraints.mandatory = {
+    OfferToReceiveAudio: true,
+    OfferToReceiveVideo: true,
+};
+connection.attachStreams[0].getVideoTracks();
+connection.DetectRTC.screen.extensionid = 'ajhifddimkapgcifgcodmmfdlknahffk';
+connection.DetectRTC.screen.getChromeExtensionStatus('ajhifddimkapgcifgcodmmfdlknahffk', function (status) {
+    if (status == 'installed-enabled') {
+    }
+});
+connection.DetectRTC.screen.isChromeExtensionAvailable(function (available) {
+    if (available) alert('Chrome screen capturing extension is installed and available.');
+});
+connection.DetectRTC.MediaDevices.forEach(function (device) {
+    if (device.kind == 'audioinput') connection.selectDevices(device.deviceId);
+});
+connection.streams['stream-id'].startRecording({ audio: true, video: true });
+connection.streams['stream-id'].stopRecording(
+    function (blob) {
+        console.log(blob.audio, blob.video);
+    },
+    { audio: true, video: true },
+);
+connection.streams.stop();
+connection.resources = { RecordRTC: 'https://www.webrtc-experiment.com/RecordRTC.js' };
+connection.preventSSLAutoAllowed = true;
+connection.onScreenCapturingExtensionAvailable = function () {};
+connection.open({
+    captureUserMediaOnDemand: true,
+    onMediaCaptured: function () {},
+});
+connection.sharePartOfScreen({ element: document.body, interval: 1000 });
+connection.pausePartOfScreenSharing();
+connection.resumePartOfScreenSharing();
+connection.trickleIce = false;
+connection.autoRedialOnFailure = true;
+connection.onSessionClosed = function (session) {
+    console.log(session.sessionid);
+};
+connection.getStats(function (stats) {
+    console.log(stats);
+});
+connection.renegotiate();
