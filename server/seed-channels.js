@@ -10,10 +10,13 @@
 // sockets share one connection, and the namespace CONNECT packet reaches the server
 // before the buffered `new-channel` event. `new-channel` registers the channel name for
 // `presence` and reports bad names. Empty channel namespaces are removed by socket.io
-// (cleanupEmptyChildNamespaces) and at most config.maxSeedChannels exist at once.
+// (cleanupEmptyChildNamespaces) and at most config.maxSeedChannels exist at once; one
+// connection joins at most config.maxChannelsPerConnection of them (connect_error
+// TOO_MANY_CHANNELS), so that one client cannot take the global budget.
 // Unlike 2013, any socket of the namespace may send (no per-sender registration), the
 // payload is validated and size-limited, and the sender never gets its own message back.
 
+import { channelsPerConnection } from './connection-limits.js';
 import { guardRequests, reply, splitAck, errorReply } from './request-guard.js';
 import { CHANNEL_PATTERN, validateRequest } from './validate.js';
 
@@ -29,6 +32,7 @@ export function attachSeedChannels(io, { config, logger }) {
         // `children` holds the live channel namespaces (socket.io removes empty ones).
         next(null, CHANNEL_PATTERN.test(channel) && parent.children.size < config.maxSeedChannels);
     });
+    parent.use(channelsPerConnection(config.maxChannelsPerConnection).middleware);
 
     parent.on('connection', (socket) => {
         const channel = socket.nsp.name.slice(1);
