@@ -92,6 +92,35 @@ describe('per-address connection limit', () => {
     });
 });
 
+describe('behind a reverse proxy (TRUST_PROXY)', () => {
+    test('through a trusted proxy, connections count per X-Forwarded-For address; elsewhere the header is ignored', async () => {
+        const proxied = await startServer({ trustProxy: '127.0.0.70', maxConnectionsPerAddress: 3 });
+        try {
+            // The proxy appends the client's address to what the client sent (here a made-up one).
+            const through = (forwardedFor) => {
+                const socket = connect(proxied.url, { from: '127.0.0.70', headers: { 'X-Forwarded-For': `198.51.100.9, ${forwardedFor}` } });
+                return firstOf(socket, ['welcome', 'connect_error']).then((outcome) => outcome.event);
+            };
+            // Four clients behind the proxy: the proxy's own address is not limited...
+            expect(await Promise.all(['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4'].map(through))).toEqual(Array(4).fill('welcome'));
+            // ...but each forwarded address is.
+            const sameClient = [];
+            for (let i = 0; i < 4; i++) sameClient.push(await through('203.0.113.5'));
+            expect(sameClient).toEqual(['welcome', 'welcome', 'welcome', 'connect_error']);
+            // A client that is not the proxy cannot choose its address with the header.
+            const spoofed = [];
+            for (let i = 0; i < 4; i++) {
+                const socket = connect(proxied.url, { from: '127.0.0.71', headers: { 'X-Forwarded-For': `203.0.113.${100 + i}` } });
+                spoofed.push((await firstOf(socket, ['welcome', 'connect_error'])).event);
+            }
+            expect(spoofed).toEqual(['welcome', 'welcome', 'welcome', 'connect_error']);
+        } finally {
+            closeAllSockets();
+            await proxied.server.close();
+        }
+    });
+});
+
 describe('slowloris', () => {
     test('a request whose headers do not arrive within HEADERS_TIMEOUT_MS is closed', async () => {
         const slow = await rawConnection('127.0.0.31');
@@ -99,6 +128,17 @@ describe('slowloris', () => {
         const drip = setInterval(() => slow.write('X-Slow: 1\r\n'), 200);
         try {
             expect(await closedWithin(slow, 4000)).toBe(true);
+        } finally {
+            clearInterval(drip);
+        }
+    });
+
+    test('a request whose body does not arrive within REQUEST_TIMEOUT_MS is closed', async () => {
+        const slow = await rawConnection('127.0.0.34');
+        slow.write('POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n');
+        const drip = setInterval(() => slow.write('x'), 200);
+        try {
+            expect(await closedWithin(slow, 5000)).toBe(true);
         } finally {
             clearInterval(drip);
         }

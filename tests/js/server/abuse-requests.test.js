@@ -46,6 +46,30 @@ describe('unknown events', () => {
     });
 });
 
+describe('refusal logs', () => {
+    test('many connections refused at once write at most LOG_REFUSALS_PER_SECOND lines a second', async () => {
+        const lines = [];
+        const quiet = await startServer({
+            logRefusalsPerSecond: 5,
+            logger: createLogger({ level: 'info', write: (line) => lines.push(JSON.parse(line)) }),
+        });
+        try {
+            const sockets = [];
+            for (let i = 0; i < 20; i++) sockets.push((await connectUser(quiet.url)).socket);
+            const refused = lines.length;
+            const answers = sockets.map((socket) => once(socket, 'error-event'));
+            for (const socket of sockets) socket.emit('not-an-event', {});
+            expect((await Promise.all(answers)).every((error) => error.code === 'UNKNOWN_EVENT')).toBe(true);
+            const written = lines.slice(refused).filter((line) => line.outcome === 'UNKNOWN_EVENT');
+            expect(written.length).toBeGreaterThan(0);
+            expect(written.length).toBeLessThanOrEqual(5);
+        } finally {
+            closeAllSockets();
+            await quiet.server.close();
+        }
+    });
+});
+
 describe('memory one connection can pin', () => {
     test('requests queued behind a slow one hold at most MAX_QUEUED_BYTES; the rest are refused', async () => {
         const { socket: owner } = await connectUser(url, { userid: 'queue-owner' });

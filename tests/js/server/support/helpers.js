@@ -15,8 +15,9 @@ export async function startServer(options = {}) {
 
 // A client socket; not yet connected. `path` is a namespace ('/chan') or ''.
 // `from`: the loopback address to connect from (127.0.0.2, ...): the server then sees
-// another client address, for the per-address limits.
-export function connect(url, { userid, extra, auth, path = '', from } = {}) {
+// another client address, for the per-address limits. `headers`: extra HTTP headers of the
+// WebSocket handshake (X-Forwarded-For, as a proxy would add).
+export function connect(url, { userid, extra, auth, path = '', from, headers } = {}) {
     const authPayload = auth ?? {};
     if (userid !== undefined) authPayload.userid = userid;
     if (extra !== undefined) authPayload.extra = extra;
@@ -26,6 +27,7 @@ export function connect(url, { userid, extra, auth, path = '', from } = {}) {
         reconnection: false,
         forceNew: true,
         ...(from ? { localAddress: from } : {}),
+        ...(headers ? { extraHeaders: headers } : {}),
     });
     openSockets.add(socket);
     return socket;
