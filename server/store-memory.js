@@ -79,8 +79,11 @@ export class MemoryStore {
         if (rooms.size === 0) this.memberRooms.delete(userid);
     }
 
+    // A member through the connection that holds its userid (as RedisStore.isMember).
     isMember(roomid, userid) {
-        return this.memberRooms.get(userid)?.has(roomid) ?? false;
+        if (!this.memberRooms.get(userid)?.has(roomid)) return false;
+        const member = this.rooms.get(roomid).members.find((m) => m.userid === userid);
+        return member.token === this.claims.get(userid);
     }
 
     roomsOf(userid) {

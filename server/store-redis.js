@@ -4,7 +4,8 @@
 // Keys (prefix defaults to "rtcmc:"):
 //   room:<roomid>          JSON room record (members in join order, owner, limits, extra,
 //                          password hash, ejected list)
-//   room-members:<roomid>  hash userid -> 1, so that relays check membership with one HEXISTS
+//   room-members:<roomid>  hash userid -> member token, so that an addressed relay checks
+//                          its target in one round trip (member, and connected: below)
 //   user-rooms:<userid>    set of roomids the user is in
 //   rooms:all              set of every roomid
 //   rooms:listed           sorted set of room-list-key.js keys of listed rooms (list pages)
@@ -103,6 +104,18 @@ for _, id in ipairs(redis.call('smembers', KEYS[1])) do
   if id ~= ARGV[1] and redis.call('exists', ARGV[2] .. 'node:' .. id) == 0 then table.insert(dead, id) end
 end
 return dead`;
+
+// KEYS = [room-members, claim of the target]; ARGV = [target, prefix]. 1 if the target is a
+// member of the room through the connection that holds its userid, on a live node: a relay
+// to it is then delivered, not dropped with a dead node.
+const REACHABLE_MEMBER = `
+local member = redis.call('hget', KEYS[1], ARGV[1])
+if not member then return 0 end
+local held = redis.call('get', KEYS[2])
+if not held then return 0 end
+local node, token = string.match(held, '^([^|]*)|(.*)$')
+if token ~= member then return 0 end
+return redis.call('exists', ARGV[2] .. 'node:' .. node)`;
 
 const MAX_UPDATE_ATTEMPTS = 50;
 const BATCH = 500;
@@ -239,9 +252,9 @@ export class RedisStore {
             transaction.hDel(membersKey, userid);
             transaction.sRem(this.#key('user-rooms', userid), roomid);
         }
-        for (const userid of after) {
-            transaction.hSet(membersKey, userid, '1');
-            transaction.sAdd(this.#key('user-rooms', userid), roomid);
+        for (const member of record ? record.members : []) {
+            transaction.hSet(membersKey, member.userid, member.token ?? '');
+            transaction.sAdd(this.#key('user-rooms', member.userid), roomid);
         }
         const listedKey = this.#key('rooms', 'listed');
         if (record) {
@@ -255,8 +268,16 @@ export class RedisStore {
         }
     }
 
+    // Whether `userid` is a member of the room and connected (its claim matches its member
+    // entry, on a live node).
     isMember(roomid, userid) {
-        return this.#call('isMember', async () => (await this.client.hExists(this.#key('room-members', roomid), userid)) === true);
+        return this.#call('isMember', async () => {
+            const reply = await this.client.eval(REACHABLE_MEMBER, {
+                keys: [this.#key('room-members', roomid), this.#key('userid', userid)],
+                arguments: [userid, this.prefix],
+            });
+            return reply === 1;
+        });
     }
 
     roomsOf(userid) {

@@ -56,6 +56,10 @@ describe('atomic updates across stores', () => {
         );
         const results = await Promise.all(joins);
         expect(results.filter((r) => r.ok).length).toBe(3);
+        for (const member of (await nodeB.getRoom('tight')).members) {
+            const token = member.userid === 'owner' ? 't' : `t${member.userid.slice(1)}`;
+            await nodeA.claimUserid(member.userid, token);
+        }
         expect(results.filter((r) => !r.ok).every((r) => r.error.code === 'ROOM_FULL')).toBe(true);
         const room = await nodeB.getRoom('tight');
         expect(room.members.length).toBe(4);

@@ -102,6 +102,7 @@ export function defineRoomsContract(makeStore) {
         });
 
         test('members are kept in join order with their extra', async () => {
+            await rooms.claimUserid('carol', 'token-carol'); // connected: a relay can reach it
             await rooms.open(user('alice'), { roomid: 'r' });
             await rooms.join(user('bob', { b: 1 }), { roomid: 'r' });
             await rooms.join(user('carol'), { roomid: 'r', extra: { c: 1 } });
@@ -112,6 +113,7 @@ export function defineRoomsContract(makeStore) {
                 ['carol', { c: 1 }],
             ]);
             expect(await rooms.isMember('r', 'carol')).toBe(true);
+            expect(await rooms.isMember('r', 'bob')).toBe(false); // a member no connection holds
             expect(await rooms.roomsOf('carol')).toEqual(['r']);
         });
     });
