@@ -68,6 +68,8 @@ export class ClusterUpkeep {
             if (this.epoch !== null && beat.epoch !== this.epoch) {
                 this.logger.warn({ event: 'redis', outcome: 'data-lost', detail: 'rebuilding from this node\'s sockets' });
                 this.rebuildPending = true;
+                // The other nodes need their turn to come back before any is judged dead.
+                this.healthySince = null;
             }
             this.epoch = beat.epoch;
             if (beat.swept) {
@@ -77,6 +79,7 @@ export class ClusterUpkeep {
             if (this.rebuildPending) {
                 await this.hooks.rebuild();
                 this.rebuildPending = false;
+                this.healthySince = this.now();
             }
         } catch (err) {
             this.healthySince = null;

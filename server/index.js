@@ -4,7 +4,6 @@
 // process; with it, rooms live in Redis and socket.io fans out through the Redis adapter.
 
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
@@ -19,7 +18,7 @@ import { guardPublishes } from './redis-publish.js';
 import { RoomRecordCache } from './room-record-cache.js';
 import { Rooms } from './rooms.js';
 import { MemoryStore } from './store-memory.js';
-import { redisClientOptions, RedisStore } from './store-redis.js';
+import { randomNodeId, redisClientOptions, RedisStore } from './store-redis.js';
 import { createStaticHandler, sendText } from './static.js';
 import { attachSeedChannels } from './seed-channels.js';
 import { attachSignaling } from './signaling.js';
@@ -146,7 +145,7 @@ export function createServer(options = {}) {
     }
 
     async function connectRedis() {
-        const nodeId = randomBytes(9).toString('base64url');
+        const nodeId = randomNodeId();
         const pub = createClient(redisClientOptions({ url: config.redisUrl, timeoutMs: config.redisTimeoutMs }));
         const sub = pub.duplicate();
         pub.on('error', redisErrorLogger('pub'));
@@ -160,6 +159,8 @@ export function createServer(options = {}) {
             prefix: config.redisPrefix,
             nodeId,
             timeoutMs: config.redisTimeoutMs,
+            // Two heartbeats missed: the node may be dead; its users get no relays meanwhile.
+            freshBeatMs: (2 * config.nodeTtlMs) / 5,
             onError: redisErrorLogger('store'),
         });
         health = new RedisHealth({ client: store.client, logger, failFastAfterMs: config.redisTimeoutMs });

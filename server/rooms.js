@@ -152,16 +152,23 @@ export class Rooms {
     // new one, so that the old connection's disconnect finds nothing of its own to leave.
     // Returns null if `oldToken` does not hold the claim (wrong, stale, or already released),
     // else {rooms}: the rooms the user is still a member of, now under `newToken`.
+    // Once the claim has moved, the rebinding must not stop half-way: its store calls are
+    // `patient` (they wait for a Redis that went quiet instead of timing out).
     async resumeUserid(userid, oldToken, newToken) {
-        if (!(await this.store.takeover(userid, oldToken, newToken))) return null;
+        if (!(await this.store.takeover(userid, oldToken, newToken, { patient: true }))) return null;
+        const patient = { patient: true };
         const rooms = [];
-        for (const roomid of await this.store.roomsOf(userid)) {
-            const kept = await this.store.update(roomid, (current) => {
-                const member = current && findMember(current, userid);
-                if (!member || member.token !== oldToken) return { result: false };
-                const members = current.members.map((m) => (m === member ? { ...m, token: newToken } : m));
-                return { record: { ...current, members }, result: true };
-            });
+        for (const roomid of await this.store.roomsOf(userid, patient)) {
+            const kept = await this.store.update(
+                roomid,
+                (current) => {
+                    const member = current && findMember(current, userid);
+                    if (!member || member.token !== oldToken) return { result: false };
+                    const members = current.members.map((m) => (m === member ? { ...m, token: newToken } : m));
+                    return { record: { ...current, members }, result: true };
+                },
+                patient,
+            );
             if (kept) rooms.push(roomid);
         }
         return { rooms };
@@ -410,6 +417,8 @@ export class Rooms {
         return record ? roomView(record) : null;
     }
 
+    // Truthy when `userid` is a member of the room through the connection holding its userid
+    // (with Redis: the id of the node that connection is on).
     isMember(roomid, userid) {
         return this.store.isMember(roomid, userid);
     }

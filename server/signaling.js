@@ -127,6 +127,11 @@ export function attachSignaling(io, { rooms, config, logger, seedChannels, hashS
             logger.error({ event: 'connect', socket: socket.id, outcome: 'SERVER_ERROR', detail: err.message });
             return next(connectError('SERVER_ERROR', 'the server could not register this connection'));
         }
+        // A resume may have waited for Redis long enough for the client to give up.
+        if (socket.conn.readyState === 'closed') {
+            trackCleanup(userid, token);
+            return next(connectError('SERVER_ERROR', 'the connection closed while it was being registered'));
+        }
         socket.data.userid = userid;
         socket.data.token = token;
         socket.data.extra = extra ?? null;
@@ -260,6 +265,7 @@ export function attachSignaling(io, { rooms, config, logger, seedChannels, hashS
             // `from` is the userid bound to this socket, never taken from the payload.
             const message = { roomid, from: socket.data.userid, data };
             if (to === undefined) return published(() => socket.to(channel).emit('relay', message));
+            // isMember: with Redis, the id of the node the target is connected to.
             const deliver = (isMember) => {
                 if (!isMember) return failure('UNKNOWN_USER', `user "${to}" is not in room "${roomid}"`);
                 // Same node: straight to the socket. Elsewhere: through the adapter (Redis).
@@ -267,6 +273,11 @@ export function attachSignaling(io, { rooms, config, logger, seedChannels, hashS
                 if (local) {
                     local.emit('relay', message);
                     return OK;
+                }
+                // Its connection is on this node but not up yet (a resume being registered) or
+                // already gone: published, the relay would reach nobody.
+                if (shared && isMember === shared.nodeId) {
+                    return failure('UNKNOWN_USER', `user "${to}" is not connected right now`);
                 }
                 return published(() => io.to(userChannel(to)).emit('relay', message));
             };

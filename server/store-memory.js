@@ -20,6 +20,7 @@ export class MemoryStore {
     }
 
     // mutate(current | null) -> {record, result}; record undefined = unchanged, null = delete.
+    // (Options are RedisStore's; nothing here waits.)
     update(roomid, mutate) {
         const current = this.rooms.get(roomid) ?? null;
         const { record, result } = mutate(current);

@@ -11,12 +11,16 @@
 //   rooms:listed           sorted set of room-list-key.js keys of listed rooms (list pages)
 //   userid:<userid>        "<node id>|<token>": the connection that holds the userid, and
 //                          the node it is connected to
-//   node:<node id>         a node's heartbeat, with a TTL it refreshes (cluster-upkeep.js)
+//   node:<node id>         a node's heartbeat (Redis time of the last one, ms), with a TTL it
+//                          refreshes (cluster-upkeep.js)
 //   nodes:all              set of node ids, to find the dead ones
 //   node-claims:<node id>  hash userid -> token of the claims taken through that node: what
 //                          to clean up when it dies
 //   sweep-lock:<node id>   the node cleaning up a dead one (one at a time)
 //   swept:<node id>        tombstone: that node was found dead and cleaned up
+//   node-presence:<id>     (a pub/sub channel, not a key) each node subscribes to its own:
+//                          Redis drops the subscription the moment the node's connection
+//                          closes, which tells "connected" apart from "heartbeat not expired"
 //   epoch:current          random id written when the data set is new; its absence means
 //                          Redis lost the data (restart without persistence)
 //   rebuilding:now         present for a moment after a data loss: new claims wait, so that
@@ -36,8 +40,11 @@
 //
 // Faults: every operation fails with StoreUnavailableError (store-errors.js) when Redis is
 // known to be unreachable (at once), or when it does not answer within `timeoutMs`. An
-// update whose deadline passes before its EXEC is abandoned without effect.
+// update whose deadline passes before its EXEC is abandoned without effect. A `patient`
+// operation (the steps of a resume after its takeover: they must not stop half-way) has no
+// deadline: it waits for Redis, and fails only if the connection to Redis does.
 
+import { randomBytes } from 'node:crypto';
 import { createClient, WatchError } from 'redis';
 import { listKey } from './room-list-key.js';
 import { StoreUnavailableError, withTimeout } from './store-errors.js';
@@ -87,7 +94,8 @@ return false`;
 // KEYS = [my heartbeat, nodes, epoch, rebuilding, my tombstone]; ARGV = [node, ttl, the epoch
 // this node knows ('' if none), a new epoch, rebuild window]. -> {epoch, swept (0 or 1)}.
 const HEARTBEAT = `
-redis.call('set', KEYS[1], '1', 'PX', ARGV[2])
+local time = redis.call('time')
+redis.call('set', KEYS[1], time[1] * 1000 + math.floor(time[2] / 1000), 'PX', ARGV[2])
 redis.call('sadd', KEYS[2], ARGV[1])
 local epoch = redis.call('get', KEYS[3])
 if not epoch then
@@ -105,17 +113,26 @@ for _, id in ipairs(redis.call('smembers', KEYS[1])) do
 end
 return dead`;
 
-// KEYS = [room-members, claim of the target]; ARGV = [target, prefix]. 1 if the target is a
-// member of the room through the connection that holds its userid, on a live node: a relay
+// KEYS = [room-members, claim of the target]; ARGV = [target, prefix, freshness ms]. The id
+// of the target's node (else false) if the target is a member of the room through the connection that holds its userid, on a node
+// that is connected to Redis (its presence channel has a subscriber: a node killed with -9
+// loses it at once, well before its heartbeat expires) and whose last heartbeat is recent (by
+// Redis' clock: after Redis itself stalled, nobody is trusted until they beat again). A relay
 // to it is then delivered, not dropped with a dead node.
 const REACHABLE_MEMBER = `
 local member = redis.call('hget', KEYS[1], ARGV[1])
-if not member then return 0 end
+if not member then return false end
 local held = redis.call('get', KEYS[2])
-if not held then return 0 end
+if not held then return false end
 local node, token = string.match(held, '^([^|]*)|(.*)$')
-if token ~= member then return 0 end
-return redis.call('exists', ARGV[2] .. 'node:' .. node)`;
+if token ~= member then return false end
+local beat = redis.call('get', ARGV[2] .. 'node:' .. node)
+if not beat then return false end
+local time = redis.call('time')
+if time[1] * 1000 + math.floor(time[2] / 1000) - tonumber(beat) > tonumber(ARGV[3]) then return false end
+local subscribers = redis.call('pubsub', 'numsub', ARGV[2] .. 'node-presence:' .. node)
+if subscribers[2] > 0 then return node end
+return false`;
 
 const MAX_UPDATE_ATTEMPTS = 50;
 const BATCH = 500;
@@ -132,6 +149,10 @@ function isConnectivityError(err) {
         err?.code === 'ECONNREFUSED' ||
         err?.code === 'ECONNRESET'
     );
+}
+
+export function randomNodeId() {
+    return randomBytes(9).toString('base64url');
 }
 
 // Options every Redis connection of a node uses (store, adapter pub/sub).
@@ -152,19 +173,29 @@ export function redisClientOptions({ url, timeoutMs }) {
 }
 
 export class RedisStore {
-    static async connect({ url, prefix = 'rtcmc:', nodeId, timeoutMs = 2000, health, onError } = {}) {
+    static async connect({ url, prefix = 'rtcmc:', nodeId = randomNodeId(), timeoutMs = 2000, freshBeatMs, health, onError } = {}) {
         const client = createClient({
             ...redisClientOptions({ url, timeoutMs }),
             isolationPoolOptions: { min: 0, max: 8, acquireTimeoutMillis: timeoutMs },
         });
         client.on('error', (err) => onError?.(err));
         await client.connect();
-        return new RedisStore({ client, prefix, nodeId, timeoutMs, health, ownsClient: true });
+        // The node's presence: a subscription that lives exactly as long as its connection
+        // (node-redis subscribes again after a reconnection).
+        const presence = createClient(redisClientOptions({ url, timeoutMs }));
+        presence.on('error', (err) => onError?.(err));
+        await presence.connect();
+        await presence.subscribe(`${prefix}node-presence:${nodeId}`, () => {});
+        const store = new RedisStore({ client, prefix, nodeId, timeoutMs, freshBeatMs, health, ownsClient: true });
+        store.presence = presence;
+        return store;
     }
 
     // health: {failFast: boolean} (redis-health.js): when true, operations fail at once.
-    constructor({ client, prefix = 'rtcmc:', nodeId = 'node', timeoutMs = 2000, health = null, ownsClient = false }) {
+    // freshBeatMs: a node whose last heartbeat is older is not trusted to deliver relays.
+    constructor({ client, prefix = 'rtcmc:', nodeId = 'node', timeoutMs = 2000, health = null, ownsClient = false, freshBeatMs = 2000 }) {
         this.client = client;
+        this.freshBeatMs = freshBeatMs;
         this.prefix = prefix;
         this.nodeId = nodeId;
         this.timeoutMs = timeoutMs;
@@ -182,8 +213,8 @@ export class RedisStore {
     }
 
     // Runs one store operation under the fault rules above.
-    #call(what, operation) {
-        if (this.health?.failFast) {
+    #call(what, operation, { patient = false } = {}) {
+        if (!patient && this.health?.failFast) {
             return Promise.reject(new StoreUnavailableError(`Redis is unreachable (${what} not attempted)`));
         }
         const running = (async () => {
@@ -194,7 +225,7 @@ export class RedisStore {
                 throw new StoreUnavailableError(`Redis connection failed during ${what}: ${err.message}`);
             }
         })();
-        return withTimeout(running, this.timeoutMs, what);
+        return patient ? running : withTimeout(running, this.timeoutMs, what);
     }
 
     get(roomid) {
@@ -204,9 +235,9 @@ export class RedisStore {
         });
     }
 
-    update(roomid, mutate) {
-        const deadline = Date.now() + this.timeoutMs;
-        return this.#call('update', () => this.#update(roomid, mutate, deadline));
+    update(roomid, mutate, { patient = false } = {}) {
+        const deadline = patient ? Infinity : Date.now() + this.timeoutMs;
+        return this.#call('update', () => this.#update(roomid, mutate, deadline), { patient });
     }
 
     async #update(roomid, mutate, deadline) {
@@ -269,19 +300,19 @@ export class RedisStore {
     }
 
     // Whether `userid` is a member of the room and connected (its claim matches its member
-    // entry, on a live node).
+    // entry, on a live node): the id of that node (truthy), or null.
     isMember(roomid, userid) {
         return this.#call('isMember', async () => {
-            const reply = await this.client.eval(REACHABLE_MEMBER, {
+            const node = await this.client.eval(REACHABLE_MEMBER, {
                 keys: [this.#key('room-members', roomid), this.#key('userid', userid)],
-                arguments: [userid, this.prefix],
+                arguments: [userid, this.prefix, String(this.freshBeatMs)],
             });
-            return reply === 1;
+            return node ?? null;
         });
     }
 
-    roomsOf(userid) {
-        return this.#call('roomsOf', () => this.client.sMembers(this.#key('user-rooms', userid)));
+    roomsOf(userid, { patient = false } = {}) {
+        return this.#call('roomsOf', () => this.client.sMembers(this.#key('user-rooms', userid)), { patient });
     }
 
     #records(roomids) {
@@ -351,26 +382,31 @@ export class RedisStore {
     }
 
     // Compare-and-swap: hands the claim to `newToken` (on this node) only if `oldToken` holds it.
-    takeover(userid, oldToken, newToken) {
+    // `patient`: fails at once if Redis is known unreachable, else waits for its answer.
+    takeover(userid, oldToken, newToken, { patient = false } = {}) {
+        if (patient && this.health?.failFast) {
+            return Promise.reject(new StoreUnavailableError('Redis is unreachable (takeover not attempted)'));
+        }
         this.localClaims.set(userid, newToken);
-        return this.#tracked(userid, newToken, 'takeover', async () => {
+        const operation = async () => {
             const changed = await this.client.eval(TAKEOVER, {
                 keys: [this.#key('userid', userid), this.#key('node-claims', this.nodeId)],
                 arguments: [oldToken, this.nodeId, newToken, userid, this.prefix],
             });
             return changed === 1;
-        });
+        };
+        return this.#tracked(userid, newToken, 'takeover', operation, { patient });
     }
 
     // Runs a claim-taking operation (-> boolean) and keeps localClaims true to its answer,
     // a late one included.
-    async #tracked(userid, token, what, operation) {
+    async #tracked(userid, token, what, operation, options) {
         const settle = (taken) => {
             if (!taken) this.#forgetLocal(userid, token);
             return taken;
         };
         try {
-            return settle(await this.#call(what, operation));
+            return settle(await this.#call(what, operation, options));
         } catch (err) {
             if (err.outcome) err.outcome.then(settle, () => settle(false));
             else settle(false);
@@ -473,9 +509,11 @@ export class RedisStore {
     }
 
     async close() {
-        if (this.ownsClient && this.client.isOpen) {
-            await Promise.race([this.client.quit(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-            if (this.client.isOpen) await this.client.disconnect().catch(() => {});
+        if (!this.ownsClient) return;
+        for (const client of [this.client, this.presence]) {
+            if (!client?.isOpen) continue;
+            await Promise.race([client.quit().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+            if (client.isOpen) await client.disconnect().catch(() => {});
         }
     }
 }

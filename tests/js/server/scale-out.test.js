@@ -63,7 +63,7 @@ describe('atomic updates across stores', () => {
         expect(results.filter((r) => !r.ok).every((r) => r.error.code === 'ROOM_FULL')).toBe(true);
         const room = await nodeB.getRoom('tight');
         expect(room.members.length).toBe(4);
-        for (const member of room.members) expect(await nodeA.isMember('tight', member.userid)).toBe(true);
+        for (const member of room.members) expect(await nodeA.isMember('tight', member.userid)).toBeTruthy();
     });
 
     test('one userid, claimed concurrently from two nodes, has exactly one holder', async () => {
