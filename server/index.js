@@ -163,7 +163,7 @@ export function createServer(options = {}) {
             freshBeatMs: (2 * config.nodeTtlMs) / 5,
             onError: redisErrorLogger('store'),
         });
-        health = new RedisHealth({ client: store.client, logger, failFastAfterMs: config.redisTimeoutMs });
+        health = new RedisHealth({ client: store.liveness, ready: [store.client], logger, failFastAfterMs: config.redisTimeoutMs });
         health.start();
         store.health = health;
         const cache = new RoomRecordCache();

@@ -1,4 +1,5 @@
-// Is Redis answering? A PING every `intervalMs` on the store's connection:
+// Is Redis answering? A PING every `intervalMs` on the store's liveness connection (not
+// the busy main one, where a PING would measure our own backlog of relay checks):
 //   state 'ok'           connected, and no PING has waited longer than `degradedAfterMs`;
 //   state 'unreachable'  disconnected, or a PING has waited longer than that (a paused or
 //                        overloaded Redis keeps the TCP connection and answers nothing).
@@ -7,8 +8,10 @@
 // instead of each waiting for its own timeout.
 
 export class RedisHealth {
-    constructor({ client, logger, intervalMs = 250, degradedAfterMs = 500, failFastAfterMs = 2000, now = () => performance.now() }) {
+    // client: the connection pinged; ready: also required to be ready (the main connection).
+    constructor({ client, ready = [], logger, intervalMs = 250, degradedAfterMs = 500, failFastAfterMs = 2000, now = () => performance.now() }) {
         this.client = client;
+        this.ready = [client, ...ready];
         this.logger = logger;
         this.intervalMs = intervalMs;
         this.degradedAfterMs = degradedAfterMs;
@@ -44,12 +47,16 @@ export class RedisHealth {
         return this.waitingSince === null ? 0 : this.now() - this.waitingSince;
     }
 
+    #connected() {
+        return this.ready.every((client) => client.isReady);
+    }
+
     get state() {
-        return this.client.isReady && this.#silentFor() <= this.degradedAfterMs ? 'ok' : 'unreachable';
+        return this.#connected() && this.#silentFor() <= this.degradedAfterMs ? 'ok' : 'unreachable';
     }
 
     get failFast() {
-        return !this.client.isReady || this.#silentFor() > this.failFastAfterMs;
+        return !this.#connected() || this.#silentFor() > this.failFastAfterMs;
     }
 
     // One log line per change of state.

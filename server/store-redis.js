@@ -44,7 +44,7 @@
 // operation (the steps of a resume after its takeover: they must not stop half-way) has no
 // deadline: it waits for Redis, and fails only if the connection to Redis does.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createClient, WatchError } from 'redis';
 import { listKey } from './room-list-key.js';
 import { StoreUnavailableError, withTimeout } from './store-errors.js';
@@ -134,6 +134,21 @@ local subscribers = redis.call('pubsub', 'numsub', ARGV[2] .. 'node-presence:' .
 if subscribers[2] > 0 then return node end
 return false`;
 
+// Scripts run by their SHA1 (EVALSHA: the text is sent once, not with every relay), loaded
+// again with EVAL when Redis does not know them (a restarted Redis).
+const SHA1 = new Map();
+async function runScript(client, script, keys, args) {
+    let sha = SHA1.get(script);
+    if (!sha) SHA1.set(script, (sha = createHash('sha1').update(script).digest('hex')));
+    const tail = [String(keys.length), ...keys, ...args];
+    try {
+        return await client.sendCommand(['EVALSHA', sha, ...tail]);
+    } catch (err) {
+        if (!String(err?.message).startsWith('NOSCRIPT')) throw err;
+        return client.sendCommand(['EVAL', script, ...tail]);
+    }
+}
+
 const MAX_UPDATE_ATTEMPTS = 50;
 const BATCH = 500;
 const SWEEP_LOCK_MS = 30000;
@@ -186,15 +201,23 @@ export class RedisStore {
         presence.on('error', (err) => onError?.(err));
         await presence.connect();
         await presence.subscribe(`${prefix}node-presence:${nodeId}`, () => {});
-        const store = new RedisStore({ client, prefix, nodeId, timeoutMs, freshBeatMs, health, ownsClient: true });
+        // Heartbeats and the health probe on a connection of their own: behind thousands of
+        // relay checks on the main one, a heartbeat could wait long enough for the other
+        // nodes to think this one dead.
+        const liveness = createClient(redisClientOptions({ url, timeoutMs }));
+        liveness.on('error', (err) => onError?.(err));
+        await liveness.connect();
+        const store = new RedisStore({ client, liveness, prefix, nodeId, timeoutMs, freshBeatMs, health, ownsClient: true });
         store.presence = presence;
         return store;
     }
 
     // health: {failFast: boolean} (redis-health.js): when true, operations fail at once.
     // freshBeatMs: a node whose last heartbeat is older is not trusted to deliver relays.
-    constructor({ client, prefix = 'rtcmc:', nodeId = 'node', timeoutMs = 2000, health = null, ownsClient = false, freshBeatMs = 2000 }) {
+    // liveness: the connection for heartbeats (the main one if not given).
+    constructor({ client, liveness = client, prefix = 'rtcmc:', nodeId = 'node', timeoutMs = 2000, health = null, ownsClient = false, freshBeatMs = 2000 }) {
         this.client = client;
+        this.liveness = liveness;
         this.freshBeatMs = freshBeatMs;
         this.prefix = prefix;
         this.nodeId = nodeId;
@@ -303,10 +326,7 @@ export class RedisStore {
     // entry, on a live node): the id of that node (truthy), or null.
     isMember(roomid, userid) {
         return this.#call('isMember', async () => {
-            const node = await this.client.eval(REACHABLE_MEMBER, {
-                keys: [this.#key('room-members', roomid), this.#key('userid', userid)],
-                arguments: [userid, this.prefix, String(this.freshBeatMs)],
-            });
+            const node = await runScript(this.client, REACHABLE_MEMBER, [this.#key('room-members', roomid), this.#key('userid', userid)], [userid, this.prefix, String(this.freshBeatMs)]);
             return node ?? null;
         });
     }
@@ -356,10 +376,7 @@ export class RedisStore {
     // ---- userid claims --------------------------------------------------------------------
 
     #runClaim(userid, token, mode) {
-        return this.client.eval(CLAIM, {
-            keys: [this.#key('userid', userid), this.#key('node-claims', this.nodeId), this.#key('epoch', 'current'), this.#key('rebuilding', 'now')],
-            arguments: [this.nodeId, token, userid, this.prefix, mode],
-        });
+        return runScript(this.client, CLAIM, [this.#key('userid', userid), this.#key('node-claims', this.nodeId), this.#key('epoch', 'current'), this.#key('rebuilding', 'now')], [this.nodeId, token, userid, this.prefix, mode]);
     }
 
     // true: claimed; false: held by a live connection. Throws StoreUnavailableError while
@@ -389,10 +406,7 @@ export class RedisStore {
         }
         this.localClaims.set(userid, newToken);
         const operation = async () => {
-            const changed = await this.client.eval(TAKEOVER, {
-                keys: [this.#key('userid', userid), this.#key('node-claims', this.nodeId)],
-                arguments: [oldToken, this.nodeId, newToken, userid, this.prefix],
-            });
+            const changed = await runScript(this.client, TAKEOVER, [this.#key('userid', userid), this.#key('node-claims', this.nodeId)], [oldToken, this.nodeId, newToken, userid, this.prefix]);
             return changed === 1;
         };
         return this.#tracked(userid, newToken, 'takeover', operation, { patient });
@@ -417,10 +431,7 @@ export class RedisStore {
     // Frees the claim if `token` (through `nodeId`, this node by default) still holds it.
     async release(userid, token, nodeId = this.nodeId) {
         await this.#call('release', () =>
-            this.client.eval(RELEASE, {
-                keys: [this.#key('userid', userid), this.#key('node-claims', nodeId)],
-                arguments: [nodeId, token, userid],
-            }),
+            runScript(this.client, RELEASE, [this.#key('userid', userid), this.#key('node-claims', nodeId)], [nodeId, token, userid]),
         );
         if (nodeId === this.nodeId) this.#forgetLocal(userid, token);
     }
@@ -432,7 +443,7 @@ export class RedisStore {
     // The token of the connection holding `userid`, or null (no claim, or its node is dead).
     claimHolder(userid) {
         return this.#call('claimHolder', async () =>
-            (await this.client.eval(CLAIM_HOLDER, { keys: [this.#key('userid', userid)], arguments: [this.prefix] })) ?? null,
+            (await runScript(this.client, CLAIM_HOLDER, [this.#key('userid', userid)], [this.prefix])) ?? null,
         );
     }
 
@@ -442,23 +453,25 @@ export class RedisStore {
     // was missing), and whether another node had found this one dead and cleaned it up.
     async heartbeat({ ttlMs, knownEpoch, newEpoch, rebuildWindowMs }) {
         const [epoch, swept] = await this.#call('heartbeat', () =>
-            this.client.eval(HEARTBEAT, {
-                keys: [
+            runScript(
+                this.liveness,
+                HEARTBEAT,
+                [
                     this.#key('node', this.nodeId),
                     this.#key('nodes', 'all'),
                     this.#key('epoch', 'current'),
                     this.#key('rebuilding', 'now'),
                     this.#key('swept', this.nodeId),
                 ],
-                arguments: [this.nodeId, String(ttlMs), knownEpoch ?? '', newEpoch, String(rebuildWindowMs)],
-            }),
+                [this.nodeId, String(ttlMs), knownEpoch ?? '', newEpoch, String(rebuildWindowMs)],
+            ),
         );
         return { epoch, swept: swept === 1 };
     }
 
     deadNodes() {
         return this.#call('deadNodes', () =>
-            this.client.eval(DEAD_NODES, { keys: [this.#key('nodes', 'all')], arguments: [this.nodeId, this.prefix] }),
+            runScript(this.liveness, DEAD_NODES, [this.#key('nodes', 'all')], [this.nodeId, this.prefix]),
         );
     }
 
@@ -510,7 +523,7 @@ export class RedisStore {
 
     async close() {
         if (!this.ownsClient) return;
-        for (const client of [this.client, this.presence]) {
+        for (const client of new Set([this.client, this.presence, this.liveness])) {
             if (!client?.isOpen) continue;
             await Promise.race([client.quit().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
             if (client.isOpen) await client.disconnect().catch(() => {});
