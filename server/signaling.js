@@ -25,7 +25,7 @@ import { ROOM_LIST_CHANNEL, RoomListFeed } from './room-list-feed.js';
 import { guardRequests, reply, splitAck } from './request-guard.js';
 import { isThenable, SerialQueue } from './serial-queue.js';
 import { rebuildFromSessions } from './state-rebuild.js';
-import { withTimeout } from './store-errors.js';
+import { Deadlines } from './store-errors.js';
 import { validateAuth, validateChannelName, validateRequest } from './validate.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -58,6 +58,7 @@ export function attachSignaling(io, { rooms, config, logger, seedChannels, hashS
     const resumeDelays = new WrongAttemptDelays({ baseMs: config.passwordDelayBaseMs, maxMs: config.passwordDelayMaxMs });
     const wrongPasswordsByAddress = new AttemptLimiter({ perMinute: config.passwordAttemptsPerAddress });
     const wrongPasswordsByRoom = new AttemptLimiter({ perMinute: config.passwordAttemptsPerRoom });
+    const publishDeadlines = shared && new Deadlines(config.redisTimeoutMs);
     const roomList = new RoomListFeed({
         io,
         rooms,
@@ -296,7 +297,7 @@ export function attachSignaling(io, { rooms, config, logger, seedChannels, hashS
         }
         const sent = shared.publishes.collect(emit);
         if (sent.length === 0) return OK;
-        return withTimeout(Promise.all(sent), config.redisTimeoutMs, 'a relay').then(
+        return publishDeadlines.wrap(sent.length === 1 ? sent[0] : Promise.all(sent), 'a relay').then(
             () => OK,
             () =>
                 failure(

@@ -47,7 +47,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createClient, WatchError } from 'redis';
 import { listKey } from './room-list-key.js';
-import { StoreUnavailableError, withTimeout } from './store-errors.js';
+import { Deadlines, StoreUnavailableError } from './store-errors.js';
 
 // KEYS = [claim, my node-claims, epoch, rebuilding]; ARGV = [node, token, userid, prefix,
 // 'rebuild' or '']. 1 claimed, 0 held by a live connection, -1 the data set is being rebuilt.
@@ -137,16 +137,14 @@ return false`;
 // Scripts run by their SHA1 (EVALSHA: the text is sent once, not with every relay), loaded
 // again with EVAL when Redis does not know them (a restarted Redis).
 const SHA1 = new Map();
-async function runScript(client, script, keys, args) {
+function runScript(client, script, keys, args) {
     let sha = SHA1.get(script);
     if (!sha) SHA1.set(script, (sha = createHash('sha1').update(script).digest('hex')));
     const tail = [String(keys.length), ...keys, ...args];
-    try {
-        return await client.sendCommand(['EVALSHA', sha, ...tail]);
-    } catch (err) {
+    return client.sendCommand(['EVALSHA', sha, ...tail]).catch((err) => {
         if (!String(err?.message).startsWith('NOSCRIPT')) throw err;
         return client.sendCommand(['EVAL', script, ...tail]);
-    }
+    });
 }
 
 const MAX_UPDATE_ATTEMPTS = 50;
@@ -168,6 +166,12 @@ function isConnectivityError(err) {
 
 export function randomNodeId() {
     return randomBytes(9).toString('base64url');
+}
+
+// A connection failure becomes StoreUnavailableError; other errors stay what they are.
+function toStoreError(err, what) {
+    if (err instanceof StoreUnavailableError || !isConnectivityError(err)) return err;
+    return new StoreUnavailableError(`Redis connection failed during ${what}: ${err.message}`);
 }
 
 // Options every Redis connection of a node uses (store, adapter pub/sub).
@@ -222,6 +226,7 @@ export class RedisStore {
         this.prefix = prefix;
         this.nodeId = nodeId;
         this.timeoutMs = timeoutMs;
+        this.deadlines = new Deadlines(timeoutMs, { mapError: toStoreError });
         this.health = health;
         this.ownsClient = ownsClient;
         // userid -> token of the claims this node holds (or is taking): its sockets' and
@@ -240,15 +245,13 @@ export class RedisStore {
         if (!patient && this.health?.failFast) {
             return Promise.reject(new StoreUnavailableError(`Redis is unreachable (${what} not attempted)`));
         }
-        const running = (async () => {
-            try {
-                return await operation();
-            } catch (err) {
-                if (err instanceof StoreUnavailableError || !isConnectivityError(err)) throw err;
-                throw new StoreUnavailableError(`Redis connection failed during ${what}: ${err.message}`);
-            }
-        })();
-        return patient ? running : withTimeout(running, this.timeoutMs, what);
+        let running;
+        try {
+            running = operation();
+        } catch (err) {
+            running = Promise.reject(err);
+        }
+        return patient ? running.catch((err) => Promise.reject(toStoreError(err, what))) : this.deadlines.wrap(running, what);
     }
 
     get(roomid) {
