@@ -7,7 +7,7 @@ import { expect, test } from '@jest/globals';
 import { runFaultScenario } from '../../../bench/signaling/fault-scenario.js';
 
 test('200 relaying clients through a node crash and a Redis pause: nothing acknowledged is lost, everyone is back', async () => {
-    const result = await runFaultScenario({ clients: 200, rate: 400, warmupSeconds: 3, pauseSeconds: 4, afterSeconds: 8, drainSeconds: 3 });
+    const result = await runFaultScenario({ clients: 200, rate: 400, warmupSeconds: 3, pauseSeconds: 4, afterSeconds: 6, drainSeconds: 2 });
     expect(result.nodeAAlive).toBe(true);
     expect(result.acked).toBeGreaterThan(0);
     // Relays sent to node B's clients within 100 ms before it died may die with it (counted
