@@ -77,16 +77,3 @@ export class Deadlines {
         }
     }
 }
-
-// Resolves like `operation`, or rejects with StoreUnavailableError after `ms` (then
-// `outcome` is the operation, still running).
-export function withTimeout(operation, ms, what) {
-    let timer;
-    const timeout = new Promise((_, reject) => {
-        timer = setTimeout(
-            () => reject(new StoreUnavailableError(`Redis did not answer ${what} within ${ms} ms`, { outcome: operation })),
-            ms,
-        );
-    });
-    return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
-}

@@ -195,7 +195,11 @@ export class RedisStore {
     static async connect({ url, prefix = 'rtcmc:', nodeId = randomNodeId(), timeoutMs = 2000, freshBeatMs, health, onError } = {}) {
         const client = createClient({
             ...redisClientOptions({ url, timeoutMs }),
-            isolationPoolOptions: { min: 0, max: 8, acquireTimeoutMillis: timeoutMs },
+            // No short acquire timeout: an update's own deadline (checked before its EXEC)
+            // abandons it if it waited too long for a connection, and a patient one (a resume
+            // under way) must be able to wait. The backstop only bounds a pool that never
+            // comes back.
+            isolationPoolOptions: { min: 0, max: 8, acquireTimeoutMillis: Math.max(30000, 10 * timeoutMs) },
         });
         client.on('error', (err) => onError?.(err));
         await client.connect();

@@ -17,6 +17,8 @@
 //              relays flowing again) and how long after Redis came back.
 // The bench (faults.js) runs it with 2,000 clients; the Jest suite with 200.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
 import { SocketIoChannel } from '../../web/signaling/socketio-channel.js';
@@ -37,6 +39,8 @@ export async function runFaultScenario({
     afterSeconds = 15,
     drainSeconds = 5,
     log = () => {},
+    // A folder to write the nodes' logs to (LOG_LEVEL=info), to see what happened.
+    logDir = null,
 } = {}) {
     if (clients % 2 || clients < 2) throw new Error('clients must be an even number >= 2');
     const processes = [];
@@ -52,8 +56,15 @@ export async function runFaultScenario({
             MAX_CONNECTIONS_PER_ADDRESS: '1000000',
             MAX_CONNECTIONS: '1000000',
         };
+        if (logDir) env.LOG_LEVEL = 'info';
         const [nodeA, nodeB] = await Promise.all([startOurNode(env), startOurNode(env)]);
         processes.push(nodeA, nodeB);
+        if (logDir) {
+            fs.mkdirSync(logDir, { recursive: true });
+            for (const [name, node] of [['node-a', nodeA], ['node-b', nodeB]]) {
+                node.child.stdout.pipe(fs.createWriteStream(path.join(logDir, `${name}.log`)));
+            }
+        }
         const portOf = (node) => Number(new URL(node.match[1]).port);
         const toA = await startBalancer([portOf(nodeA), portOf(nodeB)]);
         const toB = await startBalancer([portOf(nodeB), portOf(nodeA)]);
@@ -221,6 +232,7 @@ export async function runFaultScenario({
                 max: relayingAfterRedis.at(-1) ?? NaN,
             },
             resumedBeforeRedisCameBack: resumed.filter((client) => client.backAt < resumedRedisAt).length,
+            sessionsLostSample: sessionLost.slice(0, 5).map((client) => client.userid),
         };
     } finally {
         for (const channel of channels) channel.close();

@@ -11,6 +11,9 @@
 //              participant on node B, so every relay crosses Redis
 //   upstream   the published rtcmulticonnection-server 1.3.3 in a socket.io 4.8.4 server,
 //              driven with its own protocol
+//   baseline   one node of another version of our server: BENCH_BASELINE_SERVER=<its
+//              server/bin.js> (e.g. an older commit checked out elsewhere), to see what a
+//              change costs, measured in the same run
 // Servers run in child processes; this process only generates load and measures. Targets
 // are measured in interleaved rounds (A B C, B C A, C A B) and the medians reported.
 // Two measurements per target and round:
@@ -90,6 +93,12 @@ async function startTarget(name) {
         const env = { ...OUR_ENV, REDIS_URL: redis.url };
         const nodes = await Promise.all([startOurNode(env), startOurNode(env)]);
         return { name, protocol: PROTOCOLS.ours, urls: nodes.map((n) => n.match[1]), servers: nodes, processes: [...nodes, redis], redis };
+    }
+    if (name === 'baseline') {
+        const bin = process.env.BENCH_BASELINE_SERVER;
+        if (!bin) throw new Error('the baseline target needs BENCH_BASELINE_SERVER=<path to its server/bin.js>');
+        const node = await startOurNode(OUR_ENV, bin);
+        return { name, protocol: PROTOCOLS.ours, urls: [node.match[1]], servers: [node], processes: [node] };
     }
     if (name === 'upstream') {
         const server = await startUpstream();
