@@ -159,8 +159,10 @@ export function createServer(options = {}) {
             prefix: config.redisPrefix,
             nodeId,
             timeoutMs: config.redisTimeoutMs,
-            // Two heartbeats missed: the node may be dead; its users get no relays meanwhile.
-            freshBeatMs: (2 * config.nodeTtlMs) / 5,
+            // Four heartbeats missed (a stall of Redis itself, or a node that is dying): its
+            // users get no relays until it beats again. Fewer would refuse relays to nodes
+            // that are only slow under load; a killed node is caught at once by its presence.
+            freshBeatMs: (4 * config.nodeTtlMs) / 5,
             onError: redisErrorLogger('store'),
         });
         health = new RedisHealth({ client: store.liveness, ready: [store.client], logger, failFastAfterMs: config.redisTimeoutMs });
