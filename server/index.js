@@ -14,6 +14,7 @@ import { HashSlots } from './hash-slots.js';
 import { createLogger } from './log.js';
 import { hashPassword } from './passwords.js';
 import { RedisHealth } from './redis-health.js';
+import { RefusalLog } from './refusal-log.js';
 import { guardPublishes } from './redis-publish.js';
 import { RoomRecordCache } from './room-record-cache.js';
 import { Rooms } from './rooms.js';
@@ -123,7 +124,9 @@ export function createServer(options = {}) {
     io.engine.on('connection', (engineSocket) => engineLimit.track(engineSocket));
     const unsentWatch = watchUnsentBytes(io, { maxUnsentBytes: config.maxUnsentBytes, logger });
 
-    const seedChannels = attachSeedChannels(io, { config, logger });
+    // Refused requests of both protocols share one bound on log lines (refusal-log.js).
+    const refusals = new RefusalLog({ logger, perSecond: config.logRefusalsPerSecond });
+    const seedChannels = attachSeedChannels(io, { config, logger, refusals });
     let redisClients = [];
     let upkeep = null;
     let listening = null;
@@ -178,7 +181,7 @@ export function createServer(options = {}) {
         if (listening) return listening;
         listening = (async () => {
             const shared = config.redisUrl ? await connectRedis() : null;
-            signaling = attachSignaling(io, { rooms, config, logger, seedChannels, hashSlots, shared });
+            signaling = attachSignaling(io, { rooms, config, logger, refusals, seedChannels, hashSlots, shared });
             if (shared) {
                 upkeep = new ClusterUpkeep({
                     store: shared.store,

@@ -22,7 +22,8 @@ import { CHANNEL_PATTERN, validateRequest } from './validate.js';
 
 const CHANNEL_EVENTS = new Set(['message']);
 
-export function attachSeedChannels(io, { config, logger }) {
+// refusals: the RefusalLog shared with our protocol (refusal-log.js).
+export function attachSeedChannels(io, { config, logger, refusals }) {
     const registered = new Map(); // channel -> Set<socket id> of default-namespace sockets
     const registeredBySocket = new Map(); // socket id -> Set<channel>
     const connectedCount = new Map(); // channel -> sockets connected to its namespace (this node)
@@ -37,7 +38,7 @@ export function attachSeedChannels(io, { config, logger }) {
     parent.on('connection', (socket) => {
         const channel = socket.nsp.name.slice(1);
         connectedCount.set(channel, (connectedCount.get(channel) ?? 0) + 1);
-        let lastFloodLog = -Infinity; // a flood is logged once per second, not per message
+        const logRefusal = refusals.forConnection(); // at most one line a second, and globally bounded
         guardRequests(socket, {
             knownEvents: CHANNEL_EVENTS,
             config,
@@ -46,11 +47,7 @@ export function attachSeedChannels(io, { config, logger }) {
                 return check.ok ? null : check.message;
             },
             onRefused: (event, code) => {
-                if (code === 'RATE_LIMITED') {
-                    if (performance.now() - lastFloodLog < 1000) return;
-                    lastFloodLog = performance.now();
-                }
-                logger.info({ event: 'channel-message', socket: socket.id, channel, outcome: code });
+                logRefusal({ event: 'channel-message', socket: socket.id, channel, outcome: code });
             },
         });
         socket.on('message', (...rawArgs) => {

@@ -20,7 +20,6 @@ import { CleanupRetrier } from './cleanup-retrier.js';
 import { clientAddress } from './client-address.js';
 import { WrongAttemptDelays, WrongPasswordDelay } from './password-delay.js';
 import { verifyPassword } from './passwords.js';
-import { RefusalLog } from './refusal-log.js';
 import { ROOM_LIST_CHANNEL, RoomListFeed } from './room-list-feed.js';
 import { guardRequests, reply, splitAck } from './request-guard.js';
 import { isThenable, SerialQueue } from './serial-queue.js';
@@ -50,11 +49,10 @@ function connectError(code, message) {
 }
 
 // shared: null (one node), or the Redis mode's parts {store, cache, publishes}.
-export function attachSignaling(io, { rooms, config, logger, seedChannels, hashSlots, shared = null }) {
+export function attachSignaling(io, { rooms, config, logger, refusals, seedChannels, hashSlots, shared = null }) {
     const nsp = io.of('/');
     const localSockets = new Map(); // userid -> socket connected to this node
     const cleanups = new CleanupRetrier({ logger });
-    const refusals = new RefusalLog({ logger, perSecond: config.logRefusalsPerSecond });
     const resumeDelays = new WrongAttemptDelays({ baseMs: config.passwordDelayBaseMs, maxMs: config.passwordDelayMaxMs });
     const wrongPasswordsByAddress = new AttemptLimiter({ perMinute: config.passwordAttemptsPerAddress });
     const wrongPasswordsByRoom = new AttemptLimiter({ perMinute: config.passwordAttemptsPerRoom });

@@ -70,6 +70,22 @@ describe('refusal logs', () => {
     });
 });
 
+describe('refusal logs on seed channels', () => {
+    test('unknown events on a channel are rate-limited and logged at most once a second too', async () => {
+        const channel = connect(url, { path: '/refusal-logs-channel' });
+        await once(channel, 'connect');
+        const before = logLines.length;
+        const codes = [];
+        channel.on('error-event', (error) => codes.push(error.code));
+        for (let i = 0; i < 60; i++) channel.emit(`not-a-channel-event-${i}`, {});
+        while (codes.length < 60) await once(channel, 'error-event');
+        expect(codes.slice(0, 20)).toEqual(Array(20).fill('UNKNOWN_EVENT'));
+        expect(codes.slice(20)).toEqual(Array(40).fill('RATE_LIMITED'));
+        const lines = logLines.slice(before).filter((line) => line.event === 'channel-message');
+        expect(lines.length).toBe(1);
+    });
+});
+
 describe('memory one connection can pin', () => {
     test('requests queued behind a slow one hold at most MAX_QUEUED_BYTES; the rest are refused', async () => {
         const { socket: owner } = await connectUser(url, { userid: 'queue-owner' });

@@ -119,7 +119,7 @@ describe('a node killed with -9', () => {
 
     test('6. a stranger who claims a dead owner\'s userid cannot eject, close or change the room', async () => {
         // A short heartbeat: the stranger gets the userid as early as possible after the crash.
-        const [survivor, doomed] = await cluster(2, { NODE_TTL_MS: '2000', CLAIM_TTL_MS: '2000' });
+        const [survivor, doomed] = await cluster(2, { NODE_TTL_MS: '2000' });
         const owner = (await connectUser(doomed.url, { userid: 's-owner', extra: { role: 'host' } })).socket;
         const first = (await connectUser(survivor.url, { userid: 's-first' })).socket;
         const second = (await connectUser(survivor.url, { userid: 's-second' })).socket;
