@@ -84,6 +84,7 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
         let userid = askedUserid;
         let resumed = null;
         let mayHoldSomething = false; // a claim or a takeover that may have landed
+        let drawn; // the random userid being claimed, when none was asked
         try {
             if (userid !== undefined) {
                 // With a token, the takeover comes first: after its node died, a connection's
@@ -108,9 +109,9 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
             } else {
                 // No userid asked: assign a random one (the seed snippet connects this way).
                 for (let attempt = 0; userid === undefined && attempt < 5; attempt++) {
-                    const candidate = randomBytes(12).toString('base64url');
+                    drawn = randomBytes(12).toString('base64url');
                     mayHoldSomething = true;
-                    if (await rooms.claimUserid(candidate, token)) userid = candidate;
+                    if (await rooms.claimUserid(drawn, token)) userid = drawn;
                     else mayHoldSomething = false;
                 }
                 if (userid === undefined) throw new Error('could not draw a free userid');
@@ -118,7 +119,8 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
         } catch (err) {
             // Whatever this connection may have taken (a claim, a takeover answered too late)
             // is given back once the store answers.
-            if (mayHoldSomething && userid !== undefined) trackCleanup(userid, token);
+            const taken = userid ?? drawn;
+            if (mayHoldSomething && taken !== undefined) trackCleanup(taken, token);
             if (err.code === 'STORE_UNAVAILABLE') {
                 refusals.forConnection()({ event: 'connect', socket: socket.id, userid, outcome: err.code, detail: err.message });
                 return next(connectError('STORE_UNAVAILABLE', 'the shared room store is unreachable; try again shortly'));
