@@ -113,6 +113,13 @@ describe('room views stay bounded', () => {
         // A guest with a small extra still gets in: the room is full of data, not of people.
         const { socket: light } = await connectUser(url, { userid: 'view-light' });
         expect((await request(light, 'join-room', { roomid: 'crowded-extras', extra: { n: 1 } })).ok).toBe(true);
+        // Nor can it grow its extra past the budget afterwards: refused, nothing changed.
+        const before = await request(light, 'check-presence', { roomid: 'crowded-extras' });
+        const grown = await request(light, 'update-extra', { extra: { bio: 'b'.repeat(12 * 1024) } });
+        expect(grown.error.code).toBe('ROOM_FULL');
+        expect(await request(light, 'check-presence', { roomid: 'crowded-extras' })).toEqual(before);
+        const joinedView = await server.rooms.getRoom('crowded-extras');
+        expect(joinedView.members.find((m) => m.userid === 'view-light').extra).toEqual({ n: 1 });
     });
 });
 
