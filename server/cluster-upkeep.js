@@ -12,13 +12,15 @@
 // Maintenance, every NODE_TTL_MS, on its own timer so that a long cleanup never delays a
 // heartbeat: sweep dead nodes, audit this node's claims, refresh the rebuild cache, and now
 // and then the slow full scan for stale members. A node sweeps others only after its own
-// heartbeats have gone through for a whole TTL: after a Redis outage every heartbeat has
-// expired, and the live nodes must get the time to write theirs again.
+// heartbeats have gone through for two TTLs: after a Redis outage every heartbeat has
+// expired, the live nodes must get the time to write theirs again, and the dead node's
+// clients the time to resume elsewhere.
 
 import { randomUUID } from 'node:crypto';
 
 const HEARTBEATS_PER_TTL = 5;
 const FULL_SCAN_EVERY = 6; // maintenance rounds between two full stale-member scans
+const SETTLE_TTLS = 2; // uninterrupted heartbeats, in TTLs, before judging other nodes
 
 export class ClusterUpkeep {
     // hooks: {rebuild(), sweepNode(nodeId), audit(epoch), refreshCache(), staleScan()}, all async.
@@ -89,9 +91,12 @@ export class ClusterUpkeep {
         }
     }
 
-    // Heartbeats have gone through for a whole TTL: this node's view of who is dead is sound.
+    // Heartbeats have gone through for twice the TTL: this node's view of who is dead is
+    // sound (the live nodes have written theirs again after an outage), and the clients of a
+    // dead node have had the time to resume elsewhere with their tokens (the library retries
+    // every 5 s at most) before their rooms are cleaned up.
     get settled() {
-        return this.healthySince !== null && this.now() - this.healthySince >= this.nodeTtlMs && !this.rebuildPending;
+        return this.healthySince !== null && this.now() - this.healthySince >= SETTLE_TTLS * this.nodeTtlMs && !this.rebuildPending;
     }
 
     async maintain() {
