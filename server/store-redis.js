@@ -148,6 +148,8 @@ function runScript(client, script, keys, args) {
 }
 
 const MAX_UPDATE_ATTEMPTS = 50;
+// Connections for WATCH/MULTI room updates (each update holds one for its few round trips).
+const ISOLATED_CONNECTIONS = 8;
 const BATCH = 500;
 const SWEEP_LOCK_MS = 30000;
 const TOMBSTONE_MS = 3600000;
@@ -199,7 +201,7 @@ export class RedisStore {
             // abandons it if it waited too long for a connection, and a patient one (a resume
             // under way) must be able to wait. The backstop only bounds a pool that never
             // comes back.
-            isolationPoolOptions: { min: 0, max: 8, acquireTimeoutMillis: Math.max(30000, 10 * timeoutMs) },
+            isolationPoolOptions: { min: 0, max: ISOLATED_CONNECTIONS, acquireTimeoutMillis: Math.max(30000, 10 * timeoutMs) },
         });
         client.on('error', (err) => onError?.(err));
         await client.connect();
