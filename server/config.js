@@ -17,6 +17,8 @@ export const DEFAULT_STATIC_ROOTS = [
     ['/', 'demos'],
 ];
 
+// Every operator-tunable limit lives here, with its default and the reason for it. The
+// protocol's own bounds (id lengths, extra size, nesting) are in limits.js.
 export const DEFAULTS = Object.freeze({
     port: 9001,
     host: '127.0.0.1',
@@ -24,11 +26,52 @@ export const DEFAULTS = Object.freeze({
     // Largest accepted request, in bytes of its JSON form (binary attachments count
     // their length). Bigger ones get MESSAGE_TOO_LARGE.
     maxMessageBytes: 65536,
+    // Largest answer or event the server builds for one client: a room-list page is cut
+    // there, and a room whose view (members with their extras) would grow past it takes no
+    // more members. A 17-byte request must not buy a multi-megabyte answer.
+    maxAnswerBytes: 1024 * 1024,
+    // Rooms per list-rooms / subscribe-rooms / room-list page (at most; fewer when their
+    // views are large, see maxAnswerBytes).
+    roomListPageSize: 100,
+    // A connection whose data waiting to be sent (engine.io buffer + socket buffer) passes
+    // this is closed: a client that stops reading must not make the server hold its data.
+    maxUnsentBytes: 4 * 1024 * 1024,
     // Token bucket per socket: `rateLimit` messages per second on average, up to
     // `rateLimitBurst` at once. Signaling is bursty (ICE candidates), hence the burst.
+    // Every event counts, known or not.
     rateLimit: 100,
     rateLimitBurst: 200,
+    // Bytes of requests one socket may have waiting behind a slow one (a password check,
+    // a Redis round trip); past it RATE_LIMITED.
+    maxQueuedBytes: 1024 * 1024,
     maxRoomsPerSocket: 32,
+    // Wrong passwords per minute, per client address and per room (token buckets that
+    // refill continuously); past them a join with a password is refused (RATE_LIMITED).
+    passwordAttemptsPerAddress: 10,
+    passwordAttemptsPerRoom: 30,
+    // scrypt runs in libuv's thread pool (4 threads), which static files and DNS share:
+    // at most this many hashes at once, at most maxQueuedHashes waiting (then SERVER_BUSY).
+    maxConcurrentHashes: 1,
+    maxQueuedHashes: 32,
+    // Connections from one client address at once (TCP for direct clients; socket.io
+    // connections per X-Forwarded-For address behind a trusted proxy). Several tabs and
+    // the demos' pages stay far below it.
+    maxConnectionsPerAddress: 100,
+    // Seed-protocol channels (namespaces) one connection may join.
+    maxChannelsPerConnection: 32,
+    // Upper bound on seed-protocol channel namespaces alive at once (see seed-channels.js).
+    maxSeedChannels: 10000,
+    // HTTP: a request must send its headers within headersTimeoutMs and be complete within
+    // requestTimeoutMs (slowloris); at most maxConnections TCP connections at once.
+    headersTimeoutMs: 10000,
+    requestTimeoutMs: 30000,
+    maxConnections: 10000,
+    // Proxies whose X-Forwarded-For is believed (comma-separated addresses). Empty: the
+    // TCP peer is the client.
+    trustProxy: '',
+    // Refused requests are logged at most once per second per connection, and at most this
+    // many lines per second in all: a flood must not become a flood of log lines.
+    logRefusalsPerSecond: 20,
     staticRoots: DEFAULT_STATIC_ROOTS,
     logLevel: 'info',
     // Wrong-password slowdown: the n-th consecutive wrong password of a socket is
@@ -37,11 +80,13 @@ export const DEFAULTS = Object.freeze({
     passwordDelayMaxMs: 8000,
     // Coalescing window for `room-list` pushes to subscribers, in milliseconds.
     roomListDebounceMs: 100,
-    // Upper bound on seed-protocol channel namespaces alive at once (see seed-channels.js).
-    maxSeedChannels: 10000,
-    // Redis userid claims expire after this many ms unless refreshed (every third of it)
-    // by the node holding the socket: a crashed node's users are free again after that.
-    claimTtlMs: 30000,
+    // Redis only. A Redis command not answered within redisTimeoutMs fails; the request
+    // that needed it gets STORE_UNAVAILABLE (and /healthz says degraded).
+    redisTimeoutMs: 2000,
+    // Redis only. Each node writes a heartbeat key with this TTL (refreshed every fifth of
+    // it); a node whose heartbeat expired is dead: its userid claims are void and its
+    // members are removed from their rooms.
+    nodeTtlMs: 5000,
     // Key prefix for everything this server stores in Redis.
     redisPrefix: 'rtcmc:',
 });
@@ -76,6 +121,27 @@ export function parseStaticRoots(text) {
     return rows;
 }
 
+// Limits read as plain integers: [variable, option, min, max].
+const INTEGER_VARIABLES = [
+    ['MAX_ANSWER_BYTES', 'maxAnswerBytes', 16 * 1024, 1 << 28],
+    ['ROOM_LIST_PAGE_SIZE', 'roomListPageSize', 1, 10000],
+    ['MAX_UNSENT_BYTES', 'maxUnsentBytes', 64 * 1024, 1 << 30],
+    ['MAX_QUEUED_BYTES', 'maxQueuedBytes', 1024, 1 << 30],
+    ['PASSWORD_ATTEMPTS_PER_ADDRESS', 'passwordAttemptsPerAddress', 1, 1e6],
+    ['PASSWORD_ATTEMPTS_PER_ROOM', 'passwordAttemptsPerRoom', 1, 1e6],
+    ['MAX_CONCURRENT_HASHES', 'maxConcurrentHashes', 1, 64],
+    ['MAX_QUEUED_HASHES', 'maxQueuedHashes', 0, 1e5],
+    ['MAX_CONNECTIONS_PER_ADDRESS', 'maxConnectionsPerAddress', 1, 1e6],
+    ['MAX_CHANNELS_PER_CONNECTION', 'maxChannelsPerConnection', 1, 1e4],
+    ['MAX_SEED_CHANNELS', 'maxSeedChannels', 1, 1e7],
+    ['HEADERS_TIMEOUT_MS', 'headersTimeoutMs', 100, 3600000],
+    ['REQUEST_TIMEOUT_MS', 'requestTimeoutMs', 100, 3600000],
+    ['MAX_CONNECTIONS', 'maxConnections', 1, 1e7],
+    ['LOG_REFUSALS_PER_SECOND', 'logRefusalsPerSecond', 0, 1e6],
+    ['REDIS_TIMEOUT_MS', 'redisTimeoutMs', 50, 600000],
+    ['NODE_TTL_MS', 'nodeTtlMs', 500, 3600000],
+];
+
 // Reads the documented environment variables; anything absent keeps its default.
 export function configFromEnv(env = process.env) {
     const config = {};
@@ -96,8 +162,11 @@ export function configFromEnv(env = process.env) {
     }
     if (env.STATIC) config.staticRoots = parseStaticRoots(env.STATIC);
     if (env.LOG_LEVEL) config.logLevel = env.LOG_LEVEL;
-    if (env.CLAIM_TTL_MS) config.claimTtlMs = integer('CLAIM_TTL_MS', env.CLAIM_TTL_MS, 300, 3600000);
     if (env.REDIS_PREFIX) config.redisPrefix = env.REDIS_PREFIX;
+    if (env.TRUST_PROXY !== undefined) config.trustProxy = env.TRUST_PROXY;
+    for (const [variable, option, min, max] of INTEGER_VARIABLES) {
+        if (env[variable]) config[option] = integer(variable, env[variable], min, max);
+    }
     return config;
 }
 
@@ -113,8 +182,24 @@ export function resolveConfig(options = {}) {
     if (options.rateLimit !== undefined && options.rateLimitBurst === undefined) {
         config.rateLimitBurst = Math.max(1, config.rateLimit * 2);
     }
+    if (config.requestTimeoutMs < config.headersTimeoutMs) {
+        throw new Error('REQUEST_TIMEOUT_MS must be at least HEADERS_TIMEOUT_MS');
+    }
+    config.trustedProxies = parseTrustedProxies(config.trustProxy);
     // Engine-level cap: socket.io drops the connection above it, so keep it well above
     // maxMessageBytes and let our own check answer MESSAGE_TOO_LARGE in between.
     config.transportMaxBytes = Math.max(1e6, config.maxMessageBytes * 4);
     return Object.freeze(config);
+}
+
+// TRUST_PROXY="127.0.0.1, 10.0.0.5" -> Set of addresses (IPv4-mapped IPv6 forms included).
+export function parseTrustedProxies(text) {
+    const addresses = new Set();
+    for (const entry of String(text ?? '').split(',')) {
+        const address = entry.trim();
+        if (!address) continue;
+        addresses.add(address);
+        if (/^\d+\.\d+\.\d+\.\d+$/.test(address)) addresses.add(`::ffff:${address}`);
+    }
+    return addresses;
 }

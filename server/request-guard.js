@@ -1,6 +1,9 @@
-// Checks every incoming event of a socket before any handler sees it: known event name,
-// per-socket rate limit, size. A refused event never reaches a handler, so it cannot
-// change state; the client gets an `error-event` (and an error ack when it gave one).
+// Checks every incoming event of a socket before any handler sees it: per-socket rate limit
+// (every event counts, known or not: unknown names are no way around it), known event name,
+// size. A refused event never reaches a handler, so it cannot change state; the client gets
+// an `error-event` (and an error ack when it gave one). The size of an accepted request is
+// left in socket.data.requestBytes for the handler's queue (read synchronously, before the
+// next event can arrive).
 
 import { TokenBucket } from './rate-limit.js';
 import { inspectJson, jsonBytes, LIMITS } from './validate.js';
@@ -35,13 +38,13 @@ export function guardRequests(socket, { knownEvents, config, explain, onRefused 
         const last = packet[packet.length - 1];
         const ack = packet.length > 1 && typeof last === 'function' ? last : null;
         let refusal = null;
-        if (typeof event !== 'string' || !knownEvents.has(event)) {
-            refusal = errorReply('UNKNOWN_EVENT', `unknown event "${String(event).slice(0, 128)}"`);
-        } else if (!bucket.take()) {
+        if (!bucket.take()) {
             refusal = errorReply(
                 'RATE_LIMITED',
                 `too many messages: at most ${config.rateLimit} per second (bursts of ${config.rateLimitBurst})`,
             );
+        } else if (typeof event !== 'string' || !knownEvents.has(event)) {
+            refusal = errorReply('UNKNOWN_EVENT', `unknown event "${String(event).slice(0, 128)}"`);
         } else {
             // One walk over the arguments: size, depth, binary. The ack function, if any,
             // is the last element and is skipped.
@@ -64,6 +67,8 @@ export function guardRequests(socket, { knownEvents, config, explain, onRefused 
                     explain?.(event, args) ??
                         `${event} payload must be JSON without binary data, nested at most ${LIMITS.maxDepth} levels`,
                 );
+            } else {
+                socket.data.requestBytes = bytes;
             }
         }
         if (!refusal) return next();

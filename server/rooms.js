@@ -10,6 +10,8 @@
 
 import { MemoryStore } from './store-memory.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { decodeCursor, encodeCursor, listKey } from './room-list-key.js';
+import { jsonBytes } from './validate.js';
 
 export const DEFAULT_MAX_PARTICIPANTS = 1000;
 // Ejected userids remembered per room (until the owner changes); beyond it the oldest go.
@@ -61,6 +63,18 @@ function findMember(record, userid) {
     return record.members.find((member) => member.userid === userid);
 }
 
+// The member entry of `user` through its own connection: same userid *and* same token.
+// Someone who claims the userid of a connection that is gone (its node died) is not that
+// member, and must not act as it (issue 14, item 6).
+function findSession(record, user) {
+    const member = findMember(record, user.userid);
+    return member && member.token === user.token ? member : null;
+}
+
+function isOwnerSession(record, user) {
+    return record.owner === user.userid && findSession(record, user) !== null;
+}
+
 function samePassword(a, b) {
     if (a === null || b === null) return a === b;
     return a.hash === b.hash && a.salt === b.salt;
@@ -102,11 +116,24 @@ export function departure(record, userid, reason) {
 
 // ---- the class -------------------------------------------------------------------------
 
+// Bytes a list page's envelope ({ok, rooms: [], next}) takes besides its room views.
+const PAGE_ENVELOPE_BYTES = 1024;
+
 export class Rooms {
-    constructor({ store = new MemoryStore(), now = Date.now, maxRoomsPerUser = 32 } = {}) {
+    // maxViewBytes: the largest RoomView a join may produce (its answer); hashPassword: how
+    // passwords are hashed at open (signaling.js bounds how many run at once).
+    constructor({
+        store = new MemoryStore(),
+        now = Date.now,
+        maxRoomsPerUser = 32,
+        maxViewBytes = Infinity,
+        hashPassword: hash = hashPassword,
+    } = {}) {
         this.store = store;
         this.now = now;
         this.maxRoomsPerUser = maxRoomsPerUser;
+        this.maxViewBytes = maxViewBytes;
+        this.hashPassword = hash;
     }
 
     // -- identity: one live connection per userid, across every node of the store --
@@ -125,16 +152,23 @@ export class Rooms {
     // new one, so that the old connection's disconnect finds nothing of its own to leave.
     // Returns null if `oldToken` does not hold the claim (wrong, stale, or already released),
     // else {rooms}: the rooms the user is still a member of, now under `newToken`.
+    // Once the claim has moved, the rebinding must not stop half-way: its store calls are
+    // `patient` (they wait for a Redis that went quiet instead of timing out).
     async resumeUserid(userid, oldToken, newToken) {
-        if (!(await this.store.takeover(userid, oldToken, newToken))) return null;
+        if (!(await this.store.takeover(userid, oldToken, newToken, { patient: true }))) return null;
+        const patient = { patient: true };
         const rooms = [];
-        for (const roomid of await this.store.roomsOf(userid)) {
-            const kept = await this.store.update(roomid, (current) => {
-                const member = current && findMember(current, userid);
-                if (!member || member.token !== oldToken) return { result: false };
-                const members = current.members.map((m) => (m === member ? { ...m, token: newToken } : m));
-                return { record: { ...current, members }, result: true };
-            });
+        for (const roomid of await this.store.roomsOf(userid, patient)) {
+            const kept = await this.store.update(
+                roomid,
+                (current) => {
+                    const member = current && findMember(current, userid);
+                    if (!member || member.token !== oldToken) return { result: false };
+                    const members = current.members.map((m) => (m === member ? { ...m, token: newToken } : m));
+                    return { record: { ...current, members }, result: true };
+                },
+                patient,
+            );
             if (kept) rooms.push(roomid);
         }
         return { rooms };
@@ -146,7 +180,9 @@ export class Rooms {
         const { roomid } = request;
         const limitError = await this.#roomLimitError(user.userid);
         if (limitError) return limitError;
-        const password = request.password ? await hashPassword(request.password) : null;
+        // Existence first: a request that fails anyway must not cost a password hash.
+        if (await this.store.get(roomid)) return failure('ROOM_EXISTS', `room "${roomid}" already exists`);
+        const password = request.password ? await this.hashPassword(request.password) : null;
         const extra = request.extra !== undefined ? request.extra : user.extra;
         const joinedAt = this.now();
         return this.store.update(roomid, (current) => {
@@ -170,7 +206,9 @@ export class Rooms {
         });
     }
 
-    async join(user, request) {
+    // checkPassword(password, passwordRecord, roomid) -> true | a failure: how a password is
+    // checked (signaling.js adds attempt limits and bounded hashing around verifyPassword).
+    async join(user, request, { checkPassword = defaultCheckPassword } = {}) {
         const { roomid } = request;
         const limitError = await this.#roomLimitError(user.userid);
         if (limitError) return limitError;
@@ -182,8 +220,8 @@ export class Rooms {
             const precheck = this.#joinPrecheck(snapshot, user.userid, roomid);
             if (precheck) return precheck;
             if (snapshot.password !== null) {
-                const matches = await verifyPassword(request.password ?? '', snapshot.password);
-                if (!matches) return failure('WRONG_PASSWORD', `wrong password for room "${roomid}"`);
+                const verdict = await checkPassword(request.password ?? '', snapshot.password, roomid);
+                if (verdict !== true) return verdict;
             }
             const joinedAt = this.now();
             const result = await this.store.update(roomid, (current) => {
@@ -201,6 +239,10 @@ export class Rooms {
                 }
                 const member = { userid: user.userid, extra, joinedAt, token: user.token };
                 const record = { ...current, members: [...current.members, member] };
+                if (this.#viewTooLarge(record)) {
+                    const message = `room "${roomid}" is full: with this member's extra data its view would exceed ${this.maxViewBytes} bytes`;
+                    return { result: failure('ROOM_FULL', message) };
+                }
                 return {
                     record,
                     result: {
@@ -225,19 +267,24 @@ export class Rooms {
         return null;
     }
 
+    #viewTooLarge(record) {
+        return this.maxViewBytes !== Infinity && jsonBytes(roomView(record)) > this.maxViewBytes;
+    }
+
     async #roomLimitError(userid) {
         const count = (await this.store.roomsOf(userid)).length;
         if (count < this.maxRoomsPerUser) return null;
         return failure('TOO_MANY_ROOMS', `a connection can be in at most ${this.maxRoomsPerUser} rooms`);
     }
 
-    leave(userid, roomid, reason = 'left') {
+    // `user` leaves through its own connection (a stranger with the same userid is not in).
+    leave(user, roomid, reason = 'left') {
         return this.store.update(roomid, (current) => {
             if (!current) return { result: failure('ROOM_NOT_FOUND', `room "${roomid}" does not exist`) };
-            if (!findMember(current, userid)) {
+            if (!findSession(current, user)) {
                 return { result: failure('NOT_IN_ROOM', `you are not in room "${roomid}"`) };
             }
-            return departure(current, userid, reason);
+            return departure(current, user.userid, reason);
         });
     }
 
@@ -257,10 +304,12 @@ export class Rooms {
         return results;
     }
 
-    eject(byUserid, roomid, targetUserid) {
+    // `by` is {userid, token}: the owner's own connection, not just its userid.
+    eject(by, roomid, targetUserid) {
+        const byUserid = by.userid;
         return this.store.update(roomid, (current) => {
             if (!current) return { result: failure('ROOM_NOT_FOUND', `room "${roomid}" does not exist`) };
-            if (current.owner !== byUserid) {
+            if (!isOwnerSession(current, by)) {
                 return { result: failure('NOT_OWNER', `only the owner of room "${roomid}" can eject`) };
             }
             if (targetUserid === byUserid) {
@@ -277,10 +326,10 @@ export class Rooms {
         });
     }
 
-    close(byUserid, roomid) {
+    close(by, roomid) {
         return this.store.update(roomid, (current) => {
             if (!current) return { result: failure('ROOM_NOT_FOUND', `room "${roomid}" does not exist`) };
-            if (current.owner !== byUserid) {
+            if (!isOwnerSession(current, by)) {
                 return { result: failure('NOT_OWNER', `only the owner of room "${roomid}" can close it`) };
             }
             return {
@@ -295,19 +344,37 @@ export class Rooms {
         });
     }
 
-    // Sets the user's extra in every room it is in (and the room's extra where it owns it).
-    async updateExtra(userid, extra) {
+    // Sets the user's extra in every room it is in through this connection (and the room's
+    // extra where it owns it). Refused (ROOM_FULL, nothing changed) if a room's view would
+    // grow past maxViewBytes.
+    async updateExtra(user, extra) {
+        const { userid } = user;
+        const change = (current) => {
+            if (!current || !findSession(current, user)) return null;
+            const isOwner = current.owner === userid;
+            const record = {
+                ...current,
+                members: current.members.map((m) => (m.userid === userid ? { ...m, extra } : m)),
+                extra: isOwner ? extra : current.extra,
+            };
+            return { record, isOwner };
+        };
+        const roomids = await this.store.roomsOf(userid);
+        if (this.maxViewBytes !== Infinity) {
+            for (const roomid of roomids) {
+                const changed = change(await this.store.get(roomid));
+                if (changed && this.#viewTooLarge(changed.record)) {
+                    const message = `room "${roomid}" is full: with this extra its view would exceed ${this.maxViewBytes} bytes`;
+                    return failure('ROOM_FULL', message);
+                }
+            }
+        }
         const rooms = [];
-        for (const roomid of await this.store.roomsOf(userid)) {
+        for (const roomid of roomids) {
             const result = await this.store.update(roomid, (current) => {
-                if (!current || !findMember(current, userid)) return { result: null };
-                const isOwner = current.owner === userid;
-                const record = {
-                    ...current,
-                    members: current.members.map((m) => (m.userid === userid ? { ...m, extra } : m)),
-                    extra: isOwner ? extra : current.extra,
-                };
-                return { record, result: { roomid, isOwner, listed: current.listed } };
+                const changed = change(current);
+                if (!changed) return { result: null };
+                return { record: changed.record, result: { roomid, isOwner: changed.isOwner, listed: current.listed } };
             });
             if (result) rooms.push(result);
         }
@@ -322,12 +389,27 @@ export class Rooms {
         return { ok: true, exists: true, room: publicRoomView(record) };
     }
 
-    async listRooms() {
-        const records = await this.store.listRecords();
-        return records
-            .filter((record) => record.listed)
-            .sort((a, b) => a.createdAt - b.createdAt || (a.roomid < b.roomid ? -1 : 1))
-            .map(publicRoomView);
+    // One page of listed rooms, oldest first: at most `limit` views, and fewer if they would
+    // make the answer larger than maxBytes. `next` (absent on the last page) is the cursor of
+    // the following page. An unknown cursor gives null.
+    async listRooms({ cursor = null, limit = 100, maxBytes = Infinity } = {}) {
+        const after = cursor === null ? null : decodeCursor(cursor);
+        if (cursor !== null && after === null) return null;
+        const records = await this.store.listPage(after, limit + 1);
+        const rooms = [];
+        let bytes = PAGE_ENVELOPE_BYTES;
+        let lastKey = null;
+        for (const record of records.slice(0, limit)) {
+            const view = publicRoomView(record);
+            const size = jsonBytes(view) + 1;
+            if (rooms.length > 0 && bytes + size > maxBytes) break;
+            rooms.push(view);
+            bytes += size;
+            lastKey = listKey(record);
+        }
+        const page = { rooms };
+        if (rooms.length < records.length) page.next = encodeCursor(lastKey);
+        return page;
     }
 
     async getRoom(roomid) {
@@ -335,6 +417,8 @@ export class Rooms {
         return record ? roomView(record) : null;
     }
 
+    // Truthy when `userid` is a member of the room through the connection holding its userid
+    // (with Redis: the id of the node that connection is on).
     isMember(roomid, userid) {
         return this.store.isMember(roomid, userid);
     }
@@ -347,12 +431,24 @@ export class Rooms {
         return { rooms: await this.store.roomCount() };
     }
 
+    // A dead node's connections leave their rooms as 'disconnected': claims is
+    // [[userid, token], ...]. Returns the departures, for notification.
+    async removeSessions(claims) {
+        const results = [];
+        for (const [userid, token] of claims) results.push(...(await this.leaveAll(userid, 'disconnected', token)));
+        return results;
+    }
+
     // Members whose userid claim is gone or held by another connection (their node died)
-    // leave their rooms as 'disconnected'. Returns the departures, for notification.
+    // leave their rooms as 'disconnected'; a room whose owner is not among its members (a
+    // rebuild after a Redis loss, when the owner's node did not come back) passes to the
+    // longest-present member. Returns the departures, for notification.
     async removeStaleMembers() {
         const members = [];
+        const ownerless = [];
         for (const record of await this.store.listRecords()) {
             for (const member of record.members) members.push({ roomid: record.roomid, member });
+            if (!findMember(record, record.owner)) ownerless.push(record.roomid);
         }
         const stale = [];
         // Claim look-ups in parallel batches (one round trip each with Redis pipelining).
@@ -372,6 +468,37 @@ export class Rooms {
             });
             if (result) results.push(result);
         }
+        for (const roomid of ownerless) {
+            const result = await this.store.update(roomid, (current) => {
+                if (!current || findMember(current, current.owner)) return { result: null };
+                // The absent owner "leaves": handover (or closing) by the usual rule.
+                const withOwner = { ...current, members: [{ userid: current.owner, extra: null }, ...current.members] };
+                return departure(withOwner, current.owner, 'disconnected');
+            });
+            if (result) results.push(result);
+        }
         return results;
     }
+
+    // After Redis lost its data: puts back a room from the last record this node saw, with
+    // the members this node vouches for (its own connected sockets: [{userid, token}]).
+    // Other nodes add theirs the same way; members stay in join order. Nothing is announced:
+    // for the clients nothing happened.
+    restore(snapshot, localMembers) {
+        const tokens = new Map(localMembers.map(({ userid, token }) => [userid, token]));
+        const mine = snapshot.members.filter((member) => tokens.get(member.userid) === member.token);
+        return this.store.update(snapshot.roomid, (current) => {
+            const base = current ?? { ...snapshot, members: [] };
+            const missing = mine.filter((member) => !findMember(base, member.userid));
+            if (missing.length === 0) return { result: false };
+            const members = [...base.members, ...missing].sort((a, b) => a.joinedAt - b.joinedAt);
+            return { record: { ...base, members }, result: true };
+        });
+    }
+}
+
+function defaultCheckPassword(password, record, roomid) {
+    return verifyPassword(password, record).then(
+        (matches) => matches || failure('WRONG_PASSWORD', `wrong password for room "${roomid}"`),
+    );
 }

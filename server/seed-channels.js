@@ -10,16 +10,20 @@
 // sockets share one connection, and the namespace CONNECT packet reaches the server
 // before the buffered `new-channel` event. `new-channel` registers the channel name for
 // `presence` and reports bad names. Empty channel namespaces are removed by socket.io
-// (cleanupEmptyChildNamespaces) and at most config.maxSeedChannels exist at once.
+// (cleanupEmptyChildNamespaces) and at most config.maxSeedChannels exist at once; one
+// connection joins at most config.maxChannelsPerConnection of them (connect_error
+// TOO_MANY_CHANNELS), so that one client cannot take the global budget.
 // Unlike 2013, any socket of the namespace may send (no per-sender registration), the
 // payload is validated and size-limited, and the sender never gets its own message back.
 
+import { channelsPerConnection } from './connection-limits.js';
 import { guardRequests, reply, splitAck, errorReply } from './request-guard.js';
 import { CHANNEL_PATTERN, validateRequest } from './validate.js';
 
 const CHANNEL_EVENTS = new Set(['message']);
 
-export function attachSeedChannels(io, { config, logger }) {
+// refusals: the RefusalLog shared with our protocol (refusal-log.js).
+export function attachSeedChannels(io, { config, logger, refusals }) {
     const registered = new Map(); // channel -> Set<socket id> of default-namespace sockets
     const registeredBySocket = new Map(); // socket id -> Set<channel>
     const connectedCount = new Map(); // channel -> sockets connected to its namespace (this node)
@@ -29,11 +33,12 @@ export function attachSeedChannels(io, { config, logger }) {
         // `children` holds the live channel namespaces (socket.io removes empty ones).
         next(null, CHANNEL_PATTERN.test(channel) && parent.children.size < config.maxSeedChannels);
     });
+    parent.use(channelsPerConnection(config.maxChannelsPerConnection).middleware);
 
     parent.on('connection', (socket) => {
         const channel = socket.nsp.name.slice(1);
         connectedCount.set(channel, (connectedCount.get(channel) ?? 0) + 1);
-        let lastFloodLog = -Infinity; // a flood is logged once per second, not per message
+        const logRefusal = refusals.forConnection(); // at most one line a second, and globally bounded
         guardRequests(socket, {
             knownEvents: CHANNEL_EVENTS,
             config,
@@ -42,11 +47,7 @@ export function attachSeedChannels(io, { config, logger }) {
                 return check.ok ? null : check.message;
             },
             onRefused: (event, code) => {
-                if (code === 'RATE_LIMITED') {
-                    if (performance.now() - lastFloodLog < 1000) return;
-                    lastFloodLog = performance.now();
-                }
-                logger.info({ event: 'channel-message', socket: socket.id, channel, outcome: code });
+                logRefusal({ event: 'channel-message', socket: socket.id, channel, outcome: code });
             },
         });
         socket.on('message', (...rawArgs) => {

@@ -1,7 +1,8 @@
 // Runs one socket's requests one after the other, in arrival order. Handlers may await
 // the store (Redis) and password hashing; without this, a join-room followed at once by a
-// relay could be handled out of order. `limit` bounds what may wait (the rate limit
-// already bounds arrivals; this bounds the backlog behind a slow request).
+// relay could be handled out of order. `limit` bounds how many may wait (the rate limit
+// already bounds arrivals; this bounds the backlog behind a slow request); `bytes` is the
+// size of the requests waiting or running, which the caller bounds too (MAX_QUEUED_BYTES).
 
 const isThenable = (value) => value !== null && typeof value === 'object' && typeof value.then === 'function';
 
@@ -9,6 +10,7 @@ export class SerialQueue {
     constructor({ limit = 1000 } = {}) {
         this.limit = limit;
         this.pending = 0;
+        this.bytes = 0;
         this.tail = Promise.resolve();
     }
 
@@ -21,18 +23,20 @@ export class SerialQueue {
     // queue: run() then returns its plain value. Otherwise run() returns a promise. A task
     // must not throw synchronously (callers wrap their handlers); a rejected promise does
     // not stop the queue.
-    run(task) {
+    run(task, bytes = 0) {
         if (this.pending === 0) {
             const result = task();
-            return isThenable(result) ? this.#track(Promise.resolve(result)) : result;
+            return isThenable(result) ? this.#track(Promise.resolve(result), bytes) : result;
         }
-        return this.#track(this.tail.then(task));
+        return this.#track(this.tail.then(task), bytes);
     }
 
-    #track(promise) {
+    #track(promise, bytes) {
         this.pending += 1;
+        this.bytes += bytes;
         const settle = () => {
             this.pending -= 1;
+            this.bytes -= bytes;
         };
         this.tail = promise.then(settle, settle);
         return promise;

@@ -2,13 +2,17 @@
 // Two maps, as in socket.io's own in-memory adapter: rooms by id, and for each userid the
 // set of rooms it is in (kept in step with the rooms' member lists on every write).
 // update() runs the mutation synchronously between read and write, so it is atomic in a
-// single-threaded process without any lock.
+// single-threaded process without any lock. Listed rooms are also kept in list order (a
+// sorted array of room-list-key.js keys) so that a page is a binary search and a slice.
+
+import { listKey } from './room-list-key.js';
 
 export class MemoryStore {
     constructor() {
         this.rooms = new Map(); // roomid -> room record (see rooms.js)
         this.memberRooms = new Map(); // userid -> Set<roomid>
         this.claims = new Map(); // userid -> token of the connection that holds it
+        this.listed = []; // list keys of listed rooms, sorted
     }
 
     get(roomid) {
@@ -16,6 +20,7 @@ export class MemoryStore {
     }
 
     // mutate(current | null) -> {record, result}; record undefined = unchanged, null = delete.
+    // (Options are RedisStore's; nothing here waits.)
     update(roomid, mutate) {
         const current = this.rooms.get(roomid) ?? null;
         const { record, result } = mutate(current);
@@ -36,6 +41,36 @@ export class MemoryStore {
         }
         if (record) this.rooms.set(roomid, record);
         else this.rooms.delete(roomid);
+        if (current?.listed && !record) this.#unlist(listKey(current));
+        if (record?.listed && !current) this.#list(listKey(record));
+    }
+
+    // Index of the first key greater than `key` (or of `key` itself with `inclusive`).
+    #bound(key, inclusive) {
+        let low = 0;
+        let high = this.listed.length;
+        while (low < high) {
+            const middle = (low + high) >>> 1;
+            const before = inclusive ? this.listed[middle] < key : this.listed[middle] <= key;
+            if (before) low = middle + 1;
+            else high = middle;
+        }
+        return low;
+    }
+
+    #list(key) {
+        this.listed.splice(this.#bound(key, true), 0, key);
+    }
+
+    #unlist(key) {
+        const at = this.#bound(key, true);
+        if (this.listed[at] === key) this.listed.splice(at, 1);
+    }
+
+    // Up to `limit` listed room records after list key `after` (null: from the start).
+    listPage(after, limit) {
+        const start = after === null ? 0 : this.#bound(after, false);
+        return this.listed.slice(start, start + limit).map((key) => this.rooms.get(key.slice(16)));
     }
 
     #unindex(userid, roomid) {
@@ -45,8 +80,11 @@ export class MemoryStore {
         if (rooms.size === 0) this.memberRooms.delete(userid);
     }
 
+    // A member through the connection that holds its userid (as RedisStore.isMember).
     isMember(roomid, userid) {
-        return this.memberRooms.get(userid)?.has(roomid) ?? false;
+        if (!this.memberRooms.get(userid)?.has(roomid)) return false;
+        const member = this.rooms.get(roomid).members.find((m) => m.userid === userid);
+        return member.token === this.claims.get(userid);
     }
 
     roomsOf(userid) {

@@ -2,23 +2,9 @@
 // A validator never throws and never touches state: it answers
 // {ok: true, value} or {ok: false, code, message} where the message names the field.
 
-export const LIMITS = Object.freeze({
-    idMaxChars: 128,
-    extraMaxBytes: 16 * 1024,
-    passwordMaxChars: 256,
-    directionMaxChars: 64,
-    sessionMaxBytes: 2048,
-    senderMaxChars: 128,
-    // A resume token is a UUID (36 characters); the bound only keeps garbage out.
-    resumeMaxChars: 128,
-    maxParticipantsAllowed: 10000,
-    // JSON nesting accepted inside `extra` and relayed `data`. Signaling messages (SDP,
-    // candidates) are 3 or 4 levels deep; the bound keeps recursive encoders safe.
-    maxDepth: 32,
-    // Nesting accepted in a whole request: the argument list and the payload object add
-    // two levels above `extra` / `data`.
-    maxRequestDepth: 34,
-});
+import { LIMITS } from './limits.js';
+
+export { LIMITS };
 
 // C0 controls and DEL. Ids end up in logs, room lists and UI labels.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
@@ -43,10 +29,18 @@ function isBinary(value) {
 // length. `problem` is the first one met: 'size', 'depth' (over maxDepth), 'binary', or
 // 'type' (not JSON). The walk stops at the first problem other than 'binary', so a hostile
 // payload costs at most maxBytes work.
-export function inspectJson(value, { maxBytes = Infinity, maxDepth = LIMITS.maxDepth } = {}) {
-    const state = { bytes: 0, problem: null };
+// With `weighted`, each object or array and each member name also counts what it costs in
+// memory (LIMITS.containerWeightBytes, LIMITS.memberNameWeightBytes): for values the server
+// keeps (extra, session), whose heap cost can be many times their text.
+export function inspectJson(value, { maxBytes = Infinity, maxDepth = LIMITS.maxDepth, weighted = false } = {}) {
+    const state = {
+        bytes: 0,
+        problem: null,
+        containerWeight: weighted ? LIMITS.containerWeightBytes : 0,
+        nameWeight: weighted ? LIMITS.memberNameWeightBytes : 0,
+    };
     walk(value, 0, state, maxBytes, maxDepth);
-    return state;
+    return { bytes: state.bytes, problem: state.problem };
 }
 
 // Exact UTF-8 size of a JSON value (assumed free of binary data).
@@ -83,7 +77,7 @@ function walk(value, depth, state, maxBytes, maxDepth) {
                 break;
             }
             if (Array.isArray(value)) {
-                state.bytes += 2 + Math.max(0, value.length - 1);
+                state.bytes += 2 + Math.max(0, value.length - 1) + state.containerWeight;
                 for (let i = 0; i < value.length; i++) {
                     walk(value[i], depth + 1, state, maxBytes, maxDepth);
                     if (state.problem && state.problem !== 'binary') return;
@@ -95,9 +89,9 @@ function walk(value, depth, state, maxBytes, maxDepth) {
                 state.problem = 'type';
                 return;
             }
-            state.bytes += 2;
+            state.bytes += 2 + state.containerWeight;
             for (const key in value) {
-                state.bytes += key.length + 4;
+                state.bytes += key.length + 4 + state.nameWeight;
                 walk(value[key], depth + 1, state, maxBytes, maxDepth);
                 if (state.problem && state.problem !== 'binary') return;
                 if (state.bytes > maxBytes) break;
@@ -112,21 +106,30 @@ function walk(value, depth, state, maxBytes, maxDepth) {
 
 // ---- field rules: each returns null when the value is fine, else the reason -------------
 
+// Ids become Redis keys and scrypt input as UTF-8. A lone UTF-16 surrogate has no UTF-8
+// form (it is written as U+FFFD), so two ids that differ only there would be one key.
+const NOT_WELL_FORMED = 'must be well-formed Unicode (no lone surrogate)';
+
 function idRule(value) {
     if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
     if (value.length < 1 || value.length > LIMITS.idMaxChars) {
         return `must be 1 to ${LIMITS.idMaxChars} characters, got ${value.length}`;
     }
     if (CONTROL_CHARS.test(value)) return 'must not contain control characters';
+    if (!value.isWellFormed()) return NOT_WELL_FORMED;
     return null;
 }
 
-function jsonRule(maxBytes) {
+// `weighted`: the value is kept by the server, so its memory cost counts (see inspectJson).
+function jsonRule(maxBytes, { weighted = false } = {}) {
     return (value) => {
-        const { bytes, problem } = inspectJson(value, { maxBytes, maxDepth: LIMITS.maxDepth });
+        const { bytes, problem } = inspectJson(value, { maxBytes, maxDepth: LIMITS.maxDepth, weighted });
         if (problem === 'depth') return `must not nest deeper than ${LIMITS.maxDepth} levels`;
         if (problem === 'binary') return 'must be JSON (binary data is not accepted)';
         if (problem === 'type') return 'must be a JSON value';
+        if (problem === 'size' && weighted && jsonBytes(value) <= maxBytes) {
+            return `must weigh at most ${maxBytes} bytes (its text plus ${LIMITS.containerWeightBytes} per object or array and ${LIMITS.memberNameWeightBytes} per member name)`;
+        }
         if (problem === 'size' || (bytes * 3 > maxBytes && jsonBytes(value) > maxBytes)) {
             return `must serialize to at most ${maxBytes} bytes`;
         }
@@ -134,7 +137,7 @@ function jsonRule(maxBytes) {
     };
 }
 
-const extraRule = jsonRule(LIMITS.extraMaxBytes);
+const extraRule = jsonRule(LIMITS.extraMaxBytes, { weighted: true });
 // The whole request is already bounded by maxMessageBytes. When the request guard has
 // already walked the request (jsonChecked: no binary, depth bounded), the walk is skipped:
 // relays are the hot path.
@@ -147,6 +150,7 @@ function passwordRule(value) {
     if (value.length > LIMITS.passwordMaxChars) {
         return `must be at most ${LIMITS.passwordMaxChars} characters`;
     }
+    if (!value.isWellFormed()) return NOT_WELL_FORMED;
     return null;
 }
 
@@ -168,7 +172,17 @@ function sessionRule(value) {
         return value.length <= 256 ? null : 'must be at most 256 characters';
     }
     if (!isPlainObject(value)) return `must be a string or an object, got ${describe(value)}`;
-    return jsonRule(LIMITS.sessionMaxBytes)(value);
+    return sessionObjectRule(value);
+}
+const sessionObjectRule = jsonRule(LIMITS.sessionMaxBytes, { weighted: true });
+
+// list-rooms paging: the cursor is the `next` of an earlier answer (checked by the handler).
+function cursorRule(value) {
+    if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
+    if (value.length < 1 || value.length > LIMITS.cursorMaxChars) {
+        return `must be 1 to ${LIMITS.cursorMaxChars} characters`;
+    }
+    return null;
 }
 
 function directionRule(value) {
@@ -233,7 +247,10 @@ export const REQUEST_SCHEMAS = {
     },
     'leave-room': { fields: { roomid: required(idRule) } },
     'check-presence': { fields: { roomid: required(idRule) } },
-    'list-rooms': { fields: {}, empty: true },
+    'list-rooms': {
+        fields: { cursor: optional(cursorRule), limit: optional(integerRule(1, 10000)) },
+        empty: true,
+    },
     'subscribe-rooms': { fields: {}, empty: true },
     'unsubscribe-rooms': { fields: {}, empty: true },
     eject: { fields: { roomid: required(idRule), userid: required(idRule) } },
@@ -293,6 +310,7 @@ export function validateChannelName(value, field = 'channel') {
 
 // socket.io `auth` at connect: unknown keys are ignored (auth objects often carry other
 // things, e.g. a token for a proxy), but userid and extra must be valid when present.
+// `value` holds the known fields only: the caller keeps that, not the whole object.
 export function validateAuth(auth) {
     if (auth === undefined || auth === null) return { ok: true, value: {} };
     if (!isPlainObject(auth)) return invalid(`auth must be an object, got ${describe(auth)}`);
@@ -312,6 +330,7 @@ export function validateAuth(auth) {
         if (typeof resume !== 'string' || resume.length < 1 || resume.length > LIMITS.resumeMaxChars) {
             return invalid(`auth.resume must be a string of 1 to ${LIMITS.resumeMaxChars} characters`);
         }
+        if (!resume.isWellFormed()) return invalid(`auth.resume ${NOT_WELL_FORMED}`);
         value.resume = resume;
     }
     return { ok: true, value };

@@ -73,8 +73,10 @@ export function startProcess(name, command, args, { env = {}, pattern, timeoutMs
 // NODE_OPTIONS).
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS || '').split(/\s+/).filter(Boolean);
 
-export function startOurNode(env) {
-    return startProcess('server/bin.js', process.execPath, [...SERVER_NODE_ARGS, path.join(PROJECT_ROOT, 'server/bin.js')], {
+// binPath: another build of server/bin.js (BENCH_BASELINE_SERVER), to compare two versions
+// of our server in one run.
+export function startOurNode(env, binPath = path.join(PROJECT_ROOT, 'server/bin.js')) {
+    return startProcess('server/bin.js', process.execPath, [...SERVER_NODE_ARGS, binPath], {
         env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
         pattern: /Demos and signaling at (http:\/\/\S+)/,
     });

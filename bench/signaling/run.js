@@ -11,6 +11,9 @@
 //              participant on node B, so every relay crosses Redis
 //   upstream   the published rtcmulticonnection-server 1.3.3 in a socket.io 4.8.4 server,
 //              driven with its own protocol
+//   baseline   one node of another version of our server: BENCH_BASELINE_SERVER=<its
+//              server/bin.js> (e.g. an older commit checked out elsewhere), to see what a
+//              change costs, measured in the same run
 // Servers run in child processes; this process only generates load and measures. Targets
 // are measured in interleaved rounds (A B C, B C A, C A B) and the medians reported.
 // Two measurements per target and round:
@@ -51,8 +54,9 @@ const deadline = setTimeout(() => {
 }, HARD_DEADLINE_MS);
 
 // Our per-socket rate limit would refuse a small run's faster pairs; raise it so that it
-// never refuses. The limiter still runs for every message, so its cost is measured.
-const OUR_ENV = { RATE_LIMIT: '1000000', RATE_LIMIT_BURST: '1000000' };
+// never refuses. The limiter still runs for every message, so its cost is measured. All the
+// clients come from one address, past the per-address connection limit: raised too.
+const OUR_ENV = { RATE_LIMIT: '1000000', RATE_LIMIT_BURST: '1000000', MAX_CONNECTIONS_PER_ADDRESS: '1000000' };
 
 // ---- measurement state ---------------------------------------------------------------------
 
@@ -65,6 +69,7 @@ let active = null; // the target being measured: late arrivals of another one ar
 let sent = 0;
 let received = 0;
 let errors = 0;
+const errorCodes = new Map(); // code -> count, for the report
 
 function percentile(sorted, p) {
     if (sorted.length === 0) return NaN;
@@ -88,6 +93,12 @@ async function startTarget(name) {
         const env = { ...OUR_ENV, REDIS_URL: redis.url };
         const nodes = await Promise.all([startOurNode(env), startOurNode(env)]);
         return { name, protocol: PROTOCOLS.ours, urls: nodes.map((n) => n.match[1]), servers: nodes, processes: [...nodes, redis], redis };
+    }
+    if (name === 'baseline') {
+        const bin = process.env.BENCH_BASELINE_SERVER;
+        if (!bin) throw new Error('the baseline target needs BENCH_BASELINE_SERVER=<path to its server/bin.js>');
+        const node = await startOurNode(OUR_ENV, bin);
+        return { name, protocol: PROTOCOLS.ours, urls: [node.match[1]], servers: [node], processes: [node] };
     }
     if (name === 'upstream') {
         const server = await startUpstream();
@@ -125,7 +136,11 @@ async function connectClients(target) {
             client.roomid = roomid;
             client.target = target;
             protocol.onMessage(client, (data) => onArrival(protocol, client, data));
-            protocol.onError(client, () => errors++);
+            protocol.onError(client, (error) => {
+                errors++;
+                const code = typeof error === 'object' && error !== null ? String(error.code ?? 'unknown') : String(error);
+                errorCodes.set(code, (errorCodes.get(code) ?? 0) + 1);
+            });
         }
     }
     await sleep(1000); // let allocation settle before reading RSS
@@ -320,7 +335,9 @@ try {
     if (two) {
         console.log(`\ntwo-nodes memory: nodes ${fmt(two.memory.perClient / 1024)} KiB/client incl. Redis growth; redis-server RSS ${fmt(two.memory.redisRss / 2 ** 20)} MiB`);
     }
-    if (errors > 0) console.log(`\nWARNING: ${errors} error events received during the run`);
+    if (errors > 0) {
+        console.log(`\nWARNING: ${errors} error events received during the run: ${JSON.stringify(Object.fromEntries(errorCodes))}`);
+    }
     console.log('\ntargets (issue 3): one-node >= 2x upstream msgs/s; p99 < 50 ms at this client count for one node and two nodes');
 } finally {
     for (const target of targets) for (const client of target.clients ?? []) client.socket.close();

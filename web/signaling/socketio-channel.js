@@ -35,7 +35,8 @@ export class SocketIoChannel {
     // while it still believes the old one is alive. A new channel (a new RTCMultiConnection)
     // starts without a token. Every welcome goes to the engine as the server event `welcome`
     // ({resumed, rooms}, without the token): the core decides whether its session survived
-    // (Engine::onWelcome). A refused resume is retried for a while (below).
+    // (Engine::onWelcome). A refused resume is retried for a while (below), and a connection
+    // refused with STORE_UNAVAILABLE (the server's Redis is out) until it gets in.
     constructor({ url, userid, extra, options }, handlers) {
         this.authority = 'server';
         this.handlers = handlers;
@@ -51,6 +52,8 @@ export class SocketIoChannel {
         this.resumeRefusedSince = null;
         const retryRefused = (error) => {
             const code = isObject(error.data) ? error.data['code'] : error.message;
+            // The server's shared store (Redis) is out for a moment: it asks to come back.
+            if (code === 'STORE_UNAVAILABLE') return true;
             if (code !== 'USERID_TAKEN' || !this.resumeToken) return false;
             if (this.resumeRefusedSince === null) this.resumeRefusedSince = Date.now();
             return Date.now() - this.resumeRefusedSince < RESUME_REFUSED_RETRY_MS;

@@ -14,6 +14,15 @@ import { startProxy } from './support/tcp-proxy.js';
 let redis;
 let prefixCounter = 0;
 const freshPrefix = () => `test${process.pid}-${++prefixCounter}:`;
+let nodeCounter = 0;
+
+// A store as a node has it: its own node id, alive (a heartbeat written), so that its
+// claims hold.
+async function liveStore(prefix) {
+    const store = await RedisStore.connect({ url: redis.url, prefix, nodeId: `store-node-${++nodeCounter}` });
+    await store.heartbeat({ ttlMs: 60000, knownEpoch: null, newEpoch: 'test-epoch', rebuildWindowMs: 0 });
+    return store;
+}
 
 beforeAll(async () => {
     redis = await startRedis();
@@ -23,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('Rooms on the Redis store', () => {
-    defineRoomsContract(() => RedisStore.connect({ url: redis.url, prefix: freshPrefix() }));
+    defineRoomsContract(() => liveStore(freshPrefix()));
 });
 
 describe('atomic updates across stores', () => {
@@ -35,7 +44,7 @@ describe('atomic updates across stores', () => {
 
     async function twoNodes() {
         const prefix = freshPrefix();
-        stores = await Promise.all([0, 1].map(() => RedisStore.connect({ url: redis.url, prefix })));
+        stores = await Promise.all([0, 1].map(() => liveStore(prefix)));
         return stores.map((store) => new Rooms({ store }));
     }
 
@@ -47,10 +56,14 @@ describe('atomic updates across stores', () => {
         );
         const results = await Promise.all(joins);
         expect(results.filter((r) => r.ok).length).toBe(3);
+        for (const member of (await nodeB.getRoom('tight')).members) {
+            const token = member.userid === 'owner' ? 't' : `t${member.userid.slice(1)}`;
+            await nodeA.claimUserid(member.userid, token);
+        }
         expect(results.filter((r) => !r.ok).every((r) => r.error.code === 'ROOM_FULL')).toBe(true);
         const room = await nodeB.getRoom('tight');
         expect(room.members.length).toBe(4);
-        for (const member of room.members) expect(await nodeA.isMember('tight', member.userid)).toBe(true);
+        for (const member of room.members) expect(await nodeA.isMember('tight', member.userid)).toBeTruthy();
     });
 
     test('one userid, claimed concurrently from two nodes, has exactly one holder', async () => {
@@ -66,7 +79,7 @@ describe('atomic updates across stores', () => {
         await nodeA.open({ userid: 'owner', extra: null, token: 't' }, { roomid: 'busy' });
         await nodeA.join({ userid: 'first', extra: null, token: 't1' }, { roomid: 'busy' });
         const racing = [
-            nodeA.leave('owner', 'busy'),
+            nodeA.leave({ userid: 'owner', token: 't' }, 'busy'),
             ...Array.from({ length: 6 }, (_, i) => nodeB.join({ userid: `late${i}`, extra: null, token: `l${i}` }, { roomid: 'busy' })),
         ];
         const [left] = await Promise.all(racing);
@@ -84,8 +97,8 @@ describe('two server processes', () => {
     let clusterEnv;
 
     beforeAll(async () => {
-        // A short claim TTL so that the crash test sees the sweep within seconds.
-        clusterEnv = { REDIS_URL: redis.url, REDIS_PREFIX: freshPrefix(), CLAIM_TTL_MS: '1000' };
+        // A short node heartbeat TTL so that the crash test sees the sweep within seconds.
+        clusterEnv = { REDIS_URL: redis.url, REDIS_PREFIX: freshPrefix(), NODE_TTL_MS: '1000' };
         [nodeA, nodeB] = await Promise.all([spawnServerNode(clusterEnv), spawnServerNode(clusterEnv)]);
     });
     afterEach(() => closeAllSockets());
@@ -348,8 +361,8 @@ describe('two server processes', () => {
             expect(await fromCarol).toEqual({ roomid: 'resume-across', from: 'r-carol', data: 'to you, from B' });
             const presence = await request(bob, 'check-presence', { roomid: 'resume-across' });
             expect(presence.room).toMatchObject({ owner: 'r-alice', participants: 3 });
-            // Past a claim refresh and a sweep (CLAIM_TTL_MS 1 s): node A must not undo the
-            // resume when it finds its old claim gone, nor sweep Alice out as stale.
+            // Past an audit of node A's claims and a sweep (NODE_TTL_MS 1 s): node A must not
+            // undo the resume when it finds its old claim gone, nor sweep Alice out as stale.
             await new Promise((resolve) => setTimeout(resolve, 2500));
             const atBob = once(bob, 'relay');
             await request(back.socket, 'relay', { roomid: 'resume-across', data: 'still owner' });
@@ -386,7 +399,7 @@ describe('two server processes', () => {
         }
     });
 
-    test('a crashed node\'s users leave their rooms and free their userids after the claim TTL', async () => {
+    test('a crashed node\'s users leave their rooms and free their userids after its heartbeat TTL', async () => {
         const doomed = await spawnServerNode(clusterEnv); // a third node, about to crash
         try {
             const survivor = (await connectUser(nodeA.url, { userid: 'c-survivor' })).socket;

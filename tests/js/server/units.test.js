@@ -5,6 +5,9 @@ import { TokenBucket } from '../../../server/rate-limit.js';
 import { WrongPasswordDelay } from '../../../server/password-delay.js';
 import { configFromEnv, parseStaticRoots, resolveConfig } from '../../../server/config.js';
 import { hashPassword, verifyPassword } from '../../../server/passwords.js';
+import { AttemptLimiter } from '../../../server/attempt-limiter.js';
+import { clientAddress } from '../../../server/client-address.js';
+import { HashSlots } from '../../../server/hash-slots.js';
 
 describe('validateRequest', () => {
     const cases = [
@@ -142,5 +145,82 @@ describe('config', () => {
         expect(() => configFromEnv({ PORT: 'abc' })).toThrow('PORT must be an integer');
         expect(() => resolveConfig({ logLevel: 'loud' })).toThrow('LOG_LEVEL must be one of');
         expect(() => parseStaticRoots('nofolder')).toThrow('STATIC entries look like');
+    });
+});
+
+describe('limits from the environment (docs/server.md, Configuration)', () => {
+    const cases = [
+        ['MAX_ANSWER_BYTES', '262144', 'maxAnswerBytes', 262144],
+        ['ROOM_LIST_PAGE_SIZE', '25', 'roomListPageSize', 25],
+        ['MAX_UNSENT_BYTES', '1048576', 'maxUnsentBytes', 1048576],
+        ['MAX_QUEUED_BYTES', '65536', 'maxQueuedBytes', 65536],
+        ['PASSWORD_ATTEMPTS_PER_ADDRESS', '5', 'passwordAttemptsPerAddress', 5],
+        ['PASSWORD_ATTEMPTS_PER_ROOM', '50', 'passwordAttemptsPerRoom', 50],
+        ['MAX_CONCURRENT_HASHES', '2', 'maxConcurrentHashes', 2],
+        ['MAX_QUEUED_HASHES', '8', 'maxQueuedHashes', 8],
+        ['MAX_CONNECTIONS_PER_ADDRESS', '500', 'maxConnectionsPerAddress', 500],
+        ['MAX_CHANNELS_PER_CONNECTION', '4', 'maxChannelsPerConnection', 4],
+        ['MAX_SEED_CHANNELS', '100', 'maxSeedChannels', 100],
+        ['HEADERS_TIMEOUT_MS', '5000', 'headersTimeoutMs', 5000],
+        ['REQUEST_TIMEOUT_MS', '20000', 'requestTimeoutMs', 20000],
+        ['MAX_CONNECTIONS', '2000', 'maxConnections', 2000],
+        ['LOG_REFUSALS_PER_SECOND', '3', 'logRefusalsPerSecond', 3],
+        ['REDIS_TIMEOUT_MS', '750', 'redisTimeoutMs', 750],
+        ['NODE_TTL_MS', '3000', 'nodeTtlMs', 3000],
+        ['TRUST_PROXY', '10.0.0.1, 10.0.0.2', 'trustProxy', '10.0.0.1, 10.0.0.2'],
+    ];
+    test.each(cases)('%s=%s sets %s', (variable, text, option, value) => {
+        expect(configFromEnv({ [variable]: text })[option]).toEqual(value);
+    });
+
+    test.each(['MAX_ANSWER_BYTES', 'MAX_CONNECTIONS_PER_ADDRESS', 'NODE_TTL_MS', 'REDIS_TIMEOUT_MS'])('%s refuses garbage', (variable) => {
+        expect(() => configFromEnv({ [variable]: 'lots' })).toThrow(variable);
+    });
+
+    test('every default is resolved, and a request timeout shorter than the header timeout is refused', () => {
+        const config = resolveConfig({});
+        expect(config).toMatchObject({ maxAnswerBytes: 1048576, roomListPageSize: 100, maxConnectionsPerAddress: 100, nodeTtlMs: 5000 });
+        expect(config.trustedProxies.size).toBe(0);
+        expect(resolveConfig({ trustProxy: '10.0.0.1' }).trustedProxies).toEqual(new Set(['10.0.0.1', '::ffff:10.0.0.1']));
+        expect(() => resolveConfig({ headersTimeoutMs: 5000, requestTimeoutMs: 1000 })).toThrow('REQUEST_TIMEOUT_MS');
+    });
+});
+
+describe('client address', () => {
+    const request = (peer, forwardedFor) => ({ socket: { remoteAddress: peer }, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
+    const trusted = new Set(['10.0.0.1', '10.0.0.2']);
+    test.each([
+        ['a direct client is its TCP peer, whatever it claims', request('::ffff:203.0.113.7', '1.2.3.4'), '203.0.113.7'],
+        ['behind a trusted proxy, the address the proxy appended', request('10.0.0.1', '1.2.3.4, 203.0.113.8'), '203.0.113.8'],
+        ['behind a chain of trusted proxies, the first untrusted hop from the right', request('10.0.0.1', '203.0.113.9, 10.0.0.2'), '203.0.113.9'],
+        ['a trusted proxy that sent no header is itself', request('10.0.0.1'), '10.0.0.1'],
+    ])('%s', (name, req, expected) => {
+        expect(clientAddress(req, trusted)).toBe(expected);
+    });
+});
+
+describe('attempt budgets and hash slots', () => {
+    test('a budget per key refills over a minute, and one key does not spend another', () => {
+        let clock = 0;
+        const limiter = new AttemptLimiter({ perMinute: 3, now: () => clock });
+        for (let i = 0; i < 3; i++) {
+            expect(limiter.allows('a')).toBe(true);
+            limiter.spend('a');
+        }
+        expect(limiter.allows('a')).toBe(false);
+        expect(limiter.allows('b')).toBe(true);
+        clock += 20000; // a third of a minute: one attempt back
+        expect(limiter.allows('a')).toBe(true);
+    });
+
+    test('at most `concurrency` tasks run; past `maxQueued` waiting, SERVER_BUSY at once', async () => {
+        const slots = new HashSlots({ concurrency: 1, maxQueued: 1 });
+        let release;
+        const first = slots.run(() => new Promise((resolve) => (release = resolve)));
+        const second = slots.run(async () => 'second');
+        await expect(slots.run(async () => 'third')).rejects.toMatchObject({ code: 'SERVER_BUSY' });
+        release('first');
+        expect(await Promise.all([first, second])).toEqual(['first', 'second']);
+        expect(await slots.run(async () => 'again')).toBe('again');
     });
 });

@@ -14,7 +14,10 @@ export async function startServer(options = {}) {
 }
 
 // A client socket; not yet connected. `path` is a namespace ('/chan') or ''.
-export function connect(url, { userid, extra, auth, path = '' } = {}) {
+// `from`: the loopback address to connect from (127.0.0.2, ...): the server then sees
+// another client address, for the per-address limits. `headers`: extra HTTP headers of the
+// WebSocket handshake (X-Forwarded-For, as a proxy would add).
+export function connect(url, { userid, extra, auth, path = '', from, headers } = {}) {
     const authPayload = auth ?? {};
     if (userid !== undefined) authPayload.userid = userid;
     if (extra !== undefined) authPayload.extra = extra;
@@ -23,6 +26,8 @@ export function connect(url, { userid, extra, auth, path = '' } = {}) {
         transports: ['websocket'],
         reconnection: false,
         forceNew: true,
+        ...(from ? { localAddress: from } : {}),
+        ...(headers ? { extraHeaders: headers } : {}),
     });
     openSockets.add(socket);
     return socket;

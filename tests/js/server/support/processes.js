@@ -78,10 +78,12 @@ export async function spawnServerNode(env = {}) {
     };
 }
 
-// redis-server on a free loopback port, no persistence. A missing binary is an error with
-// instructions, never a skip: .ci/run installs it.
-export async function startRedis() {
-    const port = await freePort();
+// redis-server on a free loopback port (or on `port`, to restart one where its clients
+// expect it), no persistence. A missing binary is an error with instructions, never a skip:
+// .ci/run installs it. pause()/resume() freeze and thaw the process (SIGSTOP/SIGCONT): a
+// Redis that accepts connections and answers nothing; kill() is a crash (SIGKILL).
+export async function startRedis({ port } = {}) {
+    port ??= await freePort();
     const child = spawn(
         'redis-server',
         ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -97,11 +99,26 @@ export async function startRedis() {
             `${err.message}\nThe scale-out tests need redis-server (Debian: apt-get install -y redis-server).`,
         );
     }
+    const alive = () => child.exitCode === null && child.signalCode === null;
     return {
         port,
+        child,
         url: `redis://127.0.0.1:${port}`,
+        pause() {
+            child.kill('SIGSTOP');
+        },
+        resume() {
+            child.kill('SIGCONT');
+        },
+        async kill() {
+            if (alive()) child.kill('SIGKILL');
+            return exited(child);
+        },
         async stop() {
-            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+            if (alive()) {
+                child.kill('SIGCONT'); // a paused server cannot act on SIGTERM
+                child.kill('SIGTERM');
+            }
             return exited(child);
         },
     };

@@ -102,6 +102,7 @@ export function defineRoomsContract(makeStore) {
         });
 
         test('members are kept in join order with their extra', async () => {
+            await rooms.claimUserid('carol', 'token-carol'); // connected: a relay can reach it
             await rooms.open(user('alice'), { roomid: 'r' });
             await rooms.join(user('bob', { b: 1 }), { roomid: 'r' });
             await rooms.join(user('carol'), { roomid: 'r', extra: { c: 1 } });
@@ -111,7 +112,8 @@ export function defineRoomsContract(makeStore) {
                 ['bob', { b: 1 }],
                 ['carol', { c: 1 }],
             ]);
-            expect(await rooms.isMember('r', 'carol')).toBe(true);
+            expect(await rooms.isMember('r', 'carol')).toBeTruthy();
+            expect(await rooms.isMember('r', 'bob')).toBeFalsy(); // a member no connection holds
             expect(await rooms.roomsOf('carol')).toEqual(['r']);
         });
     });
@@ -127,7 +129,7 @@ export function defineRoomsContract(makeStore) {
         ];
         test.each(cases)('%s', async (name, members, autoClose, leaver, outcome, ownerAfter) => {
             await roomWith('r', members, { autoCloseEntireSession: autoClose });
-            const result = await rooms.leave(leaver, 'r');
+            const result = await rooms.leave(user(leaver), 'r');
             expect(result).toMatchObject({ ok: true, outcome, owner: ownerAfter, reason: 'left' });
             expect(result.member.userid).toBe(leaver);
             const room = await rooms.getRoom('r');
@@ -138,14 +140,14 @@ export function defineRoomsContract(makeStore) {
                 expect(room.owner).toBe(ownerAfter);
                 expect(room.members.map((m) => m.userid)).toEqual(members.filter((u) => u !== leaver));
             }
-            expect(await rooms.isMember('r', leaver)).toBe(false);
+            expect(await rooms.isMember('r', leaver)).toBeFalsy();
         });
 
         test('handover goes by join order, and the room extra follows the new owner', async () => {
             await rooms.open(user('alice', { a: 1 }), { roomid: 'r' });
             await rooms.join(user('carol', { c: 1 }), { roomid: 'r' });
             await rooms.join(user('bob', { b: 1 }), { roomid: 'r' });
-            await rooms.leave('alice', 'r');
+            await rooms.leave(user('alice'), 'r');
             const room = await rooms.getRoom('r');
             expect(room.owner).toBe('carol');
             expect(room.extra).toEqual({ c: 1 });
@@ -153,8 +155,8 @@ export function defineRoomsContract(makeStore) {
 
         test('leaving a room one is not in changes nothing', async () => {
             await roomWith('r', ['alice']);
-            expect((await rooms.leave('bob', 'r')).error.code).toBe('NOT_IN_ROOM');
-            expect((await rooms.leave('bob', 'zzz')).error.code).toBe('ROOM_NOT_FOUND');
+            expect((await rooms.leave(user('bob'), 'r')).error.code).toBe('NOT_IN_ROOM');
+            expect((await rooms.leave(user('bob'), 'zzz')).error.code).toBe('ROOM_NOT_FOUND');
         });
 
         test('leaveAll leaves every room of the user (disconnect)', async () => {
@@ -180,33 +182,33 @@ export function defineRoomsContract(makeStore) {
         test.each(cases)('refused %s', async (name, by, target, code) => {
             await roomWith('r', ['alice', 'bob', 'carol']);
             const before = await rooms.getRoom('r');
-            const result = await rooms.eject(by, 'r', target);
+            const result = await rooms.eject(user(by), 'r', target);
             expect(result.error.code).toBe(code);
             expect(await rooms.getRoom('r')).toEqual(before);
         });
 
         test('the owner ejects: the target is removed and cannot rejoin while that owner lasts', async () => {
             await roomWith('r', ['alice', 'bob', 'carol']);
-            const result = await rooms.eject('alice', 'r', 'bob');
+            const result = await rooms.eject(user('alice'), 'r', 'bob');
             expect(result).toMatchObject({ ok: true, outcome: 'left', reason: 'ejected', by: 'alice' });
-            expect(await rooms.isMember('r', 'bob')).toBe(false);
+            expect(await rooms.isMember('r', 'bob')).toBeFalsy();
             expect((await rooms.join(user('bob'), { roomid: 'r' })).error.code).toBe('EJECTED');
             // A new owner starts with a clean slate.
-            await rooms.leave('alice', 'r');
+            await rooms.leave(user('alice'), 'r');
             expect((await rooms.getRoom('r')).owner).toBe('carol');
             expect((await rooms.join(user('bob'), { roomid: 'r' })).ok).toBe(true);
         });
 
         test('ejection from a missing room', async () => {
-            expect((await rooms.eject('alice', 'zzz', 'bob')).error.code).toBe('ROOM_NOT_FOUND');
+            expect((await rooms.eject(user('alice'), 'zzz', 'bob')).error.code).toBe('ROOM_NOT_FOUND');
         });
     });
 
     describe('close', () => {
         test('only the owner closes; the room and its index entries go away', async () => {
             await roomWith('r', ['alice', 'bob']);
-            expect((await rooms.close('bob', 'r')).error.code).toBe('NOT_OWNER');
-            const result = await rooms.close('alice', 'r');
+            expect((await rooms.close(user('bob'), 'r')).error.code).toBe('NOT_OWNER');
+            const result = await rooms.close(user('alice'), 'r');
             expect(result).toMatchObject({ ok: true, members: ['alice', 'bob'] });
             expect(await rooms.getRoom('r')).toBeNull();
             expect(await rooms.roomsOf('bob')).toEqual([]);
@@ -218,7 +220,7 @@ export function defineRoomsContract(makeStore) {
         test('updates the member in every room, and the room extra where the user owns it', async () => {
             await roomWith('mine', ['alice', 'bob']);
             await roomWith('theirs', ['bob', 'alice']);
-            const result = await rooms.updateExtra('alice', { mood: 'happy' });
+            const result = await rooms.updateExtra(user('alice'), { mood: 'happy' });
             expect(result.rooms.map((r) => [r.roomid, r.isOwner]).sort()).toEqual([
                 ['mine', true],
                 ['theirs', false],
@@ -236,7 +238,8 @@ export function defineRoomsContract(makeStore) {
         test('list shows listed rooms only, as public views without secrets', async () => {
             await roomWith('public', ['alice', 'bob'], { maxParticipantsAllowed: 1, password: 'pw', session: { audio: true }, direction: 'one-to-one' });
             await roomWith('hidden', ['carol'], { listed: false });
-            const list = await rooms.listRooms();
+            const { rooms: list, next } = await rooms.listRooms();
+            expect(next).toBeUndefined();
             expect(list).toEqual([
                 {
                     roomid: 'public',
@@ -258,9 +261,62 @@ export function defineRoomsContract(makeStore) {
 
     test('a room opened with a signaling channel shows it in its public view', async () => {
         await rooms.open(user('alice'), { roomid: 'with-channel', channel: 'page-channel' });
-        expect((await rooms.listRooms())[0]).toMatchObject({ roomid: 'with-channel', channel: 'page-channel' });
+        expect((await rooms.listRooms()).rooms[0]).toMatchObject({ roomid: 'with-channel', channel: 'page-channel' });
         expect((await rooms.checkPresence('with-channel')).room.channel).toBe('page-channel');
         expect((await rooms.getRoom('with-channel')).channel).toBeUndefined(); // RoomView unchanged
+    });
+
+    describe('owner actions need the owner\'s own connection (issue 14, item 6)', () => {
+        // The same userid through another connection (its node died; someone claimed the
+        // userid again) is not the owner, nor the member.
+        const impostor = { userid: 'alice', extra: null, token: 'another-connection' };
+        test.each([
+            ['eject', () => rooms.eject(impostor, 'r', 'bob'), 'NOT_OWNER'],
+            ['close', () => rooms.close(impostor, 'r'), 'NOT_OWNER'],
+            ['leave', () => rooms.leave(impostor, 'r'), 'NOT_IN_ROOM'],
+        ])('%s by the same userid with another token is refused', async (name, act, code) => {
+            await roomWith('r', ['alice', 'bob', 'carol']);
+            const before = await rooms.getRoom('r');
+            expect((await act()).error.code).toBe(code);
+            expect(await rooms.getRoom('r')).toEqual(before);
+        });
+
+        test('update-extra through another token changes none of the rooms of that userid', async () => {
+            await roomWith('r', ['alice', 'bob']);
+            const result = await rooms.updateExtra(impostor, { role: 'usurper' });
+            expect(result).toEqual({ ok: true, rooms: [] });
+            const room = await rooms.getRoom('r');
+            expect(room.extra).toBeNull();
+            expect(room.members[0].extra).toBeNull();
+        });
+    });
+
+    describe('room list pages', () => {
+        test('pages follow each other by cursor, oldest first, each room once; an unknown cursor is null', async () => {
+            for (let i = 0; i < 7; i++) await rooms.open(user(`owner-${i}`), { roomid: `p${i}` });
+            await rooms.open(user('hider'), { roomid: 'hidden', listed: false });
+            const seen = [];
+            let page = await rooms.listRooms({ limit: 3 });
+            seen.push(...page.rooms.map((room) => room.roomid));
+            while (page.next !== undefined) {
+                page = await rooms.listRooms({ cursor: page.next, limit: 3 });
+                seen.push(...page.rooms.map((room) => room.roomid));
+            }
+            expect(seen).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+            expect(await rooms.listRooms({ cursor: 'garbage' })).toBeNull();
+            // Closing a room of a later page does not disturb the cursor of an earlier one.
+            const first = await rooms.listRooms({ limit: 2 });
+            await rooms.close(user('owner-2'), 'p2');
+            expect((await rooms.listRooms({ cursor: first.next, limit: 2 })).rooms.map((room) => room.roomid)).toEqual(['p3', 'p4']);
+        });
+
+        test('a page stops before maxBytes (but holds at least one room)', async () => {
+            for (let i = 0; i < 4; i++) await rooms.open(user(`big-${i}`, { note: 'n'.repeat(3000) }), { roomid: `big${i}` });
+            const page = await rooms.listRooms({ limit: 10, maxBytes: 8000 });
+            expect(page.rooms.length).toBe(2);
+            expect(page.next).toBeDefined();
+            expect((await rooms.listRooms({ limit: 10, maxBytes: 10 })).rooms.length).toBe(1);
+        });
     });
 
     describe('userid claims', () => {
