@@ -117,7 +117,7 @@ private:
     bool relayOnly() const {
         return config_.candidateRelay && !config_.candidateHost && !config_.candidateReflexive;
     }
-    bool hasValidUserid(const char* call, Actions& out) const;
+    bool hasValidSettings(const char* call, Actions& out) const;
     void announce(Actions& out, const std::optional<std::string>& to) const;
     void askForRoom(Actions& out) const;
     protocol::Envelope envelope(const std::optional<std::string>& to = std::nullopt) const;

@@ -92,14 +92,15 @@ bool Engine::knowRoom(const json& view, Actions& out) {
     announce.session = readSession(reader, view);
     announce.direction = readDirection(reader);
     announce.extra = reader.extra("extra");
-    announce.participants = reader.count("participants", 1, 1u << 20, 1);
-    announce.maxParticipantsAllowed = reader.count("maxParticipantsAllowed", 1, 1u << 20, 1000);
+    announce.participants = reader.count("participants", 1, proto::kMaxParticipantsAllowed + 1, 1);
+    announce.maxParticipantsAllowed =
+        reader.count("maxParticipantsAllowed", 1, proto::kMaxParticipantsAllowed, 1000);
     announce.passwordProtected = reader.flag("isPasswordProtected", false);
     if (!reader.ok()) {
         error(reader.error(), out);
         return false;
     }
-    const std::optional<std::string> channel = reader.optionalText("channel", proto::kMaxIdLength);
+    const std::optional<std::string> channel = reader.optionalId("channel");
     if (!reader.ok()) {
         error(reader.error(), out);
         return false;
@@ -128,7 +129,8 @@ bool Engine::adoptRoomView(const json& view, Actions& out) {
     RoomPolicy policy;
     policy.session = readSession(reader, view);
     policy.direction = effectiveDirection(readDirection(reader), policy.session);
-    policy.maxParticipantsAllowed = reader.count("maxParticipantsAllowed", 1, 1u << 20, 1000);
+    policy.maxParticipantsAllowed =
+        reader.count("maxParticipantsAllowed", 1, proto::kMaxParticipantsAllowed, 1000);
     policy.autoCloseEntireSession = reader.flag("autoCloseEntireSession", false);
     const json* members = reader.array("members", proto::kMaxMembers);
     std::vector<Member> list;

@@ -233,8 +233,8 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
     }
     accept.session = room_->policy().session;
     accept.direction = room_->policy().direction;
-    accept.maxParticipantsAllowed = static_cast<std::uint32_t>(
-        std::min<std::size_t>(room_->policy().maxParticipantsAllowed, 1u << 20));
+    accept.maxParticipantsAllowed = static_cast<std::uint32_t>(std::min<std::size_t>(
+        room_->policy().maxParticipantsAllowed, proto::kMaxParticipantsAllowed));
     accept.autoCloseEntireSession = room_->policy().autoCloseEntireSession;
     out.push_back(signal(m.envelope.from, accept));
     captureOnDemand(out);

@@ -2,6 +2,7 @@
 // time (announcements, presence timeouts).
 #include <algorithm>
 
+#include "common/utf8.hpp"
 #include "engine/engine.hpp"
 #include "protocol/codec.hpp"
 
@@ -116,15 +117,38 @@ void Engine::announce(Actions& out, const std::optional<std::string>& to) const 
     message.direction = room_->policy().direction;
     message.extra = extra_;
     message.participants = static_cast<std::uint32_t>(room_->participantCount());
-    message.maxParticipantsAllowed = static_cast<std::uint32_t>(
-        std::min<std::size_t>(room_->policy().maxParticipantsAllowed, 1u << 20));
+    message.maxParticipantsAllowed = static_cast<std::uint32_t>(std::min<std::size_t>(
+        room_->policy().maxParticipantsAllowed, proto::kMaxParticipantsAllowed));
     message.passwordProtected = !config_.password.empty();
     out.push_back(signal(to.value_or(""), message));
 }
 
 // The userid goes into every message; a session cannot start without a valid one.
-bool Engine::hasValidUserid(const char* call, Actions& out) const {
+// The settings that go to the server or to peers are checked against the protocol's bounds
+// (protocol/limits.def) before anything leaves: the page gets the reason, not a refusal.
+bool Engine::hasValidSettings(const char* call, Actions& out) const {
     Status valid = proto::validateId("userid", config_.userid);
+    if (valid && !config_.channel.empty()) {
+        valid = proto::validateId("channel", config_.channel);
+    }
+    if (valid && !config_.password.empty()) {
+        const std::optional<std::size_t> characters = utf8CodePoints(config_.password);
+        if (!characters || *characters > proto::kMaxPasswordChars) {
+            valid =
+                makeError(ErrorCode::InvalidArgument,
+                          Text(TextId::Named, {"password"})
+                              .then(characters ? Text(TextId::IsLongerThanCharacters,
+                                                      {std::to_string(proto::kMaxPasswordChars)})
+                                               : Text(TextId::MustBeWellFormedUnicode)));
+        }
+    }
+    if (valid && (config_.maxParticipantsAllowed < 1 ||
+                  config_.maxParticipantsAllowed > proto::kMaxParticipantsAllowed)) {
+        valid = makeError(ErrorCode::InvalidArgument,
+                          Text(TextId::Named, {"maxParticipantsAllowed"})
+                              .then(Text(TextId::MustBeWholeNumber,
+                                         {"1", std::to_string(proto::kMaxParticipantsAllowed)})));
+    }
     if (!valid) {
         callError(call, valid.error(), out);
     }
@@ -133,7 +157,7 @@ bool Engine::hasValidUserid(const char* call, Actions& out) const {
 
 Actions Engine::open(const std::string& roomid, std::uint64_t nowMs) {
     Actions out;
-    if (!hasValidUserid("open()", out)) {
+    if (!hasValidSettings("open()", out)) {
         return out;
     }
     Status valid = proto::validateId("session id", roomid);
@@ -185,7 +209,7 @@ Actions Engine::becomeOpen(std::uint64_t nowMs) {
 
 Actions Engine::connect(const std::string& roomid, std::uint64_t nowMs) {
     Actions out;
-    if (!hasValidUserid("connect()", out)) {
+    if (!hasValidSettings("connect()", out)) {
         return out;
     }
     Status valid = proto::validateId("session id", roomid);
@@ -249,7 +273,7 @@ void Engine::joinTakenRoom(std::uint64_t nowMs, Actions& out) {
 Actions Engine::join(const std::string& roomid, const std::optional<SessionType>& joinAs,
                      std::uint64_t nowMs) {
     Actions out;
-    if (!hasValidUserid("join()", out)) {
+    if (!hasValidSettings("join()", out)) {
         return out;
     }
     Status valid = proto::validateId("session id", roomid);

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/json_text.hpp"
+#include "common/utf8.hpp"
 #include "protocol/field_reader.hpp"
 
 namespace rtcmc::protocol {
@@ -17,7 +18,6 @@ using nlohmann::json;
 
 // JSON nested deeper than this is refused before parsing: serializing or walking it later
 // would recurse once per level, and a wasm stack is small.
-constexpr std::size_t kMaxNestingDepth = 32;
 
 namespace {
 
@@ -51,8 +51,15 @@ std::optional<Text> idProblem(std::string_view id) {
     if (id.empty()) {
         return Text(TextId::MustNotBeEmpty);
     }
-    if (id.size() > kMaxIdLength) {
-        return Text(TextId::IsLongerThanCharacters, {std::to_string(kMaxIdLength)});
+    if (id.size() > 4 * kMaxIdChars) { // more bytes than the longest id of kMaxIdChars
+        return Text(TextId::IsLongerThanCharacters, {std::to_string(kMaxIdChars)});
+    }
+    const std::optional<std::size_t> characters = utf8CodePoints(id);
+    if (!characters) {
+        return Text(TextId::MustBeWellFormedUnicode);
+    }
+    if (*characters > kMaxIdChars) {
+        return Text(TextId::IsLongerThanCharacters, {std::to_string(kMaxIdChars)});
     }
     for (char c : id) {
         const auto byte = static_cast<unsigned char>(c);
@@ -249,21 +256,21 @@ void readFields(FieldReader& r, Announce& m) {
     m.session = r.session("session", defaultSession());
     m.direction = readDirection(r);
     m.extra = r.extra("extra");
-    m.participants = r.count("participants", 1, 1u << 20, 1);
-    m.maxParticipantsAllowed = r.count("maxParticipantsAllowed", 1, 1u << 20, 1000);
+    m.participants = r.count("participants", 1, kMaxParticipantsAllowed + 1, 1);
+    m.maxParticipantsAllowed = r.count("maxParticipantsAllowed", 1, kMaxParticipantsAllowed, 1000);
     m.passwordProtected = r.flag("passwordProtected", false);
 }
 void readFields(FieldReader&, PresenceQuery&) {}
 void readFields(FieldReader& r, JoinRequest& m) {
     m.extra = r.extra("extra");
     m.joinAs = r.session("joinAs", defaultSession());
-    m.password = r.optionalText("password", kMaxPasswordBytes);
+    m.password = r.optionalChars("password", kMaxPasswordChars);
 }
 void readFields(FieldReader& r, JoinAccept& m) {
     m.owner = r.id("owner");
     m.session = r.session("session", defaultSession());
     m.direction = readDirection(r);
-    m.maxParticipantsAllowed = r.count("maxParticipantsAllowed", 1, 1u << 20, 1000);
+    m.maxParticipantsAllowed = r.count("maxParticipantsAllowed", 1, kMaxParticipantsAllowed, 1000);
     m.autoCloseEntireSession = r.flag("autoCloseEntireSession", false);
     const json* members = r.array("members", kMaxMembers);
     if (!members) {

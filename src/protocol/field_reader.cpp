@@ -1,5 +1,6 @@
 #include "protocol/field_reader.hpp"
 
+#include "common/utf8.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/messages.hpp"
 
@@ -71,6 +72,31 @@ std::optional<std::string> FieldReader::optionalText(const char* name, std::size
     const std::string& text = value->get_ref<const std::string&>();
     if (text.size() > maxBytes) {
         fail(name, {TextId::IsLongerThanBytes, {std::to_string(maxBytes)}});
+        return std::nullopt;
+    }
+    return text;
+}
+
+std::optional<std::string> FieldReader::optionalChars(const char* name, std::size_t maxChars) {
+    const nlohmann::json* value = field(name);
+    if (!value) {
+        return std::nullopt;
+    }
+    if (!value->is_string()) {
+        fail(name, {TextId::MustBeString});
+        return std::nullopt;
+    }
+    const std::string& text = value->get_ref<const std::string&>();
+    // More bytes than maxChars characters can take is too long whatever they are.
+    const std::optional<std::size_t> characters = text.size() > 4 * maxChars
+                                                      ? std::optional<std::size_t>(maxChars + 1)
+                                                      : utf8CodePoints(text);
+    if (!characters) {
+        fail(name, {TextId::MustBeWellFormedUnicode});
+        return std::nullopt;
+    }
+    if (*characters > maxChars) {
+        fail(name, {TextId::IsLongerThanCharacters, {std::to_string(maxChars)}});
         return std::nullopt;
     }
     return text;

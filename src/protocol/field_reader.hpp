@@ -18,12 +18,14 @@ class FieldReader {
 public:
     FieldReader(const nlohmann::json& object, std::string_view messageType);
 
-    // A required id: a string of 1..kMaxIdLength characters without control characters.
+    // A required id: well-formed Unicode of 1..kMaxIdChars characters, no control characters.
     std::string id(const char* name);
     std::optional<std::string> optionalId(const char* name);
     // A required string of at most maxBytes bytes (may be empty).
     std::string text(const char* name, std::size_t maxBytes);
     std::optional<std::string> optionalText(const char* name, std::size_t maxBytes);
+    // A string of well-formed Unicode of at most maxChars characters (code points).
+    std::optional<std::string> optionalChars(const char* name, std::size_t maxChars);
     bool flag(const char* name, bool fallback);
     std::uint32_t count(const char* name, std::uint32_t min, std::uint32_t max,
                         std::uint32_t fallback);

@@ -14,23 +14,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "protocol/limits.hpp"
 #include "session/direction.hpp"
 #include "session/session_type.hpp"
 
 namespace rtcmc::protocol {
 
 constexpr int kVersion = 1;
-
-// Bounds enforced on decode (and on encode of user input, by the engine).
-constexpr std::size_t kMaxIdLength = 128;         // userid, roomid, streamid (characters)
-constexpr std::size_t kMaxExtraBytes = 16 * 1024; // serialized extra data
-constexpr std::size_t kMaxSdpBytes = 48 * 1024;   // one session description
-constexpr std::size_t kMaxCandidateBytes = 1024;  // one ICE candidate line
-constexpr std::size_t kMaxMembers = 1024;         // members listed in one accept
-constexpr std::size_t kMaxStreams = 16;           // streams described in one description
-constexpr std::size_t kMaxReasonBytes = 512;      // human-readable reasons
-constexpr std::size_t kMaxPasswordBytes = 256;
-constexpr std::size_t kMaxMessageBytes = 64 * 1024; // one whole message, as text
 
 struct Envelope {
     std::string room;

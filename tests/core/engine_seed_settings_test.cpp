@@ -2,6 +2,8 @@
 // trickleIce, open({captureUserMediaOnDemand}), and the callbacks of a room its owner closes.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "support/engine_rooms.hpp"
 
 namespace rtcmc {
@@ -15,8 +17,11 @@ EngineConfig dataOnly() {
     return config;
 }
 
-const Action* firstOf(const std::vector<Action>& actions) {
-    return actions.empty() ? nullptr : &actions.front();
+// A copy, not a pointer: the vectors passed here are temporaries.
+std::optional<Action> firstOf(const std::vector<Action>& actions) {
+    if (actions.empty())
+        return std::nullopt;
+    return actions.front();
 }
 
 TEST(EngineSeedSettings, SdpConstraintsAskForMediaTheRoomDoesNotShareYet) {
@@ -28,8 +33,8 @@ TEST(EngineSeedSettings, SdpConstraintsAskForMediaTheRoomDoesNotShareYet) {
     net.add("b", asking);
     net.run("a", net.engine("a").open("room", net.now()));
     net.run("b", net.engine("b").connect("room", net.now()));
-    const Action* created = firstOf(net.actions("b", ActionKind::CreatePeer));
-    ASSERT_NE(created, nullptr);
+    std::optional<Action> created = firstOf(net.actions("b", ActionKind::CreatePeer));
+    ASSERT_TRUE(created.has_value());
     EXPECT_TRUE(created->offerer);
     EXPECT_TRUE(created->receive.audio);
     EXPECT_TRUE(created->receive.video);
@@ -42,8 +47,8 @@ TEST(EngineSeedSettings, SdpConstraintsAskForMediaTheRoomDoesNotShareYet) {
     refusing.add("b", declining);
     refusing.run("a", refusing.engine("a").open("room", refusing.now()));
     refusing.run("b", refusing.engine("b").connect("room", refusing.now()));
-    const Action* plan = firstOf(refusing.actions("b", ActionKind::CreatePeer));
-    ASSERT_NE(plan, nullptr);
+    std::optional<Action> plan = firstOf(refusing.actions("b", ActionKind::CreatePeer));
+    ASSERT_TRUE(plan.has_value());
     EXPECT_TRUE(plan->receive.audio);
     EXPECT_FALSE(plan->receive.video);
 }
@@ -77,8 +82,8 @@ TEST(EngineSeedSettings, CandidatesOfUnwantedKindsNeverLeave) {
     relayed.run("a", relayed.engine("a").open("room", relayed.now()));
     relayed.run("b", relayed.engine("b").connect("room", relayed.now()));
     for (const char* id : {"a", "b"}) {
-        const Action* created = firstOf(relayed.actions(id, ActionKind::CreatePeer));
-        ASSERT_NE(created, nullptr) << id;
+        std::optional<Action> created = firstOf(relayed.actions(id, ActionKind::CreatePeer));
+        ASSERT_TRUE(created.has_value()) << id;
         EXPECT_EQ(created->name, "relay") << id;
     }
     EXPECT_EQ(firstOf(net.actions("b", ActionKind::CreatePeer))->name, "all");
@@ -159,8 +164,8 @@ TEST(EngineSeedSettings, AddStreamWhileOpeningWaitsForTheSession) {
     EXPECT_TRUE(a.addStream(parseSession("screen").value()).empty());
     net.run("a", opening);
     ASSERT_EQ(a.state(), SessionState::Open);
-    const Action* capture = firstOf(net.actions("a", ActionKind::CaptureMedia));
-    ASSERT_NE(capture, nullptr);
+    std::optional<Action> capture = firstOf(net.actions("a", ActionKind::CaptureMedia));
+    ASSERT_TRUE(capture.has_value());
     EXPECT_EQ(capture->name, "add");
     EXPECT_TRUE(capture->media.screen);
 }
@@ -174,7 +179,7 @@ TEST(EngineSeedSettings, AddStreamWhileOpeningIsDroppedWithTheSession) {
     a.leave();
     net.run("a", a.open("another-room", net.now()));
     EXPECT_EQ(a.state(), SessionState::Open);
-    EXPECT_EQ(firstOf(net.actions("a", ActionKind::CaptureMedia)), nullptr);
+    EXPECT_FALSE(firstOf(net.actions("a", ActionKind::CaptureMedia)).has_value());
 }
 
 } // namespace

@@ -223,9 +223,10 @@ export class SocketIoClient {
     // Retrying cannot change the answer, so the client stops, unless retryRefused says that
     // time may change it (error.retrying tells listeners which).
     onRefused(payload) {
-        const message = typeof payload === 'string' ? payload : String(payload['message']);
+        const detail = payload !== null && typeof payload === 'object' ? payload : null;
+        const message = typeof payload === 'string' ? payload : detail && detail['message'] !== undefined ? String(detail['message']) : 'the server refused the connection';
         const error = new Error(message);
-        if (typeof payload === 'object') error.data = payload['data'];
+        if (detail) error.data = detail['data'];
         error.retrying = typeof this.retryRefused === 'function' && this.retryRefused(error) === true;
         if (error.retrying) {
             this.teardown();

@@ -409,6 +409,24 @@ describe('against a misbehaving server', () => {
         expect(reported).not.toHaveBeenCalled();
     });
 
+    // The wire drops a CONNECT_ERROR whose payload is neither an object nor a string; a refusal
+    // that reaches onRefused by another path without one must still be a refusal.
+    test('a refusal without a reason (null, a number) is a connect_error, not a TypeError', async () => {
+        for (const payload of [null, undefined, 7]) {
+            const judy = client({ reconnectionDelay: 20 }, fakeUrl);
+            const errors = [];
+            judy.on('connect_error', (error) => errors.push(error));
+            expect(() => judy.onRefused(payload)).not.toThrow();
+            expect(errors.map((error) => error.message)).toEqual(['the server refused the connection']);
+            expect(judy.connected).toBe(false);
+            judy.close();
+        }
+        const kate = client({}, fakeUrl);
+        const refused = next(kate, 'connect_error');
+        kate.onRefused({ message: 'userid taken', data: { code: 'USERID_TAKEN' } });
+        expect(await refused).toMatchObject({ message: 'userid taken', data: { code: 'USERID_TAKEN' } });
+    });
+
     test('acks go back with the id the server asked for, once', async () => {
         const grace = client({}, fakeUrl);
         grace.on('question', (value, answer) => {
