@@ -165,13 +165,16 @@ export class ConnectionRuntime {
         }
         if (!this.engine) this.engine = new this.core.Engine(config);
         else this.engine.configure(config);
+        this.data.roomChanged();
         this.run(this.engine.handle(this.event(kind, fields)));
     }
 
     // What the browser, the signaling channel or the clock reports; dropped once the session's
-    // engine is gone.
+    // engine is gone. The room can only change while the engine handles something.
     tell(kind, fields = {}) {
-        if (this.engine) this.run(this.engine.handle(this.event(kind, fields)));
+        if (!this.engine) return;
+        this.data.roomChanged();
+        this.run(this.engine.handle(this.event(kind, fields)));
     }
 
     signalingChannel() {
