@@ -300,6 +300,62 @@
         container.classList.toggle('empty', !container.querySelector('.tile'));
     }
 
+    // A live table of connection.getStats(): one row per peer with the path (the selected
+    // candidate pair: host, srflx or relay), round-trip time, packet loss, bytes each way and
+    // the video bitrates. Refreshed every `intervalMs` while started.
+    function statsPanel(connection, table, nameOf, intervalMs) {
+        var timer = null;
+        var body = table.tBodies[0];
+        function bytes(count) {
+            if (count >= 1048576) return (count / 1048576).toFixed(1) + ' MiB';
+            return Math.round(count / 1024) + ' KiB';
+        }
+        function bitrate(summary, direction) {
+            var total = null;
+            summary.streams.forEach(function (stream) {
+                if (stream.kind !== 'video' || stream.direction !== direction || stream.bitrate === null) return;
+                total = (total || 0) + stream.bitrate;
+            });
+            return total === null ? '…' : Math.round(total / 1000) + ' kbit/s';
+        }
+        function render(all) {
+            clear(body);
+            Object.keys(all).sort().forEach(function (userid) {
+                var summary = all[userid];
+                var pair = summary.candidatePair;
+                var cells = [
+                    nameOf(userid),
+                    pair ? pair.local + ' → ' + pair.remote : '…',
+                    summary.roundTripTime === null ? '…' : Math.round(summary.roundTripTime * 1000) + ' ms',
+                    (summary.packetLoss * 100).toFixed(1) + ' %',
+                    bytes(summary.bytesSent),
+                    bytes(summary.bytesReceived),
+                    bitrate(summary, 'inbound'),
+                    bitrate(summary, 'outbound'),
+                ];
+                body.appendChild(el('tr', { dataset: { userid: userid } }, cells.map(function (text) {
+                    return el('td', { text: text });
+                })));
+            });
+            table.hidden = body.rows.length === 0;
+        }
+        function refresh() {
+            connection.getStats(render).catch(function () {});
+        }
+        return {
+            start: function () {
+                if (timer === null) timer = setInterval(refresh, intervalMs || 2000);
+                refresh();
+            },
+            stop: function () {
+                clearInterval(timer);
+                timer = null;
+                clear(body);
+                table.hidden = true;
+            },
+        };
+    }
+
     window.Demo = {
         params: params,
         el: el,
@@ -318,6 +374,7 @@
         mediaTile: mediaTile,
         removeTiles: removeTiles,
         updateEmpty: updateEmpty,
+        statsPanel: statsPanel,
     };
 
     // A script error of the page itself also lands in the banner, not only in the console.

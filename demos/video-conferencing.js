@@ -11,9 +11,14 @@
     var connection = new RTCMultiConnection();
     connection.session = 'audio + video';
     Demo.applyIceSetting(connection);
+    var names = {}; // userid -> the name they typed
+    var stats = Demo.statsPanel(connection, Demo.byId('stats'), function (userid) {
+        return names[userid] || userid;
+    });
 
     connection.onstream = function (event) {
         var who = event.type === 'local' ? form.name() : Demo.displayName(event.extra, event.userid);
+        if (event.type === 'remote') names[event.userid] = who;
         videos.appendChild(Demo.mediaTile(event, who));
         Demo.updateEmpty(videos);
         Demo.log((event.type === 'local' ? 'your camera is on' : who + ' joined with video'));
@@ -64,6 +69,7 @@
         Demo.clearErrors();
         connection.extra = { name: form.name() };
         inRoom = true;
+        stats.start();
         form.lock(true);
         Demo.showButtons(BUTTONS, ['leave']);
         if (opening) {
@@ -78,6 +84,7 @@
     function leaveRoom() {
         if (inRoom) connection.leave();
         inRoom = false;
+        stats.stop();
         Demo.clear(videos);
         Demo.updateEmpty(videos);
         form.lock(false);

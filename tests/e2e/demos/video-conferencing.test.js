@@ -28,6 +28,18 @@ test('three people in one room each see the two others playing, with their names
         await expect(person.page.locator('#status').textContent()).resolves.toContain('2 other people');
         expect(await demos.errorsShown(person)).toBe('');
     }
+    // The stats panel: a row per other person, on the direct path between the pages, with a
+    // measured round trip and video coming in.
+    await demos.waitFor(
+        people[0],
+        () => {
+            const rows = [...document.querySelectorAll('#stats tbody tr')].map((row) => [...row.cells].map((cell) => cell.textContent));
+            return rows.length === 2 && rows.every((cells) => cells[1] === 'host → host' && /^\d+ ms$/.test(cells[2]) && /^[1-9]\d* kbit\/s$/.test(cells[6]));
+        },
+        'the stats panel to show both links with round trips and incoming video',
+    );
+    const statsRows = await people[0].page.locator('#stats tbody tr').evaluateAll((rows) => rows.map((row) => row.cells[0].textContent).sort());
+    expect(statsRows).toEqual(['Bob <b>&', 'Carol']);
     await demos.screenshot(people[0], 'video-conferencing', 'alice-sees-bob-and-carol');
 
     // Bob leaves: the two others see his video go.
