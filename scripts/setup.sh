@@ -35,7 +35,15 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# npm ci when node_modules is missing or older than the lockfile.
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm ci when node_modules is missing or older than the lockfile. A node_modules that is a
+# symbolic link (a git worktree sharing another checkout's) is left alone: npm ci follows the
+# link and empties the shared folder, under the feet of every checkout that uses it.
+if [ -L node_modules ]; then
+    shared=$(readlink -f node_modules)
+    if ! cmp -s package-lock.json "$(dirname "$shared")/package-lock.json"; then
+        echo "setup: node_modules links to $shared, installed from another package-lock.json;" \
+            "run npm ci there, or replace the link with a folder of this checkout's own" >&2
+    fi
+elif [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund
 fi
