@@ -14,8 +14,9 @@ case "$what" in
 start) ;;
 test)
     # g++/googletest: the native core and its tests; redis-server: the scale-out tests;
-    # chromium: the browser tests and benchmarks; iproute2/util-linux: their private network.
-    apt_packages+=(g++ googletest libgtest-dev redis-server chromium iproute2 util-linux)
+    # chromium: the browser tests and benchmarks; iproute2/util-linux: their private network;
+    # coturn: the TURN server the relay tests start on a free port (tests/e2e/support/coturn.js).
+    apt_packages+=(g++ googletest libgtest-dev redis-server chromium iproute2 util-linux coturn)
     ;;
 *)
     echo "usage: $0 [start|test]" >&2
@@ -33,6 +34,12 @@ if ((${#missing[@]})); then
     echo "setup: installing ${missing[*]}"
     $sudo apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+    # Debian enables coturn as a system service listening on every address (port 3478) with
+    # its default configuration. The tests start their own; a machine that only runs them
+    # should not be a TURN server as well.
+    if [[ " ${missing[*]} " == *" coturn "* ]] && [ -d /run/systemd/system ]; then
+        $sudo systemctl disable --now coturn.service >/dev/null 2>&1 || true
+    fi
 fi
 
 # npm ci when node_modules is missing or older than the lockfile. A node_modules that is a
