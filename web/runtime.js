@@ -43,6 +43,11 @@ const PAGE_EVENTS = {
 
 const NO_MEDIA = Object.freeze({ audio: false, video: false, screen: false, data: false, oneway: false, broadcast: false });
 
+// A relay-only link whose TURN servers gave no relay candidate this long after it was made is
+// reported (onerror TURN_UNREACHABLE): a TURN allocation takes a few round trips, well under
+// a second on a working path.
+const RELAY_GATHER_TIMEOUT_MS = 10000;
+
 const PEER_STATES = {
     new: 'Connecting',
     connecting: 'Connecting',
@@ -75,13 +80,15 @@ export class ConnectionRuntime {
         this.peers = new PeerDriver(
             {
                 onLocalDescription: (userid, description) => this.onLocalDescription(userid, description),
-                onCandidate: (userid, candidate) =>
+                onCandidate: (userid, candidate) => {
+                    if (candidate && / typ relay /.test(candidate.candidate)) this.relayGathered(userid);
                     this.tell('LocalCandidate', {
                         peer: userid,
                         text: candidate ? candidate.candidate : '',
                         name: (candidate && candidate.sdpMid) || '',
                         index: candidate && candidate.sdpMLineIndex !== null ? candidate.sdpMLineIndex : -1,
-                    }),
+                    });
+                },
                 onConnectionState: (userid, state) =>
                     this.tell('PeerStateChanged', { peer: userid, state: this.core.PeerState[PEER_STATES[state] || 'Connecting'] }),
                 onTrack: (userid, track, streams) => this.onTrack(userid, track, streams),
@@ -94,6 +101,7 @@ export class ConnectionRuntime {
             { iceServers: () => this.iceServersForLink() },
         );
         this.reportedIceServerErrors = new Set(); // `${userid} ${url} ${code}` already told
+        this.relayWatches = new Map(); // userid -> timer: relay-only link without a relay candidate yet
         this.data = new DataChannels(this);
         this.transfers = new Transfers(this); // files and long messages (web/data/transfers.js)
     }
@@ -486,14 +494,39 @@ export class ConnectionRuntime {
 
     // A relay-only link without any TURN server can never connect: say so at once rather
     // than let the page wait for a connection that cannot come.
+    // Browsers do not always say when a TURN server never answers (Chromium: no
+    // icecandidateerror for a UDP server that is down), so a relay-only link that has no relay
+    // candidate RELAY_GATHER_TIMEOUT_MS after it was made is reported too.
     checkRelayPossible(userid, pc) {
+        this.relayGathered(userid);
         const servers = pc && typeof pc.getConfiguration === 'function' ? pc.getConfiguration().iceServers : [];
-        if (turnUrlsOf(servers).length > 0) return;
-        this.fire('onerror', {
-            code: 'TURN_NOT_CONFIGURED',
-            message: `the link with '${userid}' may use relay candidates only (candidates / iceTransportPolicy), but it has no TURN server: set connection.iceServers, or TURN_URLS on the signaling server`,
-            userid,
-        });
+        const urls = turnUrlsOf(servers);
+        if (urls.length === 0) {
+            this.fire('onerror', {
+                code: 'TURN_NOT_CONFIGURED',
+                message: `the link with '${userid}' may use relay candidates only (candidates / iceTransportPolicy), but it has no TURN server: set connection.iceServers, or TURN_URLS on the signaling server`,
+                userid,
+            });
+            return;
+        }
+        const timer = setTimeout(() => {
+            this.relayWatches.delete(userid);
+            if (this.peers.connection(userid) !== pc) return;
+            // A refusal already told is the reason: no second error for the same link.
+            for (const key of this.reportedIceServerErrors) if (key.startsWith(`${userid} `)) return;
+            this.fire('onerror', {
+                code: 'TURN_UNREACHABLE',
+                message: `no TURN server gave the link with '${userid}' a relay candidate within ${RELAY_GATHER_TIMEOUT_MS / 1000} s (${urls.join(', ')}): a relay-only link cannot connect without one`,
+                userid,
+                url: urls[0],
+            });
+        }, RELAY_GATHER_TIMEOUT_MS);
+        this.relayWatches.set(userid, timer);
+    }
+
+    relayGathered(userid) {
+        clearTimeout(this.relayWatches.get(userid));
+        this.relayWatches.delete(userid);
     }
 
     // An `icecandidateerror` of a link: a TURN server refused or did not answer. Each
@@ -557,6 +590,7 @@ export class ConnectionRuntime {
     }
 
     closePeer(userid) {
+        this.relayGathered(userid);
         this.peers.close(userid);
         this.data.detach(userid);
         this.transfers.peerGone(userid);
@@ -727,6 +761,7 @@ export class ConnectionRuntime {
     // After leave(): peers closed, media released, the engine deleted (a later open() or
     // join() starts afresh). The signaling channel stays up for the next session.
     release() {
+        for (const userid of [...this.relayWatches.keys()]) this.relayGathered(userid);
         this.peers.closeAll();
         this.data.closeAll();
         this.transfers.release();

@@ -9,6 +9,7 @@
 // namespace of scripts/e2e.sh (coturn on 127.0.0.1 there).
 
 import { randomBytes, createHmac } from 'node:crypto';
+import dgram from 'node:dgram';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { startCoturn } from './support/coturn.js';
 import { setupE2E } from './support/e2e.js';
@@ -143,7 +144,7 @@ test('a relay-only video conference of three and a 64 MiB file go through coturn
     for (const user of [...users, dave]) expect(await pageErrors(user)).toEqual([]);
 }, 110000);
 
-test('wrong or expired TURN credentials: each page gets an onerror naming TURN within seconds, not a silent wait', async () => {
+test('wrong, expired or unreachable TURN: each page gets an onerror naming TURN within seconds, not a silent wait', async () => {
     const room = e2e.uniqueId('turn-refused');
     // The page's own iceServers (so not the server's): a wrong credential for alice; for bob a
     // username whose HMAC is right but whose expiry has passed.
@@ -154,6 +155,22 @@ test('wrong or expired TURN credentials: each page gets an onerror naming TURN w
     await e2e.waitForRoom(room, { members: 1 });
     const bob = await openUser('bob', room, { iceServers: JSON.stringify(expired) });
     await e2e.waitForRoom(room, { members: 2 });
+    // carol's TURN server does not exist (a UDP port nobody listens on).
+    const probe = dgram.createSocket('udp4');
+    const closedPort = await new Promise((resolve) => probe.bind(0, '127.0.0.1', () => resolve(probe.address().port)));
+    probe.close();
+    const nowhere = `turn:127.0.0.1:${closedPort}?transport=udp`;
+    const carol = await openUser('carol', room, { iceServers: JSON.stringify([{ urls: nowhere, username: wrong[0].username, credential: 'x' }]) });
+    await e2e.waitForRoom(room, { members: 3 });
+
+    const unreachable = await e2e.waitFor(
+        carol,
+        () => window.events('onerror').find((event) => event.code === 'TURN_UNREACHABLE'),
+        20000,
+        'an onerror TURN_UNREACHABLE',
+    );
+    expect(unreachable.message).toContain(`no TURN server gave the link with '${unreachable.userid}' a relay candidate within 10 s (${nowhere})`);
+    expect(unreachable.at - (await e2e.events(carol, 'pc:created'))[0].at).toBeLessThan(15000);
 
     for (const user of [alice, bob]) {
         const error = await e2e.waitFor(
@@ -168,8 +185,11 @@ test('wrong or expired TURN credentials: each page gets an onerror naming TURN w
         // Within a few seconds of the link being made.
         const created = (await e2e.events(user, 'pc:created'))[0];
         expect(error.at - created.at).toBeLessThan(10000);
-        // Told once per link and server, not once per local address or retry.
-        const again = (await pageErrors(user)).filter((event) => event.code === 'TURN_AUTH_FAILED');
-        expect(again).toHaveLength(1);
+        // Told once per link (to each of the two others) and server, not once per local
+        // address or retry, and not again as "unreachable" once the relay wait is over.
+        await e2e.waitFor(user, () => window.events('onerror').filter((event) => event.code === 'TURN_AUTH_FAILED').length === 2, 10000, 'TURN_AUTH_FAILED for both links');
+        const told = (await pageErrors(user)).filter((event) => event.code.startsWith('TURN_'));
+        expect(told.map((event) => event.code)).toEqual(['TURN_AUTH_FAILED', 'TURN_AUTH_FAILED']);
+        expect(new Set(told.map((event) => event.userid)).size).toBe(2);
     }
 });
