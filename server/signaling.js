@@ -25,6 +25,7 @@ import { guardRequests, reply, splitAck } from './request-guard.js';
 import { isThenable, SerialQueue } from './serial-queue.js';
 import { rebuildFromSessions } from './state-rebuild.js';
 import { Deadlines } from './store-errors.js';
+import { createTurnIssuer } from './turn-credentials.js';
 import { validateAuth, validateChannelName, validateRequest } from './validate.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -57,6 +58,9 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
     const wrongPasswordsByAddress = new AttemptLimiter({ perMinute: config.passwordAttemptsPerAddress });
     const wrongPasswordsByRoom = new AttemptLimiter({ perMinute: config.passwordAttemptsPerRoom });
     const publishDeadlines = shared && new Deadlines(config.redisTimeoutMs);
+    // TURN credentials for connected clients only: in their welcome, and on request
+    // (`turn-credentials`, rate-limited like every event) when they are about to expire.
+    const turn = createTurnIssuer(config);
     const roomList = new RoomListFeed({
         io,
         rooms,
@@ -286,6 +290,12 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
             return isThenable(isMember) ? isMember.then(deliver) : deliver(isMember);
         },
 
+        // Fresh TURN credentials for this connection's userid (the ones of its welcome expire).
+        'turn-credentials'(socket) {
+            if (!turn) return failure('TURN_NOT_CONFIGURED', 'this server issues no TURN credentials (TURN_URLS is not set)');
+            return { ok: true, ...turn.iceServersFor(socket.data.userid) };
+        },
+
         ...seedChannels.handlers,
     };
 
@@ -502,6 +512,7 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
             resumeToken: socket.data.token,
             resumed: resumed !== null,
             ...(resumed ? { rooms: resumed.rooms } : {}),
+            ...(turn ? { turn: turn.iceServersFor(userid) } : {}),
         });
         logger.info({ event: 'connect', socket: socket.id, userid, outcome: resumed ? 'resumed' : 'ok' });
     });

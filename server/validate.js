@@ -268,6 +268,7 @@ export const REQUEST_SCHEMAS = {
     'close-room': { fields: { roomid: required(idRule) } },
     'update-extra': { fields: { extra: required(extraRule) } },
     relay: { fields: { roomid: required(idRule), to: optional(idRule), data: required(dataRule) } },
+    'turn-credentials': { fields: {}, empty: true },
     // Seed protocol (seed-channels.js).
     'new-channel': { fields: { channel: required(channelRule), sender: optional(senderRule) } },
     message: { fields: { sender: optional(senderRule), data: required(dataRule) } },

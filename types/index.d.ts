@@ -321,10 +321,12 @@ export declare class RTCMultiConnection {
     mediaConstraints: { audio?: MediaTrackConstraints | boolean; video?: MediaTrackConstraints | boolean; screen?: MediaTrackConstraints | boolean };
     sdpConstraints: SdpConstraints;
     candidates: { host?: boolean; reflexive?: boolean; relay?: boolean; stun?: boolean; turn?: boolean };
+    /** 'relay': relay candidates only (the same as candidates with only relay on). */
+    iceTransportPolicy: 'all' | 'relay';
     trickleIce: boolean;
     autoRedialOnFailure: boolean;
     autoReDialOnFailure: boolean;
-    /** Accepted; bring your own iceServers (TURN credentials come from our server). */
+    /** Accepted and ignored; bring your own iceServers, or let our server issue TURN credentials. */
     getExternalIceServers: boolean;
     /** Inert: browsers decide when to ask for the camera. */
     preventSSLAutoAllowed: boolean;

@@ -9,10 +9,7 @@ import { joinAsSession, readSession } from './session-value.js';
 import { RTCMultiConnectionError } from './errors.js';
 import { createStreamsCollection } from './streams.js';
 import { aliasProperty, inertProperty, warnOnce } from './legacy.js';
-
-// Public STUN so that users behind NAT connect out of the box; tests and private deployments
-// pass their own (iceServers: [] or their TURN).
-const DEFAULT_ICE_SERVERS = [{ urls: 'stun:stun.l.google.com:19302' }];
+import { defaultIceServers } from './peers/ice-servers.js';
 
 function randomToken() {
     const words = new Uint32Array(3);
@@ -50,7 +47,8 @@ export class RTCMultiConnection {
         this.autoCloseEntireSession = false;
         this.maxParticipantsAllowed = 1000;
         this.password = '';
-        this.iceServers = DEFAULT_ICE_SERVERS.map((server) => ({ ...server }));
+        // Left as is, the servers our signaling server issues replace it (web/peers/ice-servers.js).
+        this.iceServers = defaultIceServers();
         this.bandwidth = null;
         this.attachStream = null;
         this.dontAttachStream = false;
@@ -62,6 +60,8 @@ export class RTCMultiConnection {
         this.sdpConstraints = { mandatory: { OfferToReceiveAudio: null, OfferToReceiveVideo: null }, optional: [] };
         // Local candidate kinds sent to peers: v1.8 {host, reflexive, relay}, v3 {host, stun, turn}.
         this.candidates = { host: true, reflexive: true, relay: true, stun: true, turn: true };
+        // RTCConfiguration's name: 'relay' = relay candidates only (as candidates {relay} alone).
+        this.iceTransportPolicy = 'all';
         this.trickleIce = true;
         this.autoRedialOnFailure = true;
         aliasProperty(this, 'autoReDialOnFailure', 'autoRedialOnFailure');

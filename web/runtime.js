@@ -2,6 +2,7 @@
 // channel, its peer connections and local media. It feeds browser events to the engine and
 // carries out the engine's actions; the policy is the engine's, the effects are here.
 import { PeerDriver } from './peers/peer-driver.js';
+import { iceServersForLink, isDefaultIceServers, turnUrlsOf } from './peers/ice-servers.js';
 import { captureMedia, legacyMediaErrorName, stopStream } from './media/media-driver.js';
 import { PartOfScreen } from './media/screen-part.js';
 import { summarizeStats } from './peers/stats.js';
@@ -43,6 +44,11 @@ const PAGE_EVENTS = {
 
 const NO_MEDIA = Object.freeze({ audio: false, video: false, screen: false, data: false, oneway: false, broadcast: false });
 
+// A relay-only link whose TURN servers gave no relay candidate this long after it was made is
+// reported (onerror TURN_UNREACHABLE): a TURN allocation takes a few round trips, well under
+// a second on a working path.
+const RELAY_GATHER_TIMEOUT_MS = 10000;
+
 const PEER_STATES = {
     new: 'Connecting',
     connecting: 'Connecting',
@@ -75,23 +81,28 @@ export class ConnectionRuntime {
         this.peers = new PeerDriver(
             {
                 onLocalDescription: (userid, description) => this.onLocalDescription(userid, description),
-                onCandidate: (userid, candidate) =>
+                onCandidate: (userid, candidate) => {
+                    if (candidate && / typ relay /.test(candidate.candidate)) this.relayGathered(userid);
                     this.tell('LocalCandidate', {
                         peer: userid,
                         text: candidate ? candidate.candidate : '',
                         name: (candidate && candidate.sdpMid) || '',
                         index: candidate && candidate.sdpMLineIndex !== null ? candidate.sdpMLineIndex : -1,
-                    }),
+                    });
+                },
                 onConnectionState: (userid, state) =>
                     this.tell('PeerStateChanged', { peer: userid, state: this.core.PeerState[PEER_STATES[state] || 'Connecting'] }),
                 onTrack: (userid, track, streams) => this.onTrack(userid, track, streams),
                 onDataChannel: (userid, channel) => this.data.attach(userid, channel),
                 onError: (userid, error) => this.fire('onerror', { code: error.name || 'PEER_ERROR', message: `peer connection with '${userid}': ${error.message}`, userid }),
+                onIceServerError: (userid, failure) => this.onIceServerError(userid, failure),
             },
-            // Read at every new link: a page may change iceServers (or get TURN credentials)
-            // between calls.
-            { iceServers: () => normalizeIceServers(connection.iceServers) },
+            // Read at every new link: a page may change iceServers, and the server's TURN
+            // credentials are renewed, between calls.
+            { iceServers: () => this.iceServersForLink() },
         );
+        this.reportedIceServerErrors = new Set(); // `${userid} ${url} ${code}` already told
+        this.relayWatches = new Map(); // userid -> timer: relay-only link without a relay candidate yet
         this.data = new DataChannels(this);
         this.transfers = new Transfers(this); // files and long messages (web/data/transfers.js)
     }
@@ -126,7 +137,7 @@ export class ConnectionRuntime {
             captureMediaOnDemand: !!this.captureOnDemand,
             offerToReceiveAudio: offerToReceive(connection.sdpConstraints, 'Audio'),
             offerToReceiveVideo: offerToReceive(connection.sdpConstraints, 'Video'),
-            ...candidateKinds(connection.candidates),
+            ...candidateKinds(connection.candidates, connection.iceTransportPolicy),
             trickleIce: connection.trickleIce !== false,
             autoRedialOnFailure: connection.autoRedialOnFailure !== false,
         };
@@ -185,6 +196,11 @@ export class ConnectionRuntime {
             onServerEvent: (name, payload) => this.tell('ServerEvent', { name, text: JSON.stringify(payload) }),
             onError: (code, message) => this.fire('onerror', { code, message }),
             onConnect: () => {},
+            // Renewed TURN credentials: the links made so far take them too, for their next
+            // gathering (an ICE restart); their current relay allocations stay as they are.
+            onIceServers: () => {
+                if (isDefaultIceServers(connection.iceServers)) this.peers.updateIceServers(this.iceServersForLink());
+            },
         };
         if (typeof connection.openSignalingChannel === 'function') {
             this.signaling = new CustomChannel(connection, handlers);
@@ -229,10 +245,13 @@ export class ConnectionRuntime {
             case kinds.CaptureMedia:
                 this.capture(action.media, action.name);
                 break;
-            case kinds.CreatePeer:
-                this.peers.create(action.peer, planOf(action), this.localStreams.map((local) => ({ stream: local.stream })));
+            case kinds.CreatePeer: {
+                const plan = planOf(action);
+                const pc = this.peers.create(action.peer, plan, this.localStreams.map((local) => ({ stream: local.stream })));
                 this.updatePeers();
+                if (plan.iceTransportPolicy === 'relay') this.checkRelayPossible(action.peer, pc);
                 break;
+            }
             case kinds.ClosePeer:
                 this.closePeer(action.peer);
                 break;
@@ -478,6 +497,73 @@ export class ConnectionRuntime {
 
     // ---- peers
 
+    // The ICE servers of a new link (web/peers/ice-servers.js says which).
+    iceServersForLink() {
+        const fromServer = this.signaling && typeof this.signaling.iceServers === 'function' ? this.signaling.iceServers() : null;
+        return iceServersForLink(this.connection.iceServers, fromServer);
+    }
+
+    // A relay-only link without any TURN server can never connect: say so at once rather
+    // than let the page wait for a connection that cannot come.
+    // Browsers do not always say when a TURN server never answers (Chromium: no
+    // icecandidateerror for a UDP server that is down), so a relay-only link that has no relay
+    // candidate RELAY_GATHER_TIMEOUT_MS after it was made is reported too.
+    checkRelayPossible(userid, pc) {
+        this.relayGathered(userid);
+        const servers = pc && typeof pc.getConfiguration === 'function' ? pc.getConfiguration().iceServers : [];
+        const urls = turnUrlsOf(servers);
+        if (urls.length === 0) {
+            this.fire('onerror', {
+                code: 'TURN_NOT_CONFIGURED',
+                message: `the link with '${userid}' may use relay candidates only (candidates / iceTransportPolicy), but it has no TURN server: set connection.iceServers, or TURN_URLS on the signaling server`,
+                userid,
+            });
+            return;
+        }
+        const timer = setTimeout(() => {
+            this.relayWatches.delete(userid);
+            if (this.peers.connection(userid) !== pc) return;
+            // A refusal already told is the reason: no second error for the same link.
+            for (const key of this.reportedIceServerErrors) if (key.startsWith(`${userid} `)) return;
+            this.fire('onerror', {
+                code: 'TURN_UNREACHABLE',
+                message: `no TURN server gave the link with '${userid}' a relay candidate within ${RELAY_GATHER_TIMEOUT_MS / 1000} s (${urls.join(', ')}): a relay-only link cannot connect without one`,
+                userid,
+                url: urls[0],
+            });
+        }, RELAY_GATHER_TIMEOUT_MS);
+        this.relayWatches.set(userid, timer);
+    }
+
+    relayGathered(userid) {
+        clearTimeout(this.relayWatches.get(userid));
+        this.relayWatches.delete(userid);
+    }
+
+    // An `icecandidateerror` of a link: a TURN server refused or did not answer. Each
+    // (link, server, code) is told once: a browser reports it for every local address.
+    // STUN errors stay quiet (a public STUN server out of reach is no news on a private
+    // network, and the link may still connect).
+    onIceServerError(userid, failure) {
+        const url = String(failure.url || '');
+        if (!/^turns?:/i.test(url)) return;
+        const errorCode = Number(failure.errorCode) || 0;
+        const key = `${userid} ${url} ${errorCode}`;
+        if (this.reportedIceServerErrors.has(key)) return;
+        this.reportedIceServerErrors.add(key);
+        const said = failure.errorText ? ` (${errorCode} ${failure.errorText})` : ` (${errorCode})`;
+        let code = 'TURN_ERROR';
+        let message = `TURN server ${url} failed for the link with '${userid}'${said}`;
+        if (errorCode === 401 || errorCode === 431 || errorCode === 441) {
+            code = 'TURN_AUTH_FAILED';
+            message = `TURN server ${url} refused the credentials for the link with '${userid}'${said}: the username or credential is wrong or expired`;
+        } else if (errorCode === 701) {
+            code = 'TURN_UNREACHABLE';
+            message = `TURN server ${url} did not answer for the link with '${userid}'${said}`;
+        }
+        this.fire('onerror', { code, message, userid, url, errorCode, errorText: String(failure.errorText || '') });
+    }
+
     onLocalDescription(userid, description) {
         this.tell('LocalDescription', { peer: userid, name: description.type, text: this.applyBandwidth(description.sdp) });
     }
@@ -515,6 +601,7 @@ export class ConnectionRuntime {
     }
 
     closePeer(userid) {
+        this.relayGathered(userid);
         this.peers.close(userid);
         this.data.detach(userid);
         this.transfers.peerGone(userid);
@@ -685,6 +772,7 @@ export class ConnectionRuntime {
     // After leave(): peers closed, media released, the engine deleted (a later open() or
     // join() starts afresh). The signaling channel stays up for the next session.
     release() {
+        for (const userid of [...this.relayWatches.keys()]) this.relayGathered(userid);
         this.peers.closeAll();
         this.data.closeAll();
         this.transfers.release();
@@ -763,24 +851,16 @@ function offerToReceive(constraints, kind) {
 }
 
 // v1.8 {host, reflexive, relay} and v3 {host, stun, turn}: a kind is off when either name
-// for it is false.
-function candidateKinds(candidates) {
+// for it is false. iceTransportPolicy 'relay' (RTCConfiguration's name) is relay only.
+function candidateKinds(candidates, iceTransportPolicy) {
     const given = candidates && typeof candidates === 'object' ? candidates : {};
+    const relayOnly = iceTransportPolicy === 'relay';
     return {
-        candidateHost: given.host !== false,
-        candidateReflexive: given.reflexive !== false && given.stun !== false,
-        candidateRelay: given.relay !== false && given.turn !== false,
+        candidateHost: !relayOnly && given.host !== false,
+        candidateReflexive: !relayOnly && given.reflexive !== false && given.stun !== false,
+        candidateRelay: relayOnly || (given.relay !== false && given.turn !== false),
     };
 }
-
-// RTCIceServer entries as browsers take them: v1.x pages wrote {url: ...}.
-function normalizeIceServers(servers) {
-    if (!Array.isArray(servers)) return [];
-    return servers
-        .filter((server) => server && (server.urls || server.url))
-        .map(({ url, urls, ...rest }) => ({ ...rest, urls: urls || url }));
-}
-
 // The core counts characters in UTF-8 (src/common/utf8.hpp) and refuses what is not
 // well-formed, but a lone UTF-16 surrogate never reaches it as such: embind's UTF-8 encoder
 // pairs it with the next unit. So JS strings are checked here, as the server checks them.

@@ -3,6 +3,7 @@
 // The socket.io client is our own (socketio-client.js): WebSocket only, a fraction of the size.
 // What the server sends is read with quoted names so that Closure ADVANCED keeps them.
 import { SocketIoClient } from './socketio-client.js';
+import { ServerIceServers } from './server-ice-servers.js';
 
 // Server events the engine follows (Engine::serverEvent).
 export const SERVER_EVENTS = [
@@ -27,7 +28,7 @@ const RESUME_REFUSED_RETRY_MS = 60000;
 
 export class SocketIoChannel {
     // handlers: {onServerEvent(name, payload), onRelay(from, data), onError(error), onConnect(userid),
-    //            }
+    //            onIceServers(servers)}
     //
     // Resume (docs/server.md, "Resuming"): each `welcome` carries a secret resumeToken; the
     // automatic reconnections of this channel present the last one as `auth.resume`, so that
@@ -44,6 +45,11 @@ export class SocketIoChannel {
         this.userid = userid;
         this.extra = extra;
         this.resumeToken = null;
+        // TURN servers with credentials, when the server issues them (welcome, then renewed).
+        this.serverIceServers = new ServerIceServers(
+            (name, payload) => this.request(name, payload),
+            (servers) => handlers.onIceServers && handlers.onIceServers(servers),
+        );
         const auth = (send) => {
             const payload = { 'userid': this.userid, 'extra': this.extra };
             if (this.resumeToken) payload['resume'] = this.resumeToken;
@@ -93,6 +99,8 @@ export class SocketIoChannel {
         if (typeof token === 'string' && token) this.resumeToken = token;
         // The server's userid is the one to resume with (it may have drawn a random one).
         if (typeof welcome['userid'] === 'string') this.userid = welcome['userid'];
+        // Before the engine hears of the welcome: links it makes next use these servers.
+        this.serverIceServers.accept(welcome['turn']);
         this.handlers.onServerEvent('welcome', {
             'resumed': welcome['resumed'] === true,
             'rooms': Array.isArray(welcome['rooms']) ? welcome['rooms'] : [],
@@ -127,7 +135,13 @@ export class SocketIoChannel {
         this.socket.emit('relay', message);
     }
 
+    // The ICE servers the server issued (with live credentials), or null when it issues none.
+    iceServers() {
+        return this.serverIceServers.current();
+    }
+
     close() {
+        this.serverIceServers.close();
         this.socket.listeners.clear();
         this.socket.close();
     }

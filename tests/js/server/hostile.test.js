@@ -46,6 +46,7 @@ const EVENTS = {
     'list-rooms': [{}, {}],
     'subscribe-rooms': [{}, {}],
     'unsubscribe-rooms': [{}, {}],
+    'turn-credentials': [{}, {}],
     eject: [{ roomid: 'fortress', userid: 'bob' }, { roomid: 'id', userid: 'id' }],
     'close-room': [{ roomid: 'fortress' }, { roomid: 'id' }],
     'update-extra': [{ extra: null }, { extra: 'extra' }],
