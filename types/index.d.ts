@@ -61,6 +61,11 @@ export type SessionSetting = string | SessionObject | SessionValue;
 
 export type Extra = any;
 
+// open('id', callback) / join('id', callback): (true, id) on success; (false, id, reason, error)
+// when refused: reason is v3's sentence ('Invalid password', 'Room not available', 'Room full')
+// or the error's message, error the Error with its code.
+export type SessionCallback = (done: boolean, sessionid: string, reason?: string, error?: RTCMultiConnectionError) => void;
+
 type MediaKinds = { audio?: boolean; video?: boolean };
 /** mute()/unmute(): `type` limits it to local or remote streams (v1.4-v1.8). */
 type MuteKinds = MediaKinds & { type?: 'local' | 'remote' };
@@ -340,9 +345,9 @@ export declare class RTCMultiConnection {
 
     openSignalingChannel?: (this: RTCMultiConnection, config: SignalingConfig) => unknown;
 
-    open(sessionid?: string | OpenOptions, options?: OpenOptions | ((opened: boolean, sessionid: string) => void), callback?: (opened: boolean, sessionid: string) => void): void;
+    open(sessionid?: string | OpenOptions, options?: OpenOptions | SessionCallback, callback?: SessionCallback): void;
     connect(sessionid?: string): this;
-    join(session: string | NewSessionEvent, extraOrJoinAs?: Extra | SessionObject): void;
+    join(session: string | NewSessionEvent, extraOrJoinAs?: Extra | SessionObject | SessionCallback): void;
     openOrJoin(sessionid: string, callback?: (opened: boolean, sessionid: string) => void): void;
     checkPresence(sessionid: string, callback: (exists: boolean, sessionid: string, extra: Extra) => void): void;
     donotJoin(sessionid?: string): void;

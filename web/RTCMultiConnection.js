@@ -123,7 +123,7 @@ export class RTCMultiConnection {
     }
 
     // open('session-id') | open({extra, interval, sessionid, captureUserMediaOnDemand,
-    // onMediaCaptured}) | open('id', {...}) | open('id', callback(opened, id))
+    // onMediaCaptured}) | open('id', {...}) | open('id', callback(opened, id, error))
     open(sessionOrOptions, options, callback) {
         let sessionid = this.sessionid;
         let settings = options;
@@ -158,7 +158,7 @@ export class RTCMultiConnection {
         return this;
     }
 
-    // join(session | 'sessionid', extra | {audio:true} | {oneway:true})
+    // join(session | 'sessionid', extra | {audio:true} | {oneway:true} | callback(joined, id, error))
     join(session, second) {
         const sessionid = typeof session === 'string' ? session : session && session.sessionid;
         if (!sessionid) throw new RTCMultiConnectionError('INVALID_ARGUMENT', 'invalid data passed: join() needs a session from onNewSession or a session id');
@@ -168,8 +168,12 @@ export class RTCMultiConnection {
             if (typeof session === 'string' || mediaKeys.some((key) => key in second)) joinAs = joinAsSession(second);
             else this.extra = second; // v1.2: join(session, extra)
         }
+        const callback = typeof second === 'function' ? second : null;
         this.sessionid = sessionid;
-        this._whenReady((runtime) => runtime.call('Join', { id: String(sessionid), flag: !!joinAs, media: joinAs || emptySession() }));
+        this._whenReady((runtime) => {
+            runtime.joinCallback = callback;
+            runtime.call('Join', { id: String(sessionid), flag: !!joinAs, media: joinAs || emptySession() });
+        });
     }
 
     openOrJoin(sessionid, callback) {

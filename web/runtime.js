@@ -42,6 +42,14 @@ const PAGE_EVENTS = {
     Presence: '_presence',
 };
 
+// The sentences v3's server answered a refused open-room / join-room with, by our code.
+const V3_REFUSALS = {
+    ROOM_EXISTS: 'Room not available',
+    ROOM_NOT_FOUND: 'Room not available',
+    WRONG_PASSWORD: 'Invalid password',
+    ROOM_FULL: 'Room full',
+};
+
 const NO_MEDIA = Object.freeze({ audio: false, video: false, screen: false, data: false, oneway: false, broadcast: false });
 
 // A relay-only link whose TURN servers gave no relay candidate this long after it was made is
@@ -71,6 +79,9 @@ export class ConnectionRuntime {
         this.tickTimer = null;
         this.tickAt = 0;
         this.presenceCallbacks = new Map(); // roomid -> [callback]
+        this.openCallback = null; // open('id', callback): told once, success or failure
+        this.joinCallback = null; // join('id', callback): likewise
+        this.refusal = null; // the open/join that just failed, until its onerror (if any) is in
         this.selectedDevices = { audio: null, video: null }; // selectDevices()
         this.captureOnDemand = false; // open({captureUserMediaOnDemand})
         this.onMediaCaptured = null; // open({onMediaCaptured})
@@ -359,7 +370,7 @@ export class ConnectionRuntime {
         if (this.onMediaCaptured && (purpose === 'open' || (adding && this.captureOnDemand))) {
             const onMediaCaptured = this.onMediaCaptured;
             this.onMediaCaptured = null;
-            onMediaCaptured.call(connection, entryEvent(connection, local.streamid));
+            callPage(connection, onMediaCaptured, [entryEvent(connection, local.streamid)]);
         }
     }
 
@@ -668,13 +679,17 @@ export class ConnectionRuntime {
                 callHandler(connection, name, withExtraFields(payload, this.data.channelFor(payload.userid)));
                 return;
             case 'onstatechange':
+                if (payload.state === 'failed' || payload.state === 'request-rejected') this.callRefused(payload);
                 if (localOnly && typeof connection.onstatechange !== 'function') return;
                 // The reason comes as the core's Text; pages read it as words (upstream: a string).
                 callHandler(connection, 'onstatechange', payload.state, payload.reason ? wordsOf(payload.reason) : undefined);
                 return;
-            case 'onerror':
-                this.fireError(errorFromPayload(payload));
+            case 'onerror': {
+                const error = errorFromPayload(payload);
+                if (this.refusal && !this.refusal.error) this.refusal.error = error;
+                this.fireError(error);
                 return;
+            }
             case 'onNewSession':
                 this.fireNewSession(payload);
                 return;
@@ -683,17 +698,21 @@ export class ConnectionRuntime {
                 connection.sessionid = payload.sessionid;
                 this.settleOpen(true);
                 return;
-            case '_joined':
+            case '_joined': {
                 connection.isInitiator = false;
                 connection.sessionid = payload.sessionid;
+                const callback = this.joinCallback;
+                this.joinCallback = null;
+                callPage(this.connection, callback, [true, payload.sessionid]);
                 return;
+            }
             case '_ownerChanged':
                 connection.isInitiator = payload.owner === this.userid;
                 return;
             case '_presence': {
                 const callbacks = this.presenceCallbacks.get(payload.sessionid) || [];
                 this.presenceCallbacks.delete(payload.sessionid);
-                for (const callback of callbacks) callback(!!payload.exists, payload.sessionid, payload.extra || {});
+                for (const callback of callbacks) callPage(connection, callback, [!!payload.exists, payload.sessionid, payload.extra || {}]);
                 return;
             }
             default:
@@ -761,10 +780,31 @@ export class ConnectionRuntime {
         this.stopSpeaking.delete(streamid);
     }
 
+    // An open() or join() that ended without a session ('failed', 'request-rejected'): its
+    // callback gets (false, sessionid, error) once the error that says why (onerror, fired
+    // right after the state by the core) is in. `error` is v3's sentence when there is one
+    // (pages compare it: 'Invalid password', 'Room not available', 'Room full'), else our
+    // message; the Error itself comes fourth.
+    callRefused(payload) {
+        const callback = this.openCallback || this.joinCallback;
+        if (!callback) return;
+        this.openCallback = null;
+        this.joinCallback = null;
+        const refusal = { error: null };
+        this.refusal = refusal;
+        const sessionid = this.connection.sessionid;
+        const reason = payload.reason ? wordsOf(payload.reason) : payload.state;
+        queueMicrotask(() => {
+            if (this.refusal === refusal) this.refusal = null;
+            const error = refusal.error || new RTCMultiConnectionError(payload.state === 'failed' ? 'FAILED' : 'REQUEST_REJECTED', reason);
+            callPage(this.connection, callback, [false, sessionid, V3_REFUSALS[error.code] || error.message, error]);
+        });
+    }
+
     settleOpen() {
         const callback = this.openCallback;
         this.openCallback = null;
-        if (callback) callback(true, this.connection.sessionid);
+        callPage(this.connection, callback, [true, this.connection.sessionid]);
     }
 
     // ---- teardown
@@ -785,6 +825,8 @@ export class ConnectionRuntime {
         this.lastStats.clear();
         // Questions the ended session's engine will never answer: their callbacks go too.
         this.presenceCallbacks.clear();
+        this.openCallback = null;
+        this.joinCallback = null;
         clearTimeout(this.tickTimer);
         this.tickTimer = null;
         if (this.engine) {
@@ -803,9 +845,23 @@ export class ConnectionRuntime {
     }
 }
 
+// A page's handler runs outside our loops: if it throws, the error is reported as uncaught (as
+// an event listener's would be) and the library goes on with what it was doing. A local
+// onstream that throws must not keep the open-room request from going out, nor a remote one
+// the rest of its action.
 function callHandler(connection, name, ...args) {
-    const handler = connection[name];
-    if (typeof handler === 'function') handler.apply(connection, args);
+    callPage(connection, connection[name], args);
+}
+
+function callPage(connection, handler, args) {
+    if (typeof handler !== 'function') return;
+    try {
+        handler.apply(connection, args);
+    } catch (error) {
+        setTimeout(() => {
+            throw error;
+        }, 0);
+    }
 }
 
 // The stream object of onstream for `streamid`, as onMediaCaptured gets it.
