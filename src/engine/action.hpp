@@ -35,18 +35,25 @@ using Actions = std::vector<Action>;
 
 const char* toString(ActionKind kind);
 
+// The JSON text of a payload. Words from the browser side (a media error's message, a stream id)
+// may hold invalid UTF-8, on which dump() throws (aborts, in the wasm build): each invalid byte
+// becomes U+FFFD instead.
+inline std::string payloadText(const nlohmann::json& payload) {
+    return payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 inline Action sendSignal(std::string peer, std::string text) {
     return Action{ActionKind::SendSignal, std::move(peer), {}, std::move(text)};
 }
 inline Action fireEvent(std::string name, const nlohmann::json& payload) {
-    return Action{ActionKind::FireEvent, {}, std::move(name), payload.dump()};
+    return Action{ActionKind::FireEvent, {}, std::move(name), payloadText(payload)};
 }
 inline Action serverRequest(std::string name, const nlohmann::json& payload) {
-    return Action{ActionKind::ServerRequest, {}, std::move(name), payload.dump()};
+    return Action{ActionKind::ServerRequest, {}, std::move(name), payloadText(payload)};
 }
 inline Action peerAction(ActionKind kind, std::string peer,
                          const nlohmann::json& payload = nlohmann::json::object()) {
-    return Action{kind, std::move(peer), {}, payload.dump()};
+    return Action{kind, std::move(peer), {}, payloadText(payload)};
 }
 
 } // namespace rtcmc
