@@ -7,6 +7,7 @@
 
 #include "common/json_text.hpp"
 #include "protocol/field_reader.hpp"
+#include "transfer/utf8.hpp"
 
 namespace rtcmc::protocol {
 
@@ -59,6 +60,10 @@ std::optional<Text> idProblem(std::string_view id) {
         if (byte < 0x20 || byte == 0x7f) {
             return Text(TextId::ContainsControlCharacter);
         }
+    }
+    // Ids go into JSON, which holds UTF-8 only (a page can pass a lone UTF-16 surrogate).
+    if (!transfer::isValidUtf8(id)) {
+        return Text(TextId::IsNotUtf8);
     }
     return std::nullopt;
 }

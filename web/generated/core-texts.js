@@ -22,137 +22,138 @@ export const CORE_TEXTS = [
     "must not be empty", // 18 MustNotBeEmpty
     "is longer than {0} characters", // 19 IsLongerThanCharacters
     "contains a control character", // 20 ContainsControlCharacter
-    "must be one of one-to-one, one-to-many, many-to-many, one-way", // 21 MustBeDirectionName
-    "must be an object with userid, extra and joinedAs", // 22 MustBeMemberObject
-    "must list at least the owner", // 23 MustListOwner
-    "must be left, ejected or disconnected", // 24 MustBeLeaveReason
-    "must be offer or answer", // 25 MustBeSdpType
-    "must be an object with streamid and session", // 26 MustBeStreamObject
-    "or 'video' must be true", // 27 OrVideoMustBeTrue
-    "invalid message", // 28 InvalidMessage
-    "{0} ", // 29 Named
-    "extra data is larger than {0} bytes once serialized", // 30 ExtraTooLarge
-    "extra data is nested deeper than {0} levels", // 31 ExtraTooDeep
-    "extra data is not valid JSON", // 32 ExtraNotJson
-    "unknown message type '{0}'", // 33 UnknownMessageType
-    "message is larger than {0} bytes", // 34 MessageTooLarge
-    "message is nested deeper than {0} levels", // 35 MessageTooDeep
-    "message is not valid JSON", // 36 MessageNotJson
-    "message is not a JSON object", // 37 MessageNotObject
-    "message has no protocol version field 'v'", // 38 MessageWithoutVersion
-    "message uses protocol version {0}; this library speaks {1}", // 39 MessageVersionUnsupported
-    "message has no string field 'type'", // 40 MessageWithoutType
-    "{0}: ", // 41 InCall
-    "{0}", // 42 Verbatim
-    "server room view is not an object", // 43 ServerRoomViewNotObject
-    "server answered for room '{0}'", // 44 ServerAnsweredForOtherRoom
-    "the signaling server's answer to '{0}' is not {ok, ...}", // 45 ServerAnswerNotOk
-    "server presence answer names another room", // 46 ServerPresenceForOtherRoom
-    "the signaling server refused '{0}'", // 47 ServerRefused
-    "the signaling server's '{0}' event is not a JSON object", // 48 ServerEventNotObject
-    "the signaling server's room list is not an array", // 49 ServerRoomListNotArray
-    "the signaling connection was restored, but room '{0}' no longer exists or no longer counts this user", // 50 SessionLostRoomGone
-    "the signaling connection was lost for too long: the server has removed this user from room '{0}'", // 51 SessionLostTooLong
-    "ejected by the room owner '{0}'", // 52 EjectedByOwner
-    "local description of unknown type '{0}'", // 53 LocalDescriptionUnknownType
-    "local description is larger than the protocol allows", // 54 LocalDescriptionTooLarge
-    "local ICE candidate is not a JSON object", // 55 LocalCandidateNotObject
-    "signaling message rejected: ", // 56 SignalRejected
-    "signaling message rejected: it claims to come from '{0}' but was sent by '{1}'", // 57 SignalSenderMismatch
-    "'{0}' from '{1}' ignored: the signaling server keeps this room, not its members", // 58 ServerKeepsRoom
-    "'{0}' from '{1}' ignored: only the room owner may send it", // 59 OnlyOwnerSends
-    "wrong password for room '{0}'", // 60 WrongPasswordForRoom
-    "the owner of room '{0}' refused to let this user in ({1})", // 61 RoomRefusedJoin
-    "join-accept does not list its owner", // 62 JoinAcceptWithoutOwner
-    "unexpected {0} from '{1}': this room's direction gives us no link with it", // 63 UnexpectedDescription
-    "not in a room", // 64 NotInASession
-    "only the room owner may eject a user", // 65 OnlyOwnerMayEject
-    "'{0}' is not a participant", // 66 NotAParticipant
-    "donotJoin() was called for this session", // 67 DonotJoinCalled
-    "say which of audio and video", // 68 MuteWhichKind
-    "open or join a session first", // 69 AddStreamOutsideSession
-    "say which of audio, video, screen to add", // 70 AddStreamWhichKind
-    "in a one-way session only the owner sends media", // 71 AddStreamOneWayGuest
-    "Unable to reach session initiator.", // 72 UnableToReachInitiator
-    "unknown session '{0}': ", // 73 UnknownSession
-    "; expected a combination of audio, video, screen and data, such as 'audio + video and data' or 'only-audio'", // 74 SessionExpectation
-    "'{0}' appears twice", // 75 MediaKindTwice
-    "'{0}' is not a media kind", // 76 NotAMediaKind
-    "the string is longer than 256 characters", // 77 SessionStringTooLong
-    "it names no media kind", // 78 NamesNoMediaKind
-    "session object enables nothing: set at least one of audio, video, screen or data to true", // 79 SessionObjectEnablesNothing
-    "session object sets both oneway and broadcast: choose one direction", // 80 SessionObjectTwoDirections
-    "unknown direction '{0}': expected one-to-one, one-to-many, many-to-many or one-way", // 81 UnknownDirection
-    "illegal session transition: {0} --{1}--> ?", // 82 IllegalTransition
-    "transfer {0} from '{1}': ", // 83 TransferFrom
-    "transfer {0} to '{1}': ", // 84 TransferTo
-    "packet count changed from {0} to {1}", // 85 PacketCountChanged
-    "chunk {0} carries {1} bytes, expected {2}", // 86 ChunkWrongLength
-    " (the last chunk is exactly the remainder of the size)", // 87 LastChunkIsRemainder
-    " (the chunk size)", // 88 ChunkIsChunkSize
-    "chunk {0} was already received", // 89 ChunkAlreadyReceived
-    "chunk {0} is {1} packets ahead of the first missing chunk {2} (at most {3})", // 90 ChunkTooFarAhead
-    "End counts {0} packets, the Start said {1}", // 91 EndCountDiffers
-    "End was already received", // 92 EndAlreadyReceived
-    "all {0} chunks were already written", // 93 AllChunksWritten
-    "chunk {0} must be {1} bytes, got {2}", // 94 ChunkMustBe
-    "output buffer of {0} bytes cannot hold a {1}-byte chunk packet", // 95 OutputTooSmallForChunk
-    "End was already written", // 96 EndAlreadyWritten
-    "End before every chunk was written ({0} of {1})", // 97 EndBeforeEveryChunk
-    "Complete before its End was sent", // 98 CompleteBeforeEnd
-    "Complete counts {0} packets, the transfer has {1}", // 99 CompleteCountDiffers
-    "Complete confirms a checksum that was not sent", // 100 CompleteWrongChecksum
-    "every chunk was written", // 101 EveryChunkWritten
-    "a reason of {0} bytes exceeds {1}", // 102 ReasonTooLong
-    "the reason is not valid UTF-8", // 103 ReasonNotUtf8
-    "{0} for unknown transfer {1} {2} '{3}' (never started, or already finished)", // 104 PacketForUnknownTransfer
-    "a transfer needs the recipient's userid", // 105 NeedsRecipient
-    "no outgoing transfer {0}", // 106 NoOutgoingTransfer
-    "no incoming transfer {0} from '{1}'", // 107 NoIncomingTransfer
-    "a received packet needs the sender's userid", // 108 NeedsSender
-    "the reply buffer must hold {0} bytes, got {1}", // 109 ReplyBufferTooSmall
-    "packet from '{0}': ", // 110 PacketFrom
-    "unknown packet kind {0}", // 111 UnknownPacketKind
-    "Start of transfer {0} from '{1}': ", // 112 StartOfTransfer
-    "that transfer already started", // 113 TransferAlreadyStarted
-    "the peer already has {0} transfers open", // 114 TooManyOpenTransfers
-    "the header counts {0} packets, the metadata {1}", // 115 HeaderCountDiffers
-    "transfer {0} (\"{1}\") from '{2}' failed verification (checksum mismatch: the sender's End says {3}, the received bytes hash to {4})", // 116 FailedVerification
-    "'{0}' aborted transfer {1} (\"{2}\"): {3}", // 117 PeerAborted
-    "'{0}' could not verify transfer {1} (\"{2}\"): {3}", // 118 PeerCouldNotVerify
-    "'{0}' cancelled transfer {1} (\"{2}\"): {3}", // 119 PeerCancelled
-    "'{0}' left during transfer {1} (\"{2}\")", // 120 PeerLeftDuring
-    "metadata: ", // 121 MetadataField
-    "'{0}' is missing", // 122 FieldIsMissing
-    "'{0}' must be an integer from {1} to {2}, got {3}", // 123 FieldMustBeIntegerIn
-    "'{0}' must be a string, got {1}", // 124 FieldMustBeStringGot
-    "chunkSize must be at least 1", // 125 ChunkSizeAtLeastOne
-    "size {0} with chunkSize {1} needs {2} chunks, more than {3}", // 126 TooManyChunks
-    "'kind' must be one of 'file', 'text', 'object', 'binary'", // 127 KindMustBe
-    "'{0}' of {1} bytes exceeds {2}", // 128 FieldTooManyBytes
-    "'name' is not valid UTF-8", // 129 NameNotUtf8
-    "'name' contains a control character", // 130 NameHasControlCharacter
-    "'type' must be printable ASCII (a MIME type)", // 131 TypeMustBeAscii
-    "'size' {0} exceeds {1}", // 132 SizeTooLarge
-    "'chunkSize' must be from {0} to {1}, got {2}", // 133 ChunkSizeOutOfRange
-    "'count' {0} disagrees with size {1} and chunkSize {2} (expected {3})", // 134 CountDisagrees
-    "Start metadata is not valid JSON", // 135 MetadataNotJson
-    "Start metadata must be a JSON object, got {0}", // 136 MetadataNotObject
-    "{0} packet must have index 0, got {1}", // 137 PacketMustHaveIndexZero
-    "{0} packet must have count 0, got {1}", // 138 PacketMustHaveCountZero
-    "{0} payload must be {1} bytes, got {2}", // 139 PayloadMustBe
-    "{0} reason of {1} bytes exceeds {2}", // 140 PacketReasonTooLong
-    "{0} reason is not valid UTF-8", // 141 PacketReasonNotUtf8
-    "Start payload (JSON metadata) is empty", // 142 StartPayloadEmpty
-    "Start metadata of {0} bytes exceeds {1}", // 143 StartMetadataTooLarge
-    "Chunk index {0} is past the packet count {1}", // 144 ChunkIndexPastCount
-    "Chunk payload is empty", // 145 ChunkPayloadEmpty
-    "packet of {0} bytes is shorter than the 16-byte header", // 146 PacketShorterThanHeader
-    "packet of {0} bytes exceeds the {1}-byte maximum", // 147 PacketTooLarge
-    "packet version {0} is not supported (this side speaks version {1})", // 148 PacketVersionUnsupported
-    "reserved header field must be 0, got {0}", // 149 ReservedFieldNotZero
-    "output buffer of {0} bytes cannot hold a {1}-byte {2} packet", // 150 OutputTooSmallForPacket
-    "size must be a whole number of bytes from 0 to 2^53-1", // 151 SizeMustBeWholeBytes
-    "chunkSize must be a whole number of bytes from 1 to {0}", // 152 ChunkSizeMustBeWholeBytes
-    "{0} of {1} bytes exceeds {2}", // 153 TooLongFor
+    "is not valid UTF-8", // 21 IsNotUtf8
+    "must be one of one-to-one, one-to-many, many-to-many, one-way", // 22 MustBeDirectionName
+    "must be an object with userid, extra and joinedAs", // 23 MustBeMemberObject
+    "must list at least the owner", // 24 MustListOwner
+    "must be left, ejected or disconnected", // 25 MustBeLeaveReason
+    "must be offer or answer", // 26 MustBeSdpType
+    "must be an object with streamid and session", // 27 MustBeStreamObject
+    "or 'video' must be true", // 28 OrVideoMustBeTrue
+    "invalid message", // 29 InvalidMessage
+    "{0} ", // 30 Named
+    "extra data is larger than {0} bytes once serialized", // 31 ExtraTooLarge
+    "extra data is nested deeper than {0} levels", // 32 ExtraTooDeep
+    "extra data is not valid JSON", // 33 ExtraNotJson
+    "unknown message type '{0}'", // 34 UnknownMessageType
+    "message is larger than {0} bytes", // 35 MessageTooLarge
+    "message is nested deeper than {0} levels", // 36 MessageTooDeep
+    "message is not valid JSON", // 37 MessageNotJson
+    "message is not a JSON object", // 38 MessageNotObject
+    "message has no protocol version field 'v'", // 39 MessageWithoutVersion
+    "message uses protocol version {0}; this library speaks {1}", // 40 MessageVersionUnsupported
+    "message has no string field 'type'", // 41 MessageWithoutType
+    "{0}: ", // 42 InCall
+    "{0}", // 43 Verbatim
+    "server room view is not an object", // 44 ServerRoomViewNotObject
+    "server answered for room '{0}'", // 45 ServerAnsweredForOtherRoom
+    "the signaling server's answer to '{0}' is not {ok, ...}", // 46 ServerAnswerNotOk
+    "server presence answer names another room", // 47 ServerPresenceForOtherRoom
+    "the signaling server refused '{0}'", // 48 ServerRefused
+    "the signaling server's '{0}' event is not a JSON object", // 49 ServerEventNotObject
+    "the signaling server's room list is not an array", // 50 ServerRoomListNotArray
+    "the signaling connection was restored, but room '{0}' no longer exists or no longer counts this user", // 51 SessionLostRoomGone
+    "the signaling connection was lost for too long: the server has removed this user from room '{0}'", // 52 SessionLostTooLong
+    "ejected by the room owner '{0}'", // 53 EjectedByOwner
+    "local description of unknown type '{0}'", // 54 LocalDescriptionUnknownType
+    "local description is larger than the protocol allows", // 55 LocalDescriptionTooLarge
+    "local ICE candidate is not a JSON object", // 56 LocalCandidateNotObject
+    "signaling message rejected: ", // 57 SignalRejected
+    "signaling message rejected: it claims to come from '{0}' but was sent by '{1}'", // 58 SignalSenderMismatch
+    "'{0}' from '{1}' ignored: the signaling server keeps this room, not its members", // 59 ServerKeepsRoom
+    "'{0}' from '{1}' ignored: only the room owner may send it", // 60 OnlyOwnerSends
+    "wrong password for room '{0}'", // 61 WrongPasswordForRoom
+    "the owner of room '{0}' refused to let this user in ({1})", // 62 RoomRefusedJoin
+    "join-accept does not list its owner", // 63 JoinAcceptWithoutOwner
+    "unexpected {0} from '{1}': this room's direction gives us no link with it", // 64 UnexpectedDescription
+    "not in a room", // 65 NotInASession
+    "only the room owner may eject a user", // 66 OnlyOwnerMayEject
+    "'{0}' is not a participant", // 67 NotAParticipant
+    "donotJoin() was called for this session", // 68 DonotJoinCalled
+    "say which of audio and video", // 69 MuteWhichKind
+    "open or join a session first", // 70 AddStreamOutsideSession
+    "say which of audio, video, screen to add", // 71 AddStreamWhichKind
+    "in a one-way session only the owner sends media", // 72 AddStreamOneWayGuest
+    "Unable to reach session initiator.", // 73 UnableToReachInitiator
+    "unknown session '{0}': ", // 74 UnknownSession
+    "; expected a combination of audio, video, screen and data, such as 'audio + video and data' or 'only-audio'", // 75 SessionExpectation
+    "'{0}' appears twice", // 76 MediaKindTwice
+    "'{0}' is not a media kind", // 77 NotAMediaKind
+    "the string is longer than 256 characters", // 78 SessionStringTooLong
+    "it names no media kind", // 79 NamesNoMediaKind
+    "session object enables nothing: set at least one of audio, video, screen or data to true", // 80 SessionObjectEnablesNothing
+    "session object sets both oneway and broadcast: choose one direction", // 81 SessionObjectTwoDirections
+    "unknown direction '{0}': expected one-to-one, one-to-many, many-to-many or one-way", // 82 UnknownDirection
+    "illegal session transition: {0} --{1}--> ?", // 83 IllegalTransition
+    "transfer {0} from '{1}': ", // 84 TransferFrom
+    "transfer {0} to '{1}': ", // 85 TransferTo
+    "packet count changed from {0} to {1}", // 86 PacketCountChanged
+    "chunk {0} carries {1} bytes, expected {2}", // 87 ChunkWrongLength
+    " (the last chunk is exactly the remainder of the size)", // 88 LastChunkIsRemainder
+    " (the chunk size)", // 89 ChunkIsChunkSize
+    "chunk {0} was already received", // 90 ChunkAlreadyReceived
+    "chunk {0} is {1} packets ahead of the first missing chunk {2} (at most {3})", // 91 ChunkTooFarAhead
+    "End counts {0} packets, the Start said {1}", // 92 EndCountDiffers
+    "End was already received", // 93 EndAlreadyReceived
+    "all {0} chunks were already written", // 94 AllChunksWritten
+    "chunk {0} must be {1} bytes, got {2}", // 95 ChunkMustBe
+    "output buffer of {0} bytes cannot hold a {1}-byte chunk packet", // 96 OutputTooSmallForChunk
+    "End was already written", // 97 EndAlreadyWritten
+    "End before every chunk was written ({0} of {1})", // 98 EndBeforeEveryChunk
+    "Complete before its End was sent", // 99 CompleteBeforeEnd
+    "Complete counts {0} packets, the transfer has {1}", // 100 CompleteCountDiffers
+    "Complete confirms a checksum that was not sent", // 101 CompleteWrongChecksum
+    "every chunk was written", // 102 EveryChunkWritten
+    "a reason of {0} bytes exceeds {1}", // 103 ReasonTooLong
+    "the reason is not valid UTF-8", // 104 ReasonNotUtf8
+    "{0} for unknown transfer {1} {2} '{3}' (never started, or already finished)", // 105 PacketForUnknownTransfer
+    "a transfer needs the recipient's userid", // 106 NeedsRecipient
+    "no outgoing transfer {0}", // 107 NoOutgoingTransfer
+    "no incoming transfer {0} from '{1}'", // 108 NoIncomingTransfer
+    "a received packet needs the sender's userid", // 109 NeedsSender
+    "the reply buffer must hold {0} bytes, got {1}", // 110 ReplyBufferTooSmall
+    "packet from '{0}': ", // 111 PacketFrom
+    "unknown packet kind {0}", // 112 UnknownPacketKind
+    "Start of transfer {0} from '{1}': ", // 113 StartOfTransfer
+    "that transfer already started", // 114 TransferAlreadyStarted
+    "the peer already has {0} transfers open", // 115 TooManyOpenTransfers
+    "the header counts {0} packets, the metadata {1}", // 116 HeaderCountDiffers
+    "transfer {0} (\"{1}\") from '{2}' failed verification (checksum mismatch: the sender's End says {3}, the received bytes hash to {4})", // 117 FailedVerification
+    "'{0}' aborted transfer {1} (\"{2}\"): {3}", // 118 PeerAborted
+    "'{0}' could not verify transfer {1} (\"{2}\"): {3}", // 119 PeerCouldNotVerify
+    "'{0}' cancelled transfer {1} (\"{2}\"): {3}", // 120 PeerCancelled
+    "'{0}' left during transfer {1} (\"{2}\")", // 121 PeerLeftDuring
+    "metadata: ", // 122 MetadataField
+    "'{0}' is missing", // 123 FieldIsMissing
+    "'{0}' must be an integer from {1} to {2}, got {3}", // 124 FieldMustBeIntegerIn
+    "'{0}' must be a string, got {1}", // 125 FieldMustBeStringGot
+    "chunkSize must be at least 1", // 126 ChunkSizeAtLeastOne
+    "size {0} with chunkSize {1} needs {2} chunks, more than {3}", // 127 TooManyChunks
+    "'kind' must be one of 'file', 'text', 'object', 'binary'", // 128 KindMustBe
+    "'{0}' of {1} bytes exceeds {2}", // 129 FieldTooManyBytes
+    "'name' is not valid UTF-8", // 130 NameNotUtf8
+    "'name' contains a control character", // 131 NameHasControlCharacter
+    "'type' must be printable ASCII (a MIME type)", // 132 TypeMustBeAscii
+    "'size' {0} exceeds {1}", // 133 SizeTooLarge
+    "'chunkSize' must be from {0} to {1}, got {2}", // 134 ChunkSizeOutOfRange
+    "'count' {0} disagrees with size {1} and chunkSize {2} (expected {3})", // 135 CountDisagrees
+    "Start metadata is not valid JSON", // 136 MetadataNotJson
+    "Start metadata must be a JSON object, got {0}", // 137 MetadataNotObject
+    "{0} packet must have index 0, got {1}", // 138 PacketMustHaveIndexZero
+    "{0} packet must have count 0, got {1}", // 139 PacketMustHaveCountZero
+    "{0} payload must be {1} bytes, got {2}", // 140 PayloadMustBe
+    "{0} reason of {1} bytes exceeds {2}", // 141 PacketReasonTooLong
+    "{0} reason is not valid UTF-8", // 142 PacketReasonNotUtf8
+    "Start payload (JSON metadata) is empty", // 143 StartPayloadEmpty
+    "Start metadata of {0} bytes exceeds {1}", // 144 StartMetadataTooLarge
+    "Chunk index {0} is past the packet count {1}", // 145 ChunkIndexPastCount
+    "Chunk payload is empty", // 146 ChunkPayloadEmpty
+    "packet of {0} bytes is shorter than the 16-byte header", // 147 PacketShorterThanHeader
+    "packet of {0} bytes exceeds the {1}-byte maximum", // 148 PacketTooLarge
+    "packet version {0} is not supported (this side speaks version {1})", // 149 PacketVersionUnsupported
+    "reserved header field must be 0, got {0}", // 150 ReservedFieldNotZero
+    "output buffer of {0} bytes cannot hold a {1}-byte {2} packet", // 151 OutputTooSmallForPacket
+    "size must be a whole number of bytes from 0 to 2^53-1", // 152 SizeMustBeWholeBytes
+    "chunkSize must be a whole number of bytes from 1 to {0}", // 153 ChunkSizeMustBeWholeBytes
+    "{0} of {1} bytes exceeds {2}", // 154 TooLongFor
 ];
