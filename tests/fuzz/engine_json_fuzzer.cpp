@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "support/engine_checks.hpp"
+#include "support/engine_inputs.hpp"
 #include "support/engine_prelude.hpp"
 #include "support/fuzz_check.hpp"
 #include "support/fuzz_input.hpp"
@@ -19,25 +20,8 @@
 namespace rtcmc::fuzz {
 namespace {
 
-constexpr const char* kSenders[] = {"", "alice", "bob", "carol", "me"};
-constexpr const char* kServerEvents[] = {
-    "member-joined", "member-left", "owner-changed", "ejected", "room-closed",
-    "extra-updated", "user-status", "room-list",     "welcome", "unknown-event"};
-constexpr const char* kRequests[] = {
-    "open-room", "join-room",  "check-presence", "list-rooms",   "subscribe-rooms",
-    "eject",     "leave-room", "close-room",     "update-extra", "unknown-request"};
-constexpr const char* kAsked[] = {R"({"roomid":"room"})",
-                                  R"({"roomid":"room","userid":"bob"})",
-                                  R"({"roomid":"other"})",
-                                  "{}",
-                                  "",
-                                  "[1"};
 constexpr PeerState kPeerStates[] = {PeerState::Connecting, PeerState::Connected,
                                      PeerState::Disconnected, PeerState::Failed, PeerState::Closed};
-
-template <typename T, std::size_t N> const T& pick(const T (&list)[N], std::uint8_t selector) {
-    return list[selector % N];
-}
 
 class EngineRun {
 public:
@@ -50,17 +34,17 @@ public:
         const std::uint64_t now = world_.advance(10);
         bool fromOutside = true;
         Actions actions;
-        switch (record.op % 5) {
-        case 0:
+        switch (record.op % kEngineOps) {
+        case kSignalOp:
             actions = engine.receiveSignal(text, pick(kSenders, s), now);
             break;
-        case 1:
+        case kServerEventOp:
             actions = engine.serverEvent(pick(kServerEvents, s), text, now);
             break;
-        case 2:
+        case kServerReplyOp:
             actions = engine.serverReply(pick(kRequests, s), pick(kAsked, s / 16), text, now);
             break;
-        case 3:
+        case kBrowserReportOp:
             actions = browserReport(engine, s, text, now);
             break;
         default:

@@ -23,6 +23,7 @@
 
 #include "support/fuzz_check.hpp"
 #include "support/fuzz_input.hpp"
+#include "support/transfer_inputs.hpp"
 #include "transfer/little_endian.hpp"
 #include "transfer/transfer_manager.hpp"
 #include "transfer/xxhash64.hpp"
@@ -98,26 +99,26 @@ class Harness {
 public:
     void run(const Record& record) {
         const std::string peer = kPeers[record.selector % 3];
-        switch (record.op % 8) {
-        case 0:
+        switch (record.op % kTransferOps) {
+        case kRawPacketOp:
             deliver(peer, Bytes(record.bytes.begin(), record.bytes.end()));
             break;
-        case 1:
+        case kShapedPacketOp:
             deliverShaped(peer, record.bytes);
             break;
-        case 2:
+        case kHonestStartOp:
             deliverStart(peer, record.bytes);
             break;
-        case 3:
+        case kHonestChunkOp:
             deliverChunk(peer, record.bytes, record.selector & 0x80);
             break;
-        case 4:
+        case kHonestEndOp:
             deliverEnd(peer, record.bytes, record.selector & 0x80);
             break;
-        case 5:
+        case kOwnTransferOp:
             sendOwn(peer, record.bytes, record.selector);
             break;
-        case 6:
+        case kGiveUpOp:
             giveUp(peer, record.bytes, record.selector);
             break;
         default:
