@@ -327,7 +327,10 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         if (reader.ok()) {
             onOwnerChanged(owner, nowMs, out);
         }
-    } else if (event == "ejected") {
+    } else if (event == "ejected" &&
+               (state_ == SessionState::Joined || state_ == SessionState::Joining)) {
+        // Only a member can be ejected: an owner (or one opening) hears a late event of an
+        // earlier session in this room, and keeps its own.
         const std::string by = reader.optionalId("by").value_or(room_->owner());
         const json ownerExtra = memberExtra(by);
         Actions ended = endSession(state_);

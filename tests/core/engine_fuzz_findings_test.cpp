@@ -88,3 +88,68 @@ TEST(EngineFuzzFindings, TextThatIsNotUtf8StillGivesJsonActions) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+std::vector<std::string> memberIds(const Engine& engine) {
+    std::vector<std::string> ids;
+    for (const Member& member : engine.room()->members()) {
+        ids.push_back(member.userid);
+    }
+    return ids;
+}
+
+bool hasIllegalTransitionError(const testing::FakeNetwork& net, const std::string& userid) {
+    for (const testing::FiredEvent& event : net.events(userid, "onerror")) {
+        for (const nlohmann::json& part : event.payload["text"]) {
+            if (part[0].get<unsigned>() == static_cast<unsigned>(TextId::IllegalTransition)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// engine_json_fuzzer, prelude "server authority, open, bob linked", then the server event
+// ejected {"roomid":"room","by":"alice"}: the owner's engine closed every link and dropped its
+// room, then refused the transition open --ejected--> and stayed "open" with no room at all.
+// Only a member can be ejected; an owner hearing it (a late event of an earlier session in that
+// room, or a confused server) keeps its room.
+TEST(EngineFuzzFindings, AnOwnerIgnoresAnEjectedEventAndKeepsItsRoom) {
+    testing::FakeNetwork net(true);
+    net.add("a", named("a"));
+    net.add("b", named("b"));
+    net.run("a", net.engine("a").open("room", net.now()));
+    net.run("b", net.engine("b").connect("room", net.now()));
+    ASSERT_EQ(net.mesh(), (std::set<std::string>{"a|b"}));
+    net.serverSays("a", "ejected", R"({"roomid":"room","by":"b"})");
+    EXPECT_TRUE(net.engine("a").isOwner());
+    ASSERT_TRUE(net.engine("a").room().has_value());
+    EXPECT_EQ(memberIds(net.engine("a")), (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(net.mesh(), (std::set<std::string>{"a|b"}));
+    EXPECT_TRUE(net.events("a", "onleave").empty());
+    EXPECT_FALSE(hasIllegalTransitionError(net, "a"));
+}
+
+// engine_json_fuzzer, prelude "server authority, opening" (open-room not answered yet), then
+// ejected for that room id: the engine dropped the room it was opening and stayed "opening"
+// without one, so the server's acknowledgement then opened a room the engine no longer had.
+TEST(EngineFuzzFindings, AnEjectedEventWhileOpeningLeavesTheOpeningAlone) {
+    EngineConfig config = named("a");
+    config.authority = RoomAuthority::Server;
+    Engine engine(config);
+    engine.open("room", 0);
+    engine.localMediaReady(1); // asks the server: open-room
+    const Actions actions = engine.serverEvent("ejected", R"({"roomid":"room","by":"b"})", 2);
+    EXPECT_TRUE(actions.empty());
+    EXPECT_EQ(engine.state(), SessionState::Opening);
+    ASSERT_TRUE(engine.room().has_value());
+    engine.serverReply(
+        "open-room", R"({"roomid":"room"})",
+        R"({"ok":true,"room":{"roomid":"room","owner":"a","members":[{"userid":"a"}]}})", 3);
+    EXPECT_TRUE(engine.isOwner());
+}
+
+} // namespace
+} // namespace rtcmc
