@@ -369,7 +369,9 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
 
 void Engine::onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actions& out) {
     const std::string previous = room_->owner();
-    if (!room_->contains(owner) || owner == previous) {
+    // The server moves ownership only when the owner left, and a departed owner is not here to
+    // hear it: an owner told otherwise keeps its room.
+    if (!room_->contains(owner) || owner == previous || isOwner()) {
         return;
     }
     room_->setOwner(owner);

@@ -151,5 +151,22 @@ TEST(EngineFuzzFindings, AnEjectedEventWhileOpeningLeavesTheOpeningAlone) {
     EXPECT_TRUE(engine.isOwner());
 }
 
+// engine_json_fuzzer, prelude "server authority, open, bob linked", then owner-changed
+// {"roomid":"room","owner":"bob"}: the engine handed its room to bob in its own view and stayed
+// "open", an owner that owns nothing (isOwner() false, yet never a member either). The server
+// only moves ownership when the owner has left, and then the owner is not there to hear it.
+TEST(EngineFuzzFindings, AnOwnerIgnoresAnOwnerChangedThatWouldDemoteIt) {
+    testing::FakeNetwork net(true);
+    net.add("a", named("a"));
+    net.add("b", named("b"));
+    net.run("a", net.engine("a").open("room", net.now()));
+    net.run("b", net.engine("b").connect("room", net.now()));
+    net.serverSays("a", "owner-changed", R"({"roomid":"room","owner":"b"})");
+    EXPECT_TRUE(net.engine("a").isOwner());
+    EXPECT_EQ(net.engine("a").room()->owner(), "a");
+    EXPECT_TRUE(net.events("a", "_ownerChanged").empty());
+    EXPECT_EQ(net.mesh(), (std::set<std::string>{"a|b"}));
+}
+
 } // namespace
 } // namespace rtcmc
