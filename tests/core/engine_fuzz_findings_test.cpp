@@ -170,3 +170,32 @@ TEST(EngineFuzzFindings, AnOwnerIgnoresAnOwnerChangedThatWouldDemoteIt) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// model_fuzzer --seed 61 --no-faults (server authority), minimal reproduction:
+//   1. u2.connect("r1")  2. u1.open("r1")  3. everything settles  4. u1.leave()
+// then u2's browser reported the closed connection before the server's owner-changed and
+// member-left arrived. The engine took the closed connection for the owner's departure and
+// handed the room to u2 in its own view while staying "joined"; the server's owner-changed(u2)
+// then changed nothing, so u2 never became the owner: joined, owner of itself, forever.
+TEST(EngineFuzzFindings, AMemberTakesOverWhenTheOwnersLinkClosesBeforeTheServerSpeaks) {
+    testing::FakeNetwork net(true);
+    net.add("a", named("a"));
+    net.add("b", named("b"));
+    net.run("a", net.engine("a").open("room", net.now()));
+    net.run("b", net.engine("b").connect("room", net.now()));
+    ASSERT_EQ(net.mesh(), (std::set<std::string>{"a|b"}));
+    Engine& b = net.engine("b");
+    b.peerStateChanged("a", PeerState::Closed, net.now());
+    EXPECT_EQ(b.room()->owner(), "a") << "only the server says the owner left";
+    b.serverEvent("owner-changed", R"({"roomid":"room","owner":"b"})", net.now());
+    b.serverEvent("member-left", R"({"roomid":"room","userid":"a","reason":"left"})", net.now());
+    EXPECT_EQ(b.state(), SessionState::Open);
+    EXPECT_TRUE(b.isOwner());
+    EXPECT_EQ(memberIds(b), (std::vector<std::string>{"b"}));
+}
+
+} // namespace
+} // namespace rtcmc
