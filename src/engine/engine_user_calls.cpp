@@ -309,9 +309,11 @@ Actions Engine::leave() {
         }
     }
     if (serverMode()) {
-        // The server hands the room over or closes it; it only knows rooms it opened or admitted.
+        // The server hands the room over or closes it; it only knows rooms it opened or admitted,
+        // or is about to (open-room goes out once the media is ready).
         const bool serverKnowsUs = state_ == SessionState::Open || state_ == SessionState::Joined ||
-                                   (state_ == SessionState::Joining && joinRequested_);
+                                   (state_ == SessionState::Joining && joinRequested_) ||
+                                   (state_ == SessionState::Opening && !mediaRequested_);
         if (serverKnowsUs) {
             if (isOwner() && config_.autoCloseEntireSession) {
                 out.push_back(serverRequest("close-room", json{{"roomid", targetRoom_}}));

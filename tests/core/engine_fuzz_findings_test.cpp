@@ -199,3 +199,42 @@ TEST(EngineFuzzFindings, AMemberTakesOverWhenTheOwnersLinkClosesBeforeTheServerS
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+Actions concat(std::initializer_list<Actions> lists) {
+    Actions all;
+    for (const Actions& list : lists) {
+        all.insert(all.end(), list.begin(), list.end());
+    }
+    return all;
+}
+
+EngineConfig withServer(const std::string& userid) {
+    EngineConfig config = named(userid);
+    config.authority = RoomAuthority::Server;
+    return config;
+}
+
+// model_fuzzer --seed 5 --no-faults (server authority), minimal reproduction:
+//   1. u1.open("r2")  2. u1's browser: media ready  3. u1.leave()
+// The open-room request was out when leave() came; leave() only told the server about rooms
+// already open, so the server opened the room afterwards and kept it, owned by a user who had
+// left: nobody could open that room again.
+TEST(EngineFuzzFindings, LeavingWhileTheServerOpensTheRoomLeavesNoRoomBehind) {
+    testing::FakeNetwork net(true);
+    Engine& a = net.add("a", withServer("a"));
+    const Actions opening = a.open("room", net.now());
+    const Actions requested = a.localMediaReady(net.now()); // open-room goes out
+    const Actions left = a.leave();
+    net.run("a", concat({opening, requested, left}));
+    EXPECT_EQ(a.state(), SessionState::Left);
+    EXPECT_TRUE(net.serverMembers("room").empty());
+    net.add("b", withServer("b"));
+    net.run("b", net.engine("b").open("room", net.now()));
+    EXPECT_TRUE(net.engine("b").isOwner()) << "the room id is free again";
+}
+
+} // namespace
+} // namespace rtcmc
