@@ -177,15 +177,21 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
         error(ErrorCode::MalformedMessage, {TextId::ServerAnswerNotOk, {request}}, out);
         return out;
     }
+    // A late answer about a room an earlier session opened or joined: that session is over.
+    // (Answers for this room count once this session's request left: mediaRequested_ and
+    // joinRequested_ below.)
+    if ((request == "open-room" || request == "join-room") && askedRoom != targetRoom_) {
+        return out;
+    }
     if (!reply["ok"].get<bool>()) {
         onServerError(request, reply, out);
         return out;
     }
-    if (request == "open-room" && state_ == SessionState::Opening) {
+    if (request == "open-room" && state_ == SessionState::Opening && !mediaRequested_) {
         adoptRoomView(reply.value("room", json::object()), out);
         transition(SessionEvent::MediaReady, out);
         out.push_back(fireEvent("_opened", json{{"sessionid", targetRoom_}}));
-    } else if (request == "join-room" && state_ == SessionState::Joining) {
+    } else if (request == "join-room" && state_ == SessionState::Joining && joinRequested_) {
         const json view = reply.value("room", json::object());
         adoptRoomView(view, out);
         if (!room_) {

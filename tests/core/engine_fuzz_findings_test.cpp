@@ -236,5 +236,27 @@ TEST(EngineFuzzFindings, LeavingWhileTheServerOpensTheRoomLeavesNoRoomBehind) {
     EXPECT_TRUE(net.engine("b").isOwner()) << "the room id is free again";
 }
 
+// model_fuzzer --seed 79 --no-faults (server authority), minimal reproduction:
+//   1. u5.open("r1")  2. u2.open("r2")  3. u2's browser: media ready  4. u2.leave()
+//   5. u2.open("r1")
+// The server's answer to the first open-room (room r2) reached u2 while it was opening r1: the
+// engine took it for its answer and declared r1 open, though the server had r1 owned by u5.
+TEST(EngineFuzzFindings, AnAnswerAboutAnotherRoomDoesNotOpenThisOne) {
+    Engine a(withServer("a"));
+    a.open("r2", 0);
+    a.localMediaReady(1); // open-room r2
+    a.leave();
+    a.open("r1", 2); // capturing again
+    a.serverReply("open-room", R"({"roomid":"r2"})",
+                  R"({"ok":true,"room":{"roomid":"r2","owner":"a","members":[{"userid":"a"}]}})",
+                  3);
+    EXPECT_EQ(a.state(), SessionState::Opening);
+    EXPECT_FALSE(a.isOwner());
+    a.localMediaReady(4); // open-room r1
+    a.serverReply("open-room", R"({"roomid":"r1"})",
+                  R"({"ok":false,"error":{"code":"ROOM_EXISTS","message":"room exists"}})", 5);
+    EXPECT_EQ(a.state(), SessionState::Idle);
+}
+
 } // namespace
 } // namespace rtcmc
