@@ -214,11 +214,15 @@ Actions Engine::join(const std::string& roomid, const std::optional<SessionType>
         out.insert(out.end(), requested.begin(), requested.end());
         return out;
     }
-    // Not announced yet: ask, and carry on when the owner answers (onAnnounce).
+    // Not announced yet: ask, and carry on when the owner answers (onAnnounce), or when the
+    // server's room list shows the room (which it only pushes to subscribers).
     presenceReported_ = false;
     searchDeadline_ = nowMs + config_.presenceTimeoutMs;
     stateChange("detecting-room-presence", out);
     askForRoom(out);
+    if (serverMode()) {
+        out.push_back(serverRequest("subscribe-rooms", json::object()));
+    }
     out.push_back(Action{ActionKind::ScheduleTick, {}, {}, json{{"at", searchDeadline_}}.dump()});
     return out;
 }

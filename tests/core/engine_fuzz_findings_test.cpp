@@ -260,3 +260,37 @@ TEST(EngineFuzzFindings, AnAnswerAboutAnotherRoomDoesNotOpenThisOne) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+bool asksServer(const Actions& actions, const std::string& request) {
+    for (const Action& action : actions) {
+        if (action.kind == ActionKind::ServerRequest && action.name == request) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// model_fuzzer --seed 89 --no-faults (server authority), minimal reproduction:
+//   1. u3.join("r1")  2. the server answers check-presence: no such room  3. u5.open("r1")
+// join() of a room that was not open yet asked the server once (check-presence) but, unlike
+// connect(), did not subscribe to the room list: the server never told it the room opened, and
+// it stayed "joining" for good.
+TEST(EngineFuzzFindings, JoiningARoomNotOpenYetJoinsItWhenItOpens) {
+    Engine b(withServer("b"));
+    const Actions asked = b.join("room", std::nullopt, 0);
+    EXPECT_TRUE(asksServer(asked, "check-presence"));
+    EXPECT_TRUE(asksServer(asked, "subscribe-rooms")) << "the server pushes room lists to "
+                                                         "subscribers only";
+    b.serverReply("check-presence", R"({"roomid":"room"})", R"({"ok":true,"exists":false})", 1);
+    b.serverReply("subscribe-rooms", "{}", R"({"ok":true,"rooms":[]})", 2);
+    EXPECT_EQ(b.state(), SessionState::Joining);
+    b.serverEvent("room-list", R"({"rooms":[{"roomid":"room","owner":"a","participants":1}]})",
+                  3); // captures the media to send first
+    EXPECT_TRUE(asksServer(b.localMediaReady(4), "join-room"));
+}
+
+} // namespace
+} // namespace rtcmc
