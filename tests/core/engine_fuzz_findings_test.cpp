@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "protocol/codec.hpp"
 #include "support/fake_network.hpp"
 #include "support/texts.hpp"
 
@@ -290,6 +291,70 @@ TEST(EngineFuzzFindings, JoiningARoomNotOpenYetJoinsItWhenItOpens) {
     b.serverEvent("room-list", R"({"rooms":[{"roomid":"room","owner":"a","participants":1}]})",
                   3); // captures the media to send first
     EXPECT_TRUE(asksServer(b.localMediaReady(4), "join-room"));
+}
+
+} // namespace
+} // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+namespace proto = protocol;
+
+// The messages of `actions` that go on the signaling channel, decoded.
+std::vector<proto::Message> signalsIn(const Actions& actions) {
+    std::vector<proto::Message> out;
+    for (const Action& action : actions) {
+        if (action.kind == ActionKind::SendSignal) {
+            out.push_back(proto::decode(action.payload).value());
+        }
+    }
+    return out;
+}
+
+template <typename Type>
+const Type* findSignal(const std::vector<proto::Message>& messages, const std::string& to = "") {
+    for (const proto::Message& message : messages) {
+        if (const auto* typed = std::get_if<Type>(&message)) {
+            if (to.empty() || typed->envelope.to == to) {
+                return typed;
+            }
+        }
+    }
+    return nullptr;
+}
+
+// model_fuzzer --seed 34 --no-faults (owner authority), minimal reproduction:
+//   1. u6.open("r1")  2. everything settles  3. u3.connect("r1")  4. u4.connect("r1")
+//   5. u4.leave()
+// u4's leave reached u3 before the owner's member-joined(u4) did (they come from different
+// senders), so u3 ignored it, then counted u4 in; the owner admitted u4, then read its leave,
+// and told nobody: u3 saw u4 in the room for good.
+TEST(EngineFuzzFindings, TheOwnerConfirmsADepartureToEveryMember) {
+    testing::FakeNetwork net;
+    net.add("a", named("a"));
+    net.add("b", named("b"));
+    net.run("a", net.engine("a").open("room", net.now()));
+    net.run("b", net.engine("b").connect("room", net.now()));
+    Engine& a = net.engine("a");
+    Engine& b = net.engine("b");
+    const std::string leave = proto::encode(
+        proto::Leave{proto::Envelope{"room", "c", std::nullopt}, false, std::nullopt});
+    b.receiveSignal(leave, "", net.now()); // c's leave first: b does not know c yet
+    const Actions admitted = a.receiveSignal(
+        proto::encode(proto::JoinRequest{proto::Envelope{"room", "c", std::string("a")},
+                                         json::object(), defaultSession(), std::nullopt}),
+        "", net.now());
+    const auto* joined = findSignal<proto::MemberJoined>(signalsIn(admitted));
+    ASSERT_NE(joined, nullptr);
+    b.receiveSignal(proto::encode(*joined), "", net.now());
+    ASSERT_TRUE(b.room()->contains("c"));
+    const Actions gone = a.receiveSignal(leave, "", net.now());
+    for (const proto::Message& message : signalsIn(gone)) {
+        b.receiveSignal(proto::encode(message), "", net.now());
+    }
+    EXPECT_FALSE(a.room()->contains("c"));
+    EXPECT_FALSE(b.room()->contains("c")) << "b still counts c, who left";
 }
 
 } // namespace
