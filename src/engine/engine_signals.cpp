@@ -149,6 +149,8 @@ void Engine::offerRoom(const proto::Announce& m, Actions& out) const {
 
 void Engine::onAnnounce(const proto::Announce& m, std::uint64_t nowMs, Actions& out) {
     const std::string& roomid = m.envelope.room;
+    auto known = knownRooms_.find(roomid);
+    const bool ownerChanged = known != knownRooms_.end() && known->second.owner != m.envelope.from;
     knownRooms_[roomid] = KnownRoom{m.envelope.from, m};
     if (notifiedRooms_.insert(roomid).second) {
         offerRoom(m, out);
@@ -164,6 +166,9 @@ void Engine::onAnnounce(const proto::Announce& m, std::uint64_t nowMs, Actions& 
     }
     if (roomid != targetRoom_) {
         return;
+    }
+    if (state_ == SessionState::Joining && joinRequested_ && ownerChanged) {
+        joinRequested_ = false; // asked an owner who is gone: no answer will come, ask this one
     }
     if (state_ == SessionState::Searching) {
         stateChange("room-available", out);
@@ -198,7 +203,12 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
         refuse(ErrorCode::WrongPassword);
         return;
     }
-    Status admitted = room_->admit(Member{m.envelope.from, m.extra.dump(), m.joinAs});
+    // A member asking again (our predecessor admitted it, then it asked us) gets the room again:
+    // a refusal would leave it out of a room that counts it in.
+    const bool alreadyMember = room_->contains(m.envelope.from);
+    Status admitted = alreadyMember
+                          ? okStatus()
+                          : room_->admit(Member{m.envelope.from, m.extra.dump(), m.joinAs});
     if (!admitted) {
         refuse(admitted.error().code);
         return;
@@ -217,6 +227,9 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
         std::min<std::size_t>(room_->policy().maxParticipantsAllowed, 1u << 20));
     accept.autoCloseEntireSession = room_->policy().autoCloseEntireSession;
     out.push_back(sendSignal(m.envelope.from, proto::encode(accept)));
+    if (alreadyMember) {
+        return; // the others know it already
+    }
     proto::MemberJoined joined{envelope(), proto::MemberInfo{m.envelope.from, m.extra, m.joinAs}};
     out.push_back(sendSignal("", proto::encode(joined)));
     out.push_back(
@@ -336,6 +349,14 @@ void Engine::onLeave(const proto::Leave& m, std::uint64_t nowMs, Actions& out) {
             knownRooms_.erase(known);
         } else {
             known->second.owner = *m.successor;
+        }
+        // The owner we asked to be admitted left: ask its successor, or the next owner to come.
+        if (roomid == targetRoom_ && state_ == SessionState::Joining && joinRequested_) {
+            joinRequested_ = false;
+            if (knownRooms_.count(roomid)) {
+                Actions requested = sendJoinRequest(nowMs);
+                out.insert(out.end(), requested.begin(), requested.end());
+            }
         }
     }
     if (roomid != targetRoom_ || !room_ || !isActive(state_) || !room_->contains(m.envelope.from)) {

@@ -324,6 +324,80 @@ const Type* findSignal(const std::vector<proto::Message>& messages, const std::s
     return nullptr;
 }
 
+std::string announceOf(const std::string& owner) {
+    proto::Announce announce;
+    announce.envelope = proto::Envelope{"room", owner, std::nullopt};
+    announce.session = parseSession("only data").value();
+    return proto::encode(announce);
+}
+
+std::string acceptFrom(const std::string& owner, const std::vector<std::string>& members) {
+    proto::JoinAccept accept;
+    accept.envelope = proto::Envelope{"room", owner, std::string("me")};
+    accept.owner = owner;
+    for (const std::string& member : members) {
+        accept.members.push_back(proto::MemberInfo{member, json::object(), defaultSession()});
+    }
+    accept.session = parseSession("only data").value();
+    return proto::encode(accept);
+}
+
+// A data-only joiner that asked alice, the owner of "room" it knew, to be admitted.
+Engine joinerWhoAskedAlice() {
+    EngineConfig config = named("me");
+    config.session = parseSession("only data").value();
+    Engine me(config);
+    me.connect("room", 0);
+    const Actions asked = me.receiveSignal(announceOf("alice"), "", 1);
+    EXPECT_NE(findSignal<proto::JoinRequest>(signalsIn(asked), "alice"), nullptr);
+    return me;
+}
+
+// model_fuzzer --seed 22 --no-faults (owner authority), minimal reproduction:
+//   1. u2.open("r1")  2. u3.connect("r1")  3. everything settles  4. u2.leave()
+//   5. u1.join("r1")    (u1 still knew u2 as the owner; u3 then owned the room)
+// The join request went to an owner that had left; the new owner's announcements changed
+// nothing, as a request was "out": the joiner stayed "connecting-with-initiator" forever.
+TEST(EngineFuzzFindings, AJoinerAsksTheNewOwnerWhenAnotherOneAnnouncesTheRoom) {
+    Engine me = joinerWhoAskedAlice();
+    const Actions asked = me.receiveSignal(announceOf("carol"), "", 2);
+    ASSERT_NE(findSignal<proto::JoinRequest>(signalsIn(asked), "carol"), nullptr);
+    me.receiveSignal(acceptFrom("carol", {"carol", "me"}), "", 3);
+    EXPECT_EQ(me.state(), SessionState::Joined);
+    EXPECT_EQ(me.room()->owner(), "carol");
+}
+
+// The same when the owner asked leaves and names its successor: the joiner asks the successor.
+TEST(EngineFuzzFindings, AJoinerAsksTheSuccessorWhenTheOwnerItAskedLeaves) {
+    Engine me = joinerWhoAskedAlice();
+    const Actions asked =
+        me.receiveSignal(proto::encode(proto::Leave{proto::Envelope{"room", "alice", std::nullopt},
+                                                    false, std::string("carol")}),
+                         "", 2);
+    ASSERT_NE(findSignal<proto::JoinRequest>(signalsIn(asked), "carol"), nullptr);
+    me.receiveSignal(acceptFrom("carol", {"carol", "me"}), "", 3);
+    EXPECT_EQ(me.state(), SessionState::Joined);
+}
+
+// A successor hears the request of someone its predecessor already admitted (the joiner asked
+// again after the handover): it answers with the room again rather than a refusal that would
+// leave the member out of a room that counts it in.
+TEST(EngineFuzzFindings, AnOwnerAnswersAMembersRepeatedRequestWithTheRoom) {
+    testing::FakeNetwork net;
+    net.add("a", named("a"));
+    net.add("b", named("b"));
+    net.run("a", net.engine("a").open("room", net.now()));
+    net.run("b", net.engine("b").connect("room", net.now()));
+    ASSERT_EQ(net.engine("b").state(), SessionState::Joined);
+    const Actions answer = net.engine("a").receiveSignal(
+        proto::encode(proto::JoinRequest{proto::Envelope{"room", "b", std::string("a")},
+                                         json::object(), defaultSession(), std::nullopt}),
+        "", net.now());
+    EXPECT_NE(findSignal<proto::JoinAccept>(signalsIn(answer), "b"), nullptr);
+    EXPECT_EQ(findSignal<proto::JoinRefuse>(signalsIn(answer)), nullptr);
+    EXPECT_EQ(findSignal<proto::MemberJoined>(signalsIn(answer)), nullptr);
+}
+
 // model_fuzzer --seed 34 --no-faults (owner authority), minimal reproduction:
 //   1. u6.open("r1")  2. everything settles  3. u3.connect("r1")  4. u4.connect("r1")
 //   5. u4.leave()
