@@ -67,7 +67,9 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         return out; // another room on the same channel, or we are not in one
     }
     if (isPeerMessage(message) && (!room_ || !room_->contains(envelope.from))) {
-        if (state_ == SessionState::Joined || state_ == SessionState::Open) {
+        // Kept while joining too: a member's offer can overtake our own join-accept.
+        if (state_ == SessionState::Joined || state_ == SessionState::Open ||
+            state_ == SessionState::Joining) {
             if (pendingSignals_.size() >= kMaxPendingSignals) {
                 pendingSignals_.erase(pendingSignals_.begin()); // the oldest
             }
@@ -76,6 +78,19 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         return out;
     }
 
+    // Replays what members sent before we knew them as members.
+    auto replayPending = [&]() {
+        std::vector<std::pair<std::string, std::string>> waiting;
+        waiting.swap(pendingSignals_);
+        for (auto& [from, pendingText] : waiting) {
+            if (room_ && room_->contains(from)) {
+                Actions replayed = receiveSignal(pendingText, {}, nowMs);
+                out.insert(out.end(), replayed.begin(), replayed.end());
+            } else {
+                pendingSignals_.emplace_back(from, std::move(pendingText));
+            }
+        }
+    };
     std::visit(
         [&](const auto& m) {
             using Type = std::decay_t<decltype(m)>;
@@ -83,21 +98,12 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
                 onJoinRequest(m, out);
             } else if constexpr (std::is_same_v<Type, proto::JoinAccept>) {
                 onJoinAccept(m, out);
+                replayPending();
             } else if constexpr (std::is_same_v<Type, proto::JoinRefuse>) {
                 onJoinRefuse(m, out);
             } else if constexpr (std::is_same_v<Type, proto::MemberJoined>) {
                 onMemberJoined(m, out);
-                // Replay what the new member sent before we knew it.
-                std::vector<std::pair<std::string, std::string>> waiting;
-                waiting.swap(pendingSignals_);
-                for (auto& [from, pendingText] : waiting) {
-                    if (from == m.member.userid) {
-                        Actions replayed = receiveSignal(pendingText, {}, nowMs);
-                        out.insert(out.end(), replayed.begin(), replayed.end());
-                    } else {
-                        pendingSignals_.emplace_back(from, std::move(pendingText));
-                    }
-                }
+                replayPending();
             } else if constexpr (std::is_same_v<Type, proto::MemberLeft>) {
                 onMemberLeft(m, out);
             } else if constexpr (std::is_same_v<Type, proto::Eject>) {

@@ -433,3 +433,45 @@ TEST(EngineFuzzFindings, TheOwnerConfirmsADepartureToEveryMember) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+std::string offerFrom(const std::string& peer) {
+    return proto::encode(proto::SessionDescription{
+        proto::Envelope{"room", peer, std::string("me")}, proto::SdpType::Offer, "v=0", {}});
+}
+
+bool answersOffer(const Actions& actions, const std::string& peer) {
+    for (const Action& action : actions) {
+        if (action.kind == ActionKind::SetRemoteDescription && action.peer == peer) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// model_fuzzer --seed 94 --no-faults (owner authority), minimal reproduction:
+//   1. u5.open("r1")  2. u5's browser: media ready  3. u3.connect("r1")  4. u6.connect("r1")
+//   5. u2.join("r2")  6. u4.connect("r1")
+// u3, admitted after u6, offered u6 a connection; the offer reached u6 before u6's own
+// join-accept, and an engine still joining dropped it. u6 never answered: u3 and u6 shared the
+// room with no connection. Signals that overtake the admission now wait for it, as they
+// already did for members announced late.
+TEST(EngineFuzzFindings, AnOfferThatOvertakesTheJoinAcceptIsAnsweredAfterIt) {
+    Engine me = joinerWhoAskedAlice();
+    EXPECT_TRUE(me.receiveSignal(offerFrom("bob"), "", 2).empty());
+    EXPECT_TRUE(me.receiveSignal(offerFrom("carol"), "", 3).empty());
+    const Actions accepted = me.receiveSignal(acceptFrom("alice", {"alice", "bob", "me"}), "", 4);
+    EXPECT_EQ(me.state(), SessionState::Joined);
+    EXPECT_TRUE(answersOffer(accepted, "bob"));
+    const Actions carolJoined =
+        me.receiveSignal(proto::encode(proto::MemberJoined{
+                             proto::Envelope{"room", "alice", std::nullopt},
+                             proto::MemberInfo{"carol", json::object(), defaultSession()}}),
+                         "", 5);
+    EXPECT_TRUE(answersOffer(carolJoined, "carol"));
+}
+
+} // namespace
+} // namespace rtcmc
