@@ -319,10 +319,12 @@ Actions Engine::leave() {
                                    (state_ == SessionState::Joining && joinRequested_) ||
                                    (state_ == SessionState::Opening && !mediaRequested_);
         if (serverKnowsUs) {
+            // Closing the room takes everyone out of it, us too: a leave-room after it fails.
             if (isOwner() && config_.autoCloseEntireSession) {
                 out.push_back(serverRequest("close-room", json{{"roomid", targetRoom_}}));
+            } else {
+                out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
             }
-            out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
         }
     } else if (state_ != SessionState::Searching) {
         out.push_back(sendSignal("", proto::encode(message)));

@@ -475,3 +475,34 @@ TEST(EngineFuzzFindings, AnOfferThatOvertakesTheJoinAcceptIsAnsweredAfterIt) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+EngineConfig closingOwner() {
+    EngineConfig config = withServer("a");
+    config.session = parseSession("only data").value();
+    config.autoCloseEntireSession = true;
+    return config;
+}
+
+const char* kOpenedRoom =
+    R"({"ok":true,"room":{"roomid":"room","owner":"a","members":[{"userid":"a"}]}})";
+
+// model_fuzzer --seed 125 --no-faults (server authority), minimal reproduction:
+//   1. u1.open("r1") (autoCloseEntireSession)  2. everything settles  3. u1.leave()
+//   4. u1.open("r1")
+// leave() asked for close-room and then leave-room: the server closed the room with the first,
+// so the second always failed and the page got an onerror ROOM_NOT_FOUND for leaving.
+TEST(EngineFuzzFindings, AnOwnerClosingItsRoomByLeavingIsNotToldTheRoomIsGone) {
+    Engine a(closingOwner());
+    a.open("room", 0);
+    a.serverReply("open-room", R"({"roomid":"room"})", kOpenedRoom, 1);
+    ASSERT_TRUE(a.isOwner());
+    const Actions left = a.leave();
+    EXPECT_TRUE(asksServer(left, "close-room"));
+    EXPECT_FALSE(asksServer(left, "leave-room")) << "the server answers it ROOM_NOT_FOUND";
+}
+
+} // namespace
+} // namespace rtcmc
