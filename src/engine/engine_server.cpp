@@ -346,7 +346,8 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         out.push_back(fireEvent(
             "onleave",
             json{{"userid", by}, {"extra", ownerExtra}, {"ejected", true}, {"reason", "ejected"}}));
-    } else if (event == "room-closed") {
+    } else if (event == "room-closed" && state_ != SessionState::Opening) {
+        // The room being opened is not open yet: this is about an earlier room of that id.
         onSessionClosedByServer(out);
     } else if (event == "extra-updated") {
         const std::string userid = reader.id("userid");

@@ -504,5 +504,21 @@ TEST(EngineFuzzFindings, AnOwnerClosingItsRoomByLeavingIsNotToldTheRoomIsGone) {
     EXPECT_FALSE(asksServer(left, "leave-room")) << "the server answers it ROOM_NOT_FOUND";
 }
 
+// The same run: the room-closed event of the room just left reached the engine while it was
+// opening the room again under the same id; the engine took it for the new room, ended as
+// "closed", and ignored the server's acknowledgement: the server then kept a room whose owner
+// had moved on.
+TEST(EngineFuzzFindings, ARoomClosedEventCannotCloseTheRoomBeingOpened) {
+    Engine a(closingOwner());
+    a.open("room", 0);
+    a.serverReply("open-room", R"({"roomid":"room"})", kOpenedRoom, 1);
+    a.leave();
+    a.open("room", 2);
+    a.serverEvent("room-closed", R"({"roomid":"room","reason":"closed-by-owner"})", 3);
+    EXPECT_EQ(a.state(), SessionState::Opening);
+    a.serverReply("open-room", R"({"roomid":"room"})", kOpenedRoom, 4);
+    EXPECT_TRUE(a.isOwner());
+}
+
 } // namespace
 } // namespace rtcmc
