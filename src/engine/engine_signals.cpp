@@ -155,8 +155,6 @@ void Engine::offerRoom(const proto::Announce& m, Actions& out) const {
 
 void Engine::onAnnounce(const proto::Announce& m, std::uint64_t nowMs, Actions& out) {
     const std::string& roomid = m.envelope.room;
-    auto known = knownRooms_.find(roomid);
-    const bool ownerChanged = known != knownRooms_.end() && known->second.owner != m.envelope.from;
     knownRooms_[roomid] = KnownRoom{m.envelope.from, m};
     if (notifiedRooms_.insert(roomid).second) {
         offerRoom(m, out);
@@ -173,8 +171,11 @@ void Engine::onAnnounce(const proto::Announce& m, std::uint64_t nowMs, Actions& 
     if (roomid != targetRoom_) {
         return;
     }
-    if (state_ == SessionState::Joining && joinRequested_ && ownerChanged) {
-        joinRequested_ = false; // asked an owner who is gone: no answer will come, ask this one
+    if (state_ == SessionState::Joining && joinRequested_) {
+        // Still waiting: the owner asked may be gone, or may not have owned the room yet when
+        // the request came. Ask the owner announcing it now (an owner answers a member's
+        // repeated request with the room).
+        joinRequested_ = false;
     }
     if (state_ == SessionState::Searching) {
         stateChange("room-available", out);
@@ -355,14 +356,6 @@ void Engine::onLeave(const proto::Leave& m, std::uint64_t nowMs, Actions& out) {
             knownRooms_.erase(known);
         } else {
             known->second.owner = *m.successor;
-        }
-        // The owner we asked to be admitted left: ask its successor, or the next owner to come.
-        if (roomid == targetRoom_ && state_ == SessionState::Joining && joinRequested_) {
-            joinRequested_ = false;
-            if (knownRooms_.count(roomid)) {
-                Actions requested = sendJoinRequest(nowMs);
-                out.insert(out.end(), requested.begin(), requested.end());
-            }
         }
     }
     if (roomid != targetRoom_ || !room_ || !isActive(state_) || !room_->contains(m.envelope.from)) {
