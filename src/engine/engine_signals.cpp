@@ -49,6 +49,16 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         return out;
     }
 
+    // An admission we no longer wait for (refused after asking again, or given up): the owner
+    // counts us in, so tell the room we are not coming.
+    if (std::holds_alternative<proto::JoinAccept>(message) &&
+        !(state_ == SessionState::Joining && envelope.room == targetRoom_) &&
+        !(room_ && room_->id() == envelope.room)) {
+        out.push_back(sendSignal(
+            "", proto::encode(proto::Leave{{envelope.room, config_.userid, {}}, false, {}})));
+        return out;
+    }
+
     // Discovery messages concern any room on the channel.
     if (const auto* m = std::get_if<proto::Announce>(&message)) {
         onAnnounce(*m, nowMs, out);

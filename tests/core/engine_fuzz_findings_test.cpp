@@ -424,7 +424,8 @@ TEST(EngineFuzzFindings, TheOwnerConfirmsADepartureToEveryMember) {
         proto::encode(proto::JoinRequest{proto::Envelope{"room", "c", std::string("a")},
                                          json::object(), defaultSession(), std::nullopt}),
         "", net.now());
-    const auto* joined = findSignal<proto::MemberJoined>(signalsIn(admitted));
+    const std::vector<proto::Message> sent = signalsIn(admitted);
+    const auto* joined = findSignal<proto::MemberJoined>(sent);
     ASSERT_NE(joined, nullptr);
     b.receiveSignal(proto::encode(*joined), "", net.now());
     ASSERT_TRUE(b.room()->contains("c"));
@@ -523,6 +524,33 @@ TEST(EngineFuzzFindings, ARoomClosedEventCannotCloseTheRoomBeingOpened) {
     EXPECT_EQ(a.state(), SessionState::Opening);
     a.serverReply("open-room", R"({"roomid":"room"})", kOpenedRoom, 4);
     EXPECT_TRUE(a.isOwner());
+}
+
+} // namespace
+} // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// model_fuzzer --seed 224 --no-faults (owner authority), minimal reproduction:
+//   1. u3.open("r1") (one-to-one)  2. u1.connect("r1")  3. everything settles
+//   4. u5.connect("r1")  5. u5's browser: media ready  6. u5's presence query reaches u3
+//   7. u1.leave()  8. u5's join request reaches u3
+// u5 asked twice (its first request, then again at u3's announcement); the first was refused
+// (room full) and u5 gave up; u1 left; the second was accepted: u3 counted in a u5 that had
+// stopped waiting. A joiner answers an admission it no longer waits for with a leave.
+TEST(EngineFuzzFindings, AnAdmissionNoLongerAwaitedIsAnsweredWithALeave) {
+    Engine me = joinerWhoAskedAlice();
+    me.receiveSignal(proto::encode(proto::JoinRefuse{
+                         proto::Envelope{"room", "alice", std::string("me")}, "ROOM_FULL", ""}),
+                     "", 2);
+    ASSERT_EQ(me.state(), SessionState::Idle);
+    const Actions late = me.receiveSignal(acceptFrom("alice", {"alice", "me"}), "", 3);
+    const std::vector<proto::Message> sent = signalsIn(late);
+    const auto* leave = findSignal<proto::Leave>(sent);
+    ASSERT_NE(leave, nullptr);
+    EXPECT_EQ(leave->envelope.room, "room");
+    EXPECT_EQ(me.state(), SessionState::Idle);
 }
 
 } // namespace
