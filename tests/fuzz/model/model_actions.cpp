@@ -75,7 +75,7 @@ void World::perform(int userIndex, const Action& action) {
             // A pub/sub channel hands every message to every subscriber, the sender included.
             for (int to = 0; to < config_.users; ++to) {
                 if (alive(to)) {
-                    bus_[{userIndex, to}].push_back(action.payload);
+                    bus_[{userIndex, to}].push_back(BusItem{action.payload});
                 }
             }
         }
@@ -190,15 +190,31 @@ void World::closeLink(int user, int peer, bool tellPeer) {
     if (tellPeer && alive(peer)) {
         auto theirs = users_[peer].links.find(user);
         if (theirs != users_[peer].links.end()) {
-            tasks_.push_back(Task{peer, user, Report::Closed, theirs->second.id, false, false, {}});
+            noticeLater(user, peer, Report::Closed, theirs->second.id);
         }
     }
 }
 
+// `peer`'s browser will report its link with `user` (id `linkId`) closed or failed: over
+// pub/sub after the signals `user` sent before; with a server, at any time (the server, not
+// the link, says who left).
+void World::noticeLater(int user, int peer, Report report, std::uint64_t linkId) {
+    if (config_.serverAuthority) {
+        tasks_.push_back(Task{peer, user, report, linkId, false, false, {}});
+    } else {
+        bus_[{user, peer}].push_back(BusItem{{}, linkId, report});
+    }
+}
+
 void World::deliverSignal(int from, int to) {
-    std::deque<std::string>& queue = bus_[{from, to}];
-    const std::string text = queue.front();
+    std::deque<BusItem>& queue = bus_[{from, to}];
+    const BusItem item = queue.front();
     queue.pop_front();
+    if (item.closedLink != 0) {
+        tasks_.push_back(Task{to, from, item.report, item.closedLink, false, false, {}});
+        return;
+    }
+    const std::string& text = item.text;
     run(to, users_[to].engine->receiveSignal(text, "", now_), Source::Outside,
         "signal from " + userName(from) + ": " + text);
 }

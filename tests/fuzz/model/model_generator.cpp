@@ -42,17 +42,6 @@ Step callStep(const World& world, Picker& pick, int user) {
                 : roll < 93 ? Call::AddStream
                 : roll < 96 ? Call::DonotJoin
                             : Call::Mute;
-    // Owner authority has no arbiter: two users opening one room at once make two owners
-    // (README, "Limits"). The model opens a room over pub/sub only when nobody is in it.
-    if (step.call == Call::Open && !world.config().serverAuthority) {
-        for (int other = 0; other < world.users(); ++other) {
-            const Engine* engine = world.alive(other) ? world.engine(other) : nullptr;
-            if (engine && engine->room() && engine->room()->id() == step.room &&
-                isActive(engine->state())) {
-                step.call = Call::Connect;
-            }
-        }
-    }
     return step;
 }
 

@@ -233,7 +233,23 @@ bool World::apply(const Step& step) {
     return applied;
 }
 
+// Owner authority has no arbiter: two users opening one room at once make two owners (README,
+// "Limits"). Over pub/sub the model opens a room only when nobody is in it.
+bool World::roomInUse(const std::string& roomid) const {
+    for (int other = 0; other < config_.users; ++other) {
+        const Engine* engine = alive(other) ? this->engine(other) : nullptr;
+        if (engine && engine->room() && engine->room()->id() == roomid &&
+            isActive(engine->state())) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool World::call(const Step& step) {
+    if (step.call == Call::Open && !config_.serverAuthority && roomInUse(step.room)) {
+        return false;
+    }
     User& user = users_[step.user];
     Engine& engine = *user.engine;
     const SessionState before = engine.state();
@@ -415,8 +431,7 @@ void World::crash(int user) {
         closeLink(user, entry.first, false);
         auto theirs = users_[entry.first].links.find(user);
         if (theirs != users_[entry.first].links.end()) {
-            tasks_.push_back(
-                Task{entry.first, user, Report::Failed, theirs->second.id, false, false, {}});
+            noticeLater(user, entry.first, Report::Failed, theirs->second.id);
         }
     }
 }

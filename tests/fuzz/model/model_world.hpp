@@ -140,6 +140,7 @@ private:
 
     // ---- steps (model_world.cpp)
     bool call(const Step& step);
+    bool roomInUse(const std::string& roomid) const;
     bool runReport(const Task& task, Report report);
     bool repeatReport(const Step& step);
     void crash(int user);
@@ -155,6 +156,7 @@ private:
     void run(int user, const Actions& actions, Source source, const std::string& input);
     void perform(int user, const Action& action);
     void closeLink(int user, int peer, bool tellPeer);
+    void noticeLater(int user, int peer, Report report, std::uint64_t linkId);
     void answerLanded(int user, int peer);
     void deliverSignal(int from, int to);
     void serverTakes(int user);
@@ -179,7 +181,16 @@ private:
 
     WorldConfig config_;
     std::vector<User> users_;
-    std::map<std::pair<int, int>, std::deque<std::string>> bus_; // pub/sub, (from, to)
+    // What travels from one user to another over pub/sub: a signal, or (closedLink != 0) the
+    // moment the receiver's browser notices that the sender closed or lost their connection.
+    // The model assumes a browser notices that later than the signals its peer sent before
+    // (ICE takes seconds to notice, signaling milliseconds): README, "Assumptions".
+    struct BusItem {
+        std::string text;
+        std::uint64_t closedLink = 0;
+        Report report = Report::Closed;
+    };
+    std::map<std::pair<int, int>, std::deque<BusItem>> bus_; // pub/sub, (from, to)
     std::unique_ptr<ModelServer> server_;
     std::vector<Task> tasks_;
     std::map<std::pair<int, int>, std::deque<DataPacket>> data_; // (from, to)
