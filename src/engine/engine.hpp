@@ -128,6 +128,8 @@ private:
     void onMuteChanged(const protocol::MuteChanged& m, Actions& out);
     void onStreamEnded(const protocol::StreamEnded& m, Actions& out);
     bool fromOwner(const protocol::Envelope& envelope, const char* what, Actions& out) const;
+    // Replays the kept signals the room as we know it now accepts (new members, a new owner).
+    void replayPendingSignals(std::uint64_t nowMs, Actions& out);
 
     // engine_server.cpp
     bool serverMode() const { return config_.authority == RoomAuthority::Server; }

@@ -64,6 +64,7 @@ Actions Engine::peerStateChanged(const std::string& peer, PeerState state, std::
             break;
         }
         memberGone(peer, proto::LeaveReason::Disconnected, std::nullopt, nowMs, out);
+        replayPendingSignals(nowMs, out); // the room may have a new owner
         break;
     case PeerState::Connecting:
     case PeerState::Disconnected: // transient: ICE may recover on its own

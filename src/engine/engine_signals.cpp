@@ -70,6 +70,7 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
     }
     if (const auto* m = std::get_if<proto::Leave>(&message)) {
         onLeave(*m, nowMs, out);
+        replayPendingSignals(nowMs, out); // the room may have a new owner
         return out;
     }
 
@@ -88,19 +89,6 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         return out;
     }
 
-    // Replays what members sent before we knew them as members.
-    auto replayPending = [&]() {
-        std::vector<std::pair<std::string, std::string>> waiting;
-        waiting.swap(pendingSignals_);
-        for (auto& [from, pendingText] : waiting) {
-            if (room_ && room_->contains(from)) {
-                Actions replayed = receiveSignal(pendingText, {}, nowMs);
-                out.insert(out.end(), replayed.begin(), replayed.end());
-            } else {
-                pendingSignals_.emplace_back(from, std::move(pendingText));
-            }
-        }
-    };
     std::visit(
         [&](const auto& m) {
             using Type = std::decay_t<decltype(m)>;
@@ -108,12 +96,12 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
                 onJoinRequest(m, out);
             } else if constexpr (std::is_same_v<Type, proto::JoinAccept>) {
                 onJoinAccept(m, out);
-                replayPending();
+                replayPendingSignals(nowMs, out);
             } else if constexpr (std::is_same_v<Type, proto::JoinRefuse>) {
                 onJoinRefuse(m, out);
             } else if constexpr (std::is_same_v<Type, proto::MemberJoined>) {
                 onMemberJoined(m, out);
-                replayPending();
+                replayPendingSignals(nowMs, out);
             } else if constexpr (std::is_same_v<Type, proto::MemberLeft>) {
                 onMemberLeft(m, out);
             } else if constexpr (std::is_same_v<Type, proto::Eject>) {
@@ -132,6 +120,19 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         },
         message);
     return out;
+}
+
+void Engine::replayPendingSignals(std::uint64_t nowMs, Actions& out) {
+    std::vector<std::pair<std::string, std::string>> waiting;
+    waiting.swap(pendingSignals_);
+    for (auto& [from, pendingText] : waiting) {
+        if (room_ && room_->contains(from)) {
+            Actions replayed = receiveSignal(pendingText, {}, nowMs);
+            out.insert(out.end(), replayed.begin(), replayed.end());
+        } else {
+            pendingSignals_.emplace_back(from, std::move(pendingText));
+        }
+    }
 }
 
 bool Engine::fromOwner(const proto::Envelope& envelope, const char* what, Actions& out) const {
@@ -404,9 +405,16 @@ void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& o
     }
     if (!links_.count(peer)) {
         const bool peerIsOwner = room_->owner() == peer;
-        if (m.sdpType != proto::SdpType::Offer ||
-            !shouldConnect(room_->policy().direction, peerIsOwner,
-                           room_->owner() == config_.userid)) {
+        const bool wanted =
+            shouldConnect(room_->policy().direction, peerIsOwner, room_->owner() == config_.userid);
+        if (m.sdpType == proto::SdpType::Offer && !wanted &&
+            pendingSignals_.size() < kMaxPendingSignals) {
+            // A new owner re-forming a star can dial us before its predecessor's leave reaches
+            // us: the offer waits for the next change of owner (replayPendingSignals).
+            pendingSignals_.emplace_back(peer, proto::encode(m));
+            return;
+        }
+        if (m.sdpType != proto::SdpType::Offer || !wanted) {
             error(ErrorCode::InvalidState,
                   {TextId::UnexpectedDescription,
                    {m.sdpType == proto::SdpType::Offer ? "offer" : "answer", peer}},
