@@ -75,7 +75,14 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
     }
 
     if (envelope.room != targetRoom_ || !isActive(state_)) {
-        return out; // another room on the same channel, or we are not in one
+        // Another room on the same channel, or we are not in one. Over pub/sub a peer that
+        // still counts us in that room (its word that we left came too early or never) hears
+        // that we are not there.
+        if (!serverMode() && isPeerMessage(message) && envelope.to == config_.userid) {
+            out.push_back(sendSignal(
+                "", proto::encode(proto::Leave{{envelope.room, config_.userid, {}}, false, {}})));
+        }
+        return out;
     }
     if (isPeerMessage(message) && (!room_ || !room_->contains(envelope.from))) {
         // Kept while joining too: a member's offer can overtake our own join-accept.

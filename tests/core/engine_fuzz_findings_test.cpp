@@ -584,3 +584,28 @@ TEST(EngineFuzzFindings, ANewOwnersOfferThatOvertakesTheHandoverIsAnsweredAfterI
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// model_fuzzer --seed 518 --no-faults (owner authority), minimal reproduction:
+//   1. u4.open("r1")  2. everything settles  3. u6.connect("r1")  4. u6's request reaches u4
+//   5. u5.join("r1")  6. u6.leave()  7. u5's request reaches u4  8. u6's leave reaches u4
+//   9. u4.leave()
+// u6's leave reached u5 before u4's member-joined(u6) did, and u4 left before it could confirm
+// the departure: u5, the new owner, counted u6 in and dialed it forever. A user answers the
+// peer traffic of a room it is not in with a leave, so the room drops it.
+TEST(EngineFuzzFindings, AUserNotInTheRoomAnswersItsOfferWithALeave) {
+    EngineConfig config = named("me");
+    config.session = parseSession("only data").value();
+    Engine me(config);
+    const Actions answered = me.receiveSignal(offerFrom("bob"), "", 1);
+    const std::vector<proto::Message> sent = signalsIn(answered);
+    const auto* leave = findSignal<proto::Leave>(sent);
+    ASSERT_NE(leave, nullptr);
+    EXPECT_EQ(leave->envelope.room, "room");
+    EXPECT_FALSE(answersOffer(answered, "bob"));
+}
+
+} // namespace
+} // namespace rtcmc
