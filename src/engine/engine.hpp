@@ -178,6 +178,9 @@ private:
     bool mediaReady_ = false;
     bool mediaRequested_ = false; // a CaptureMedia is out and not answered yet
     bool joinRequested_ = false;
+    // open-room and join-room requests not answered yet: answers come in order, so only the
+    // last one answers the current session (engine_server.cpp).
+    std::uint32_t sessionRequestsOut_ = 0;
     bool presenceReported_ = false;
     std::uint64_t nextAnnounceAt_ = 0;
     std::uint64_t searchDeadline_ = 0;

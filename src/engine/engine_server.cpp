@@ -74,6 +74,7 @@ void Engine::requestJoinRoom(Actions& out) {
         payload["password"] = config_.password;
     }
     joinRequested_ = true;
+    ++sessionRequestsOut_;
     stateChange("connecting-with-initiator", out);
     out.push_back(serverRequest("join-room", payload));
 }
@@ -177,11 +178,12 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
         error(ErrorCode::MalformedMessage, {TextId::ServerAnswerNotOk, {request}}, out);
         return out;
     }
-    // A late answer about a room an earlier session opened or joined: that session is over.
-    // (Answers for this room count once this session's request left: mediaRequested_ and
-    // joinRequested_ below.)
-    if ((request == "open-room" || request == "join-room") && askedRoom != targetRoom_) {
-        return out;
+    // A late answer to an earlier session's open-room or join-room: that session is over.
+    if (request == "open-room" || request == "join-room") {
+        const bool last = sessionRequestsOut_ > 0 && --sessionRequestsOut_ == 0;
+        if (!last || askedRoom != targetRoom_) {
+            return out;
+        }
     }
     if (!reply["ok"].get<bool>()) {
         onServerError(request, reply, out);

@@ -145,6 +145,7 @@ Actions Engine::open(const std::string& roomid, std::uint64_t nowMs) {
 Actions Engine::becomeOpen(std::uint64_t nowMs) {
     Actions out;
     if (serverMode()) {
+        ++sessionRequestsOut_;
         requestOpenRoom(out); // Open once the server acknowledges (serverReply)
         return out;
     }

@@ -609,3 +609,32 @@ TEST(EngineFuzzFindings, AUserNotInTheRoomAnswersItsOfferWithALeave) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// model_fuzzer --seed 835 --no-faults (server authority), minimal reproduction:
+//   1. u3.open("r1")  2. the server opens it  3. u2.connect("r1")  4. u3.leave()
+//   5.-6. ...  7. u3.open("r1") again
+// The answer to the first open-room reached u3 while its second one was out, about the same
+// room: u3 took it for the second and declared r1 open. The server had handed r1 to u2 when u3
+// left, and refused the second open-room: two owners. Answers come in the order of the
+// requests, so only the last open-room or join-room out is answered for the session.
+TEST(EngineFuzzFindings, OnlyTheLastOpenRoomOutIsAnsweredForTheSession) {
+    EngineConfig config = withServer("a");
+    config.session = parseSession("only data").value();
+    Engine a(config);
+    a.open("room", 0); // open-room #1
+    a.leave();
+    a.open("room", 1);                                                  // open-room #2
+    a.serverReply("open-room", R"({"roomid":"room"})", kOpenedRoom, 2); // answers #1
+    EXPECT_EQ(a.state(), SessionState::Opening);
+    a.serverReply("leave-room", R"({"roomid":"room"})", R"({"ok":true})", 3);
+    a.serverReply("open-room", R"({"roomid":"room"})",
+                  R"({"ok":false,"error":{"code":"ROOM_EXISTS","message":"room exists"}})", 4);
+    EXPECT_EQ(a.state(), SessionState::Idle);
+    EXPECT_FALSE(a.isOwner());
+}
+
+} // namespace
+} // namespace rtcmc
