@@ -49,10 +49,10 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         return out;
     }
 
-    // An admission we no longer wait for (refused after asking again, or given up): the owner
-    // counts us in, so tell the room we are not coming.
+    // An admission we no longer wait for (refused after asking again, given up, or asked for by
+    // an earlier session): the owner counts us in, so tell the room we are not coming.
     if (std::holds_alternative<proto::JoinAccept>(message) &&
-        !(state_ == SessionState::Joining && envelope.room == targetRoom_) &&
+        !(state_ == SessionState::Joining && joinRequested_ && envelope.room == targetRoom_) &&
         !(room_ && room_->id() == envelope.room)) {
         out.push_back(sendSignal(
             "", proto::encode(proto::Leave{{envelope.room, config_.userid, {}}, false, {}})));

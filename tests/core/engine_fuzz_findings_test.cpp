@@ -324,10 +324,10 @@ const Type* findSignal(const std::vector<proto::Message>& messages, const std::s
     return nullptr;
 }
 
-std::string announceOf(const std::string& owner) {
+std::string announceOf(const std::string& owner, const char* session = "only data") {
     proto::Announce announce;
     announce.envelope = proto::Envelope{"room", owner, std::nullopt};
-    announce.session = parseSession("only data").value();
+    announce.session = parseSession(session).value();
     return proto::encode(announce);
 }
 
@@ -634,6 +634,33 @@ TEST(EngineFuzzFindings, OnlyTheLastOpenRoomOutIsAnsweredForTheSession) {
                   R"({"ok":false,"error":{"code":"ROOM_EXISTS","message":"room exists"}})", 4);
     EXPECT_EQ(a.state(), SessionState::Idle);
     EXPECT_FALSE(a.isOwner());
+}
+
+} // namespace
+} // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// model_fuzzer --seed 612 --no-faults (owner authority), minimal reproduction:
+//   1. u2.open("r1")  2. u3.connect("r1")  ...  8. u3.leave()  10. u3.connect("r1")
+// The accept for u3's first request reached u3 after it had left and connected again, while it
+// was still capturing media for a second request: u3 took it and joined, then the owner read
+// u3's leave and dropped it. An accept counts only while this session's request is out.
+TEST(EngineFuzzFindings, AnAcceptForAnEarlierSessionsRequestIsNotTaken) {
+    Engine me(named("me"));
+    me.connect("room", 0);
+    me.receiveSignal(announceOf("alice", "audio + data"), "", 1); // captures media, then asks
+    me.localMediaReady(2);                                        // the first request goes to alice
+    me.leave();
+    me.connect("room", 3); // capturing again: no request out yet
+    ASSERT_EQ(me.state(), SessionState::Joining);
+    const Actions stale = me.receiveSignal(acceptFrom("alice", {"alice", "me"}), "", 4);
+    EXPECT_EQ(me.state(), SessionState::Joining);
+    const std::vector<proto::Message> sent = signalsIn(stale);
+    EXPECT_NE(findSignal<proto::Leave>(sent), nullptr) << "alice admitted the earlier session";
+    const Actions asked = me.localMediaReady(5);
+    EXPECT_NE(findSignal<proto::JoinRequest>(signalsIn(asked), "alice"), nullptr);
 }
 
 } // namespace
