@@ -238,8 +238,11 @@ bool World::apply(const Step& step) {
 bool World::roomInUse(const std::string& roomid) const {
     for (int other = 0; other < config_.users; ++other) {
         const Engine* engine = alive(other) ? this->engine(other) : nullptr;
-        if (engine && engine->room() && engine->room()->id() == roomid &&
-            isActive(engine->state())) {
+        // A joiner may be admitted, then handed the room: it counts as in it too.
+        const bool joining = engine && engine->state() == SessionState::Joining &&
+                             users_[other].target == roomid;
+        if (joining || (engine && engine->room() && engine->room()->id() == roomid &&
+                        isActive(engine->state()))) {
             return true;
         }
     }
