@@ -1,6 +1,7 @@
 // The world carries out an engine's actions as the facade, the browser and the signaling channel
 // would, and delivers what is pending on the signaling path.
 #include <cstdio>
+#include <cstdlib>
 
 #include "model_world.hpp"
 #include "state_coverage.hpp"
@@ -136,12 +137,12 @@ void World::perform(int userIndex, const Action& action) {
                               action.peer + " it does not hold");
             return;
         }
-        if (json::parse(action.payload).value("type", "") == "offer") {
-            tasks_.push_back(
-                Task{userIndex, peer, Report::Answer, link->second.id, false, false, {}});
-        } else {
-            answerLanded(userIndex, peer);
-        }
+        const json description = json::parse(action.payload);
+        const std::string sdp = description.value("sdp", "");
+        const std::size_t at = sdp.find("link=");
+        const std::uint64_t partner =
+            at == std::string::npos ? 0 : std::strtoull(sdp.c_str() + at + 5, nullptr, 10);
+        remoteDescription(userIndex, peer, partner, description.value("type", "") == "offer");
         break;
     }
     case ActionKind::AddIceCandidate:
@@ -149,6 +150,22 @@ void World::perform(int userIndex, const Action& action) {
     case ActionKind::FireEvent:
     case ActionKind::ScheduleTick:
         break;
+    }
+}
+
+void World::remoteDescription(int user, int peer, std::uint64_t partner, bool offer) {
+    Link& link = users_[user].links.at(peer);
+    link.partner = partner;
+    auto theirs = alive(peer) ? users_[peer].links.find(user) : users_[peer].links.end();
+    if (theirs == users_[peer].links.end() || theirs->second.id != partner) {
+        // The far end closed the connection that made this description: ICE never completes.
+        tasks_.push_back(Task{user, peer, Report::Failed, link.id, false, false, {}});
+        return;
+    }
+    if (offer) {
+        tasks_.push_back(Task{user, peer, Report::Answer, link.id, false, false, {}});
+    } else {
+        answerLanded(user, peer);
     }
 }
 
@@ -183,13 +200,14 @@ void World::closeLink(int user, int peer, bool tellPeer) {
     if (link == users_[user].links.end()) {
         return;
     }
+    const std::uint64_t closedId = link->second.id;
     users_[user].links.erase(link);
     data_.erase({user, peer});
     data_.erase({peer, user});
     peerGone(user, peer);
     if (tellPeer && alive(peer)) {
         auto theirs = users_[peer].links.find(user);
-        if (theirs != users_[peer].links.end()) {
+        if (theirs != users_[peer].links.end() && theirs->second.partner == closedId) {
             noticeLater(user, peer, Report::Closed, theirs->second.id);
         }
     }

@@ -239,8 +239,8 @@ bool World::roomInUse(const std::string& roomid) const {
     for (int other = 0; other < config_.users; ++other) {
         const Engine* engine = alive(other) ? this->engine(other) : nullptr;
         // A joiner may be admitted, then handed the room: it counts as in it too.
-        const bool joining = engine && engine->state() == SessionState::Joining &&
-                             users_[other].target == roomid;
+        const bool joining =
+            engine && engine->state() == SessionState::Joining && users_[other].target == roomid;
         if (joining || (engine && engine->room() && engine->room()->id() == roomid &&
                         isActive(engine->state()))) {
             return true;
@@ -335,8 +335,11 @@ bool World::runReport(const Task& task, Report report) {
     case Report::Offer:
     case Report::Answer: {
         const std::string type = report == Report::Offer ? "offer" : "answer";
-        run(task.user, engine.localDescription(peer, type, "v=0 " + type, "[]"), Source::Outside,
-            "local " + type + " for " + peer);
+        // The SDP names the connection that made it, so the far end knows its partner.
+        run(task.user,
+            engine.localDescription(
+                peer, type, "v=0 " + type + " link=" + std::to_string(link->second.id), "[]"),
+            Source::Outside, "local " + type + " for " + peer);
         if (user.engine) {
             run(task.user,
                 engine.localCandidate(
@@ -433,7 +436,9 @@ void World::crash(int user) {
     for (const auto& entry : links) {
         closeLink(user, entry.first, false);
         auto theirs = users_[entry.first].links.find(user);
-        if (theirs != users_[entry.first].links.end()) {
+        // Its partner, or one still negotiating with the tab that is gone.
+        if (theirs != users_[entry.first].links.end() &&
+            (theirs->second.partner == entry.second.id || theirs->second.partner == 0)) {
             noticeLater(user, entry.first, Report::Failed, theirs->second.id);
         }
     }

@@ -84,6 +84,9 @@ public:
 private:
     struct Link {
         std::uint64_t id = 0;
+        // The far end's connection this one negotiates with (its id travels in the SDP), 0 until
+        // a description arrived. A close reaches only the partner, not a later connection.
+        std::uint64_t partner = 0;
         bool offerer = false;
         bool data = false;
         bool connecting = false; // the answer landed: connected/open reports are on their way
@@ -158,6 +161,8 @@ private:
     void closeLink(int user, int peer, bool tellPeer);
     void noticeLater(int user, int peer, Report report, std::uint64_t linkId);
     void answerLanded(int user, int peer);
+    // A remote description arrived on user's link to peer, made by peer's connection `partner`.
+    void remoteDescription(int user, int peer, std::uint64_t partner, bool offer);
     void deliverSignal(int from, int to);
     void serverTakes(int user);
     void serverDelivers(int user);
