@@ -110,13 +110,24 @@ function walk(value, depth, state, maxBytes, maxDepth) {
 // form (it is written as U+FFFD), so two ids that differ only there would be one key.
 const NOT_WELL_FORMED = 'must be well-formed Unicode (no lone surrogate)';
 
+// Characters are code points, as the core counts them (an emoji is one, not two UTF-16
+// units). Far above the limit in UTF-16 units a string is over it whatever it holds.
+function codePointsUpTo(value, max) {
+    if (value.length > 4 * max) return Infinity;
+    let count = 0;
+    for (const _ of value) count++;
+    return count;
+}
+
 function idRule(value) {
     if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
-    if (value.length < 1 || value.length > LIMITS.idMaxChars) {
-        return `must be 1 to ${LIMITS.idMaxChars} characters, got ${value.length}`;
+    if (!value.isWellFormed()) return NOT_WELL_FORMED;
+    const characters = codePointsUpTo(value, LIMITS.idMaxChars);
+    if (characters < 1 || characters > LIMITS.idMaxChars) {
+        const got = characters === Infinity ? `more than ${LIMITS.idMaxChars}` : characters;
+        return `must be 1 to ${LIMITS.idMaxChars} characters, got ${got}`;
     }
     if (CONTROL_CHARS.test(value)) return 'must not contain control characters';
-    if (!value.isWellFormed()) return NOT_WELL_FORMED;
     return null;
 }
 
@@ -147,10 +158,10 @@ const dataRule = (value, jsonChecked) => (jsonChecked ? null : walkData(value));
 function passwordRule(value) {
     if (value === null) return null;
     if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
-    if (value.length > LIMITS.passwordMaxChars) {
+    if (!value.isWellFormed()) return NOT_WELL_FORMED;
+    if (codePointsUpTo(value, LIMITS.passwordMaxChars) > LIMITS.passwordMaxChars) {
         return `must be at most ${LIMITS.passwordMaxChars} characters`;
     }
-    if (!value.isWellFormed()) return NOT_WELL_FORMED;
     return null;
 }
 

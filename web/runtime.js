@@ -16,6 +16,7 @@ import { errorFromPayload, RTCMultiConnectionError, wordsOf } from './errors.js'
 import { createStreamEntry, endStreamEntry } from './streams.js';
 import { directionValue, RTCDirection, sessionFromName, sessionValue } from './enums.js';
 import { readDirection, readSession } from './session-value.js';
+import { PROTOCOL_LIMITS } from './generated/protocol-limits.js';
 
 // The engine's page events (core.PageEvent) by the callback they fire, and the facade's own
 // notices (_opened...: isInitiator, sessionid, presence callbacks).
@@ -102,18 +103,24 @@ export class ConnectionRuntime {
         const { session } = readSession(this.core, connection.session);
         const extra = JSON.stringify(connection.extra === undefined ? {} : connection.extra);
         if (this.userid === null) this.userid = String(connection.userid);
+        const channel = String(connection.channel || '');
+        const password = connection.password ? String(connection.password) : '';
+        wellFormed('userid', this.userid);
+        wellFormed('channel', channel);
+        wellFormed('password', password);
         return {
             authority: this.signalingChannel().authority === 'server' ? this.core.RoomAuthority.Server : this.core.RoomAuthority.Owner,
             userid: this.userid,
-            channel: String(connection.channel || ''),
+            channel,
             session,
             direction: readDirection(this.core, connection.direction),
             extra,
-            maxParticipantsAllowed: Math.max(1, Math.min(1 << 20, Number(connection.maxParticipantsAllowed) || 1000)),
+            // Upstream had no bound: a larger number means "as many as the protocol allows".
+            maxParticipantsAllowed: Math.max(1, Math.min(PROTOCOL_LIMITS.maxParticipantsAllowed, Math.floor(Number(connection.maxParticipantsAllowed)) || 1000)),
             autoCloseEntireSession: !!connection.autoCloseEntireSession,
             announceIntervalMs: Math.max(100, Number(connection.interval) || 3000),
             presenceTimeoutMs: 3000,
-            password: connection.password ? String(connection.password) : '',
+            password,
             autoJoin: typeof connection.onNewSession !== 'function',
             dontAttachStream: !!connection.dontAttachStream,
             captureMediaOnDemand: !!this.captureOnDemand,
@@ -150,6 +157,7 @@ export class ConnectionRuntime {
     call(kind, fields = {}) {
         let config;
         try {
+            if (typeof fields.id === 'string') wellFormed('room id', fields.id);
             config = this.config();
         } catch (error) {
             this.fireError(error);
@@ -157,13 +165,16 @@ export class ConnectionRuntime {
         }
         if (!this.engine) this.engine = new this.core.Engine(config);
         else this.engine.configure(config);
+        this.data.roomChanged();
         this.run(this.engine.handle(this.event(kind, fields)));
     }
 
     // What the browser, the signaling channel or the clock reports; dropped once the session's
-    // engine is gone.
+    // engine is gone. The room can only change while the engine handles something.
     tell(kind, fields = {}) {
-        if (this.engine) this.run(this.engine.handle(this.event(kind, fields)));
+        if (!this.engine) return;
+        this.data.roomChanged();
+        this.run(this.engine.handle(this.event(kind, fields)));
     }
 
     signalingChannel() {
@@ -768,4 +779,14 @@ function normalizeIceServers(servers) {
     return servers
         .filter((server) => server && (server.urls || server.url))
         .map(({ url, urls, ...rest }) => ({ ...rest, urls: urls || url }));
+}
+
+// The core counts characters in UTF-8 (src/common/utf8.hpp) and refuses what is not
+// well-formed, but a lone UTF-16 surrogate never reaches it as such: embind's UTF-8 encoder
+// pairs it with the next unit. So JS strings are checked here, as the server checks them.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function wellFormed(name, value) {
+    if (LONE_SURROGATE.test(value)) {
+        throw new RTCMultiConnectionError('INVALID_ARGUMENT', `${name} must be well-formed Unicode (no lone surrogate)`);
+    }
 }

@@ -49,6 +49,16 @@ std::optional<std::size_t> utf8CodePoints(std::string_view text) {
     return count;
 }
 
+bool hasControlCharacter(std::string_view text) {
+    for (const char character : text) {
+        const auto byte = static_cast<std::uint8_t>(character);
+        if (byte < 0x20 || byte == 0x7F) {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::string_view utf8Prefix(std::string_view text, std::size_t maxBytes) {
     if (text.size() <= maxBytes) {
         return text;

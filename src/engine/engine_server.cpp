@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/json_text.hpp"
+#include "common/utf8.hpp"
 #include "engine/engine.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/field_reader.hpp"
@@ -284,12 +285,12 @@ void Engine::onServerError(const std::string& request, const json& reply, std::u
     if (reply.contains("error") && reply["error"].is_object()) {
         const json& detail = reply["error"];
         if (detail.contains("code") && detail["code"].is_string()) {
-            code = detail["code"].get<std::string>().substr(0, 64);
+            code = std::string(utf8Prefix(detail["code"].get_ref<const std::string&>(), 64));
         }
         if (detail.contains("message") && detail["message"].is_string()) {
-            message =
-                Text(TextId::Verbatim,
-                     {detail["message"].get<std::string>().substr(0, proto::kMaxReasonBytes)});
+            message = Text(TextId::Verbatim,
+                           {std::string(utf8Prefix(detail["message"].get_ref<const std::string&>(),
+                                                   proto::kMaxReasonBytes))});
         }
     }
     if (request == "open-room" && state_ == SessionState::Opening && joinIfTaken_ &&

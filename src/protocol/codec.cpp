@@ -61,11 +61,8 @@ std::optional<Text> idProblem(std::string_view id) {
     if (*characters > kMaxIdChars) {
         return Text(TextId::IsLongerThanCharacters, {std::to_string(kMaxIdChars)});
     }
-    for (char c : id) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) {
-            return Text(TextId::ContainsControlCharacter);
-        }
+    if (hasControlCharacter(id)) {
+        return Text(TextId::ContainsControlCharacter);
     }
     return std::nullopt;
 }

@@ -1,7 +1,7 @@
 #include "transfer/metadata.hpp"
 
 #include "common/json_text.hpp"
-#include "transfer/utf8.hpp"
+#include "common/utf8.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 #include "transfer/packet.hpp"
 
+#include "common/utf8.hpp"
 #include "transfer/little_endian.hpp"
-#include "transfer/utf8.hpp"
 
 #include <cstring>
 #include <string>

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "common/result.hpp"
+#include "protocol/limits.hpp"
 #include "transfer/byte_span.hpp"
 
 #include <cstddef>
@@ -30,7 +31,7 @@ constexpr std::size_t kMaxChunkPayloadBytes = kMaxPacketBytes - kPacketHeaderByt
 // A Start packet's JSON metadata: name (1024) + type (256) + numbers, with room for escaping.
 constexpr std::size_t kMaxMetadataBytes = 8192;
 // The UTF-8 reason of Failed, Abort and Cancel: enough for a sentence, small enough to log.
-constexpr std::size_t kMaxReasonBytes = 1024;
+constexpr std::size_t kMaxReasonBytes = protocol::kMaxAbortReasonBytes;
 constexpr std::size_t kChecksumBytes = 8; // an XXH64 value, little-endian
 // The largest packet the receiving side may have to write back (Failed with a full reason).
 constexpr std::size_t kMaxReplyPacketBytes = kPacketHeaderBytes + kMaxReasonBytes;

@@ -1,7 +1,7 @@
 #include "transfer/transfer_manager.hpp"
 
+#include "common/utf8.hpp"
 #include "transfer/little_endian.hpp"
-#include "transfer/utf8.hpp"
 
 #include <tuple>
 #include <utility>
@@ -10,16 +10,13 @@ namespace rtcmc::transfer {
 
 namespace {
 
-Status checkReason(std::string_view reason) {
-    if (reason.size() > kMaxReasonBytes) {
-        return makeError(ErrorCode::InvalidArgument,
-                         {TextId::ReasonTooLong,
-                          {std::to_string(reason.size()), std::to_string(kMaxReasonBytes)}});
-    }
+// This side's reason, cut to kMaxReasonBytes on a character boundary: the page's words (an
+// error message it did not write) may be longer than a packet carries.
+Result<std::string_view> boundedReason(std::string_view reason) {
     if (!isValidUtf8(reason)) {
         return makeError(ErrorCode::InvalidArgument, {TextId::ReasonNotUtf8});
     }
-    return okStatus();
+    return utf8Prefix(reason, kMaxReasonBytes);
 }
 
 Error unknownTransfer(PacketKind kind, std::uint32_t transferId, const char* preposition,
@@ -123,9 +120,10 @@ Result<TransferUpdate> TransferManager::writeEnd(std::uint32_t transferId, Mutab
 }
 
 Result<TransferUpdate> TransferManager::abortOutgoing(std::uint32_t transferId,
-                                                      std::string_view reason, MutableBytes out) {
-    if (auto status = checkReason(reason); !status) {
-        return status.error();
+                                                      std::string_view words, MutableBytes out) {
+    const Result<std::string_view> reason = boundedReason(words);
+    if (!reason) {
+        return reason.error();
     }
     const auto found = outgoing_.find(transferId);
     if (found == outgoing_.end()) {
@@ -134,7 +132,8 @@ Result<TransferUpdate> TransferManager::abortOutgoing(std::uint32_t transferId,
     PacketHeader header;
     header.kind = PacketKind::Abort;
     header.transferId = transferId;
-    auto written = encodePacket(header, ConstBytes(reason.data(), reason.size()), out);
+    auto written =
+        encodePacket(header, ConstBytes(reason.value().data(), reason.value().size()), out);
     if (!written) {
         return written.error();
     }
@@ -377,9 +376,10 @@ Result<TransferUpdate> TransferManager::receiveFailedOrCancel(std::string_view u
 
 Result<TransferUpdate> TransferManager::cancelIncoming(std::string_view userid,
                                                        std::uint32_t transferId,
-                                                       std::string_view reason, MutableBytes out) {
-    if (auto status = checkReason(reason); !status) {
-        return status.error();
+                                                       std::string_view words, MutableBytes out) {
+    const Result<std::string_view> reason = boundedReason(words);
+    if (!reason) {
+        return reason.error();
     }
     const IncomingTransfer* transfer = findIncoming(userid, transferId);
     if (transfer == nullptr) {
@@ -388,7 +388,8 @@ Result<TransferUpdate> TransferManager::cancelIncoming(std::string_view userid,
     PacketHeader header;
     header.kind = PacketKind::Cancel;
     header.transferId = transferId;
-    auto written = encodePacket(header, ConstBytes(reason.data(), reason.size()), out);
+    auto written =
+        encodePacket(header, ConstBytes(reason.value().data(), reason.value().size()), out);
     if (!written) {
         return written.error();
     }

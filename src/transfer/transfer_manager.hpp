@@ -45,7 +45,7 @@ public:
     // Writes the End packet once every chunk was written (event End).
     Result<TransferUpdate> writeEnd(std::uint32_t transferId, MutableBytes out);
     // This side gives up: writes an Abort for the receiver and forgets the transfer (event
-    // Aborted, no error). `reason` is UTF-8, at most kMaxReasonBytes.
+    // Aborted, no error). `reason` is UTF-8, cut to kMaxReasonBytes on a character boundary.
     Result<TransferUpdate> abortOutgoing(std::uint32_t transferId, std::string_view reason,
                                          MutableBytes out);
     Result<ChunkRange> nextChunk(std::uint32_t transferId) const;

@@ -198,13 +198,28 @@ TEST(TransferManagerPeers, EitherSideCanGiveUpAndTheOtherHearsWhy) {
               "'ben' cancelled transfer 2 (\"b.bin\"): no disk space");
     EXPECT_EQ(ann.manager.outgoingCount(), 0U);
 
-    // Reasons are text of bounded length.
-    auto [third, start3] = ann.start("ben", describe(10, 10));
-    EXPECT_EQ(ann.manager.abortOutgoing(third, std::string(1025, 'x'), ann.output()).error().code,
-              ErrorCode::InvalidArgument);
+    // Reasons are text: invalid UTF-8 is refused and changes nothing...
+    auto [third, start3] = ann.start("ben", describe(10, 10, TransferKind::File, "c.bin"));
+    ASSERT_TRUE(ben.receive("ann", start3).ok());
     EXPECT_EQ(ann.manager.abortOutgoing(third, "\xFF", ann.output()).error().code,
               ErrorCode::InvalidArgument);
     EXPECT_EQ(ann.manager.outgoingCount(), 1U);
+    // ... and a reason longer than limits.def's abortReasonMaxBytes (an error message the page
+    // did not write) is cut there on a character boundary, never inside a two-byte "é".
+    std::string longReason = "x";
+    for (int i = 0; i < 600; ++i) {
+        longReason += "\xC3\xA9";
+    }
+    auto cut = ann.manager.abortOutgoing(third, longReason, ann.output());
+    ASSERT_TRUE(cut.ok());
+    auto heardCut = ben.receive("ann", ann.lastPacket(cut.value()));
+    ASSERT_TRUE(heardCut.ok());
+    ASSERT_TRUE(heardCut.value().error.has_value());
+    const std::string prefix = "'ann' aborted transfer 3 (\"c.bin\"): ";
+    const std::string words = describe(heardCut.value().error->text);
+    ASSERT_EQ(words.substr(0, prefix.size()), prefix);
+    EXPECT_EQ(words.substr(prefix.size()),
+              longReason.substr(0, protocol::kMaxAbortReasonBytes - 1));
     EXPECT_EQ(ann.manager.abortOutgoing(99, "x", ann.output()).error().code,
               ErrorCode::UnknownTransfer);
     EXPECT_EQ(ben.manager.cancelIncoming("ann", 99, "x", ben.output()).error().code,

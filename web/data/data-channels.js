@@ -1,6 +1,7 @@
 // The RTCDataChannel of each link: open/close reach the engine (onopen/onclose), messages reach
 // onmessage, and connection.channels[userid].send() / connection.send() write to them. A
-// message sent while no channel is open waits for one; it is never dropped.
+// message sent while a member's channel is not open yet waits for it; it is never dropped, and
+// a message to everyone reaches each member once.
 //
 // Text and objects travel as one JSON frame ({"m": value}). Files and text of any size use the
 // core's binary packets (web/data/transfers.js) on the same channel.
@@ -8,8 +9,9 @@ export class DataChannels {
     constructor(runtime) {
         this.runtime = runtime;
         this.channels = new Map(); // userid -> RTCDataChannel
-        this.waiting = []; // messages for "everyone" sent before any channel opened
+        this.waiting = []; // messages for "everyone" sent while the page knew no member yet
         this.waitingFor = new Map(); // userid -> messages sent before that channel opened
+        this.room = undefined; // the engine's room snapshot, parsed; undefined: read it again
     }
 
     attach(userid, channel) {
@@ -43,25 +45,58 @@ export class DataChannels {
     closeAll() {
         for (const userid of [...this.channels.keys()]) this.detach(userid);
         this.waiting = [];
+        this.waitingFor.clear();
+        this.room = undefined;
     }
 
     openChannels() {
         return [...this.channels].filter(([, channel]) => channel.readyState === 'open');
     }
 
-    // connection.send(data): every open channel; held until the first one opens otherwise.
+    // connection.send(data): every member linked now gets it once, at once where its channel
+    // is open and when it opens otherwise. Sent before the page knows any member (right after
+    // join()), it waits for the first channel and then goes to every member linked by then.
     sendToAll(data) {
         const frame = encode(data);
-        const open = this.openChannels();
-        if (!open.length) {
+        this.distributeEarly();
+        const members = this.members();
+        if (!members.length) {
             this.waiting.push(frame);
             return;
         }
-        for (const [, channel] of open) channel.send(frame);
+        for (const userid of members) this.sendFrame(userid, frame);
     }
 
     sendTo(userid, data) {
-        const frame = encode(data);
+        this.distributeEarly();
+        this.sendFrame(userid, encode(data));
+    }
+
+    // Messages to everyone sent before any member was known go to the members known now,
+    // ahead of anything sent since.
+    distributeEarly() {
+        if (!this.waiting.length) return;
+        const members = this.members();
+        if (!members.length) return;
+        const early = this.waiting.splice(0);
+        for (const userid of members) {
+            const channel = this.channels.get(userid);
+            if (channel && channel.readyState === 'open') {
+                for (const frame of early) channel.send(frame);
+            } else {
+                this.waitingFor.set(userid, [...early, ...(this.waitingFor.get(userid) || [])]);
+            }
+        }
+    }
+
+    // The peers the engine links to, and any whose channel arrived first.
+    members() {
+        const linked = this.runtime.engine ? [...this.runtime.engine.linkedPeers()] : [];
+        for (const userid of this.channels.keys()) if (!linked.includes(userid)) linked.push(userid);
+        return linked;
+    }
+
+    sendFrame(userid, frame) {
         const channel = this.channels.get(userid);
         if (channel && channel.readyState === 'open') {
             channel.send(frame);
@@ -72,10 +107,24 @@ export class DataChannels {
     }
 
     flush(userid, channel) {
+        this.distributeEarly();
         const own = this.waitingFor.get(userid) || [];
         this.waitingFor.delete(userid);
-        const all = this.waiting.splice(0);
-        for (const frame of [...all, ...own]) channel.send(frame);
+        for (const frame of own) channel.send(frame);
+    }
+
+    // The engine's room changed (it handled an event): the snapshot is read again when needed,
+    // not for every message.
+    roomChanged() {
+        this.room = undefined;
+    }
+
+    extraOf(userid) {
+        if (this.room === undefined) {
+            this.room = this.runtime.engine ? JSON.parse(this.runtime.engine.roomSnapshot() || 'null') : null;
+        }
+        const member = this.room ? this.room.members.find((entry) => entry.userid === userid) : null;
+        return (member && member.extra) || {};
     }
 
     receive(userid, payload) {
@@ -91,9 +140,7 @@ export class DataChannels {
             runtime.fire('onerror', { code: 'MALFORMED_MESSAGE', message: `a data-channel message from '${userid}' is not ours: ${error.message}`, userid });
             return;
         }
-        const member = runtime.engine ? JSON.parse(runtime.engine.roomSnapshot() || 'null') : null;
-        const extra = member ? (member.members.find((entry) => entry.userid === userid) || {}).extra : undefined;
-        runtime.deliverMessage(value, userid, extra || {});
+        runtime.deliverMessage(value, userid, this.extraOf(userid));
     }
 
     channelFor(userid) {

@@ -236,7 +236,7 @@ export class Transfers {
 
     // This side gives up on a started transfer: the receiver is told (Abort), the page too.
     abortOutgoing(item, code, message) {
-        const outcome = this.manager()._abortOutgoing(item.transferId, message.slice(0, 1000));
+        const outcome = this.manager()._abortOutgoing(item.transferId, message);
         if (outcome.ok && outcome.packetLength > 0) this.sendControl(item.userid, outcome.packetLength);
         this.outgoingFailed(item, code, message);
     }

@@ -104,56 +104,55 @@ export const CORE_TEXTS = [
     "Complete counts {0} packets, the transfer has {1}", // 100 CompleteCountDiffers
     "Complete confirms a checksum that was not sent", // 101 CompleteWrongChecksum
     "every chunk was written", // 102 EveryChunkWritten
-    "a reason of {0} bytes exceeds {1}", // 103 ReasonTooLong
-    "the reason is not valid UTF-8", // 104 ReasonNotUtf8
-    "{0} for unknown transfer {1} {2} '{3}' (never started, or already finished)", // 105 PacketForUnknownTransfer
-    "a transfer needs the recipient's userid", // 106 NeedsRecipient
-    "no outgoing transfer {0}", // 107 NoOutgoingTransfer
-    "no incoming transfer {0} from '{1}'", // 108 NoIncomingTransfer
-    "a received packet needs the sender's userid", // 109 NeedsSender
-    "the reply buffer must hold {0} bytes, got {1}", // 110 ReplyBufferTooSmall
-    "packet from '{0}': ", // 111 PacketFrom
-    "unknown packet kind {0}", // 112 UnknownPacketKind
-    "Start of transfer {0} from '{1}': ", // 113 StartOfTransfer
-    "that transfer already started", // 114 TransferAlreadyStarted
-    "the peer already has {0} transfers open", // 115 TooManyOpenTransfers
-    "the header counts {0} packets, the metadata {1}", // 116 HeaderCountDiffers
-    "transfer {0} (\"{1}\") from '{2}' failed verification (checksum mismatch: the sender's End says {3}, the received bytes hash to {4})", // 117 FailedVerification
-    "'{0}' aborted transfer {1} (\"{2}\"): {3}", // 118 PeerAborted
-    "'{0}' could not verify transfer {1} (\"{2}\"): {3}", // 119 PeerCouldNotVerify
-    "'{0}' cancelled transfer {1} (\"{2}\"): {3}", // 120 PeerCancelled
-    "'{0}' left during transfer {1} (\"{2}\")", // 121 PeerLeftDuring
-    "metadata: ", // 122 MetadataField
-    "'{0}' is missing", // 123 FieldIsMissing
-    "'{0}' must be an integer from {1} to {2}, got {3}", // 124 FieldMustBeIntegerIn
-    "'{0}' must be a string, got {1}", // 125 FieldMustBeStringGot
-    "chunkSize must be at least 1", // 126 ChunkSizeAtLeastOne
-    "size {0} with chunkSize {1} needs {2} chunks, more than {3}", // 127 TooManyChunks
-    "'kind' must be one of 'file', 'text', 'object', 'binary'", // 128 KindMustBe
-    "'{0}' of {1} bytes exceeds {2}", // 129 FieldTooManyBytes
-    "'name' is not valid UTF-8", // 130 NameNotUtf8
-    "'name' contains a control character", // 131 NameHasControlCharacter
-    "'type' must be printable ASCII (a MIME type)", // 132 TypeMustBeAscii
-    "'size' {0} exceeds {1}", // 133 SizeTooLarge
-    "'chunkSize' must be from {0} to {1}, got {2}", // 134 ChunkSizeOutOfRange
-    "'count' {0} disagrees with size {1} and chunkSize {2} (expected {3})", // 135 CountDisagrees
-    "Start metadata is not valid JSON", // 136 MetadataNotJson
-    "Start metadata must be a JSON object, got {0}", // 137 MetadataNotObject
-    "{0} packet must have index 0, got {1}", // 138 PacketMustHaveIndexZero
-    "{0} packet must have count 0, got {1}", // 139 PacketMustHaveCountZero
-    "{0} payload must be {1} bytes, got {2}", // 140 PayloadMustBe
-    "{0} reason of {1} bytes exceeds {2}", // 141 PacketReasonTooLong
-    "{0} reason is not valid UTF-8", // 142 PacketReasonNotUtf8
-    "Start payload (JSON metadata) is empty", // 143 StartPayloadEmpty
-    "Start metadata of {0} bytes exceeds {1}", // 144 StartMetadataTooLarge
-    "Chunk index {0} is past the packet count {1}", // 145 ChunkIndexPastCount
-    "Chunk payload is empty", // 146 ChunkPayloadEmpty
-    "packet of {0} bytes is shorter than the 16-byte header", // 147 PacketShorterThanHeader
-    "packet of {0} bytes exceeds the {1}-byte maximum", // 148 PacketTooLarge
-    "packet version {0} is not supported (this side speaks version {1})", // 149 PacketVersionUnsupported
-    "reserved header field must be 0, got {0}", // 150 ReservedFieldNotZero
-    "output buffer of {0} bytes cannot hold a {1}-byte {2} packet", // 151 OutputTooSmallForPacket
-    "size must be a whole number of bytes from 0 to 2^53-1", // 152 SizeMustBeWholeBytes
-    "chunkSize must be a whole number of bytes from 1 to {0}", // 153 ChunkSizeMustBeWholeBytes
-    "{0} of {1} bytes exceeds {2}", // 154 TooLongFor
+    "the reason is not valid UTF-8", // 103 ReasonNotUtf8
+    "{0} for unknown transfer {1} {2} '{3}' (never started, or already finished)", // 104 PacketForUnknownTransfer
+    "a transfer needs the recipient's userid", // 105 NeedsRecipient
+    "no outgoing transfer {0}", // 106 NoOutgoingTransfer
+    "no incoming transfer {0} from '{1}'", // 107 NoIncomingTransfer
+    "a received packet needs the sender's userid", // 108 NeedsSender
+    "the reply buffer must hold {0} bytes, got {1}", // 109 ReplyBufferTooSmall
+    "packet from '{0}': ", // 110 PacketFrom
+    "unknown packet kind {0}", // 111 UnknownPacketKind
+    "Start of transfer {0} from '{1}': ", // 112 StartOfTransfer
+    "that transfer already started", // 113 TransferAlreadyStarted
+    "the peer already has {0} transfers open", // 114 TooManyOpenTransfers
+    "the header counts {0} packets, the metadata {1}", // 115 HeaderCountDiffers
+    "transfer {0} (\"{1}\") from '{2}' failed verification (checksum mismatch: the sender's End says {3}, the received bytes hash to {4})", // 116 FailedVerification
+    "'{0}' aborted transfer {1} (\"{2}\"): {3}", // 117 PeerAborted
+    "'{0}' could not verify transfer {1} (\"{2}\"): {3}", // 118 PeerCouldNotVerify
+    "'{0}' cancelled transfer {1} (\"{2}\"): {3}", // 119 PeerCancelled
+    "'{0}' left during transfer {1} (\"{2}\")", // 120 PeerLeftDuring
+    "metadata: ", // 121 MetadataField
+    "'{0}' is missing", // 122 FieldIsMissing
+    "'{0}' must be an integer from {1} to {2}, got {3}", // 123 FieldMustBeIntegerIn
+    "'{0}' must be a string, got {1}", // 124 FieldMustBeStringGot
+    "chunkSize must be at least 1", // 125 ChunkSizeAtLeastOne
+    "size {0} with chunkSize {1} needs {2} chunks, more than {3}", // 126 TooManyChunks
+    "'kind' must be one of 'file', 'text', 'object', 'binary'", // 127 KindMustBe
+    "'{0}' of {1} bytes exceeds {2}", // 128 FieldTooManyBytes
+    "'name' is not valid UTF-8", // 129 NameNotUtf8
+    "'name' contains a control character", // 130 NameHasControlCharacter
+    "'type' must be printable ASCII (a MIME type)", // 131 TypeMustBeAscii
+    "'size' {0} exceeds {1}", // 132 SizeTooLarge
+    "'chunkSize' must be from {0} to {1}, got {2}", // 133 ChunkSizeOutOfRange
+    "'count' {0} disagrees with size {1} and chunkSize {2} (expected {3})", // 134 CountDisagrees
+    "Start metadata is not valid JSON", // 135 MetadataNotJson
+    "Start metadata must be a JSON object, got {0}", // 136 MetadataNotObject
+    "{0} packet must have index 0, got {1}", // 137 PacketMustHaveIndexZero
+    "{0} packet must have count 0, got {1}", // 138 PacketMustHaveCountZero
+    "{0} payload must be {1} bytes, got {2}", // 139 PayloadMustBe
+    "{0} reason of {1} bytes exceeds {2}", // 140 PacketReasonTooLong
+    "{0} reason is not valid UTF-8", // 141 PacketReasonNotUtf8
+    "Start payload (JSON metadata) is empty", // 142 StartPayloadEmpty
+    "Start metadata of {0} bytes exceeds {1}", // 143 StartMetadataTooLarge
+    "Chunk index {0} is past the packet count {1}", // 144 ChunkIndexPastCount
+    "Chunk payload is empty", // 145 ChunkPayloadEmpty
+    "packet of {0} bytes is shorter than the 16-byte header", // 146 PacketShorterThanHeader
+    "packet of {0} bytes exceeds the {1}-byte maximum", // 147 PacketTooLarge
+    "packet version {0} is not supported (this side speaks version {1})", // 148 PacketVersionUnsupported
+    "reserved header field must be 0, got {0}", // 149 ReservedFieldNotZero
+    "output buffer of {0} bytes cannot hold a {1}-byte {2} packet", // 150 OutputTooSmallForPacket
+    "size must be a whole number of bytes from 0 to 2^53-1", // 151 SizeMustBeWholeBytes
+    "chunkSize must be a whole number of bytes from 1 to {0}", // 152 ChunkSizeMustBeWholeBytes
+    "{0} of {1} bytes exceeds {2}", // 153 TooLongFor
 ];
