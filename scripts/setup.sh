@@ -14,8 +14,11 @@ case "$what" in
 start) ;;
 test)
     # g++/googletest: the native core and its tests; redis-server: the scale-out tests;
-    # chromium: the browser tests and benchmarks; iproute2/util-linux: their private network.
-    apt_packages+=(g++ googletest libgtest-dev redis-server chromium iproute2 util-linux)
+    # chromium: the browser tests and benchmarks; iproute2/util-linux: their private network;
+    # clang-14/libclang-rt-14-dev: the fuzzers (clang with libFuzzer and the sanitizer runtimes,
+    # which clang-14 only recommends).
+    apt_packages+=(g++ googletest libgtest-dev redis-server chromium iproute2 util-linux clang-14
+        libclang-rt-14-dev)
     ;;
 *)
     echo "usage: $0 [start|test]" >&2
