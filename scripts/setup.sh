@@ -16,7 +16,10 @@ test)
     # g++/googletest: the native core and its tests; redis-server: the scale-out tests;
     # chromium: the browser tests and benchmarks; iproute2/util-linux: their private network;
     # coturn: the TURN server the relay tests start on a free port (tests/e2e/support/coturn.js).
-    apt_packages+=(g++ googletest libgtest-dev redis-server chromium iproute2 util-linux coturn)
+    # clang-14/libclang-rt-14-dev: the fuzzers (clang with libFuzzer and the sanitizer runtimes,
+    # which clang-14 only recommends).
+    apt_packages+=(g++ googletest libgtest-dev redis-server chromium iproute2 util-linux coturn
+        clang-14 libclang-rt-14-dev)
     ;;
 *)
     echo "usage: $0 [start|test]" >&2

@@ -2,6 +2,17 @@
 
 namespace rtcmc {
 
+namespace {
+
+// The JSON text of an argument or a request body. Words from the browser side (a media error's
+// message, a stream id) may hold invalid UTF-8, on which dump() throws (an abort in the wasm
+// build): each invalid byte becomes U+FFFD instead.
+std::string jsonText(const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace
+
 const char* toString(ActionKind kind) {
     switch (kind) {
     case ActionKind::SendSignal:
@@ -76,7 +87,7 @@ Action fireEvent(PageEvent event, const nlohmann::json& argument) {
     Action action;
     action.kind = ActionKind::FireEvent;
     action.event = event;
-    action.text = argument.dump();
+    action.text = jsonText(argument);
     return action;
 }
 
@@ -84,7 +95,7 @@ Action serverRequest(std::string name, const nlohmann::json& body) {
     Action action;
     action.kind = ActionKind::ServerRequest;
     action.name = std::move(name);
-    action.text = body.dump();
+    action.text = jsonText(body);
     return action;
 }
 

@@ -140,6 +140,8 @@ private:
     void onMuteChanged(const protocol::MuteChanged& m, Actions& out);
     void onStreamEnded(const protocol::StreamEnded& m, Actions& out);
     bool fromOwner(const protocol::Envelope& envelope, const char* what, Actions& out) const;
+    // Replays the kept signals the room as we know it now accepts (new members, a new owner).
+    void replayPendingSignals(std::uint64_t nowMs, Actions& out);
 
     // engine_server.cpp
     bool serverMode() const { return config_.authority == RoomAuthority::Server; }
@@ -210,6 +212,9 @@ private:
     bool openRequested_ = false; // open-room sent to the server (its answer may be pending)
     // connect() for the room this side opens: if another page owns it already, join it.
     bool joinIfTaken_ = false;
+    // open-room and join-room requests not answered yet, of this session and earlier ones:
+    // answers come in order, so only the last one answers the current session (serverReply).
+    std::uint32_t sessionRequestsOut_ = 0;
     bool presenceReported_ = false;
     std::uint64_t nextAnnounceAt_ = 0;
     std::uint64_t searchDeadline_ = 0;

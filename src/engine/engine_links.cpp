@@ -128,8 +128,9 @@ void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
         sessionClosed(userid, extra, out);
         return;
     }
-    if (isOwner() && reason == proto::LeaveReason::Disconnected) {
-        // Tell members who may not have noticed (they hold no link with the vanished member).
+    if (isOwner() && reason != proto::LeaveReason::Ejected) {
+        // Tell members who may not have noticed: they hold no link with a vanished member, or
+        // read a member's own leave before the member-joined that counted it in.
         out.push_back(signal("", proto::MemberLeft{envelope(), userid, reason}));
     }
     if (outcome.newOwner) {

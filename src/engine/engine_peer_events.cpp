@@ -55,7 +55,14 @@ Actions Engine::peerStateChanged(const std::string& peer, PeerState state, std::
         break;
     case PeerState::Failed:
     case PeerState::Closed:
+        if (serverMode()) {
+            // The server says who left (member-left, owner-changed): a closed connection is no
+            // departure, and handing the room over here would race the server's word.
+            unlink(peer, out);
+            break;
+        }
         memberGone(peer, proto::LeaveReason::Disconnected, std::nullopt, nowMs, out);
+        replayPendingSignals(nowMs, out); // the room may have a new owner
         break;
     case PeerState::Connecting:
     case PeerState::Disconnected: // transient: ICE may recover on its own

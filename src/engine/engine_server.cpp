@@ -67,6 +67,7 @@ void Engine::requestOpenRoom(Actions& out) {
         payload["channel"] = config_.channel;
     }
     openRequested_ = true;
+    ++sessionRequestsOut_;
     out.push_back(serverRequest("open-room", payload));
 }
 
@@ -76,6 +77,7 @@ void Engine::requestJoinRoom(Actions& out) {
         payload["password"] = config_.password;
     }
     joinRequested_ = true;
+    ++sessionRequestsOut_;
     stateChange("connecting-with-initiator", out);
     out.push_back(serverRequest("join-room", payload));
 }
@@ -183,6 +185,15 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
         asked.is_object() && asked.contains("roomid") && asked["roomid"].is_string()
             ? asked["roomid"].get<std::string>()
             : std::string();
+    // Every request gets one answer (the facade turns a timeout or a lost connection into an
+    // error answer), in order: only the last open-room or join-room out answers this session,
+    // and one before it is an earlier session's, over.
+    if (request == "open-room" || request == "join-room") {
+        const bool last = sessionRequestsOut_ > 0 && --sessionRequestsOut_ == 0;
+        if (!last || askedRoom != targetRoom_) {
+            return out;
+        }
+    }
     const json reply = parseObject(replyJson);
     if (reply.is_null() || !reply.contains("ok") || !reply["ok"].is_boolean()) {
         error(ErrorCode::MalformedMessage, {TextId::ServerAnswerNotOk, {request}}, out);
@@ -192,7 +203,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
         onServerError(request, reply, nowMs, out);
         return out;
     }
-    if (request == "open-room" && state_ == SessionState::Opening) {
+    if (request == "open-room" && state_ == SessionState::Opening && openRequested_) {
         if (!adoptRoomView(reply.value("room", json::object()), out)) {
             // The server may hold the room all the same: give it back.
             out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
@@ -202,7 +213,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
         }
         transition(SessionEvent::MediaReady, out);
         out.push_back(fireEvent(PageEvent::Opened, json{{"sessionid", targetRoom_}}));
-    } else if (request == "join-room" && state_ == SessionState::Joining) {
+    } else if (request == "join-room" && state_ == SessionState::Joining && joinRequested_) {
         if (!adoptRoomView(reply.value("room", json::object()), out)) {
             out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
             endSession(SessionEvent::Refused, out);
@@ -351,7 +362,10 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         if (reader.ok()) {
             onOwnerChanged(owner, nowMs, out);
         }
-    } else if (event == "ejected") {
+    } else if (event == "ejected" &&
+               (state_ == SessionState::Joined || state_ == SessionState::Joining)) {
+        // Only a member can be ejected: an owner (or one opening) hears a late event of an
+        // earlier session in this room, and keeps its own.
         const std::string by = reader.optionalId("by").value_or(room_->owner());
         const json ownerExtra = memberExtra(by);
         endSession(SessionEvent::Ejected, out);
@@ -359,7 +373,8 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         out.push_back(fireEvent(
             PageEvent::OnLeave,
             json{{"userid", by}, {"extra", ownerExtra}, {"ejected", true}, {"reason", "ejected"}}));
-    } else if (event == "room-closed") {
+    } else if (event == "room-closed" && state_ != SessionState::Opening) {
+        // The room being opened is not open yet: this is about an earlier room of that id.
         onSessionClosedByServer(out);
     } else if (event == "extra-updated") {
         const std::string userid = reader.id("userid");
@@ -388,7 +403,9 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
 
 void Engine::onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actions& out) {
     const std::string previous = room_->owner();
-    if (!room_->contains(owner) || owner == previous) {
+    // The server moves ownership only when the owner left, and a departed owner is not here to
+    // hear it: an owner told otherwise keeps its room.
+    if (!room_->contains(owner) || owner == previous || isOwner()) {
         return;
     }
     room_->setOwner(owner);

@@ -49,6 +49,15 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         return out;
     }
 
+    // An admission we no longer wait for (refused after asking again, given up, or asked for by
+    // an earlier session): the owner counts us in, so tell the room we are not coming.
+    if (std::holds_alternative<proto::JoinAccept>(message) &&
+        !(state_ == SessionState::Joining && joinRequested_ && envelope.room == targetRoom_) &&
+        !(room_ && room_->id() == envelope.room)) {
+        out.push_back(signal("", proto::Leave{{envelope.room, config_.userid, {}}, false, {}}));
+        return out;
+    }
+
     // Discovery messages concern any room on the channel.
     if (const auto* m = std::get_if<proto::Announce>(&message)) {
         onAnnounce(*m, nowMs, out);
@@ -60,14 +69,23 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
     }
     if (const auto* m = std::get_if<proto::Leave>(&message)) {
         onLeave(*m, nowMs, out);
+        replayPendingSignals(nowMs, out); // the room may have a new owner
         return out;
     }
 
     if (envelope.room != targetRoom_ || !isActive(state_)) {
-        return out; // another room on the same channel, or we are not in one
+        // Another room on the same channel, or we are not in one. Over pub/sub a peer that
+        // still counts us in that room (its word that we left came too early or never) hears
+        // that we are not there.
+        if (!serverMode() && isPeerMessage(message) && envelope.to == config_.userid) {
+            out.push_back(signal("", proto::Leave{{envelope.room, config_.userid, {}}, false, {}}));
+        }
+        return out;
     }
     if (isPeerMessage(message) && (!room_ || !room_->contains(envelope.from))) {
-        if (state_ == SessionState::Joined || state_ == SessionState::Open) {
+        // Kept while joining too: a member's offer can overtake our own join-accept.
+        if (state_ == SessionState::Joined || state_ == SessionState::Open ||
+            state_ == SessionState::Joining) {
             if (pendingSignals_.size() >= kMaxPendingSignals) {
                 pendingSignals_.erase(pendingSignals_.begin()); // the oldest
             }
@@ -83,21 +101,12 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
                 onJoinRequest(m, out);
             } else if constexpr (std::is_same_v<Type, proto::JoinAccept>) {
                 onJoinAccept(m, out);
+                replayPendingSignals(nowMs, out);
             } else if constexpr (std::is_same_v<Type, proto::JoinRefuse>) {
                 onJoinRefuse(m, out);
             } else if constexpr (std::is_same_v<Type, proto::MemberJoined>) {
                 onMemberJoined(m, out);
-                // Replay what the new member sent before we knew it.
-                std::vector<std::pair<std::string, std::string>> waiting;
-                waiting.swap(pendingSignals_);
-                for (auto& [from, pendingText] : waiting) {
-                    if (from == m.member.userid) {
-                        Actions replayed = receiveSignal(pendingText, {}, nowMs);
-                        out.insert(out.end(), replayed.begin(), replayed.end());
-                    } else {
-                        pendingSignals_.emplace_back(from, std::move(pendingText));
-                    }
-                }
+                replayPendingSignals(nowMs, out);
             } else if constexpr (std::is_same_v<Type, proto::MemberLeft>) {
                 onMemberLeft(m, nowMs, out);
             } else if constexpr (std::is_same_v<Type, proto::Eject>) {
@@ -122,6 +131,19 @@ Action Engine::signal(std::string peer, const proto::Message& message) {
     Action action = sendSignal(std::move(peer), proto::encode(message));
     action.name = proto::envelopeOf(message).room;
     return action;
+}
+
+void Engine::replayPendingSignals(std::uint64_t nowMs, Actions& out) {
+    std::vector<std::pair<std::string, std::string>> waiting;
+    waiting.swap(pendingSignals_);
+    for (auto& [from, pendingText] : waiting) {
+        if (room_ && room_->contains(from)) {
+            Actions replayed = receiveSignal(pendingText, {}, nowMs);
+            out.insert(out.end(), replayed.begin(), replayed.end());
+        } else {
+            pendingSignals_.emplace_back(from, std::move(pendingText));
+        }
+    }
 }
 
 bool Engine::fromOwner(const proto::Envelope& envelope, const char* what, Actions& out) const {
@@ -181,6 +203,12 @@ void Engine::onAnnounce(const proto::Announce& m, std::uint64_t nowMs, Actions& 
         joinTakenRoom(nowMs, out);
         return;
     }
+    if (state_ == SessionState::Joining && joinRequested_) {
+        // Still waiting: the owner asked may be gone, or may not have owned the room yet when
+        // the request came. Ask the owner announcing it now (an owner answers a member's
+        // repeated request with the room).
+        joinRequested_ = false;
+    }
     if (state_ == SessionState::Searching) {
         stateChange("room-available", out);
         if (config_.autoJoin && !blockedRooms_.count(roomid)) {
@@ -218,7 +246,12 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
         refuse(ErrorCode::WrongPassword);
         return;
     }
-    Status admitted = room_->admit(Member{m.envelope.from, m.extra.dump(), m.joinAs});
+    // A member asking again (our predecessor admitted it, then it asked us) gets the room again:
+    // a refusal would leave it out of a room that counts it in.
+    const bool alreadyMember = room_->contains(m.envelope.from);
+    Status admitted = alreadyMember
+                          ? okStatus()
+                          : room_->admit(Member{m.envelope.from, m.extra.dump(), m.joinAs});
     if (!admitted) {
         refuse(admitted.error().code);
         return;
@@ -238,6 +271,9 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
     accept.autoCloseEntireSession = room_->policy().autoCloseEntireSession;
     out.push_back(signal(m.envelope.from, accept));
     captureOnDemand(out);
+    if (alreadyMember) {
+        return; // the others know it already
+    }
     proto::MemberJoined joined{envelope(), proto::MemberInfo{m.envelope.from, m.extra, m.joinAs}};
     out.push_back(signal("", joined));
     out.push_back(
@@ -391,9 +427,16 @@ void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& o
     }
     if (!links_.count(peer)) {
         const bool peerIsOwner = room_->owner() == peer;
-        if (m.sdpType != proto::SdpType::Offer ||
-            !shouldConnect(room_->policy().direction, peerIsOwner,
-                           room_->owner() == config_.userid)) {
+        const bool wanted =
+            shouldConnect(room_->policy().direction, peerIsOwner, room_->owner() == config_.userid);
+        if (m.sdpType == proto::SdpType::Offer && !wanted &&
+            pendingSignals_.size() < kMaxPendingSignals) {
+            // A new owner re-forming a star can dial us before its predecessor's leave reaches
+            // us: the offer waits for the next change of owner (replayPendingSignals).
+            pendingSignals_.emplace_back(peer, proto::encode(m));
+            return;
+        }
+        if (m.sdpType != proto::SdpType::Offer || !wanted) {
             error(ErrorCode::InvalidState,
                   {TextId::UnexpectedDescription,
                    {m.sdpType == proto::SdpType::Offer ? "offer" : "answer", peer}},

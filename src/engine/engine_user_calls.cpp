@@ -295,11 +295,15 @@ Actions Engine::join(const std::string& roomid, const std::optional<SessionType>
         out.insert(out.end(), requested.begin(), requested.end());
         return out;
     }
-    // Not announced yet: ask, and carry on when the owner answers (onAnnounce).
+    // Not announced yet: ask, and carry on when the owner answers (onAnnounce), or when the
+    // server's room list shows the room (which it only pushes to subscribers).
     presenceReported_ = false;
     searchDeadline_ = nowMs + config_.presenceTimeoutMs;
     stateChange("detecting-room-presence", out);
     askForRoom(out);
+    if (serverMode()) {
+        out.push_back(serverRequest("subscribe-rooms", json::object()));
+    }
     out.push_back(scheduleTick(searchDeadline_));
     return out;
 }
@@ -417,15 +421,18 @@ Actions Engine::leave() {
         }
     }
     if (serverMode()) {
-        // The server hands the room over or closes it; it only knows rooms it opened or admitted.
+        // The server hands the room over or closes it; it only knows rooms it opened or admitted,
+        // or was asked to (an answer may be on its way).
         const bool serverKnowsUs = state_ == SessionState::Open || state_ == SessionState::Joined ||
                                    (state_ == SessionState::Opening && openRequested_) ||
                                    (state_ == SessionState::Joining && joinRequested_);
         if (serverKnowsUs) {
+            // Closing the room takes everyone out of it, us too: a leave-room after it fails.
             if (isOwner() && config_.autoCloseEntireSession) {
                 out.push_back(serverRequest("close-room", json{{"roomid", targetRoom_}}));
+            } else {
+                out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
             }
-            out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
         }
     } else if (state_ != SessionState::Searching) {
         out.push_back(signal("", message));

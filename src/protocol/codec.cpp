@@ -406,7 +406,8 @@ std::string encode(const Message& message) {
         [&](const auto& m) {
             json out = envelopeJson(kTypeNames[message.index()], m.envelope);
             addFields(out, m);
-            return out.dump();
+            // An SDP comes from the browser side as is: never let invalid UTF-8 make dump() throw.
+            return out.dump(-1, ' ', false, json::error_handler_t::replace);
         },
         message);
 }
