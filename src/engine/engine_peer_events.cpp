@@ -1,5 +1,6 @@
 // Engine: what the browser reports about local media and peer connections.
 #include "common/json_text.hpp"
+#include "common/utf8.hpp"
 #include "engine/engine.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/field_reader.hpp"
@@ -124,6 +125,12 @@ Actions Engine::localDescription(const std::string& peer, const std::string& typ
         error(ErrorCode::InvalidArgument, {TextId::LocalDescriptionTooLarge}, out);
         return out;
     }
+    // Sent as is or not at all: the encoder would put U+FFFD (3 bytes) for each invalid byte,
+    // which changes the description and can take it past the limit the receiver checks.
+    if (!isValidUtf8(sdp)) {
+        error(ErrorCode::InvalidArgument, {TextId::LocalDescriptionNotUtf8}, out);
+        return out;
+    }
     message.sdp = sdp;
     for (const auto& [streamid, carries] : localStreams_) {
         message.streams.push_back(proto::StreamInfo{streamid, carries});
@@ -162,6 +169,10 @@ Actions Engine::localCandidate(const std::string& peer, const std::string& candi
     if (candidate.size() > proto::kMaxCandidateBytes || sdpMid.size() > 64 ||
         sdpMLineIndex > 1024) {
         error(ErrorCode::InvalidArgument, {TextId::LocalCandidateTooLarge}, out);
+        return out;
+    }
+    if (!isValidUtf8(candidate) || !isValidUtf8(sdpMid)) {
+        error(ErrorCode::InvalidArgument, {TextId::LocalCandidateNotUtf8}, out);
         return out;
     }
     // Without trickle the descriptions carry the candidates; the kinds left out by

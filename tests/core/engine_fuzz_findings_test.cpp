@@ -669,3 +669,46 @@ TEST(EngineFuzzFindings, AnAcceptForAnEarlierSessionsRequestIsNotTaken) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+bool sendsSignal(const Actions& actions) {
+    for (const Action& action : actions) {
+        if (action.kind == ActionKind::SendSignal) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// engine_json_fuzzer (scripts/fuzz.sh long, prelude "owner authority, joined"), then a local
+// candidate of 500 bytes, most of them invalid UTF-8: the encoder put U+FFFD (3 bytes) for each,
+// and the candidate message went out at 1,400 bytes, past the 1,024 its receiver accepts (the
+// engine's own decoder refused it). A description or candidate is sent as is or not at all.
+TEST(EngineFuzzFindings, ALocalCandidateOrDescriptionThatIsNotUtf8IsNotSent) {
+    testing::FakeNetwork net;
+    net.add("a", named("a"));
+    net.add("b", named("b"));
+    net.run("a", net.engine("a").open("room", net.now()));
+    net.run("b", net.engine("b").connect("room", net.now()));
+    ASSERT_EQ(net.mesh(), (std::set<std::string>{"a|b"}));
+    Engine& a = net.engine("a");
+    const std::string invalid(450, '\xC4');
+    const std::string candidate = "candidate:1 1 udp 1 198.18.0.1 9 typ host " + invalid;
+    ASSERT_LE(candidate.size(), 1024u);
+    for (const Actions& actions :
+         {a.localCandidate("b", candidate, "0", 0), a.localCandidate("b", "candidate:1", "\xFF", 0),
+          a.localDescription("b", "offer", "v=0 " + invalid)}) {
+        EXPECT_FALSE(sendsSignal(actions));
+        ASSERT_EQ(actions.size(), 1u);
+        EXPECT_EQ(actions[0].event, PageEvent::OnError);
+        EXPECT_NE(testing::wordsOf(actions[0]).find("is not valid UTF-8"), std::string::npos)
+            << testing::wordsOf(actions[0]);
+    }
+    EXPECT_TRUE(
+        sendsSignal(a.localCandidate("b", "candidate:1 1 udp 1 198.18.0.1 9 typ host", "0", 0)));
+}
+
+} // namespace
+} // namespace rtcmc
