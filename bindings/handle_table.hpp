@@ -4,51 +4,36 @@
 // Module.TransferManager) as thin wrappers that hold a handle and delete() it.
 #pragma once
 
-#include <cstddef>
 #include <memory>
 #include <vector>
 
 namespace rtcmc {
 
-template <typename T> class HandleTable {
-public:
-    // A handle >= 1; the slot of a removed object is reused.
-    int add(std::unique_ptr<T> object) {
-        for (std::size_t slot = 0; slot < objects_.size(); ++slot) {
-            if (!objects_[slot]) {
-                objects_[slot] = std::move(object);
-                return static_cast<int>(slot) + 1;
-            }
-        }
-        objects_.push_back(std::move(object));
-        return static_cast<int>(objects_.size());
-    }
-
-    // nullptr for a handle that was never given out or was removed: bindings/handles.js does not
-    // pass one, and the functions answer it with an empty value rather than crash.
-    T* get(int handle) const {
-        if (handle < 1 || static_cast<std::size_t>(handle) > objects_.size()) {
-            return nullptr;
-        }
-        return objects_[static_cast<std::size_t>(handle) - 1].get();
-    }
-
-    void remove(int handle) {
-        if (get(handle)) {
-            objects_[static_cast<std::size_t>(handle) - 1].reset();
-        }
-    }
-
-    int live() const {
-        int count = 0;
-        for (const std::unique_ptr<T>& object : objects_) {
-            count += object ? 1 : 0;
-        }
-        return count;
-    }
+// The slots of every HandleTable, untyped so that the wasm holds their code once
+// (handle_table.cpp).
+class HandleSlots {
+protected:
+    int add(void* object);       // a handle >= 1; the slot of a removed object is reused
+    void* get(int handle) const; // nullptr for a handle not (or no longer) given out
+    void* take(int handle);      // the object, its slot emptied
+    int live() const;
 
 private:
-    std::vector<std::unique_ptr<T>> objects_;
+    std::vector<void*> slots_;
+};
+
+template <typename T> class HandleTable : private HandleSlots {
+public:
+    HandleTable() = default;
+    HandleTable(const HandleTable&) = delete;
+    HandleTable& operator=(const HandleTable&) = delete;
+
+    int add(std::unique_ptr<T> object) { return HandleSlots::add(object.release()); }
+    // bindings/handles.js never passes a handle that is not given out; the functions answer one
+    // with an empty value rather than crash.
+    T* get(int handle) const { return static_cast<T*>(HandleSlots::get(handle)); }
+    void remove(int handle) { delete static_cast<T*>(take(handle)); }
+    using HandleSlots::live;
 };
 
 } // namespace rtcmc

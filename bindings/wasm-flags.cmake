@@ -15,7 +15,14 @@ set(WASM_COMPILE_FLAGS_RELEASE
 )
 # Every emcc flag of the embind module, one per line with its reason (build flavours below).
 set(WASM_FLAGS_COMMON
-    -lembind                         # embind (3.1.6 deprecates --bind, emscripten#16087)
+    # embind: what -lembind links (3.1.6 deprecates --bind, emscripten#16087) but its C++ half,
+    # libembind, whose registration of every builtin type (std::wstring, BigInt, ...) brings
+    # their JS converters along; bindings/builtin_types.cpp registers the ones we use
+    # (-1.0 KB gzip of the page, with the shared handle table). -lembind would link libembind
+    # as a whole archive (duplicate symbols).
+    "SHELL:--js-library ${EMSCRIPTEN_ROOT_PATH}/src/embind/embind.js"
+    "SHELL:--js-library ${EMSCRIPTEN_ROOT_PATH}/src/embind/emval.js"
+    -sEXPORTED_FUNCTIONS=_malloc,_free # embind's JS allocates strings in the heap
     -sMODULARIZE=1                   # a factory returning a promise: no page-wide Module global
     -sEXPORT_NAME=createRtcmcCore    # the factory's name in the UMD wrapper
     -sALLOW_MEMORY_GROWTH=1          # transfers of any size; the heap grows when needed
