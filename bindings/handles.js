@@ -3,7 +3,7 @@
 // (bindings/handle_table.hpp). embind's class_ would bring about 2.3 KB (gzip) of generic class
 // machinery into the glue for the same two classes (issue 11).
 // Linked with --post-js: it runs inside the module's factory, where `Module` is the module.
-// Closure compiles it with the glue (ES5, ADVANCED): every name JS reads is quoted.
+// Closure compiles it with the glue (ADVANCED, not transpiled): every name JS reads is quoted.
 
 /**
  * A constructor whose instances own one object of the core, reached by `_<prefix>Create`,
@@ -13,27 +13,21 @@
  * @param {!Array<string>} methods
  */
 function rtcmcHandleClass(name, prefix, methods) {
-    var nameOf = function (method) {
-        return '_' + prefix + method.charAt(0).toUpperCase() + method.slice(1);
-    };
-    var prefixed = function (method) {
-        return Module[nameOf(method)];
-    };
+    const nameOf = (method) => '_' + prefix + method.charAt(0).toUpperCase() + method.slice(1);
+    const prefixed = (method) => Module[nameOf(method)];
     /** @constructor */
-    function Owner() {
-        this['coreHandle'] = prefixed('create').apply(null, arguments);
+    function Owner(...args) {
+        this['coreHandle'] = prefixed('create')(...args);
     }
     // The handle to pass on; like embind's objects, one that was delete()d throws.
     function handleOf(owner) {
         if (!owner['coreHandle']) throw new Error(name + ' used after delete()');
         return owner['coreHandle'];
     }
-    methods.forEach(function (method) {
-        var functionName = nameOf(method.replace(/^_/, ''));
-        Owner.prototype[method] = function () {
-            var args = [handleOf(this)];
-            args.push.apply(args, arguments);
-            return Module[functionName].apply(null, args);
+    methods.forEach((method) => {
+        const functionName = nameOf(method.replace(/^_/, ''));
+        Owner.prototype[method] = function (...args) {
+            return Module[functionName](handleOf(this), ...args);
         };
     });
     Owner.prototype['delete'] = function () {
