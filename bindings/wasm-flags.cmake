@@ -46,9 +46,10 @@ set(WASM_FLAGS_COMMON
 #    large copies stay off the hot path (copyAndXxh64 copies and hashes in one pass).
 # Closure minifies the JS glue (26 KB instead of 58 KB); it needs EM_CLOSURE_COMPILER
 # (scripts/build.sh sets it) and quoted keys in options objects.
-# Tried and left out: -sDYNAMIC_EXECUTION=0 (-0.5 KB gzip of glue, but embind calls got
-# slower: 16 KiB packets lost up to a third), -sSUPPORT_ERRNO=0 and -sSUPPORT_LONGJMP=0
-# (nothing to remove).
+# -sDYNAMIC_EXECUTION=0 (-0.5 KB gzip of glue) makes embind calls slower (16 KiB packets lost
+# up to a third in bench/transfer-wasm.js): only the web build uses it (bindings/CMakeLists.txt),
+# where the data channel, not the call, bounds a transfer. Tried and left out:
+# -sSUPPORT_ERRNO=0 and -sSUPPORT_LONGJMP=0 (nothing to remove).
 if(NOT DEFINED WASM_FLAGS_RELEASE)
     set(WASM_FLAGS_RELEASE
         -Oz                          # see above
