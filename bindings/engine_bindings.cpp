@@ -1,5 +1,6 @@
 // embind surface of the engine and its value types. The JS facade (web/) is the only caller:
-// it owns every Engine it creates and deletes it in leave()/close().
+// it owns every Engine it creates and deletes it in leave()/close(). Engines are reached by
+// integer handles (handle_table.hpp); bindings/handles.js wraps them as Module.Engine.
 //
 // The boundary is typed (engine/event.hpp, engine/action.hpp): one Event in, Actions out, their
 // kinds as enums. Times cross as JS numbers (milliseconds, double) because 3.1.6's embind has
@@ -7,6 +8,8 @@
 #include <emscripten/bind.h>
 
 #include <nlohmann/json.hpp>
+
+#include "handle_table.hpp"
 
 #include "engine/engine.hpp"
 #include "engine/event.hpp"
@@ -18,7 +21,6 @@
 namespace rtcmc {
 namespace {
 
-using emscripten::class_;
 using emscripten::enum_;
 using emscripten::function;
 using emscripten::value_object;
@@ -33,9 +35,47 @@ emscripten::val toJs(const Actions& actions) {
     return list;
 }
 
-emscripten::val linkedPeers(const Engine& engine) {
+HandleTable<Engine>& engines() {
+    static HandleTable<Engine> table;
+    return table;
+}
+
+int createEngine(const EngineConfig& config) {
+    return engines().add(std::make_unique<Engine>(config));
+}
+
+void deleteEngine(int handle) {
+    engines().remove(handle);
+}
+
+void configureEngine(int handle, const EngineConfig& config) {
+    if (Engine* engine = engines().get(handle)) {
+        engine->configure(config);
+    }
+}
+
+SessionState engineState(int handle) {
+    const Engine* engine = engines().get(handle);
+    return engine ? engine->state() : SessionState::Closed;
+}
+
+bool engineIsOwner(int handle) {
+    const Engine* engine = engines().get(handle);
+    return engine && engine->isOwner();
+}
+
+emscripten::val handleEvent(int engineHandle, const Event& event) {
+    Engine* engine = engines().get(engineHandle);
+    return engine ? toJs(handle(*engine, event)) : emscripten::val::array();
+}
+
+emscripten::val linkedPeers(int handle) {
     emscripten::val list = emscripten::val::array();
-    for (const std::string& peer : engine.linkedPeers()) {
+    const Engine* engine = engines().get(handle);
+    if (!engine) {
+        return list;
+    }
+    for (const std::string& peer : engine->linkedPeers()) {
         list.call<void>("push", peer);
     }
     return list;
@@ -94,11 +134,12 @@ std::string directionName(Direction direction) {
 }
 
 // The room as this engine sees it: {"roomid","owner","members":[{userid,extra,joinedAs}]}.
-std::string roomSnapshot(const Engine& engine) {
-    if (!engine.room()) {
+std::string roomSnapshot(int handle) {
+    const Engine* engine = engines().get(handle);
+    if (!engine || !engine->room()) {
         return "null";
     }
-    const Room& room = *engine.room();
+    const Room& room = *engine->room();
     nlohmann::json members = nlohmann::json::array();
     for (const Member& member : room.members()) {
         Result<nlohmann::json> extra = protocol::parseExtra(member.extra);
@@ -295,17 +336,17 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("now", &Event::now);
 
     // The engine is reached through handle(Event) only (engine/event.hpp); the rest are
-    // read-only views for the facade.
-    class_<Engine>("Engine")
-        .constructor<EngineConfig>()
-        .function("configure", &Engine::configure)
-        .function("state", &Engine::state)
-        .function("isOwner", &Engine::isOwner)
-        .function("linkedPeers", &linkedPeers)
-        .function("roomSnapshot", &roomSnapshot)
-        .function("handle", emscripten::optional_override([](Engine& engine, const Event& event) {
-                      return toJs(handle(engine, event));
-                  }));
+    // read-only views for the facade. bindings/handles.js makes these Module.Engine's methods.
+    function("_engineCreate", &createEngine);
+    function("_engineDelete", &deleteEngine);
+    function("_engineConfigure", &configureEngine);
+    function("_engineState", &engineState);
+    function("_engineIsOwner", &engineIsOwner);
+    function("_engineLinkedPeers", &linkedPeers);
+    function("_engineRoomSnapshot", &roomSnapshot);
+    function("_engineHandle", &handleEvent);
+    function(
+        "_engineLive", +[]() { return engines().live(); });
 }
 
 } // namespace rtcmc

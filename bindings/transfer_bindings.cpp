@@ -1,6 +1,8 @@
 // embind surface of the transfer core (src/transfer/): files, text and objects of any size cut
 // into packets and put back together. The JS facade (web/) is the only caller: it owns each
-// TransferManager it creates and delete()s it in leave()/close().
+// TransferManager it creates and delete()s it in leave()/close(). Managers are reached by
+// integer handles (handle_table.hpp): bindings/handles.js wraps the `_transfer*` functions below
+// as Module.TransferManager, whose methods are the ones this comment names.
 //
 // Bytes never cross as strings and no call allocates per packet: each manager owns two buffers
 // of one maximum packet (256 KiB) that JS reaches through typed-memory views.
@@ -50,6 +52,8 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include "handle_table.hpp"
+
 #include "transfer/metadata.hpp"
 #include "transfer/packet.hpp"
 #include "transfer/transfer_manager.hpp"
@@ -57,6 +61,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace rtcmc::transfer {
@@ -238,13 +243,9 @@ JsTransferProgress toJs(const TransferProgress& progress) {
 
 class JsTransferManager {
 public:
-    JsTransferManager() : input_(kMaxPacketBytes), output_(kMaxPacketBytes) { ++liveInstances_; }
-    ~JsTransferManager() { --liveInstances_; }
+    JsTransferManager() : input_(kMaxPacketBytes), output_(kMaxPacketBytes) {}
     JsTransferManager(const JsTransferManager&) = delete;
     JsTransferManager& operator=(const JsTransferManager&) = delete;
-
-    // Managers not yet delete()d: the Jest suite checks that the facade leaks none.
-    static int liveInstances() { return liveInstances_; }
 
     val inputView() { return val(emscripten::typed_memory_view(input_.size(), input_.data())); }
     val outputView() { return val(emscripten::typed_memory_view(output_.size(), output_.data())); }
@@ -370,11 +371,41 @@ private:
 
     MutableBytes output() { return MutableBytes(output_.data(), output_.size()); }
 
-    static inline int liveInstances_ = 0;
-
     TransferManager manager_;
     std::vector<std::uint8_t> input_;  // kMaxPacketBytes: a received packet or a chunk to send
     std::vector<std::uint8_t> output_; // kMaxPacketBytes: the packet to send
+};
+
+HandleTable<JsTransferManager>& managers() {
+    static HandleTable<JsTransferManager> table;
+    return table;
+}
+
+// Each `_transfer<Method>(handle, ...)` calls JsTransferManager::<method>(...), or answers an
+// empty value (a refused outcome, null-like undefined, 0) for a handle that is not, or no
+// longer, given out: bindings/handles.js never passes one.
+template <typename R> R emptyAnswer() {
+    if constexpr (std::is_same_v<R, val>) {
+        return val::undefined();
+    } else {
+        return R();
+    }
+}
+
+template <auto Method> struct ForHandle;
+template <typename R, typename... A, R (JsTransferManager::*Method)(A...)>
+struct ForHandle<Method> {
+    static R call(int handle, A... args) {
+        JsTransferManager* manager = managers().get(handle);
+        return manager ? (manager->*Method)(args...) : emptyAnswer<R>();
+    }
+};
+template <typename R, typename... A, R (JsTransferManager::*Method)(A...) const>
+struct ForHandle<Method> {
+    static R call(int handle, A... args) {
+        const JsTransferManager* manager = managers().get(handle);
+        return manager ? (manager->*Method)(args...) : emptyAnswer<R>();
+    }
 };
 
 } // namespace
@@ -382,7 +413,6 @@ private:
 
 EMSCRIPTEN_BINDINGS(rtcmc_transfer) {
     using namespace rtcmc::transfer;
-    using emscripten::class_;
     using emscripten::enum_;
     using emscripten::value_object;
 
@@ -479,24 +509,29 @@ EMSCRIPTEN_BINDINGS(rtcmc_transfer) {
 
     emscripten::function("transferLimits", &transferLimits);
 
-    class_<JsTransferManager>("TransferManager")
-        .constructor<>()
-        .class_function("liveInstances", &JsTransferManager::liveInstances)
-        .function("inputView", &JsTransferManager::inputView)
-        .function("outputView", &JsTransferManager::outputView)
-        .function("chunkPayloadView", &JsTransferManager::chunkPayloadView)
-        .function("_startOutgoing", &JsTransferManager::startOutgoing)
-        .function("_writeChunk", &JsTransferManager::writeChunk)
-        .function("_writeChunkInPlace", &JsTransferManager::writeChunkInPlace)
-        .function("_writeEnd", &JsTransferManager::writeEnd)
-        .function("_abortOutgoing", &JsTransferManager::abortOutgoing)
-        .function("_receive", &JsTransferManager::receive)
-        .function("_cancelIncoming", &JsTransferManager::cancelIncoming)
-        .function("nextChunk", &JsTransferManager::nextChunk)
-        .function("peerGone", &JsTransferManager::peerGone)
-        .function("progress", &JsTransferManager::progress)
-        .function("incomingMetadata", &JsTransferManager::incomingMetadata)
-        .function("outgoingMetadata", &JsTransferManager::outgoingMetadata)
-        .function("outgoingCount", &JsTransferManager::outgoingCount)
-        .function("incomingCount", &JsTransferManager::incomingCount);
+    using emscripten::function;
+    function(
+        "_transferCreate", +[]() { return managers().add(std::make_unique<JsTransferManager>()); });
+    function(
+        "_transferDelete", +[](int handle) { managers().remove(handle); });
+    // Managers not yet delete()d: the Jest suite checks that the facade leaks none.
+    function(
+        "_transferLive", +[]() { return managers().live(); });
+    function("_transferInputView", &ForHandle<&JsTransferManager::inputView>::call);
+    function("_transferOutputView", &ForHandle<&JsTransferManager::outputView>::call);
+    function("_transferChunkPayloadView", &ForHandle<&JsTransferManager::chunkPayloadView>::call);
+    function("_transferStartOutgoing", &ForHandle<&JsTransferManager::startOutgoing>::call);
+    function("_transferWriteChunk", &ForHandle<&JsTransferManager::writeChunk>::call);
+    function("_transferWriteChunkInPlace", &ForHandle<&JsTransferManager::writeChunkInPlace>::call);
+    function("_transferWriteEnd", &ForHandle<&JsTransferManager::writeEnd>::call);
+    function("_transferAbortOutgoing", &ForHandle<&JsTransferManager::abortOutgoing>::call);
+    function("_transferReceive", &ForHandle<&JsTransferManager::receive>::call);
+    function("_transferCancelIncoming", &ForHandle<&JsTransferManager::cancelIncoming>::call);
+    function("_transferNextChunk", &ForHandle<&JsTransferManager::nextChunk>::call);
+    function("_transferPeerGone", &ForHandle<&JsTransferManager::peerGone>::call);
+    function("_transferProgress", &ForHandle<&JsTransferManager::progress>::call);
+    function("_transferIncomingMetadata", &ForHandle<&JsTransferManager::incomingMetadata>::call);
+    function("_transferOutgoingMetadata", &ForHandle<&JsTransferManager::outgoingMetadata>::call);
+    function("_transferOutgoingCount", &ForHandle<&JsTransferManager::outgoingCount>::call);
+    function("_transferIncomingCount", &ForHandle<&JsTransferManager::incomingCount>::call);
 }

@@ -15,7 +15,14 @@ set(WASM_COMPILE_FLAGS_RELEASE
 )
 # Every emcc flag of the embind module, one per line with its reason (build flavours below).
 set(WASM_FLAGS_COMMON
-    -lembind                         # embind (3.1.6 deprecates --bind, emscripten#16087)
+    # embind: what -lembind links (3.1.6 deprecates --bind, emscripten#16087) but its C++ half,
+    # libembind, whose registration of every builtin type (std::wstring, BigInt, ...) brings
+    # their JS converters along; bindings/builtin_types.cpp registers the ones we use
+    # (-1.0 KB gzip of the page, with the shared handle table). -lembind would link libembind
+    # as a whole archive (duplicate symbols).
+    "SHELL:--js-library ${EMSCRIPTEN_ROOT_PATH}/src/embind/embind.js"
+    "SHELL:--js-library ${EMSCRIPTEN_ROOT_PATH}/src/embind/emval.js"
+    -sEXPORTED_FUNCTIONS=_malloc,_free # embind's JS allocates strings in the heap
     -sMODULARIZE=1                   # a factory returning a promise: no page-wide Module global
     -sEXPORT_NAME=createRtcmcCore    # the factory's name in the UMD wrapper
     -sALLOW_MEMORY_GROWTH=1          # transfers of any size; the heap grows when needed
@@ -39,13 +46,15 @@ set(WASM_FLAGS_COMMON
 #    large copies stay off the hot path (copyAndXxh64 copies and hashes in one pass).
 # Closure minifies the JS glue (26 KB instead of 58 KB); it needs EM_CLOSURE_COMPILER
 # (scripts/build.sh sets it) and quoted keys in options objects.
-# Tried and left out: -sDYNAMIC_EXECUTION=0 (-0.5 KB gzip of glue, but embind calls got
-# slower: 16 KiB packets lost up to a third), -sSUPPORT_ERRNO=0 and -sSUPPORT_LONGJMP=0
-# (nothing to remove).
+# -sDYNAMIC_EXECUTION=0 (-0.5 KB gzip of glue) makes embind calls slower (16 KiB packets lost
+# up to a third in bench/transfer-wasm.js): only the web build uses it (bindings/CMakeLists.txt),
+# where the data channel, not the call, bounds a transfer. Tried and left out:
+# -sSUPPORT_ERRNO=0 and -sSUPPORT_LONGJMP=0 (nothing to remove).
 if(NOT DEFINED WASM_FLAGS_RELEASE)
     set(WASM_FLAGS_RELEASE
         -Oz                          # see above
-        -sBINARYEN_EXTRA_PASSES=-Oz  # a second binaryen -Oz still finds some (-0.8 / -0.8 KB)
+        -sBINARYEN_EXTRA_PASSES=-Oz  # a second binaryen -Oz still finds some (-0.8 / -0.8 KB;
+                                     # a third here changes nothing, issue 11)
         --closure 1                  # minified JS glue, see above
     )
 endif()
