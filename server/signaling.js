@@ -39,6 +39,9 @@ const OK = Object.freeze({ ok: true });
 // Node-to-node (serverSideEmit): "the connection of <userid> with <token> was resumed
 // elsewhere; disconnect it if it is yours".
 const SUPERSEDE_EVENT = 'rtcmc:supersede';
+// How long a claim waits for this node's pending departures of the same userid (the cleanup
+// retrier backs off up to 2 s between tries while the store is out).
+const DEPARTURE_WAIT_MS = 3000;
 
 // Failures a handler may throw that are answers, not bugs: their code goes to the client.
 const ANSWERED_FAILURES = new Set(['STORE_UNAVAILABLE', 'SERVER_BUSY']);
@@ -54,6 +57,7 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
     const nsp = io.of('/');
     const localSockets = new Map(); // userid -> socket connected to this node
     const cleanups = new CleanupRetrier({ logger });
+    const departuresOf = new Map(); // userid -> [promise of a pending departure's cleanup]
     const resumeDelays = new WrongAttemptDelays({ baseMs: config.passwordDelayBaseMs, maxMs: config.passwordDelayMaxMs });
     const wrongPasswordsByAddress = new AttemptLimiter({ perMinute: config.passwordAttemptsPerAddress });
     const wrongPasswordsByRoom = new AttemptLimiter({ perMinute: config.passwordAttemptsPerRoom });
@@ -99,6 +103,8 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
                 }
                 let claimed = resumed !== null;
                 if (!claimed) {
+                    const settling = departuresSettled(userid);
+                    if (settling) await settling;
                     mayHoldSomething = true;
                     claimed = await rooms.claimUserid(userid, token);
                 }
@@ -550,13 +556,30 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
         await rooms.releaseUserid(userid, token);
     }
 
-    // Retried until the store takes it (issue 14, item 2).
+    // Retried until the store takes it (issue 14, item 2). Kept by userid while it runs: a
+    // claim of this node that timed out during a store outage may still land when the store
+    // comes back, and the same client's next attempt must not find its own stale claim.
     function trackCleanup(userid, token) {
-        trackCleanupOf(() => departEverywhere(userid, token), { event: 'disconnect', userid });
+        const done = trackCleanupOf(() => departEverywhere(userid, token), { event: 'disconnect', userid });
+        const waiting = departuresOf.get(userid) ?? [];
+        waiting.push(done);
+        departuresOf.set(userid, waiting);
+        done.finally(() => {
+            const left = (departuresOf.get(userid) ?? []).filter((entry) => entry !== done);
+            if (left.length) departuresOf.set(userid, left);
+            else departuresOf.delete(userid);
+        });
+    }
+
+    // Before a claim of `userid`: this node's pending departures of it, given a bounded time.
+    function departuresSettled(userid) {
+        const waiting = departuresOf.get(userid);
+        if (!waiting) return null;
+        return Promise.race([Promise.allSettled(waiting), sleep(DEPARTURE_WAIT_MS)]);
     }
 
     function trackCleanupOf(run, label = { event: 'cleanup' }) {
-        cleanups.add(run, label);
+        return cleanups.add(run, label);
     }
 
     // ---- resume: the replaced connection goes, wherever it is -----------------------------
