@@ -199,7 +199,7 @@ test('every request the core makes in a session at the bounds is one the real se
     await until(() => owner.requests.every((entry) => entry.reply !== null), 'every request to be answered');
 
     const made = all.flatMap((driver) => driver.requests.map(({ name, verdict, reply }) => ({ name, verdict: verdict.ok ? 'valid' : verdict.message, accepted: reply === 'not acknowledged' || reply?.ok === true })));
-    expect(new Set(made.map(({ name }) => name))).toEqual(new Set(['open-room', 'join-room', 'check-presence', 'update-extra', 'eject', 'leave-room', 'relay']));
+    expect(new Set(made.map(({ name }) => name))).toEqual(new Set(['open-room', 'join-room', 'check-presence', 'subscribe-rooms', 'update-extra', 'eject', 'leave-room', 'relay']));
     expect(made.filter(({ verdict, accepted }) => verdict !== 'valid' || !accepted)).toEqual([]);
     for (const driver of all) expect(driver.fired('OnError')).toEqual([]);
     for (const driver of all) driver.close();
