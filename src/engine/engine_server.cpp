@@ -495,6 +495,8 @@ void Engine::onRoomList(const json& rooms, std::uint64_t nowMs, Actions& out) {
                 out.insert(out.end(), joined.begin(), joined.end());
             }
         } else if (state_ == SessionState::Joining && !joinRequested_) {
+            // As when a presence answer finds it: the room the join waited for is there.
+            stateChange("room-available", out);
             Actions requested = sendJoinRequest(nowMs);
             out.insert(out.end(), requested.begin(), requested.end());
         }
