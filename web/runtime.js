@@ -18,29 +18,8 @@ import { createStreamEntry, endStreamEntry } from './streams.js';
 import { directionValue, RTCDirection, sessionFromName, sessionValue } from './enums.js';
 import { readDirection, readSession } from './session-value.js';
 import { PROTOCOL_LIMITS } from './generated/protocol-limits.js';
+import { PAGE_EVENTS } from './page-events.js';
 
-// The engine's page events (core.PageEvent) by the callback they fire, and the facade's own
-// notices (_opened...: isInitiator, sessionid, presence callbacks).
-const PAGE_EVENTS = {
-    OnNewSession: 'onNewSession',
-    OnSessionClosed: 'onSessionClosed',
-    OnEntireSessionClosed: 'onEntireSessionClosed',
-    OnUserStatusChanged: 'onUserStatusChanged',
-    OnExtraDataUpdated: 'onExtraDataUpdated',
-    OnOpen: 'onopen',
-    OnClose: 'onclose',
-    OnError: 'onerror',
-    OnLeave: 'onleave',
-    OnStateChange: 'onstatechange',
-    OnStream: 'onstream',
-    OnStreamEnded: 'onstreamended',
-    OnMute: 'onmute',
-    OnUnmute: 'onunmute',
-    Opened: '_opened',
-    Joined: '_joined',
-    OwnerChanged: '_ownerChanged',
-    Presence: '_presence',
-};
 
 // The sentences v3's server answered a refused open-room / join-room with, by our code.
 const V3_REFUSALS = {
