@@ -230,7 +230,10 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("candidateReflexive", &EngineConfig::candidateReflexive)
         .field("candidateRelay", &EngineConfig::candidateRelay)
         .field("trickleIce", &EngineConfig::trickleIce)
-        .field("autoRedialOnFailure", &EngineConfig::autoRedialOnFailure);
+        .field("autoRedialOnFailure", &EngineConfig::autoRedialOnFailure)
+        .field("iceRestartDelayMs", &EngineConfig::iceRestartDelayMs)
+        .field("iceRestartTimeoutMs", &EngineConfig::iceRestartTimeoutMs)
+        .field("maxIceRestarts", &EngineConfig::maxIceRestarts);
 
     value_object<Bandwidth>("Bandwidth")
         .field("audio", &Bandwidth::audio)
@@ -258,7 +261,8 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .value("AddIceCandidate", ActionKind::AddIceCandidate)
         .value("StopLocalMedia", ActionKind::StopLocalMedia)
         .value("FireEvent", ActionKind::FireEvent)
-        .value("ScheduleTick", ActionKind::ScheduleTick);
+        .value("ScheduleTick", ActionKind::ScheduleTick)
+        .value("RestartIce", ActionKind::RestartIce);
 
     enum_<PageEvent>("PageEvent")
         .value("None", PageEvent::None)
@@ -279,7 +283,8 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .value("Opened", PageEvent::Opened)
         .value("Joined", PageEvent::Joined)
         .value("OwnerChanged", PageEvent::OwnerChanged)
-        .value("Presence", PageEvent::Presence);
+        .value("Presence", PageEvent::Presence)
+        .value("OnPeerStateChanged", PageEvent::OnPeerStateChanged);
 
     enum_<EventKind>("EventKind")
         .value("Open", EventKind::Open)

@@ -184,6 +184,17 @@ export interface UserStatusEvent {
     extra: Extra;
 }
 
+/** A peer connection's recovery (ICE restarts; docs/api.md, "Recovery"). */
+export interface PeerStateEvent {
+    userid: string;
+    extra: Extra;
+    state: 'reconnecting' | 'reconnected' | 'failed';
+    /** What the browser last reported for the link. */
+    iceConnectionState: 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+    attempt: number;
+    maxAttempts: number;
+}
+
 export interface MediaErrorEvent {
     /** v1.8's name, as pages test it: 'PermissionDeniedError', 'DevicesNotFoundError', ... */
     name: string;
@@ -331,6 +342,12 @@ export declare class RTCMultiConnection {
     trickleIce: boolean;
     autoRedialOnFailure: boolean;
     autoReDialOnFailure: boolean;
+    /** ms a disconnected peer connection gets to heal before an ICE restart (default 2000). */
+    iceRestartDelay: number;
+    /** ms each ICE restart gets to reconnect (default 6000). */
+    iceRestartTimeout: number;
+    /** ICE restarts before a peer is given up with PEER_CONNECTION_FAILED (default 4). */
+    maxIceRestarts: number;
     /** Accepted and ignored; bring your own iceServers, or let our server issue TURN credentials. */
     getExternalIceServers: boolean;
     /** Inert: browsers decide when to ask for the camera. */
@@ -383,6 +400,7 @@ export declare class RTCMultiConnection {
     onspeaking: ((event: StreamEvent) => void) | null;
     onsilence: ((event: StreamEvent) => void) | null;
     onUserStatusChanged: ((event: UserStatusEvent) => void) | null;
+    onPeerStateChanged: ((event: PeerStateEvent) => void) | null;
     onExtraDataUpdated: ((event: { userid: string; extra: Extra }) => void) | null;
     onEntireSessionClosed: ((event: { sessionid: string; userid: string; extra: Extra }) => void) | null;
     /** v1.8's extension notice: called once when getDisplayMedia can capture the screen. */

@@ -31,7 +31,7 @@ const CALLBACKS = [
     'onNewSession', 'onSessionClosed', 'onEntireSessionClosed', 'onstatechange', 'onMediaError',
     'onFileStart', 'onFileProgress', 'onFileEnd', 'onFileSent', 'onFileReceived', 'onspeaking',
     'onsilence', 'onmute', 'onunmute', 'onScreenCapturingExtensionAvailable',
-    'onUserStatusChanged', 'onExtraDataUpdated',
+    'onUserStatusChanged', 'onExtraDataUpdated', 'onPeerStateChanged',
 ];
 
 export class RTCMultiConnection {
@@ -65,6 +65,11 @@ export class RTCMultiConnection {
         this.trickleIce = true;
         this.autoRedialOnFailure = true;
         aliasProperty(this, 'autoReDialOnFailure', 'autoRedialOnFailure');
+        // ICE restarts of a broken link (docs/api.md, "Recovery"): ms a disconnected link gets
+        // to heal by itself, ms each restart gets, and restarts before the peer is given up.
+        this.iceRestartDelay = 2000;
+        this.iceRestartTimeout = 6000;
+        this.maxIceRestarts = 4;
         // v1.8 fetched ICE servers from a service of upstream's; bring your own iceServers.
         this.getExternalIceServers = false;
         this.streams = createStreamsCollection();

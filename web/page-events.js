@@ -19,4 +19,5 @@ export const PAGE_EVENTS = {
     Joined: '_joined',
     OwnerChanged: '_ownerChanged',
     Presence: '_presence',
+    OnPeerStateChanged: 'onPeerStateChanged',
 };

@@ -130,6 +130,11 @@ export class ConnectionRuntime {
             ...candidateKinds(connection.candidates, connection.iceTransportPolicy),
             trickleIce: connection.trickleIce !== false,
             autoRedialOnFailure: connection.autoRedialOnFailure !== false,
+            // ICE restarts (src/engine/engine_recovery.cpp): whole milliseconds, bounded so
+            // that a typo cannot make a link wait for days or retry without pause.
+            iceRestartDelayMs: boundedInteger(connection.iceRestartDelay, 0, 600000, 2000),
+            iceRestartTimeoutMs: boundedInteger(connection.iceRestartTimeout, 1000, 600000, 6000),
+            maxIceRestarts: boundedInteger(connection.maxIceRestarts, 0, 100, 4),
         };
     }
 
@@ -259,6 +264,9 @@ export class ConnectionRuntime {
                 break;
             case kinds.ScheduleTick:
                 this.scheduleTick(action.at);
+                break;
+            case kinds.RestartIce:
+                this.peers.restartIce(action.peer);
                 break;
             case kinds.FireEvent: {
                 const name = this.pageEvents.get(action.event);
@@ -900,6 +908,12 @@ function candidateKinds(candidates, iceTransportPolicy) {
 // well-formed, but a lone UTF-16 surrogate never reaches it as such: embind's UTF-8 encoder
 // pairs it with the next unit. So JS strings are checked here, as the server checks them.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// A whole number from min to max; `fallback` when the page set none (or not a number).
+function boundedInteger(value, min, max, fallback) {
+    const number = Math.floor(Number(value));
+    return Number.isFinite(number) ? Math.max(min, Math.min(max, number)) : fallback;
+}
+
 function wellFormed(name, value) {
     if (LONE_SURROGATE.test(value)) {
         throw new RTCMultiConnectionError('INVALID_ARGUMENT', `${name} must be well-formed Unicode (no lone surrogate)`);

@@ -35,6 +35,8 @@ const char* toString(ActionKind kind) {
         return "fire-event";
     case ActionKind::ScheduleTick:
         return "schedule-tick";
+    case ActionKind::RestartIce:
+        return "restart-ice";
     }
     return "?";
 }
@@ -79,6 +81,8 @@ const char* toString(PageEvent event) {
         return "owner-changed";
     case PageEvent::Presence:
         return "presence";
+    case PageEvent::OnPeerStateChanged:
+        return "onPeerStateChanged";
     }
     return "";
 }

@@ -98,8 +98,16 @@ private:
     struct Link {
         MediaPlan plan;
         bool offerer = false;
-        bool connected = false;
+        bool connected = false; // reached "connected" at least once
         bool dataOpen = false;
+        // Recovery (engine_recovery.cpp): the path is down since downSince (0 = up); restarts
+        // made in this outage; the time the current restart must have reconnected by.
+        std::uint64_t downSince = 0;
+        std::uint32_t restarts = 0;
+        std::uint64_t restartDeadline = 0;
+        // A new link must connect by then (0 once it did): an offer whose answer never comes
+        // (its peer crashed) would otherwise wait forever.
+        std::uint64_t connectBy = 0;
     };
     struct KnownRoom {
         std::string owner;
@@ -159,6 +167,19 @@ private:
     // the media captured for opening.
     void joinTakenRoom(std::uint64_t nowMs, Actions& out);
 
+    // engine_recovery.cpp
+    void linkDown(const std::string& peer, PeerState state, std::uint64_t nowMs, Actions& out);
+    void linkUp(const std::string& peer, Actions& out);
+    void restartLink(const std::string& peer, PeerState state, std::uint64_t nowMs, Actions& out);
+    void giveUpLink(const std::string& peer, std::uint64_t nowMs, Actions& out);
+    // The recovery deadlines due at nowMs; returns the next one (0 = none).
+    std::uint64_t recoverLinks(std::uint64_t nowMs, Actions& out);
+    void peerStateEvent(const std::string& peer, const char* state, PeerState browserState,
+                        Actions& out) const;
+
+    // The latest time an input carried: links made while handling it start their clock here.
+    void noteTime(std::uint64_t nowMs) { now_ = std::max(now_, nowMs); }
+
     // engine_links.cpp
     void linkTo(const Member& member, bool offerer, Actions& out);
     void unlink(const std::string& peer, Actions& out);
@@ -216,6 +237,7 @@ private:
     // answers come in order, so only the last one answers the current session (serverReply).
     std::uint32_t sessionRequestsOut_ = 0;
     bool presenceReported_ = false;
+    std::uint64_t now_ = 0; // noteTime()
     std::uint64_t nextAnnounceAt_ = 0;
     std::uint64_t searchDeadline_ = 0;
 };

@@ -44,7 +44,11 @@ void Engine::linkTo(const Member& member, bool offerer, Actions& out) {
             plan.sendScreen |= carries.screen;
         }
     }
-    links_[member.userid] = Link{plan, offerer, false, false};
+    Link& link = links_[member.userid] = Link{plan, offerer, false, false};
+    // The first connection gets the delay and two restart timeouts (gathering, TURN, a busy
+    // signaling server); past that it is restarted as a failed one would be.
+    link.connectBy = now_ + config_.iceRestartDelayMs + 2ull * config_.iceRestartTimeoutMs;
+    out.push_back(scheduleTick(link.connectBy));
     // The offerer is impolite in the perfect-negotiation sense: on glare its offer wins.
     Action create = peerAction(ActionKind::CreatePeer, member.userid);
     create.offerer = offerer;

@@ -11,6 +11,7 @@ using nlohmann::json;
 namespace proto = protocol;
 
 Actions Engine::localMediaReady(std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     if (!mediaRequested_) {
         return out; // a late answer for a session that already ended
@@ -40,6 +41,7 @@ Actions Engine::localMediaFailed(const std::string& reason) {
 }
 
 Actions Engine::peerStateChanged(const std::string& peer, PeerState state, std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     auto link = links_.find(peer);
     if (link == links_.end()) {
@@ -53,20 +55,17 @@ Actions Engine::peerStateChanged(const std::string& peer, PeerState state, std::
                 stateChange("connected-with-initiator", out);
             }
         }
+        linkUp(peer, out);
         break;
     case PeerState::Failed:
+    case PeerState::Disconnected:
+        // engine_recovery.cpp: ICE restarts, or the peer is given up.
+        linkDown(peer, state, nowMs, out);
+        break;
     case PeerState::Closed:
-        if (serverMode()) {
-            // The server says who left (member-left, owner-changed): a closed connection is no
-            // departure, and handing the room over here would race the server's word.
-            unlink(peer, out);
-            break;
-        }
-        memberGone(peer, proto::LeaveReason::Disconnected, std::nullopt, nowMs, out);
-        replayPendingSignals(nowMs, out); // the room may have a new owner
+        giveUpLink(peer, nowMs, out);
         break;
     case PeerState::Connecting:
-    case PeerState::Disconnected: // transient: ICE may recover on its own
         break;
     }
     return out;

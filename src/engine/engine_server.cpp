@@ -179,6 +179,7 @@ bool Engine::adoptRoomView(const json& view, Actions& out) {
 
 Actions Engine::serverReply(const std::string& request, const std::string& requestJson,
                             const std::string& replyJson, std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     const json asked = parseObject(requestJson);
     const std::string askedRoom =
@@ -317,6 +318,7 @@ void Engine::onServerError(const std::string& request, const json& reply, std::u
 
 Actions Engine::serverEvent(const std::string& event, const std::string& payloadJson,
                             std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     const json payload = parseObject(payloadJson);
     if (payload.is_null()) {

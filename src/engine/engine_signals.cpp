@@ -24,6 +24,7 @@ bool isPeerMessage(const proto::Message& message) {
 
 Actions Engine::receiveSignal(const std::string& text, const std::string& verifiedFrom,
                               std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     Result<proto::Message> decoded = proto::decode(text);
     if (!decoded) {

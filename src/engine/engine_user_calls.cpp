@@ -156,6 +156,7 @@ bool Engine::hasValidSettings(const char* call, Actions& out) const {
 }
 
 Actions Engine::open(const std::string& roomid, std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     if (!hasValidSettings("open()", out)) {
         return out;
@@ -208,6 +209,7 @@ Actions Engine::becomeOpen(std::uint64_t nowMs) {
 }
 
 Actions Engine::connect(const std::string& roomid, std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     if (!hasValidSettings("connect()", out)) {
         return out;
@@ -272,6 +274,7 @@ void Engine::joinTakenRoom(std::uint64_t nowMs, Actions& out) {
 
 Actions Engine::join(const std::string& roomid, const std::optional<SessionType>& joinAs,
                      std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     if (!hasValidSettings("join()", out)) {
         return out;
@@ -503,6 +506,7 @@ Actions Engine::updateExtra(const std::string& extraJson) {
 }
 
 Actions Engine::checkPresence(const std::string& roomid, std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     Status valid = proto::validateId("session id", roomid);
     if (!valid) {
@@ -602,6 +606,7 @@ Actions Engine::addStream(const SessionType& media) {
 }
 
 Actions Engine::tick(std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     std::uint64_t next = 0;
     auto schedule = [&](std::uint64_t at) { next = next == 0 ? at : std::min(next, at); };
@@ -632,6 +637,9 @@ Actions Engine::tick(std::uint64_t nowMs) {
             schedule(it->second);
             ++it;
         }
+    }
+    if (const std::uint64_t recovery = recoverLinks(nowMs, out)) {
+        schedule(recovery);
     }
     if (next != 0) {
         out.push_back(scheduleTick(next));

@@ -157,4 +157,5 @@ export const CORE_TEXTS = [
     "size must be a whole number of bytes from 0 to 2^53-1", // 153 SizeMustBeWholeBytes
     "chunkSize must be a whole number of bytes from 1 to {0}", // 154 ChunkSizeMustBeWholeBytes
     "{0} of {1} bytes exceeds {2}", // 155 TooLongFor
+    "the connection with '{0}' broke and {1} ICE restarts did not bring it back", // 156 PeerConnectionLost
 ];

@@ -192,6 +192,25 @@ export class PeerDriver {
         });
     }
 
+    // The core decided that this link's path broke (src/engine/engine_recovery.cpp): gather
+    // again with the ICE servers of now (TURN credentials may have been renewed, a TURN server
+    // restarted) and renegotiate with new ICE credentials. DTLS, SCTP and so the tracks and the
+    // data channel carry on over the new path.
+    restartIce(userid) {
+        const entry = this.entries.get(userid);
+        if (!entry || entry.closed) return;
+        if (typeof this.settings.iceServers === 'function') {
+            try {
+                entry.pc.setConfiguration({ ...entry.pc.getConfiguration(), iceServers: this.settings.iceServers() });
+            } catch {
+                // The link keeps the servers it has.
+            }
+        }
+        // Fires negotiationneeded: negotiate() sends the offer (on the answering side once it
+        // has answered the link's first offer, as for any renegotiation).
+        entry.pc.restartIce();
+    }
+
     // renegotiate(): a new offer on every link that may offer now.
     renegotiateAll() {
         for (const [userid, entry] of this.entries) this.negotiate(userid, entry);

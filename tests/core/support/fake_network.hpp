@@ -74,6 +74,36 @@ public:
         settle();
     }
 
+    // Advances the clock by totalMs in steps of stepMs, ticking every engine at each step
+    // (timers that schedule further timers, as ICE restarts do).
+    void advanceBy(std::uint64_t totalMs, std::uint64_t stepMs) {
+        for (std::uint64_t done = 0; done < totalMs; done += stepMs) {
+            advance(stepMs);
+        }
+    }
+
+    // The network path between a and b breaks (signaling still works): both browsers report
+    // `state` (Disconnected or Failed), and no negotiation connects them until restorePath().
+    void breakPath(const std::string& a, const std::string& b, PeerState state) {
+        brokenPaths_.insert(pairKey(a, b));
+        for (const auto& [self, peer] : {std::pair{a, b}, std::pair{b, a}}) {
+            if (nodes_.count(self) && nodes_.at(self)->links.count(peer)) {
+                nodes_.at(self)->connected.erase(peer);
+                apply(self, engine(self).peerStateChanged(peer, state, now_));
+            }
+        }
+        settle();
+    }
+    // The path works again; links come back only through a new negotiation (an ICE restart),
+    // or, with heals = true, by themselves (ICE found the path again before any restart).
+    void restorePath(const std::string& a, const std::string& b, bool heals = false) {
+        brokenPaths_.erase(pairKey(a, b));
+        if (heals) {
+            connectPair(a, b);
+        }
+        settle();
+    }
+
     // Removes a user without any goodbye (a crashed tab): its peers see their links fail.
     void crash(const std::string& userid) {
         std::set<std::string> peers = nodes_.at(userid)->links;
@@ -242,6 +272,17 @@ private:
                 node.events.push_back(
                     FiredEvent{toString(action.event), nlohmann::json::parse(action.text)});
                 break;
+            case ActionKind::RestartIce: {
+                // The browser renegotiates with new ICE credentials: this side offers.
+                const std::string peer = action.peer;
+                if (node.links.count(peer)) {
+                    later_.emplace_back(userid, [this, userid, peer] {
+                        apply(userid, engine(userid).localDescription(peer, "offer",
+                                                                      "v=0 restart " + userid));
+                    });
+                }
+                break;
+            }
             case ActionKind::AddIceCandidate:
             case ActionKind::StopLocalMedia:
             case ActionKind::ScheduleTick:
@@ -250,9 +291,13 @@ private:
         }
     }
 
+    static std::string pairKey(const std::string& a, const std::string& b) {
+        return a < b ? a + "|" + b : b + "|" + a;
+    }
+
     void connectPair(const std::string& a, const std::string& b) {
         if (!nodes_.count(a) || !nodes_.count(b) || !nodes_.at(a)->links.count(b) ||
-            !nodes_.at(b)->links.count(a)) {
+            !nodes_.at(b)->links.count(a) || brokenPaths_.count(pairKey(a, b))) {
             return;
         }
         for (const auto& [self, peer] : {std::pair{a, b}, std::pair{b, a}}) {
@@ -510,6 +555,7 @@ private:
     }
 
     bool serverAuthority_ = false;
+    std::set<std::string> brokenPaths_; // pairKey()s
     std::map<std::string, ServerRoom> rooms_;
     std::map<std::string, std::unique_ptr<Node>> nodes_;
     std::deque<Envelope> queue_;

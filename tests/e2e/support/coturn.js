@@ -9,6 +9,7 @@
 //   turn.log()          the log so far (for failure reports)
 //   turn.allocations()  how many allocations the log shows made (a rough count)
 //   await turn.stop();
+//   const again = await startCoturn({ secret, port: turn.port });  a restart on the same port
 
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -62,13 +63,13 @@ function stunBinding(host, port, timeoutMs) {
     });
 }
 
-export async function startCoturn({ secret, host = '127.0.0.1', realm = 'rtcmc.test' }) {
+export async function startCoturn({ secret, host = '127.0.0.1', realm = 'rtcmc.test', port: wantedPort = 0 }) {
     if (!fs.existsSync(TURNSERVER_PATH)) {
         throw new Error(`${TURNSERVER_PATH} is missing: scripts/setup.sh installs Debian's coturn`);
     }
     const folder = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'rtcmc-coturn-'));
     const logFile = path.join(folder, 'turnserver.log');
-    const port = await freePort(host);
+    const port = wantedPort || (await freePort(host));
     // Relay ports: a window of 200 somewhere in 40000-59999 (the test's own network namespace
     // has nothing else there; outside one, a random window keeps clashes unlikely).
     const minPort = 40000 + Math.floor(Math.random() * 99) * 200;

@@ -103,6 +103,7 @@ void World::perform(int userIndex, const Action& action) {
                               " without closing the first");
             return;
         }
+        user.gaveUp.erase(peer);
         Link link;
         link.id = nextLinkId_++;
         link.offerer = action.offerer;
@@ -133,9 +134,26 @@ void World::perform(int userIndex, const Action& action) {
         }
         break;
     }
+    case ActionKind::RestartIce: {
+        // The browser gathers again and offers on the same link (the driver ignores a restart
+        // of a connection it no longer holds).
+        auto link = user.links.find(peer);
+        if (link != user.links.end()) {
+            tasks_.push_back(
+                Task{userIndex, peer, Report::Offer, link->second.id, false, false, {}});
+        }
+        break;
+    }
+    case ActionKind::FireEvent:
+        if (action.event == PageEvent::OnError) {
+            const json error = json::parse(action.text, nullptr, false);
+            if (error.is_object() && error.value("code", "") == "PEER_CONNECTION_FAILED") {
+                user.gaveUp.insert(indexOf(error.value("remoteUserId", "")));
+            }
+        }
+        break;
     case ActionKind::AddIceCandidate:
     case ActionKind::StopLocalMedia:
-    case ActionKind::FireEvent:
     case ActionKind::ScheduleTick:
         break;
     }
@@ -159,7 +177,8 @@ void World::answerLanded(int user, int peer) {
         link->connecting = true;
         const int other = self == user ? peer : user;
         tasks_.push_back(Task{self, other, Report::Connected, link->id, false, false, {}});
-        if (link->data) {
+        // A channel that opened stays open through an ICE restart.
+        if (link->data && !link->dataOpen) {
             tasks_.push_back(Task{self, other, Report::DataOpen, link->id, false, false, {}});
         }
     }

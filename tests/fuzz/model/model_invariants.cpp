@@ -134,7 +134,11 @@ void World::checkSettled() {
             auto theirs = users_[other].links.find(user);
             const bool up = mine != users_[user].links.end() && mine->second.connected &&
                             theirs != users_[other].links.end() && theirs->second.connected;
-            if (wanted && !up) {
+            // A link given up after its ICE restarts was reported (PEER_CONNECTION_FAILED);
+            // both stay members until the server or the owner says otherwise.
+            const bool reported = users_[user].gaveUp.count(other) > 0 ||
+                                  users_[other].gaveUp.count(user) > 0;
+            if (wanted && !up && !reported) {
                 return fail("mesh", self + " and " + name + " share room " + room.id() + " (" +
                                         toString(direction) + ") without a connected link");
             }

@@ -51,6 +51,12 @@ World::World(WorldConfig config) : config_(std::move(config)), users_(config_.us
         engineConfig.password = config_.password;
         engineConfig.autoJoin = config_.autoJoin[user];
         engineConfig.dontAttachStream = config_.dontAttachStream[user];
+        // ICE restarts within the time settle() lets pass (three rounds of 3.1 s): a failed or
+        // never connected link is restarted (twice: the second time from both ends), and given
+        // up if its peer is gone, before the settled checks.
+        engineConfig.iceRestartDelayMs = 500;
+        engineConfig.iceRestartTimeoutMs = 1000;
+        engineConfig.maxIceRestarts = 2;
         restart(user);
     }
 }
@@ -395,12 +401,17 @@ bool World::runReport(const Task& task, Report report) {
             Source::Outside, peer + " data open");
         break;
     case Report::Closed:
-    case Report::Failed:
         closeLink(task.user, task.peer, false);
-        run(task.user,
-            tell(task.user,
-                 peerState(peer, report == Report::Closed ? PeerState::Closed : PeerState::Failed)),
-            Source::Outside, peer + (report == Report::Closed ? " closed" : " failed"));
+        run(task.user, tell(task.user, peerState(peer, PeerState::Closed)), Source::Outside,
+            peer + " closed");
+        break;
+    case Report::Failed:
+        // A failed connection stays until it is closed: the engine may restart its ICE (a new
+        // offer/answer on the same link) or give it up (ClosePeer).
+        link->second.connected = false;
+        link->second.connecting = false;
+        run(task.user, tell(task.user, peerState(peer, PeerState::Failed)), Source::Outside,
+            peer + " failed");
         break;
     case Report::MediaReady:
     case Report::MediaFailed:
@@ -490,6 +501,7 @@ void World::restart(int user) {
     fresh.outgoing.clear();
     fresh.target.clear();
     fresh.blocked.clear();
+    fresh.gaveUp.clear();
     if (server_) {
         server_->connect(userName(user));
     }
@@ -577,10 +589,10 @@ bool World::settleOnce(std::uint32_t choice) {
 }
 
 // Everything pending happens, in an order drawn from `seed`; then time passes far enough for
-// announcements and presence timeouts, twice, with everything they cause.
+// announcements, presence timeouts and ICE restarts, three times, with everything they cause.
 void World::settle(std::uint32_t seed) {
     std::mt19937 order(seed);
-    for (int round = 0; round < 3 && !violation_; ++round) {
+    for (int round = 0; round < 4 && !violation_; ++round) {
         if (round > 0) {
             tickAll(config_.serverAuthority ? 3100 : 3100);
         }

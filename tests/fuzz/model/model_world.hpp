@@ -144,6 +144,10 @@ private:
         std::map<std::uint32_t, std::size_t> outgoing;              // transfer id -> sent_
         std::string target;            // the room of the last open/connect/join that started
         std::set<std::string> blocked; // donotJoin()
+        // Peers whose link this engine gave up after its ICE restarts (onerror
+        // PEER_CONNECTION_FAILED): both stay members, unlinked, until the server or the owner
+        // says otherwise (docs/api.md, "Recovery").
+        std::set<int> gaveUp;
         int extraVersion = 0;
         int streamsAdded = 0;
         SessionState lastState = SessionState::Idle; // as of the end of the last engine input

@@ -83,6 +83,7 @@ std::optional<std::string> actionProblem(const Engine& engine, const Actions& ac
             }
             break;
         case ActionKind::ClosePeer:
+        case ActionKind::RestartIce:
         case ActionKind::AddIceCandidate:
             if (action.peer.empty()) {
                 return kind + " without a peer";

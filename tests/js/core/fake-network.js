@@ -175,6 +175,9 @@ export function engineConfig(core, settings) {
         candidateRelay: true,
         trickleIce: true,
         autoRedialOnFailure: true,
+        iceRestartDelayMs: 2000,
+        iceRestartTimeoutMs: 6000,
+        maxIceRestarts: 4,
         ...settings,
     };
 }
