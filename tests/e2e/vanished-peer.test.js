@@ -52,7 +52,7 @@ test('a receiver killed mid-transfer: the sender hears within seconds, the other
     const error = await e2e.waitFor(
         alice,
         (carolId) => window.events('onerror').find((error) => error.code === 'TRANSFER_ABORTED' && error.userid === carolId),
-        NOTICED_WITHIN_MS * 3,
+        NOTICED_WITHIN_MS,
         "the transfer to carol ending with an error",
         ids.carol,
     );
