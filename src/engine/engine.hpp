@@ -148,6 +148,11 @@ private:
     void onMuteChanged(const protocol::MuteChanged& m, Actions& out);
     void onStreamEnded(const protocol::StreamEnded& m, Actions& out);
     bool fromOwner(const protocol::Envelope& envelope, const char* what, Actions& out) const;
+    // An answer to the join-request this side sent last (one without a number is taken: its
+    // owner does not number them).
+    bool answersLastRequest(const std::optional<std::uint32_t>& request) const {
+        return !request || *request == joinRequestNumber_;
+    }
     // Replays the kept signals the room as we know it now accepts (new members, a new owner).
     void replayPendingSignals(std::uint64_t nowMs, Actions& out);
 
@@ -230,6 +235,11 @@ private:
     bool mediaReady_ = false;
     bool mediaRequested_ = false; // a CaptureMedia is out and not answered yet
     bool joinRequested_ = false;
+    // The number of the last join-request (pub/sub): the time it was sent and a count of this
+    // engine's requests, so that neither a later session of this engine nor a new engine of the
+    // same page takes an earlier request's answer.
+    std::uint32_t joinRequestNumber_ = 0;
+    std::uint32_t joinRequestsSent_ = 0;
     bool openRequested_ = false; // open-room sent to the server (its answer may be pending)
     // connect() for the room this side opens: if another page owns it already, join it.
     bool joinIfTaken_ = false;

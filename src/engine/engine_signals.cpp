@@ -236,7 +236,7 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
     // The refusal carries the code; the joiner words it (onJoinRefuse), as the owner's core
     // holds no sentences.
     auto refuse = [&](ErrorCode code) {
-        proto::JoinRefuse refusal{envelope(m.envelope.from), errorCodeName(code), {}};
+        proto::JoinRefuse refusal{envelope(m.envelope.from), errorCodeName(code), {}, m.request};
         out.push_back(signal(m.envelope.from, refusal));
     };
     if (ejectedFromRoom_.count(m.envelope.from)) {
@@ -270,6 +270,7 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
     accept.maxParticipantsAllowed = static_cast<std::uint32_t>(std::min<std::size_t>(
         room_->policy().maxParticipantsAllowed, proto::kMaxParticipantsAllowed));
     accept.autoCloseEntireSession = room_->policy().autoCloseEntireSession;
+    accept.request = m.request;
     out.push_back(signal(m.envelope.from, accept));
     captureOnDemand(out);
     if (alreadyMember) {
@@ -284,7 +285,7 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
 
 void Engine::onJoinAccept(const proto::JoinAccept& m, Actions& out) {
     if (state_ != SessionState::Joining || m.owner != m.envelope.from ||
-        !fromOwner(m.envelope, "join-accept", out)) {
+        !answersLastRequest(m.request) || !fromOwner(m.envelope, "join-accept", out)) {
         return;
     }
     RoomPolicy policy;
@@ -329,7 +330,8 @@ void Engine::onJoinAccept(const proto::JoinAccept& m, Actions& out) {
 }
 
 void Engine::onJoinRefuse(const proto::JoinRefuse& m, Actions& out) {
-    if (state_ != SessionState::Joining || !fromOwner(m.envelope, "join-refuse", out)) {
+    if (state_ != SessionState::Joining || !answersLastRequest(m.request) ||
+        !fromOwner(m.envelope, "join-refuse", out)) {
         return;
     }
     endSession(SessionEvent::Refused, out);

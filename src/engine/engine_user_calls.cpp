@@ -321,7 +321,7 @@ void Engine::askForRoom(Actions& out) const {
 }
 
 // Captures media first if this side will send any, then asks the owner to be admitted.
-Actions Engine::sendJoinRequest(std::uint64_t) {
+Actions Engine::sendJoinRequest(std::uint64_t nowMs) {
     Actions out;
     const KnownRoom& known = knownRooms_.at(targetRoom_);
     const Direction direction =
@@ -347,6 +347,9 @@ Actions Engine::sendJoinRequest(std::uint64_t) {
     request.envelope = envelope(known.owner);
     request.extra = extra_;
     request.joinAs = media;
+    joinRequestNumber_ =
+        static_cast<std::uint32_t>((nowMs * 64 + ++joinRequestsSent_) % proto::kMaxRequestNumber);
+    request.request = joinRequestNumber_;
     if (!config_.password.empty()) {
         request.password = config_.password;
     }

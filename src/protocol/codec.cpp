@@ -150,6 +150,9 @@ void addFields(json& out, const JoinRequest& m) {
     if (m.password) {
         out["password"] = *m.password;
     }
+    if (m.request) {
+        out["request"] = *m.request;
+    }
 }
 void addFields(json& out, const JoinAccept& m) {
     out["owner"] = m.owner;
@@ -162,10 +165,16 @@ void addFields(json& out, const JoinAccept& m) {
     out["direction"] = toString(m.direction);
     out["maxParticipantsAllowed"] = m.maxParticipantsAllowed;
     out["autoCloseEntireSession"] = m.autoCloseEntireSession;
+    if (m.request) {
+        out["request"] = *m.request;
+    }
 }
 void addFields(json& out, const JoinRefuse& m) {
     out["code"] = m.code;
     out["reason"] = m.reason;
+    if (m.request) {
+        out["request"] = *m.request;
+    }
 }
 void addFields(json& out, const MemberJoined& m) {
     out["member"] = memberToJson(m.member);
@@ -262,6 +271,7 @@ void readFields(FieldReader& r, JoinRequest& m) {
     m.extra = r.extra("extra");
     m.joinAs = r.session("joinAs", defaultSession());
     m.password = r.optionalChars("password", kMaxPasswordChars);
+    m.request = r.optionalCount("request", kMaxRequestNumber);
 }
 void readFields(FieldReader& r, JoinAccept& m) {
     m.owner = r.id("owner");
@@ -269,6 +279,7 @@ void readFields(FieldReader& r, JoinAccept& m) {
     m.direction = readDirection(r);
     m.maxParticipantsAllowed = r.count("maxParticipantsAllowed", 1, kMaxParticipantsAllowed, 1000);
     m.autoCloseEntireSession = r.flag("autoCloseEntireSession", false);
+    m.request = r.optionalCount("request", kMaxRequestNumber);
     const json* members = r.array("members", kMaxMembers);
     if (!members) {
         return;
@@ -287,6 +298,7 @@ void readFields(FieldReader& r, JoinAccept& m) {
 void readFields(FieldReader& r, JoinRefuse& m) {
     m.code = r.text("code", 64);
     m.reason = r.text("reason", kMaxReasonBytes);
+    m.request = r.optionalCount("request", kMaxRequestNumber);
 }
 void readFields(FieldReader& r, MemberJoined& m) {
     auto it = r.object().find("member");

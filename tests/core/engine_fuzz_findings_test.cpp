@@ -402,7 +402,8 @@ TEST(EngineFuzzFindings, AnOwnerAnswersAMembersRepeatedRequestWithTheRoom) {
     ASSERT_EQ(net.engine("b").state(), SessionState::Joined);
     const Actions answer = net.engine("a").receiveSignal(
         proto::encode(proto::JoinRequest{proto::Envelope{"room", "b", std::string("a")},
-                                         json::object(), defaultSession(), std::nullopt}),
+                                         json::object(), defaultSession(), std::nullopt,
+                                         std::nullopt}),
         "", net.now());
     EXPECT_NE(findSignal<proto::JoinAccept>(signalsIn(answer), "b"), nullptr);
     EXPECT_EQ(findSignal<proto::JoinRefuse>(signalsIn(answer)), nullptr);
@@ -426,10 +427,11 @@ TEST(EngineFuzzFindings, TheOwnerConfirmsADepartureToEveryMember) {
     const std::string leave = proto::encode(
         proto::Leave{proto::Envelope{"room", "c", std::nullopt}, false, std::nullopt});
     b.receiveSignal(leave, "", net.now()); // c's leave first: b does not know c yet
-    const Actions admitted = a.receiveSignal(
-        proto::encode(proto::JoinRequest{proto::Envelope{"room", "c", std::string("a")},
-                                         json::object(), defaultSession(), std::nullopt}),
-        "", net.now());
+    const Actions admitted =
+        a.receiveSignal(proto::encode(proto::JoinRequest{
+                            proto::Envelope{"room", "c", std::string("a")}, json::object(),
+                            defaultSession(), std::nullopt, std::nullopt}),
+                        "", net.now());
     const std::vector<proto::Message> sent = signalsIn(admitted);
     const auto* joined = findSignal<proto::MemberJoined>(sent);
     ASSERT_NE(joined, nullptr);
@@ -547,9 +549,10 @@ namespace {
 // stopped waiting. A joiner answers an admission it no longer waits for with a leave.
 TEST(EngineFuzzFindings, AnAdmissionNoLongerAwaitedIsAnsweredWithALeave) {
     Engine me = joinerWhoAskedAlice();
-    me.receiveSignal(proto::encode(proto::JoinRefuse{
-                         proto::Envelope{"room", "alice", std::string("me")}, "ROOM_FULL", ""}),
-                     "", 2);
+    me.receiveSignal(
+        proto::encode(proto::JoinRefuse{proto::Envelope{"room", "alice", std::string("me")},
+                                        "ROOM_FULL", "", std::nullopt}),
+        "", 2);
     ASSERT_EQ(me.state(), SessionState::Idle);
     const Actions late = me.receiveSignal(acceptFrom("alice", {"alice", "me"}), "", 3);
     const std::vector<proto::Message> sent = signalsIn(late);
@@ -708,6 +711,65 @@ TEST(EngineFuzzFindings, ALocalCandidateOrDescriptionThatIsNotUtf8IsNotSent) {
     }
     EXPECT_TRUE(
         sendsSignal(a.localCandidate("b", "candidate:1 1 udp 1 198.18.0.1 9 typ host", "0", 0)));
+}
+
+} // namespace
+} // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// model_fuzzer --seed 486 --no-faults (owner authority, many-to-many), minimal reproduction:
+//   1. u4.open("r1")  2. everything settles  3. u2.connect("r1")  4. u2.leave()
+//   5. u5.connect("r1")  6. u2.connect("r1")
+// The owner's accept of u2's first request reached u2's second session while its second
+// request was out: u2 joined on it. The owner then read u2's leave and admitted it again; u5,
+// admitted in between, waited for u2 to dial it, and u2, already joined, never did. A request
+// now carries a number the answer echoes; only the answer to the last request counts.
+TEST(EngineFuzzFindings, OnlyTheAnswerToTheLastJoinRequestIsTaken) {
+    EngineConfig config = named("me");
+    config.session = parseSession("only data").value();
+    Engine me(config);
+    me.connect("room", 0);
+    const std::vector<proto::Message> first =
+        signalsIn(me.receiveSignal(announceOf("alice"), "", 1));
+    const auto* asked = findSignal<proto::JoinRequest>(first, "alice");
+    ASSERT_NE(asked, nullptr);
+    ASSERT_TRUE(asked->request.has_value());
+    const std::uint32_t firstNumber = *asked->request;
+    me.leave();
+    me.connect("room", 2);
+    const std::vector<proto::Message> second =
+        signalsIn(me.receiveSignal(announceOf("alice"), "", 3));
+    const auto* askedAgain = findSignal<proto::JoinRequest>(second, "alice");
+    ASSERT_NE(askedAgain, nullptr);
+    ASSERT_TRUE(askedAgain->request.has_value());
+    EXPECT_NE(*askedAgain->request, firstNumber);
+
+    auto answer = [&](std::uint32_t number) {
+        proto::Message accept = proto::decode(acceptFrom("alice", {"alice", "me"})).value();
+        std::get<proto::JoinAccept>(accept).request = number;
+        return proto::encode(accept);
+    };
+    me.receiveSignal(answer(firstNumber), "", 4); // the earlier session's, late
+    EXPECT_EQ(me.state(), SessionState::Joining);
+    me.receiveSignal(answer(*askedAgain->request), "", 5);
+    EXPECT_EQ(me.state(), SessionState::Joined);
+}
+
+// The owner echoes the number in its accept and in its refusal.
+TEST(EngineFuzzFindings, AnOwnerEchoesTheRequestNumber) {
+    Engine owner(named("alice"));
+    owner.open("room", 0);
+    owner.localMediaReady(1);
+    ASSERT_EQ(owner.state(), SessionState::Open);
+    proto::JoinRequest request{proto::Envelope{"room", "me", std::string("alice")}, json::object(),
+                               defaultSession(), std::nullopt, 4242u};
+    const std::vector<proto::Message> answer =
+        signalsIn(owner.receiveSignal(proto::encode(request), "", 2));
+    const auto* accept = findSignal<proto::JoinAccept>(answer, "me");
+    ASSERT_NE(accept, nullptr);
+    EXPECT_EQ(accept->request, std::optional<std::uint32_t>(4242u));
 }
 
 } // namespace

@@ -136,7 +136,8 @@ std::vector<std::vector<Input>> sessions() {
     const protocol::Envelope carolToMe{"room", "carol", std::string("me")};
     const protocol::Envelope aliceToAll{"room", "alice", std::nullopt};
     return {
-        {signal(protocol::JoinRequest{carolToMe, json::object(), defaultSession(), std::nullopt}),
+        {signal(protocol::JoinRequest{carolToMe, json::object(), defaultSession(), std::nullopt,
+                                      12345u}),
          signal(protocol::SessionDescription{carolToMe, protocol::SdpType::Offer, "v=0", {}}),
          report(0, "carol", 1), report(1, "carol"), call(4, "carol"), call(3)},
         {signal(protocol::MemberJoined{

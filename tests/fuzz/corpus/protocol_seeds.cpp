@@ -29,7 +29,7 @@ std::vector<proto::Message> sampleMessages() {
     announce.maxParticipantsAllowed = 4;
 
     proto::JoinRequest request{fromCarol, json{{"n", 1}}, parseSession("audio").value(),
-                               std::string("pw")};
+                               std::string("pw"), 123456u};
 
     proto::JoinAccept accept;
     accept.envelope = fromAlice;
@@ -53,8 +53,8 @@ std::vector<proto::Message> sampleMessages() {
         proto::PresenceQuery{proto::Envelope{"room", "bob", std::nullopt}},
         request,
         accept,
-        proto::JoinRefuse{fromAlice, "ROOM_FULL", "room 'room' is full"},
-        proto::JoinRefuse{fromAlice, "WRONG_PASSWORD", ""},
+        proto::JoinRefuse{fromAlice, "ROOM_FULL", "room 'room' is full", 7u},
+        proto::JoinRefuse{fromAlice, "WRONG_PASSWORD", "", std::nullopt},
         proto::MemberJoined{aliceToAll,
                             proto::MemberInfo{"carol", json::object(), defaultSession()}},
         proto::MemberLeft{aliceToAll, "bob", proto::LeaveReason::Left},

@@ -89,7 +89,8 @@ void PreludeWorld::toOpen() {
     if (serverMode()) {
         follow(engine_.serverEvent("member-joined", R"({"roomid":"room","userid":"bob"})", now_));
     } else {
-        proto::JoinRequest request{from("bob"), json::object(), defaultSession(), std::nullopt};
+        proto::JoinRequest request{from("bob"), json::object(), defaultSession(), std::nullopt,
+                                   std::nullopt};
         if (!engine_.config().password.empty()) {
             request.password = engine_.config().password;
         }
