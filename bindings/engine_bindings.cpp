@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "enum_as_number.hpp"
 #include "handle_table.hpp"
 
 #include "engine/engine.hpp"
@@ -21,7 +22,6 @@
 namespace rtcmc {
 namespace {
 
-using emscripten::enum_;
 using emscripten::function;
 using emscripten::value_object;
 
@@ -159,33 +159,11 @@ std::string roomSnapshot(int handle) {
 } // namespace
 
 EMSCRIPTEN_BINDINGS(rtcmc_engine) {
-    enum_<SessionState>("SessionState")
-        .value("Idle", SessionState::Idle)
-        .value("Opening", SessionState::Opening)
-        .value("Open", SessionState::Open)
-        .value("Searching", SessionState::Searching)
-        .value("Joining", SessionState::Joining)
-        .value("Joined", SessionState::Joined)
-        .value("Left", SessionState::Left)
-        .value("Ejected", SessionState::Ejected)
-        .value("Closed", SessionState::Closed);
-
-    enum_<PeerState>("PeerState")
-        .value("Connecting", PeerState::Connecting)
-        .value("Connected", PeerState::Connected)
-        .value("Disconnected", PeerState::Disconnected)
-        .value("Failed", PeerState::Failed)
-        .value("Closed", PeerState::Closed);
-
-    enum_<RoomAuthority>("RoomAuthority")
-        .value("Owner", RoomAuthority::Owner)
-        .value("Server", RoomAuthority::Server);
-
-    enum_<Direction>("Direction")
-        .value("ManyToMany", Direction::ManyToMany)
-        .value("OneToMany", Direction::OneToMany)
-        .value("OneToOne", Direction::OneToOne)
-        .value("OneWay", Direction::OneWay);
+    // Numbers in JS; their names are Module.SessionState etc. (scripts/generate-enums.mjs).
+    registerEnumAsNumber<SessionState>("SessionState");
+    registerEnumAsNumber<PeerState>("PeerState");
+    registerEnumAsNumber<RoomAuthority>("RoomAuthority");
+    registerEnumAsNumber<Direction>("Direction");
 
     value_object<SessionType>("SessionType")
         .field("audio", &SessionType::audio)
@@ -251,67 +229,9 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
     function(
         "textCount", +[]() { return static_cast<unsigned>(TextId::Count); });
 
-    enum_<ActionKind>("ActionKind")
-        .value("SendSignal", ActionKind::SendSignal)
-        .value("ServerRequest", ActionKind::ServerRequest)
-        .value("CaptureMedia", ActionKind::CaptureMedia)
-        .value("CreatePeer", ActionKind::CreatePeer)
-        .value("ClosePeer", ActionKind::ClosePeer)
-        .value("SetRemoteDescription", ActionKind::SetRemoteDescription)
-        .value("AddIceCandidate", ActionKind::AddIceCandidate)
-        .value("StopLocalMedia", ActionKind::StopLocalMedia)
-        .value("FireEvent", ActionKind::FireEvent)
-        .value("ScheduleTick", ActionKind::ScheduleTick)
-        .value("RestartIce", ActionKind::RestartIce);
-
-    enum_<PageEvent>("PageEvent")
-        .value("None", PageEvent::None)
-        .value("OnNewSession", PageEvent::OnNewSession)
-        .value("OnSessionClosed", PageEvent::OnSessionClosed)
-        .value("OnEntireSessionClosed", PageEvent::OnEntireSessionClosed)
-        .value("OnUserStatusChanged", PageEvent::OnUserStatusChanged)
-        .value("OnExtraDataUpdated", PageEvent::OnExtraDataUpdated)
-        .value("OnOpen", PageEvent::OnOpen)
-        .value("OnClose", PageEvent::OnClose)
-        .value("OnError", PageEvent::OnError)
-        .value("OnLeave", PageEvent::OnLeave)
-        .value("OnStateChange", PageEvent::OnStateChange)
-        .value("OnStream", PageEvent::OnStream)
-        .value("OnStreamEnded", PageEvent::OnStreamEnded)
-        .value("OnMute", PageEvent::OnMute)
-        .value("OnUnmute", PageEvent::OnUnmute)
-        .value("Opened", PageEvent::Opened)
-        .value("Joined", PageEvent::Joined)
-        .value("OwnerChanged", PageEvent::OwnerChanged)
-        .value("Presence", PageEvent::Presence)
-        .value("OnPeerStateChanged", PageEvent::OnPeerStateChanged);
-
-    enum_<EventKind>("EventKind")
-        .value("Open", EventKind::Open)
-        .value("Connect", EventKind::Connect)
-        .value("Join", EventKind::Join)
-        .value("Leave", EventKind::Leave)
-        .value("Eject", EventKind::Eject)
-        .value("UpdateExtra", EventKind::UpdateExtra)
-        .value("CheckPresence", EventKind::CheckPresence)
-        .value("DonotJoin", EventKind::DonotJoin)
-        .value("SetMuted", EventKind::SetMuted)
-        .value("EndStream", EventKind::EndStream)
-        .value("AddStream", EventKind::AddStream)
-        .value("Tick", EventKind::Tick)
-        .value("MediaReady", EventKind::MediaReady)
-        .value("MediaFailed", EventKind::MediaFailed)
-        .value("StreamAdded", EventKind::StreamAdded)
-        .value("PeerStateChanged", EventKind::PeerStateChanged)
-        .value("DataChannelOpened", EventKind::DataChannelOpened)
-        .value("DataChannelClosed", EventKind::DataChannelClosed)
-        .value("LocalDescription", EventKind::LocalDescription)
-        .value("LocalCandidate", EventKind::LocalCandidate)
-        .value("RemoteStreamAdded", EventKind::RemoteStreamAdded)
-        .value("RemoteStreamRemoved", EventKind::RemoteStreamRemoved)
-        .value("Signal", EventKind::Signal)
-        .value("ServerReply", EventKind::ServerReply)
-        .value("ServerEvent", EventKind::ServerEvent);
+    registerEnumAsNumber<ActionKind>("ActionKind");
+    registerEnumAsNumber<PageEvent>("PageEvent");
+    registerEnumAsNumber<EventKind>("EventKind");
 
     value_object<Action>("Action")
         .field("kind", &Action::kind)

@@ -52,6 +52,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include "enum_as_number.hpp"
 #include "handle_table.hpp"
 
 #include "transfer/metadata.hpp"
@@ -413,38 +414,14 @@ struct ForHandle<Method> {
 
 EMSCRIPTEN_BINDINGS(rtcmc_transfer) {
     using namespace rtcmc::transfer;
-    using emscripten::enum_;
     using emscripten::value_object;
 
-    enum_<TransferKind>("TransferKind")
-        .value("File", TransferKind::File)
-        .value("Text", TransferKind::Text)
-        .value("Object", TransferKind::Object)
-        .value("Binary", TransferKind::Binary);
-
-    enum_<TransferDirection>("TransferDirection")
-        .value("Outgoing", TransferDirection::Outgoing)
-        .value("Incoming", TransferDirection::Incoming);
-
-    enum_<JsTransferEvent>("TransferEvent")
-        .value("None", JsTransferEvent::None)
-        .value("Started", JsTransferEvent::Started)
-        .value("Chunk", JsTransferEvent::Chunk)
-        .value("End", JsTransferEvent::End)
-        .value("Received", JsTransferEvent::Received)
-        .value("Delivered", JsTransferEvent::Delivered)
-        .value("Failed", JsTransferEvent::Failed)
-        .value("Aborted", JsTransferEvent::Aborted);
-
+    // Numbers in JS; their names are Module.TransferKind etc. (scripts/generate-enums.mjs).
+    rtcmc::registerEnumAsNumber<TransferKind>("TransferKind");
+    rtcmc::registerEnumAsNumber<TransferDirection>("TransferDirection");
+    rtcmc::registerEnumAsNumber<JsTransferEvent>("TransferEvent");
     // The wire values of docs/protocol-packets.md, for tools and tests that craft packets.
-    enum_<PacketKind>("PacketKind")
-        .value("Start", PacketKind::Start)
-        .value("Chunk", PacketKind::Chunk)
-        .value("End", PacketKind::End)
-        .value("Complete", PacketKind::Complete)
-        .value("Failed", PacketKind::Failed)
-        .value("Abort", PacketKind::Abort)
-        .value("Cancel", PacketKind::Cancel);
+    rtcmc::registerEnumAsNumber<PacketKind>("PacketKind");
 
     value_object<JsOutcome>("TransferOutcome")
         .field("ok", &JsOutcome::ok)

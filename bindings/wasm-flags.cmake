@@ -1,9 +1,17 @@
+# Wasm features past the MVP that every browser the bundle runs in has: web/loader.js needs
+# DecompressionStream('deflate-raw') (Chrome 80, Firefox 113, Safari 16.4), which came years
+# after these (Chrome 75, Firefox 79, Safari 15), and Node 20 runs them for the tests. Bulk
+# memory turns memcpy/memset into memory.copy/fill, non-trapping conversions drop the range
+# checks around each double-to-integer cast, sign extension replaces shift pairs
+# (-1.7 / -0.7 KB, -0.2 KB gzip of the page, issue 11). Compile and link both need them.
+set(WASM_FEATURES -mbulk-memory -mnontrapping-fptoint -msign-ext)
 # Compile flags of every C++ file in the wasm build (core, bindings, tests), applied by the
 # top-level CMakeLists.txt. Sizes are of the release rtcmc_core_web.wasm, raw / gzip -9.
 set(WASM_COMPILE_FLAGS
     -fno-exceptions                  # errors are values; nlohmann has JSON_NOEXCEPTION (-0.7 / -0.4 KB)
     -fno-rtti                        # no typeid or dynamic_cast anywhere (-3.8 / -1.2 KB)
     -DEMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0 # what embind needs to build without RTTI
+    ${WASM_FEATURES}
 )
 # Release replaces CMake's default -O3; CMake passes these to every link too.
 set(WASM_COMPILE_FLAGS_RELEASE
@@ -32,6 +40,7 @@ set(WASM_FLAGS_COMMON
     -fno-rtti                        # and embind's build without RTTI (-0.9 KB)
     -sMALLOC=emmalloc                # smaller than dlmalloc (-7.7 / -3 KB); the transfer bench is unchanged
     -sINCOMING_MODULE_JS_API=[wasmBinary,instantiateWasm,onAbort,locateFile,print,printErr]
+    ${WASM_FEATURES}                 # as compiled (above)
 )
 # The release build optimises for size, compile and link (-Oz), with the transfer hot path as
 # fast as it was at -O3 (bench/transfer-wasm.js: 3.5-4.5 GB/s at 64 KiB packets). With the

@@ -270,12 +270,12 @@ export class ConnectionRuntime {
                 break;
             case kinds.FireEvent: {
                 const name = this.pageEvents.get(action.event);
-                if (!name) throw new RTCMultiConnectionError('UNKNOWN_ACTION', `the core fired event ${action.event && action.event.value}, which this facade does not know`);
+                if (!name) throw new RTCMultiConnectionError('UNKNOWN_ACTION', `the core fired event ${action.event}, which this facade does not know`);
                 this.fire(name, JSON.parse(action.text));
                 break;
             }
             default:
-                throw new RTCMultiConnectionError('UNKNOWN_ACTION', `the core asked for action ${action.kind && action.kind.value}, which this facade cannot do`);
+                throw new RTCMultiConnectionError('UNKNOWN_ACTION', `the core asked for action ${action.kind}, which this facade cannot do`);
         }
     }
 

@@ -102,7 +102,7 @@ export class FakeNetwork {
                 case kinds.ScheduleTick:
                     break;
                 default:
-                    throw new Error(`unknown action kind ${action.kind && action.kind.value}`);
+                    throw new Error(`unknown action kind ${action.kind}`);
             }
         }
     }

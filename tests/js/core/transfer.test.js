@@ -169,7 +169,7 @@ describe('transfers through embind', () => {
             received = deliver(receiver, receiverBuffers, 'alice', end);
             expect(received).toMatchObject({ ok: true, event: Received, code: '' });
             const complete = receiverBuffers.fresh().output.slice(0, received.packetLength);
-            expect(complete[1]).toBe(core.PacketKind.Complete.value);
+            expect(complete[1]).toBe(core.PacketKind.Complete);
 
             expect(parts).toHaveLength(4096);
             const outputHash = createHash('sha256');
@@ -284,7 +284,7 @@ describe('transfers through embind', () => {
             });
             expect(wordsOf(outcome.text)).toContain('failed verification');
             const failed = receiverBuffers.fresh().output.slice(0, outcome.packetLength);
-            expect(failed[1]).toBe(core.PacketKind.Failed.value);
+            expect(failed[1]).toBe(core.PacketKind.Failed);
             const heard = deliver(sender, senderBuffers, 'bob', failed);
             expect(heard).toMatchObject({
                 ok: true,
@@ -305,7 +305,7 @@ describe('transfers through embind', () => {
             const chunk = new Uint8Array(16 + 4);
             const header = new DataView(chunk.buffer);
             header.setUint8(0, 1);
-            header.setUint8(1, core.PacketKind.Chunk.value);
+            header.setUint8(1, core.PacketKind.Chunk);
             header.setUint32(4, 999, true);
             header.setUint32(8, 0, true);
             header.setUint32(12, 1, true);
