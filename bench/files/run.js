@@ -299,6 +299,8 @@ async function startNetwork(nets) {
     const username = `${Math.floor(Date.now() / 1000) + 24 * 3600}:bench`;
     const credential = createHmac('sha1', TURN_SECRET).update(username).digest('base64');
     return {
+        turnPort: turn.port,
+        relayPorts: Object.fromEntries([...relays].map(([label, { port }]) => [label, port])),
         iceServersFor: (net) => [{ urls: `turn:127.0.0.1:${relays.get(net.label).port}?transport=udp`, username, credential }],
         async counters() {
             const all = {};
@@ -315,6 +317,25 @@ async function startNetwork(nets) {
             await turn.stop();
         },
     };
+}
+
+// Per open UDP socket of the namespace, the datagrams its full receive buffer dropped (last
+// column of /proc/net/udp): tells coturn's and the relays' sockets from the pages' (closed by
+// then, so a drop counted in RcvbufErrors but not here was a page's).
+function udpSocketDrops() {
+    try {
+        const drops = {};
+        for (const line of fs.readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+            const fields = line.trim().split(/\s+/);
+            if (fields.length < 13) continue;
+            const port = parseInt(fields[1].split(':')[1], 16);
+            const dropped = Number(fields[fields.length - 1]);
+            if (dropped > 0) drops[port] = (drops[port] || 0) + dropped;
+        }
+        return drops;
+    } catch {
+        return null;
+    }
 }
 
 function median(values) {
@@ -415,6 +436,7 @@ async function main() {
         }
         printSummary(list, results);
         if (network) console.log(`\nUDP counters of the namespace (/proc/net/snmp): ${JSON.stringify(udpCounters())}`);
+        if (network) console.log(`UDP sockets still open with drops (/proc/net/udp, local port: drops): ${JSON.stringify(udpSocketDrops())} (coturn listens on ${network.turnPort}, the relays on ${JSON.stringify(network.relayPorts)}; their upstream sockets are in the relay counters; any other port is one of coturn's allocations)`);
         if (network) console.log(`relay counters (datagrams forwarded / dropped): ${JSON.stringify(await network.counters())}`);
     } finally {
         if (network) await network.stop();

@@ -70,6 +70,8 @@ export async function startImpairedRelay({ targetHost = '127.0.0.1', targetPort,
     return {
         port: front.address().port,
         counters,
+        // The local port of each client's upstream socket (to tell its drops in /proc/net/udp).
+        upstreamPorts: () => [...clients.values()].map(({ socket }) => socket.address().port),
         close() {
             for (const queue of queues.values()) clearTimeout(queue.timer);
             for (const { socket } of clients.values()) socket.close();

@@ -11,7 +11,7 @@ import { startImpairedRelay } from './impaired-udp-relay.js';
 let relay = null;
 process.on('message', async (message) => {
     if (message.counters) {
-        process.send({ counters: relay ? { ...relay.counters } : null });
+        process.send({ counters: relay ? { ...relay.counters, upstreamPorts: relay.upstreamPorts() } : null });
         return;
     }
     try {
