@@ -7,10 +7,16 @@
 // twice from page to page, so the round trip between the pages is 4 x delayMs.
 import dgram from 'node:dgram';
 
-export async function startImpairedRelay({ targetHost = '127.0.0.1', targetPort, host = '127.0.0.1', port = 0, delayMs = 0, jitterMs = 0, loss = 0, random = Math.random }) {
+//
+// socketBufferBytes: the kernel buffers of every socket of the relay (capped by the kernel's
+// net.core.rmem_max / wmem_max). The default (about 208 KiB) overflows when a whole congestion
+// window arrives at once, and drops that nobody asked for make SCTP's window collapse: a
+// 16 MiB file at 80 ms ran at 1.8 MiB/s with it (bench/files/README.md).
+export async function startImpairedRelay({ targetHost = '127.0.0.1', targetPort, host = '127.0.0.1', port = 0, delayMs = 0, jitterMs = 0, loss = 0, random = Math.random, socketBufferBytes = null }) {
     if (!Number.isInteger(targetPort)) throw new Error('startImpairedRelay: targetPort is required');
     if (!(loss >= 0 && loss < 1)) throw new Error('startImpairedRelay: loss must be in [0, 1)');
-    const front = dgram.createSocket('udp4');
+    const socketOptions = socketBufferBytes ? { type: 'udp4', recvBufferSize: socketBufferBytes, sendBufferSize: socketBufferBytes } : 'udp4';
+    const front = dgram.createSocket(socketOptions);
     const clients = new Map(); // "address:port" -> {socket, lastAt}
     const counters = { forwarded: 0, dropped: 0 };
     // Per direction, a queue in departure order drained by one timer: jitter never reorders.
@@ -40,7 +46,7 @@ export async function startImpairedRelay({ targetHost = '127.0.0.1', targetPort,
         const key = `${address}:${clientPort}`;
         let client = clients.get(key);
         if (client) return client;
-        const socket = dgram.createSocket('udp4');
+        const socket = dgram.createSocket(socketOptions);
         socket.on('message', (message) => later(`down ${key}`, () => front.send(message, clientPort, address)));
         socket.on('error', () => {});
         socket.bind(0, targetHost === '127.0.0.1' ? '127.0.0.1' : undefined);
@@ -64,6 +70,8 @@ export async function startImpairedRelay({ targetHost = '127.0.0.1', targetPort,
     return {
         port: front.address().port,
         counters,
+        // The local port of each client's upstream socket (to tell its drops in /proc/net/udp).
+        upstreamPorts: () => [...clients.values()].map(({ socket }) => socket.address().port),
         close() {
             for (const queue of queues.values()) clearTimeout(queue.timer);
             for (const { socket } of clients.values()) socket.close();
