@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "compact_value_object.hpp"
 #include "enum_as_number.hpp"
 #include "handle_table.hpp"
 
@@ -23,7 +24,6 @@ namespace rtcmc {
 namespace {
 
 using emscripten::function;
-using emscripten::value_object;
 
 // The actions of one event as a plain JS array of Action objects (value_object below): no
 // embind handle for the facade to delete.
@@ -165,7 +165,7 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
     registerEnumAsNumber<RoomAuthority>("RoomAuthority");
     registerEnumAsNumber<Direction>("Direction");
 
-    value_object<SessionType>("SessionType")
+    compact_value_object<SessionType>("SessionType")
         .field("audio", &SessionType::audio)
         .field("video", &SessionType::video)
         .field("screen", &SessionType::screen)
@@ -173,21 +173,21 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("oneway", &SessionType::oneway)
         .field("broadcast", &SessionType::broadcast);
 
-    value_object<SessionParse>("SessionParse")
+    compact_value_object<SessionParse>("SessionParse")
         .field("ok", &SessionParse::ok)
         .field("session", &SessionParse::session)
         .field("canonical", &SessionParse::canonical)
         .field("code", &SessionParse::code)
         .field("text", &SessionParse::text);
 
-    value_object<DirectionParse>("DirectionParse")
+    compact_value_object<DirectionParse>("DirectionParse")
         .field("ok", &DirectionParse::ok)
         .field("direction", &DirectionParse::direction)
         .field("canonical", &DirectionParse::canonical)
         .field("code", &DirectionParse::code)
         .field("text", &DirectionParse::text);
 
-    value_object<EngineConfig>("EngineConfig")
+    compact_value_object<EngineConfig>("EngineConfig")
         .field("authority", &EngineConfig::authority)
         .field("userid", &EngineConfig::userid)
         .field("channel", &EngineConfig::channel)
@@ -213,7 +213,7 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("iceRestartTimeoutMs", &EngineConfig::iceRestartTimeoutMs)
         .field("maxIceRestarts", &EngineConfig::maxIceRestarts);
 
-    value_object<Bandwidth>("Bandwidth")
+    compact_value_object<Bandwidth>("Bandwidth")
         .field("audio", &Bandwidth::audio)
         .field("video", &Bandwidth::video)
         .field("data", &Bandwidth::data);
@@ -233,7 +233,7 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
     registerEnumAsNumber<PageEvent>("PageEvent");
     registerEnumAsNumber<EventKind>("EventKind");
 
-    value_object<Action>("Action")
+    compact_value_object<Action>("Action")
         .field("kind", &Action::kind)
         .field("peer", &Action::peer)
         .field("event", &Action::event)
@@ -247,7 +247,7 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("at", &Action::at)
         .field("index", &Action::index);
 
-    value_object<Event>("Event")
+    compact_value_object<Event>("Event")
         .field("kind", &Event::kind)
         .field("peer", &Event::peer)
         .field("id", &Event::id)

@@ -52,6 +52,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include "compact_value_object.hpp"
 #include "enum_as_number.hpp"
 #include "handle_table.hpp"
 
@@ -414,7 +415,6 @@ struct ForHandle<Method> {
 
 EMSCRIPTEN_BINDINGS(rtcmc_transfer) {
     using namespace rtcmc::transfer;
-    using emscripten::value_object;
 
     // Numbers in JS; their names are Module.TransferKind etc. (scripts/generate-enums.mjs).
     rtcmc::registerEnumAsNumber<TransferKind>("TransferKind");
@@ -423,7 +423,7 @@ EMSCRIPTEN_BINDINGS(rtcmc_transfer) {
     // The wire values of docs/protocol-packets.md, for tools and tests that craft packets.
     rtcmc::registerEnumAsNumber<PacketKind>("PacketKind");
 
-    value_object<JsOutcome>("TransferOutcome")
+    rtcmc::compact_value_object<JsOutcome>("TransferOutcome")
         .field("ok", &JsOutcome::ok)
         .field("code", &JsOutcome::code)
         .field("text", &JsOutcome::text)
@@ -441,14 +441,14 @@ EMSCRIPTEN_BINDINGS(rtcmc_transfer) {
         .field("size", &JsOutcome::size)
         .field("bytesDone", &JsOutcome::bytesDone);
 
-    value_object<JsTransferDescription>("TransferDescription")
+    rtcmc::compact_value_object<JsTransferDescription>("TransferDescription")
         .field("kind", &JsTransferDescription::kind)
         .field("name", &JsTransferDescription::name)
         .field("type", &JsTransferDescription::type)
         .field("size", &JsTransferDescription::size)
         .field("chunkSize", &JsTransferDescription::chunkSize);
 
-    value_object<JsTransferMetadata>("TransferMetadata")
+    rtcmc::compact_value_object<JsTransferMetadata>("TransferMetadata")
         .field("kind", &JsTransferMetadata::kind)
         .field("name", &JsTransferMetadata::name)
         .field("type", &JsTransferMetadata::type)
@@ -456,7 +456,7 @@ EMSCRIPTEN_BINDINGS(rtcmc_transfer) {
         .field("chunkSize", &JsTransferMetadata::chunkSize)
         .field("count", &JsTransferMetadata::count);
 
-    value_object<JsTransferProgress>("TransferProgress")
+    rtcmc::compact_value_object<JsTransferProgress>("TransferProgress")
         .field("direction", &JsTransferProgress::direction)
         .field("userid", &JsTransferProgress::userid)
         .field("transferId", &JsTransferProgress::transferId)
@@ -468,12 +468,12 @@ EMSCRIPTEN_BINDINGS(rtcmc_transfer) {
         .field("size", &JsTransferProgress::size)
         .field("bytesDone", &JsTransferProgress::bytesDone);
 
-    value_object<JsChunkRange>("ChunkRange")
+    rtcmc::compact_value_object<JsChunkRange>("ChunkRange")
         .field("index", &JsChunkRange::index)
         .field("offset", &JsChunkRange::offset)
         .field("length", &JsChunkRange::length);
 
-    value_object<JsTransferLimits>("TransferLimits")
+    rtcmc::compact_value_object<JsTransferLimits>("TransferLimits")
         .field("headerBytes", &JsTransferLimits::headerBytes)
         .field("maxPacketBytes", &JsTransferLimits::maxPacketBytes)
         .field("maxChunkSize", &JsTransferLimits::maxChunkSize)
