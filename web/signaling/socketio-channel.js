@@ -14,6 +14,7 @@ export const SERVER_EVENTS = [
     'room-closed',
     'extra-updated',
     'user-status',
+    'member-resumed',
     'room-list',
 ];
 
