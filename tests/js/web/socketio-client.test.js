@@ -237,6 +237,25 @@ describe('against the real server', () => {
         }
     });
 
+    test('a server that is gone while a session reconnects is retried quietly; a first connection that fails is reported', async () => {
+        const proxy = await startProxy(port);
+        const ivy = channel({ userid: 'ivy', options: { reconnectionDelay: 20, reconnectionDelayMax: 40 } }, {}, proxy.url);
+        await until(() => ivy.events.welcomes.length === 1, 'the first welcome');
+        try {
+            proxy.cut(); // the server process is gone: its connections break, new ones fail
+            await sleep(500);
+            expect(ivy.channel.socket.connected).toBe(false);
+            expect(ivy.events.errors).toEqual([]);
+            ivy.channel.close();
+            const never = channel({ userid: 'jay', options: { reconnectionDelay: 20, reconnectionDelayMax: 40 } }, {}, proxy.url);
+            await until(() => never.events.errors.length >= 1, 'the first connection failure');
+            expect(never.events.errors[0].code).toBe('SIGNALING_UNREACHABLE');
+            never.channel.close();
+        } finally {
+            await proxy.close();
+        }
+    });
+
     test('a refused resume (its token went stale) is retried quietly until the server lets the userid go', async () => {
         const proxy = await startProxy(port);
         server.io.engine.opts.pingTimeout = 20000;
