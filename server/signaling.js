@@ -148,7 +148,7 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
         socket.data.extra = extra ?? null;
         socket.data.address = clientAddress(socket.request, config.trustedProxies);
         // {from: the replaced connection's token, rooms: the rooms kept}, or null.
-        socket.data.resumed = resumed && { from: resume, rooms: resumed.rooms };
+        socket.data.resumed = resumed && { from: resume, rooms: resumed.rooms, extras: resumed.extras };
         // If the connection drops before `connection` fires, socket.io discards the socket
         // silently: free the claim then, or the userid would stay taken.
         // (A resumed connection also holds rooms by now: it leaves them.)
@@ -228,6 +228,11 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
 
         async 'check-presence'(socket, { roomid }) {
             return rooms.checkPresence(roomid);
+        },
+
+        // The room as it is now, for one of its members (through this connection).
+        async 'get-room'(socket, { roomid }) {
+            return rooms.viewFor(user(socket), roomid);
         },
 
         async 'list-rooms'(socket, { cursor, limit }) {
@@ -496,7 +501,14 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
         socket.join(userChannel(userid));
         const { resumed } = socket.data;
         if (resumed) {
-            for (const roomid of resumed.rooms) socket.join(roomChannel(roomid));
+            for (const roomid of resumed.rooms) {
+                socket.join(roomChannel(roomid));
+                // The room-mates hear that this member is reachable again: whatever they sent
+                // it while it was away (a newcomer's offer) was refused, and they may need to
+                // send it again (docs/server.md, "Resuming").
+                const extra = resumed.extras.get(roomid) ?? null;
+                socket.to(roomChannel(roomid)).emit('member-resumed', { roomid, userid, extra });
+            }
             supersede(userid, resumed.from, previous);
         }
         guardRequests(socket, {

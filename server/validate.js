@@ -258,6 +258,7 @@ export const REQUEST_SCHEMAS = {
     },
     'leave-room': { fields: { roomid: required(idRule) } },
     'check-presence': { fields: { roomid: required(idRule) } },
+    'get-room': { fields: { roomid: required(idRule) } },
     'list-rooms': {
         fields: { cursor: optional(cursorRule), limit: optional(integerRule(1, 10000)) },
         empty: true,

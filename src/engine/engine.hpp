@@ -96,6 +96,9 @@ public:
 
 private:
     struct Link {
+        Link() = default;
+        Link(MediaPlan linkPlan, bool isOfferer, bool isConnected, bool isDataOpen)
+            : plan(linkPlan), offerer(isOfferer), connected(isConnected), dataOpen(isDataOpen) {}
         MediaPlan plan;
         bool offerer = false;
         bool connected = false; // reached "connected" at least once
@@ -108,6 +111,14 @@ private:
         // A new link must connect by then (0 once it did): an offer whose answer never comes
         // (its peer crashed) would otherwise wait forever.
         std::uint64_t connectBy = 0;
+        // SDP session ids (o= lines) of the two peer connections of this link: ours, from our
+        // descriptions, and the peer's, from its. A peer that dials again with a new peer
+        // connection shows a new id (engine_signals.cpp, onSessionDescription).
+        std::string localConnection;
+        std::string remoteConnection;
+        // An answer to an offer of a peer connection we replaced was dropped: the candidates
+        // that follow it belong to that old connection too, until the next description.
+        bool droppingStale = false;
     };
     struct KnownRoom {
         std::string owner;
@@ -153,6 +164,9 @@ private:
     bool answersLastRequest(const std::optional<std::uint32_t>& request) const {
         return !request || *request == joinRequestNumber_;
     }
+    // Our description on its way to `peer` (localDescription): notes our connection's SDP
+    // session id, and an answer says which offer it answers.
+    void describeLink(const std::string& peer, protocol::SessionDescription& message);
     // Replays the kept signals the room as we know it now accepts (new members, a new owner).
     void replayPendingSignals(std::uint64_t nowMs, Actions& out);
 
@@ -165,6 +179,15 @@ private:
     void onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actions& out);
     void onSessionClosedByServer(Actions& out);
     void onWelcome(const nlohmann::json& welcome, Actions& out);
+    // A member's signaling connection came back (server event member-resumed).
+    void onMemberResumed(const std::string& userid, const nlohmann::json& extra,
+                         std::uint64_t nowMs, Actions& out);
+    // The room as the server holds it now (get-room, after our own connection came back):
+    // members who joined or left and an owner who changed while we could not hear it.
+    void catchUpWithRoom(const nlohmann::json& view, std::uint64_t nowMs, Actions& out);
+    // A link we offered that never connected while signals could be lost: dial it again with
+    // a new peer connection (the first offer may never have reached the peer).
+    void redialIfNeverConnected(const std::string& peer, Actions& out);
     void onRoomList(const nlohmann::json& rooms, std::uint64_t nowMs, Actions& out);
     void onServerError(const std::string& request, const nlohmann::json& reply, std::uint64_t nowMs,
                        Actions& out);

@@ -134,6 +134,7 @@ Actions Engine::localDescription(const std::string& peer, const std::string& typ
     for (const auto& [streamid, carries] : localStreams_) {
         message.streams.push_back(proto::StreamInfo{streamid, carries});
     }
+    describeLink(peer, message);
     out.push_back(signal(peer, message));
     return out;
 }

@@ -44,6 +44,29 @@ Direction readDirection(proto::FieldReader& reader) {
     return parsed.value();
 }
 
+// The members of a RoomView, in join order (the reader records what is wrong).
+std::vector<Member> readMembers(proto::FieldReader& reader) {
+    std::vector<Member> list;
+    const json* members = reader.array("members", proto::kMaxMembers);
+    if (!members) {
+        return list;
+    }
+    for (const json& value : *members) {
+        if (!value.is_object()) {
+            reader.fail("members[]", {TextId::MustBeObject});
+            break;
+        }
+        proto::FieldReader member(value, "server room member");
+        Member entry{member.id("userid"), member.extra("extra").dump(), {}};
+        if (!member.ok()) {
+            reader.fail("members[]", member.error().text);
+            break;
+        }
+        list.push_back(std::move(entry));
+    }
+    return list;
+}
+
 json parseObject(const std::string& text) {
     json value = parseJson(text.empty() ? std::string_view("{}") : std::string_view(text));
     return value.is_object() ? value : json();
@@ -135,23 +158,7 @@ bool Engine::adoptRoomView(const json& view, Actions& out) {
     policy.maxParticipantsAllowed =
         reader.count("maxParticipantsAllowed", 1, proto::kMaxParticipantsAllowed, 1000);
     policy.autoCloseEntireSession = reader.flag("autoCloseEntireSession", false);
-    const json* members = reader.array("members", proto::kMaxMembers);
-    std::vector<Member> list;
-    if (members) {
-        for (const json& value : *members) {
-            if (!value.is_object()) {
-                reader.fail("members[]", {TextId::MustBeObject});
-                break;
-            }
-            proto::FieldReader member(value, "server room member");
-            Member entry{member.id("userid"), member.extra("extra").dump(), {}};
-            if (!member.ok()) {
-                reader.fail("members[]", member.error().text);
-                break;
-            }
-            list.push_back(std::move(entry));
-        }
-    }
+    const std::vector<Member> list = readMembers(reader);
     if (!reader.ok() || roomid != targetRoom_) {
         error(ErrorCode::InvalidField,
               reader.ok() ? Text(TextId::ServerAnsweredForOtherRoom, {roomid})
@@ -194,6 +201,9 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
         if (!last || askedRoom != targetRoom_) {
             return out;
         }
+    }
+    if (request == "get-room" && (askedRoom != targetRoom_ || !room_ || !isActive(state_))) {
+        return out; // about a session that ended meanwhile
     }
     const json reply = parseObject(replyJson);
     if (reply.is_null() || !reply.contains("ok") || !reply["ok"].is_boolean()) {
@@ -264,6 +274,8 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
                 out.insert(out.end(), requested.begin(), requested.end());
             }
         }
+    } else if (request == "get-room") {
+        catchUpWithRoom(reply.value("room", json::object()), nowMs, out);
     } else if (request == "list-rooms" || request == "subscribe-rooms") {
         onRoomList(reply.value("rooms", json::array()), nowMs, out);
     } else if (request == "eject") {
@@ -386,6 +398,12 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
             out.push_back(fireEvent(PageEvent::OnExtraDataUpdated,
                                     json{{"userid", userid}, {"extra", extra}}));
         }
+    } else if (event == "member-resumed") {
+        const std::string userid = reader.id("userid");
+        const json extra = reader.extra("extra");
+        if (reader.ok() && userid != config_.userid) {
+            onMemberResumed(userid, extra, nowMs, out);
+        }
     } else if (event == "user-status") {
         const std::string userid = reader.id("userid");
         const std::string status = reader.text("status", 16);
@@ -428,6 +446,11 @@ void Engine::onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actio
 // was already processed). A room it did not keep is a session that ended under us: the page
 // hears SESSION_LOST, and the session ends as if the room had closed, so that open() and
 // join() work again. The first welcome of a connection finds no established session here.
+//
+// A kept room may have changed while we could not hear it: we ask for its view (get-room,
+// then catchUpWithRoom). Our room-mates hear that we are back (member-resumed) and dial again
+// the links they offered that never connected; we do the same with ours, since what we sent
+// into the dropped connection may never have left it.
 void Engine::onWelcome(const json& welcome, Actions& out) {
     if (!room_ || (state_ != SessionState::Open && state_ != SessionState::Joined)) {
         return;
@@ -439,7 +462,15 @@ void Engine::onWelcome(const json& welcome, Actions& out) {
     if (wasResumed && rooms != welcome.end() && rooms->is_array()) {
         for (const json& roomid : *rooms) {
             if (roomid.is_string() && roomid.get_ref<const std::string&>() == targetRoom_) {
-                return; // kept
+                out.push_back(serverRequest("get-room", json{{"roomid", targetRoom_}}));
+                std::vector<std::string> peers;
+                for (const auto& entry : links_) {
+                    peers.push_back(entry.first);
+                }
+                for (const std::string& peer : peers) {
+                    redialIfNeverConnected(peer, out);
+                }
+                return;
             }
         }
     }
@@ -447,6 +478,82 @@ void Engine::onWelcome(const json& welcome, Actions& out) {
           {wasResumed ? TextId::SessionLostRoomGone : TextId::SessionLostTooLong, {targetRoom_}},
           out);
     onSessionClosedByServer(out);
+}
+
+// A room-mate's signaling connection came back (docs/server.md, "Resuming"). While it was
+// away the server refused what we addressed to it, such as the offer of a link we dialed
+// after joining: that link is dialed again. A member we did not know joined while we were
+// away ourselves (our get-room answer may still be on its way): it is one of us now, and it
+// dials us, as the newcomer does.
+void Engine::onMemberResumed(const std::string& userid, const json& extra, std::uint64_t nowMs,
+                             Actions& out) {
+    if (!room_->contains(userid)) {
+        room_->admit(Member{userid, extra.dump(), {}});
+        captureOnDemand(out);
+        out.push_back(fireEvent(PageEvent::OnUserStatusChanged,
+                                json{{"userid", userid}, {"status", "online"}, {"extra", extra}}));
+        replayPendingSignals(nowMs, out);
+        return;
+    }
+    redialIfNeverConnected(userid, out);
+}
+
+void Engine::catchUpWithRoom(const json& view, std::uint64_t nowMs, Actions& out) {
+    proto::FieldReader reader(view, "server room");
+    const std::string roomid = reader.id("roomid");
+    const std::string owner = reader.id("owner");
+    const std::vector<Member> list = readMembers(reader);
+    if (!reader.ok() || roomid != targetRoom_) {
+        error(ErrorCode::InvalidField,
+              reader.ok() ? Text(TextId::ServerAnsweredForOtherRoom, {roomid})
+                          : reader.error().text,
+              out);
+        return;
+    }
+    // Who joined meanwhile: the page hears them come online, as it would have.
+    std::set<std::string> present;
+    bool admitted = false;
+    for (const Member& member : list) {
+        present.insert(member.userid);
+        if (member.userid != config_.userid && !room_->contains(member.userid)) {
+            room_->admit(member);
+            admitted = true;
+            Result<json> extra = proto::parseExtra(member.extra);
+            out.push_back(fireEvent(PageEvent::OnUserStatusChanged,
+                                    json{{"userid", member.userid},
+                                         {"status", "online"},
+                                         {"extra", extra ? extra.value() : json::object()}}));
+        }
+    }
+    if (admitted) {
+        captureOnDemand(out);
+    }
+    // A new owner (the old one left meanwhile: onOwnerChanged reports it gone).
+    if (owner != room_->owner() && present.count(owner)) {
+        onOwnerChanged(owner, nowMs, out);
+    }
+    // Who left meanwhile, once each: a member-left that comes later finds nobody to report.
+    std::vector<std::string> gone;
+    for (const Member& member : room_->members()) {
+        if (member.userid != config_.userid && !present.count(member.userid)) {
+            gone.push_back(member.userid);
+        }
+    }
+    for (const std::string& userid : gone) {
+        memberGone(userid, proto::LeaveReason::Left, std::nullopt, nowMs, out);
+    }
+    replayPendingSignals(nowMs, out); // offers of members we have just met
+}
+
+void Engine::redialIfNeverConnected(const std::string& peer, Actions& out) {
+    auto link = links_.find(peer);
+    const Member* member = room_ ? room_->find(peer) : nullptr;
+    if (link == links_.end() || !link->second.offerer || link->second.connected || !member) {
+        return; // connected links keep their media; the answerer waits for the offerer
+    }
+    const Member again = *member;
+    unlink(peer, out);
+    linkTo(again, true, out);
 }
 
 void Engine::onSessionClosedByServer(Actions& out) {

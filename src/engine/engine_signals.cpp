@@ -20,6 +20,28 @@ bool isPeerMessage(const proto::Message& message) {
            std::holds_alternative<proto::StreamEnded>(message);
 }
 
+// The session id of a description's origin line ("o=<username> <sess-id> <sess-version> ...",
+// RFC 8866 section 5.2): the same for every description of one peer connection (JSEP keeps it
+// on renegotiation and ICE restart), another for a new one. "" when the line is missing.
+std::string sdpSessionId(std::string_view sdp) {
+    std::size_t line = sdp.rfind("o=", 0) == 0 ? 0 : sdp.find("\no=");
+    if (line == std::string_view::npos) {
+        return {};
+    }
+    std::string_view origin = sdp.substr(line + (sdp[line] == '\n' ? 3 : 2));
+    origin = origin.substr(0, origin.find_first_of("\r\n"));
+    const std::size_t afterUser = origin.find(' ');
+    if (afterUser == std::string_view::npos) {
+        return {};
+    }
+    std::string_view id = origin.substr(afterUser + 1);
+    id = id.substr(0, id.find(' '));
+    if (id.empty() || id.size() > proto::kMaxSdpSessionIdBytes) {
+        return {};
+    }
+    return std::string(id);
+}
+
 } // namespace
 
 Actions Engine::receiveSignal(const std::string& text, const std::string& verifiedFrom,
@@ -423,8 +445,39 @@ void Engine::onExtraUpdated(const proto::ExtraUpdated& m, Actions& out) {
                             json{{"userid", m.envelope.from}, {"extra", m.extra}}));
 }
 
+void Engine::describeLink(const std::string& peer, proto::SessionDescription& message) {
+    auto link = links_.find(peer);
+    if (link == links_.end()) {
+        return;
+    }
+    const std::string connection = sdpSessionId(message.sdp);
+    if (!connection.empty()) {
+        link->second.localConnection = connection;
+    }
+    if (message.sdpType == proto::SdpType::Answer && !link->second.remoteConnection.empty()) {
+        message.replyTo = link->second.remoteConnection;
+    }
+}
+
 void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& out) {
     const std::string& peer = m.envelope.from;
+    const std::string connection = sdpSessionId(m.sdp);
+    if (auto held = links_.find(peer); held != links_.end()) {
+        Link& link = held->second;
+        if (m.sdpType == proto::SdpType::Answer && m.replyTo && !link.localConnection.empty() &&
+            *m.replyTo != link.localConnection) {
+            // We dialed again (redialIfNeverConnected) after the peer had got our first offer:
+            // this answers the peer connection we closed; the answer to the new one follows.
+            link.droppingStale = true;
+            return;
+        }
+        if (m.sdpType == proto::SdpType::Offer && !link.remoteConnection.empty() &&
+            !connection.empty() && connection != link.remoteConnection) {
+            // The peer dialed again with a new peer connection: ours belongs to its old one and
+            // can never connect to the new one. Answer with a new connection of our own.
+            unlink(peer, out);
+        }
+    }
     for (const proto::StreamInfo& stream : m.streams) {
         remoteStreamSessions_[stream.streamid] = toString(stream.session);
     }
@@ -448,6 +501,11 @@ void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& o
         }
         linkTo(*room_->find(peer), false, out);
     }
+    Link& link = links_.at(peer);
+    link.droppingStale = false;
+    if (!connection.empty()) {
+        link.remoteConnection = connection;
+    }
     Action describe = peerAction(ActionKind::SetRemoteDescription, peer);
     describe.name = m.sdpType == proto::SdpType::Offer ? "offer" : "answer";
     describe.text = m.sdp;
@@ -455,8 +513,9 @@ void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& o
 }
 
 void Engine::onIceCandidate(const proto::IceCandidate& m, Actions& out) {
-    if (!links_.count(m.envelope.from)) {
-        return; // a late candidate for a link already closed
+    auto link = links_.find(m.envelope.from);
+    if (link == links_.end() || link->second.droppingStale) {
+        return; // a late candidate for a link (or a peer connection of it) already closed
     }
     Action add = peerAction(ActionKind::AddIceCandidate, m.envelope.from);
     add.text = m.candidate.value_or("");

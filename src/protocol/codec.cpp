@@ -202,6 +202,9 @@ void addFields(json& out, const SessionDescription& m) {
             {{"streamid", stream.streamid}, {"session", sessionToJson(stream.session)}});
     }
     out["streams"] = std::move(streams);
+    if (m.replyTo) {
+        out["replyTo"] = *m.replyTo;
+    }
 }
 void addFields(json& out, const IceCandidate& m) {
     if (m.candidate) {
@@ -342,6 +345,7 @@ void readFields(FieldReader& r, SessionDescription& m) {
         r.fail("sdpType", {TextId::MustBeSdpType});
     }
     m.sdp = r.text("sdp", kMaxSdpBytes);
+    m.replyTo = r.optionalText("replyTo", kMaxSdpSessionIdBytes);
     const json* streams = r.array("streams", kMaxStreams);
     if (!streams) {
         return;

@@ -121,6 +121,10 @@ struct SessionDescription {
     SdpType sdpType = SdpType::Offer;
     std::string sdp;
     std::vector<StreamInfo> streams; // the sender's streams on this connection
+    // On an answer: the SDP session id (o= line) of the offer it answers. A peer that dialed
+    // again with a new peer connection tells an answer to its old one from the answer it waits
+    // for (docs/protocol.md, "sdp").
+    std::optional<std::string> replyTo;
 };
 
 struct IceCandidate {

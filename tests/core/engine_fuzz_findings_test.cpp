@@ -453,7 +453,7 @@ namespace {
 
 std::string offerFrom(const std::string& peer) {
     return proto::encode(proto::SessionDescription{
-        proto::Envelope{"room", peer, std::string("me")}, proto::SdpType::Offer, "v=0", {}});
+        proto::Envelope{"room", peer, std::string("me")}, proto::SdpType::Offer, "v=0", {}, {}});
 }
 
 bool answersOffer(const Actions& actions, const std::string& peer) {

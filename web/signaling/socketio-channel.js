@@ -14,6 +14,7 @@ export const SERVER_EVENTS = [
     'room-closed',
     'extra-updated',
     'user-status',
+    'member-resumed',
     'room-list',
 ];
 
@@ -70,6 +71,11 @@ export class SocketIoChannel {
         this.socket.on('connect_error', (error) => {
             // A refused resume being retried (see RESUME_REFUSED_RETRY_MS) is not news yet.
             if (error.retrying) return;
+            // Nor is a server that cannot be reached while the channel reconnects a session it
+            // had (the server restarting): peer links carry on, and the page hears how it ends,
+            // a session resumed or SESSION_LOST (Engine::onWelcome). Only a first connection
+            // that fails is reported.
+            if (error.code === 'SIGNALING_UNREACHABLE' && this.resumeToken && !this.socket.closed) return;
             const data = isObject(error.data) ? error.data : {};
             const code = data['code'] || 'SIGNALING_UNREACHABLE';
             const message = data['message'] || `cannot reach the signaling server at ${url || location.origin}: ${error.message}`;

@@ -138,11 +138,11 @@ std::vector<std::vector<Input>> sessions() {
     return {
         {signal(protocol::JoinRequest{carolToMe, json::object(), defaultSession(), std::nullopt,
                                       12345u}),
-         signal(protocol::SessionDescription{carolToMe, protocol::SdpType::Offer, "v=0", {}}),
+         signal(protocol::SessionDescription{carolToMe, protocol::SdpType::Offer, "v=0", {}, {}}),
          report(0, "carol", 1), report(1, "carol"), call(4, "carol"), call(3)},
         {signal(protocol::MemberJoined{
              aliceToAll, protocol::MemberInfo{"carol", json::object(), defaultSession()}}),
-         signal(protocol::SessionDescription{carolToMe, protocol::SdpType::Offer, "v=0", {}}),
+         signal(protocol::SessionDescription{carolToMe, protocol::SdpType::Offer, "v=0", {}, {}}),
          signal(protocol::Leave{aliceToAll, false, std::string("bob")}), report(0, "alice", 4),
          report(10, "", 0, "999999")},
         {event("member-joined", {{"roomid", "room"}, {"userid", "carol"}}),

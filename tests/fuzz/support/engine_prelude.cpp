@@ -97,7 +97,7 @@ void PreludeWorld::toOpen() {
         signal("bob", proto::encode(request));
     }
     signal("bob", proto::encode(proto::SessionDescription{
-                      from("bob"), proto::SdpType::Offer, "v=0 offer bob", {}}));
+                      from("bob"), proto::SdpType::Offer, "v=0 offer bob", {}, {}}));
     follow(engine_.peerStateChanged("bob", PeerState::Connected, now_));
     follow(engine_.dataChannelOpened("bob"));
 }

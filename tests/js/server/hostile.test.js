@@ -43,6 +43,7 @@ const EVENTS = {
     'join-room': [{ roomid: 'fortress' }, { roomid: 'id', extra: 'extra', password: 'password' }],
     'leave-room': [{ roomid: 'fortress' }, { roomid: 'id' }],
     'check-presence': [{ roomid: 'fortress' }, { roomid: 'id' }],
+    'get-room': [{ roomid: 'fortress' }, { roomid: 'id' }],
     'list-rooms': [{}, {}],
     'subscribe-rooms': [{}, {}],
     'unsubscribe-rooms': [{}, {}],
