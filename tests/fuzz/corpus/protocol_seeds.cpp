@@ -43,8 +43,10 @@ std::vector<proto::Message> sampleMessages() {
     proto::SessionDescription offer{fromBob,
                                     proto::SdpType::Offer,
                                     "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n",
-                                    {proto::StreamInfo{"stream-1", defaultSession()}}};
-    proto::SessionDescription answer{fromAlice, proto::SdpType::Answer, "v=0 answer", {}};
+                                    {proto::StreamInfo{"stream-1", defaultSession()}},
+                                    std::nullopt};
+    proto::SessionDescription answer{
+        fromAlice, proto::SdpType::Answer, "v=0 answer", {}, std::string("1")};
     proto::IceCandidate candidate{fromBob, "candidate:1 1 udp 2122260223 198.18.0.1 9 typ host",
                                   std::string("0"), 0u};
 
