@@ -130,11 +130,10 @@ export class ConnectionRuntime {
             ...candidateKinds(connection.candidates, connection.iceTransportPolicy),
             trickleIce: connection.trickleIce !== false,
             autoRedialOnFailure: connection.autoRedialOnFailure !== false,
-            // ICE restarts (src/engine/engine_recovery.cpp): whole milliseconds, bounded so
-            // that a typo cannot make a link wait for days or retry without pause.
-            iceRestartDelayMs: boundedInteger(connection.iceRestartDelay, 0, 600000, 2000),
-            iceRestartTimeoutMs: boundedInteger(connection.iceRestartTimeout, 1000, 600000, 6000),
-            maxIceRestarts: boundedInteger(connection.maxIceRestarts, 0, 100, 4),
+            // ICE restarts (src/engine/engine_recovery.cpp; the core bounds them).
+            iceRestartDelayMs: wholeNumber(connection.iceRestartDelay, 2000),
+            iceRestartTimeoutMs: wholeNumber(connection.iceRestartTimeout, 6000),
+            maxIceRestarts: wholeNumber(connection.maxIceRestarts, 4),
         };
     }
 
@@ -908,10 +907,11 @@ function candidateKinds(candidates, iceTransportPolicy) {
 // well-formed, but a lone UTF-16 surrogate never reaches it as such: embind's UTF-8 encoder
 // pairs it with the next unit. So JS strings are checked here, as the server checks them.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// A whole number from min to max; `fallback` when the page set none (or not a number).
-function boundedInteger(value, min, max, fallback) {
+// A value for an unsigned 32-bit field of the core's config: a whole number (the core applies
+// its own bounds), or `fallback` when the page set none (or not a number).
+function wholeNumber(value, fallback) {
     const number = Math.floor(Number(value));
-    return Number.isFinite(number) ? Math.max(min, Math.min(max, number)) : fallback;
+    return Number.isFinite(number) ? Math.max(0, Math.min(0xffffffff, number)) : fallback;
 }
 
 function wellFormed(name, value) {

@@ -24,6 +24,10 @@
 
 namespace rtcmc {
 
+namespace protocol {
+class FieldReader;
+}
+
 // Peer connection states reported by the browser (RTCPeerConnection.connectionState).
 enum class PeerState { Connecting, Connected, Disconnected, Failed, Closed };
 
@@ -175,6 +179,8 @@ private:
     void requestOpenRoom(Actions& out);
     void requestJoinRoom(Actions& out);
     bool adoptRoomView(const nlohmann::json& view, Actions& out);
+    bool roomViewReadable(const protocol::FieldReader& reader, const std::string& roomid,
+                          Actions& out) const;
     bool knowRoom(const nlohmann::json& publicView, Actions& out);
     void onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actions& out);
     void onSessionClosedByServer(Actions& out);

@@ -52,10 +52,17 @@ struct EngineConfig {
     // (engine_recovery.cpp). A link reported "disconnected" gets iceRestartDelayMs to come back
     // by itself (ICE often does after a short loss); each restart gets iceRestartTimeoutMs to
     // reconnect; after maxIceRestarts restarts that did not, the peer is reported gone.
+    // Engine::configure() keeps them within the bounds below, so that a page's typo cannot make
+    // a link wait for days or retry without pause.
     bool autoRedialOnFailure = true;
     std::uint32_t iceRestartDelayMs = 2000;
     std::uint32_t iceRestartTimeoutMs = 6000;
     std::uint32_t maxIceRestarts = 4;
 };
+
+constexpr std::uint32_t kMaxIceRestartDelayMs = 600000;
+constexpr std::uint32_t kMinIceRestartTimeoutMs = 1000;
+constexpr std::uint32_t kMaxIceRestartTimeoutMs = 600000;
+constexpr std::uint32_t kMaxIceRestarts = 100;
 
 } // namespace rtcmc

@@ -148,6 +148,18 @@ bool Engine::knowRoom(const json& view, Actions& out) {
 
 // The RoomView answering open-room or join-room: the server's truth replaces our view. False
 // (with onerror) when the view cannot be read: the request then counts as refused.
+// A room view the server sent is of our room and could be read; else onerror and false.
+bool Engine::roomViewReadable(const proto::FieldReader& reader, const std::string& roomid,
+                              Actions& out) const {
+    if (reader.ok() && roomid == targetRoom_) {
+        return true;
+    }
+    error(ErrorCode::InvalidField,
+          reader.ok() ? Text(TextId::ServerAnsweredForOtherRoom, {roomid}) : reader.error().text,
+          out);
+    return false;
+}
+
 bool Engine::adoptRoomView(const json& view, Actions& out) {
     proto::FieldReader reader(view, "server room");
     const std::string roomid = reader.id("roomid");
@@ -159,11 +171,7 @@ bool Engine::adoptRoomView(const json& view, Actions& out) {
         reader.count("maxParticipantsAllowed", 1, proto::kMaxParticipantsAllowed, 1000);
     policy.autoCloseEntireSession = reader.flag("autoCloseEntireSession", false);
     const std::vector<Member> list = readMembers(reader);
-    if (!reader.ok() || roomid != targetRoom_) {
-        error(ErrorCode::InvalidField,
-              reader.ok() ? Text(TextId::ServerAnsweredForOtherRoom, {roomid})
-                          : reader.error().text,
-              out);
+    if (!roomViewReadable(reader, roomid, out)) {
         return false;
     }
     const Member* ownerEntry = nullptr;
@@ -503,11 +511,7 @@ void Engine::catchUpWithRoom(const json& view, std::uint64_t nowMs, Actions& out
     const std::string roomid = reader.id("roomid");
     const std::string owner = reader.id("owner");
     const std::vector<Member> list = readMembers(reader);
-    if (!reader.ok() || roomid != targetRoom_) {
-        error(ErrorCode::InvalidField,
-              reader.ok() ? Text(TextId::ServerAnsweredForOtherRoom, {roomid})
-                          : reader.error().text,
-              out);
+    if (!roomViewReadable(reader, roomid, out)) {
         return;
     }
     // Who joined meanwhile: the page hears them come online, as it would have.

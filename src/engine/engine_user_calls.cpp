@@ -21,6 +21,10 @@ void Engine::configure(EngineConfig config) {
         extra_ = extra.value();
     }
     config_ = std::move(config);
+    config_.iceRestartDelayMs = std::min(config_.iceRestartDelayMs, kMaxIceRestartDelayMs);
+    config_.iceRestartTimeoutMs =
+        std::clamp(config_.iceRestartTimeoutMs, kMinIceRestartTimeoutMs, kMaxIceRestartTimeoutMs);
+    config_.maxIceRestarts = std::min(config_.maxIceRestarts, kMaxIceRestarts);
 }
 
 bool Engine::isOwner() const {

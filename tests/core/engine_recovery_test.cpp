@@ -203,3 +203,26 @@ TEST(EngineRecovery, ALinkThatNeverConnectsIsRestartedThenGivenUp) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// The page's settings are whatever it typed: the core keeps them within its bounds.
+TEST(EngineRecovery, RestartSettingsAreKeptWithinBounds) {
+    EngineConfig wild;
+    wild.iceRestartDelayMs = 4000000000u;
+    wild.iceRestartTimeoutMs = 0;
+    wild.maxIceRestarts = 1000000;
+    const Engine engine(wild);
+    EXPECT_EQ(engine.config().iceRestartDelayMs, kMaxIceRestartDelayMs);
+    EXPECT_EQ(engine.config().iceRestartTimeoutMs, kMinIceRestartTimeoutMs);
+    EXPECT_EQ(engine.config().maxIceRestarts, kMaxIceRestarts);
+    EngineConfig slow;
+    slow.iceRestartTimeoutMs = 4000000000u;
+    EXPECT_EQ(Engine(slow).config().iceRestartTimeoutMs, kMaxIceRestartTimeoutMs);
+    const EngineConfig defaults;
+    EXPECT_EQ(Engine(defaults).config().iceRestartTimeoutMs, 6000u);
+}
+
+} // namespace
+} // namespace rtcmc

@@ -82,7 +82,7 @@ describe('refusal logs on seed channels', () => {
         // The burst (20) is served, then the rest is refused; on a loaded machine the bucket may
         // refill for a few while the 60 arrive, so the count past the burst is a bound.
         expect(codes.slice(0, 20)).toEqual(Array(20).fill('UNKNOWN_EVENT'));
-        expect(new Set(codes.slice(20))).toEqual(new Set(['RATE_LIMITED', ...(codes.slice(20).includes('UNKNOWN_EVENT') ? ['UNKNOWN_EVENT'] : [])]));
+        expect(codes.slice(20).filter((code) => code !== 'RATE_LIMITED' && code !== 'UNKNOWN_EVENT')).toEqual([]);
         expect(codes.filter((code) => code === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(30);
         const lines = logLines.slice(before).filter((line) => line.event === 'channel-message');
         expect(lines.length).toBe(1);
