@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_text.hpp"
 #include "compact_value_object.hpp"
 #include "enum_as_number.hpp"
 #include "handle_table.hpp"
@@ -26,11 +27,14 @@ namespace {
 using emscripten::function;
 
 // The actions of one event as a plain JS array of Action objects (value_object below): no
-// embind handle for the facade to delete.
+// embind handle for the facade to delete. Arrays are filled with set(i), not call("push"):
+// embind caches each method caller in a thread_local variable, and once the core's JSON code
+// changed (issue 11) wasm-ld refused those in this build without atomics ("'atomics' feature
+// must be used in order to use thread-local storage"). set(i) needs no caller, and is smaller.
 emscripten::val toJs(const Actions& actions) {
     emscripten::val list = emscripten::val::array();
-    for (const Action& action : actions) {
-        list.call<void>("push", emscripten::val(action));
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+        list.set(i, emscripten::val(actions[i]));
     }
     return list;
 }
@@ -75,8 +79,9 @@ emscripten::val linkedPeers(int handle) {
     if (!engine) {
         return list;
     }
-    for (const std::string& peer : engine->linkedPeers()) {
-        list.call<void>("push", peer);
+    const std::vector<std::string> peers = engine->linkedPeers();
+    for (std::size_t i = 0; i < peers.size(); ++i) {
+        list.set(i, peers[i]);
     }
     return list;
 }
@@ -102,8 +107,11 @@ struct DirectionParse {
 SessionParse parseSessionText(const std::string& text) {
     Result<SessionType> parsed = parseSession(text);
     if (!parsed) {
-        return SessionParse{
-            false, {}, {}, errorCodeName(parsed.error().code), parsed.error().text.toJson().dump()};
+        return SessionParse{false,
+                            {},
+                            {},
+                            errorCodeName(parsed.error().code),
+                            writeJson(parsed.error().text.toJson())};
     }
     return SessionParse{true, parsed.value(), toString(parsed.value()), {}, {}};
 }
@@ -111,8 +119,11 @@ SessionParse parseSessionText(const std::string& text) {
 SessionParse checkSessionObject(const SessionType& session) {
     Result<SessionType> valid = validateSession(session);
     if (!valid) {
-        return SessionParse{
-            false, {}, {}, errorCodeName(valid.error().code), valid.error().text.toJson().dump()};
+        return SessionParse{false,
+                            {},
+                            {},
+                            errorCodeName(valid.error().code),
+                            writeJson(valid.error().text.toJson())};
     }
     return SessionParse{true, valid.value(), toString(valid.value()), {}, {}};
 }
@@ -124,7 +135,7 @@ DirectionParse parseDirectionText(const std::string& text) {
                               Direction::ManyToMany,
                               {},
                               errorCodeName(parsed.error().code),
-                              parsed.error().text.toJson().dump()};
+                              writeJson(parsed.error().text.toJson())};
     }
     return DirectionParse{true, parsed.value(), toString(parsed.value()), {}, {}};
 }
@@ -147,13 +158,12 @@ std::string roomSnapshot(int handle) {
                            {"extra", extra ? extra.value() : nlohmann::json::object()},
                            {"joinedAs", protocol::sessionToJson(member.joinedAs)}});
     }
-    return nlohmann::json{{"roomid", room.id()},
-                          {"owner", room.owner()},
-                          {"members", members},
-                          {"session", toString(room.policy().session)},
-                          {"direction", toString(room.policy().direction)},
-                          {"isFull", room.isFull()}}
-        .dump();
+    return writeJson(nlohmann::json{{"roomid", room.id()},
+                                    {"owner", room.owner()},
+                                    {"members", members},
+                                    {"session", toString(room.policy().session)},
+                                    {"direction", toString(room.policy().direction)},
+                                    {"isFull", room.isFull()}});
 }
 
 } // namespace

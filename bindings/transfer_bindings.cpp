@@ -52,6 +52,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include "common/json_text.hpp"
 #include "compact_value_object.hpp"
 #include "enum_as_number.hpp"
 #include "handle_table.hpp"
@@ -126,7 +127,7 @@ struct JsOutcome {
 JsOutcome refused(const Error& error) {
     JsOutcome outcome;
     outcome.code = errorCodeName(error.code);
-    outcome.text = error.text.toJson().dump();
+    outcome.text = writeJson(error.text.toJson());
     return outcome;
 }
 
@@ -135,7 +136,7 @@ JsOutcome toJs(const TransferUpdate& update) {
     outcome.ok = true;
     if (update.error) {
         outcome.code = errorCodeName(update.error->code);
-        outcome.text = update.error->text.toJson().dump();
+        outcome.text = writeJson(update.error->text.toJson());
     }
     outcome.event = toJs(update.event);
     outcome.direction = update.direction;
@@ -334,8 +335,9 @@ public:
     // A plain JS array of outcomes (no embind handle to delete).
     val peerGone(const std::string& userid) {
         val list = val::array();
-        for (const TransferUpdate& update : manager_.peerGone(userid)) {
-            list.call<void>("push", val(toJs(update)));
+        const std::vector<TransferUpdate> updates = manager_.peerGone(userid);
+        for (std::size_t i = 0; i < updates.size(); ++i) {
+            list.set(i, val(toJs(updates[i]))); // set(i), not push: engine_bindings.cpp toJs
         }
         return list;
     }

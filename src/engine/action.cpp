@@ -1,14 +1,14 @@
 #include "engine/action.hpp"
+#include "common/json_text.hpp"
 
 namespace rtcmc {
 
 namespace {
 
 // The JSON text of an argument or a request body. Words from the browser side (a media error's
-// message, a stream id) may hold invalid UTF-8, on which dump() throws (an abort in the wasm
-// build): each invalid byte becomes U+FFFD instead.
+// message, a stream id) may hold invalid UTF-8: writeJson writes U+FFFD for it.
 std::string jsonText(const nlohmann::json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return writeJson(value);
 }
 
 } // namespace

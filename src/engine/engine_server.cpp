@@ -57,7 +57,7 @@ std::vector<Member> readMembers(proto::FieldReader& reader) {
             break;
         }
         proto::FieldReader member(value, "server room member");
-        Member entry{member.id("userid"), member.extra("extra").dump(), {}};
+        Member entry{member.id("userid"), writeJson(member.extra("extra")), {}};
         if (!member.ok()) {
             reader.fail("members[]", member.error().text);
             break;
@@ -187,7 +187,7 @@ bool Engine::adoptRoomView(const json& view, Actions& out) {
         }
     }
     if (!room_->contains(config_.userid)) {
-        room_->admit(Member{config_.userid, extra_.dump(), sendAs()});
+        room_->admit(Member{config_.userid, writeJson(extra_), sendAs()});
     }
     return true;
 }
@@ -366,7 +366,7 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         const std::string userid = reader.id("userid");
         const json extra = reader.extra("extra");
         if (reader.ok() && userid != config_.userid && !room_->contains(userid)) {
-            room_->admit(Member{userid, extra.dump(), {}});
+            room_->admit(Member{userid, writeJson(extra), {}});
             captureOnDemand(out);
         }
     } else if (event == "member-left") {
@@ -402,7 +402,7 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         const std::string userid = reader.id("userid");
         const json extra = reader.extra("extra");
         if (reader.ok() && userid != config_.userid && room_->contains(userid)) {
-            room_->updateExtra(userid, extra.dump());
+            room_->updateExtra(userid, writeJson(extra));
             out.push_back(fireEvent(PageEvent::OnExtraDataUpdated,
                                     json{{"userid", userid}, {"extra", extra}}));
         }
@@ -496,7 +496,7 @@ void Engine::onWelcome(const json& welcome, Actions& out) {
 void Engine::onMemberResumed(const std::string& userid, const json& extra, std::uint64_t nowMs,
                              Actions& out) {
     if (!room_->contains(userid)) {
-        room_->admit(Member{userid, extra.dump(), {}});
+        room_->admit(Member{userid, writeJson(extra), {}});
         captureOnDemand(out);
         out.push_back(fireEvent(PageEvent::OnUserStatusChanged,
                                 json{{"userid", userid}, {"status", "online"}, {"extra", extra}}));

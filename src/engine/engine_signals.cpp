@@ -1,5 +1,6 @@
 // Engine: signaling messages from other members. Room-control messages (admission, ejection,
 // membership) count only when they come from the room's owner.
+#include "common/json_text.hpp"
 #include "engine/engine.hpp"
 #include "protocol/codec.hpp"
 
@@ -274,7 +275,7 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
     const bool alreadyMember = room_->contains(m.envelope.from);
     Status admitted = alreadyMember
                           ? okStatus()
-                          : room_->admit(Member{m.envelope.from, m.extra.dump(), m.joinAs});
+                          : room_->admit(Member{m.envelope.from, writeJson(m.extra), m.joinAs});
     if (!admitted) {
         refuse(admitted.error().code);
         return;
@@ -328,15 +329,15 @@ void Engine::onJoinAccept(const proto::JoinAccept& m, Actions& out) {
     if (!transition(SessionEvent::Accepted, out)) {
         return;
     }
-    room_.emplace(m.envelope.room, Member{owner->userid, owner->extra.dump(), owner->joinedAs},
+    room_.emplace(m.envelope.room, Member{owner->userid, writeJson(owner->extra), owner->joinedAs},
                   policy);
     for (const proto::MemberInfo& member : m.members) {
         if (member.userid != m.owner) {
-            room_->admit(Member{member.userid, member.extra.dump(), member.joinedAs});
+            room_->admit(Member{member.userid, writeJson(member.extra), member.joinedAs});
         }
     }
     if (!room_->contains(config_.userid)) {
-        room_->admit(Member{config_.userid, extra_.dump(), sendAs()});
+        room_->admit(Member{config_.userid, writeJson(extra_), sendAs()});
     }
     stateChange("request-accepted", out);
     json members = json::array();
@@ -375,7 +376,7 @@ void Engine::onMemberJoined(const proto::MemberJoined& m, Actions& out) {
         m.member.userid == config_.userid || room_->contains(m.member.userid)) {
         return;
     }
-    room_->admit(Member{m.member.userid, m.member.extra.dump(), m.member.joinedAs});
+    room_->admit(Member{m.member.userid, writeJson(m.member.extra), m.member.joinedAs});
     out.push_back(fireEvent(
         PageEvent::OnUserStatusChanged,
         json{{"userid", m.member.userid}, {"status", "online"}, {"extra", m.member.extra}}));
@@ -440,7 +441,7 @@ void Engine::onExtraUpdated(const proto::ExtraUpdated& m, Actions& out) {
     if (!room_ || !room_->contains(m.envelope.from)) {
         return;
     }
-    room_->updateExtra(m.envelope.from, m.extra.dump());
+    room_->updateExtra(m.envelope.from, writeJson(m.extra));
     out.push_back(fireEvent(PageEvent::OnExtraDataUpdated,
                             json{{"userid", m.envelope.from}, {"extra", m.extra}}));
 }

@@ -2,6 +2,7 @@
 // time (announcements, presence timeouts).
 #include <algorithm>
 
+#include "common/json_text.hpp"
 #include "common/utf8.hpp"
 #include "engine/engine.hpp"
 #include "protocol/codec.hpp"
@@ -187,7 +188,7 @@ Actions Engine::open(const std::string& roomid, std::uint64_t nowMs) {
     policy.direction = effectiveDirection(config_.direction, config_.session);
     policy.maxParticipantsAllowed = config_.maxParticipantsAllowed;
     policy.autoCloseEntireSession = config_.autoCloseEntireSession;
-    room_.emplace(roomid, Member{config_.userid, extra_.dump(), config_.session}, policy);
+    room_.emplace(roomid, Member{config_.userid, writeJson(extra_), config_.session}, policy);
     if (needsLocalMedia(policy.direction, config_.session, true) && !mediaReady_ &&
         !config_.captureMediaOnDemand) {
         requestMedia(config_.session, "open", out);
@@ -499,7 +500,7 @@ Actions Engine::updateExtra(const std::string& extraJson) {
         return out;
     }
     extra_ = extra.value();
-    config_.extra = extra_.dump();
+    config_.extra = writeJson(extra_);
     if (serverMode()) {
         if (room_) {
             room_->updateExtra(config_.userid, config_.extra);

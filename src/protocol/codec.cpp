@@ -422,8 +422,8 @@ std::string encode(const Message& message) {
         [&](const auto& m) {
             json out = envelopeJson(kTypeNames[message.index()], m.envelope);
             addFields(out, m);
-            // An SDP comes from the browser side as is: never let invalid UTF-8 make dump() throw.
-            return out.dump(-1, ' ', false, json::error_handler_t::replace);
+            // An SDP comes from the browser side as is: writeJson writes U+FFFD for invalid UTF-8.
+            return writeJson(out);
         },
         message);
 }
