@@ -2,11 +2,14 @@
 // Beyond "no crash": a refusal is an error value with words; whatever decodes has a valid
 // envelope and survives a round trip unchanged: decode(encode(m)) == m, compared through the
 // canonical encoding (encode(decode(encode(m))) == encode(m)), as the messages have no ==.
+// The core's own JSON reader and writer (common/json_text.hpp) give nlohmann's answers on the
+// same text: the same document or the same refusal, written back as dump() writes it.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "common/json_text.hpp"
 #include "protocol/codec.hpp"
 #include "support/fuzz_check.hpp"
 
@@ -15,6 +18,17 @@ using rtcmc::fuzz::invariantBroken;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
+    // nlohmann ends its input at a NUL byte; we refuse it (json_text.cpp).
+    if (text.find('\0') == std::string_view::npos) {
+        const nlohmann::json ours = parseJson(text);
+        const nlohmann::json theirs = nlohmann::json::parse(text, nullptr, false);
+        if (ours.is_discarded() != theirs.is_discarded() ||
+            (!ours.is_discarded() &&
+             writeJson(ours) !=
+                 theirs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))) {
+            invariantBroken("parseJson/writeJson and nlohmann disagree on: " + std::string(text));
+        }
+    }
     Result<protocol::Message> decoded = protocol::decode(text);
     if (!decoded) {
         if (describe(decoded.error().text).empty()) {
