@@ -75,6 +75,9 @@ void Engine::unlink(const std::string& peer, Actions& out) {
         out.push_back(
             fireEvent(PageEvent::OnClose, json{{"userid", peer}, {"extra", memberExtra(peer)}}));
     }
+    if (!link->second.remoteConnection.empty()) {
+        closedConnections_[peer] = link->second.remoteConnection;
+    }
     links_.erase(link);
     out.push_back(peerAction(ActionKind::ClosePeer, peer));
 }
