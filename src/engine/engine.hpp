@@ -173,6 +173,8 @@ private:
     void describeLink(const std::string& peer, protocol::SessionDescription& message);
     // Replays the kept signals the room as we know it now accepts (new members, a new owner).
     void replayPendingSignals(std::uint64_t nowMs, Actions& out);
+    // Keeps a signal for replayPendingSignals; beyond kMaxPendingSignals the oldest is dropped.
+    void keepForLater(const std::string& from, std::string text);
 
     // engine_server.cpp
     bool serverMode() const { return config_.authority == RoomAuthority::Server; }

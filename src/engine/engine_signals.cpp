@@ -64,7 +64,11 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
     if (state_ == SessionState::Joining && envelope.room == targetRoom_ &&
         envelope.from != config_.userid) {
         if (std::holds_alternative<proto::Leave>(message)) {
-            leftWhileJoining_.insert(envelope.from);
+            // An accept lists at most kMaxMembers users: more names than that cannot all matter,
+            // and a stranger repeating leaves under new names must not grow the set.
+            if (leftWhileJoining_.size() < proto::kMaxMembers) {
+                leftWhileJoining_.insert(envelope.from);
+            }
         } else {
             leftWhileJoining_.erase(envelope.from); // back: a join-request, an announcement
         }
@@ -132,10 +136,7 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         // Kept while joining too: a member's offer can overtake our own join-accept.
         if (state_ == SessionState::Joined || state_ == SessionState::Open ||
             state_ == SessionState::Joining) {
-            if (pendingSignals_.size() >= kMaxPendingSignals) {
-                pendingSignals_.erase(pendingSignals_.begin()); // the oldest
-            }
-            pendingSignals_.emplace_back(envelope.from, text);
+            keepForLater(envelope.from, text);
         }
         return out;
     }
@@ -148,10 +149,7 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         room_->owner() != envelope.from && room_->owner() != config_.userid &&
         (std::holds_alternative<proto::MemberJoined>(message) ||
          std::holds_alternative<proto::MemberLeft>(message))) {
-        if (pendingSignals_.size() >= kMaxPendingSignals) {
-            pendingSignals_.erase(pendingSignals_.begin()); // the oldest
-        }
-        pendingSignals_.emplace_back(envelope.from, text);
+        keepForLater(envelope.from, text);
         return out;
     }
 
@@ -192,6 +190,13 @@ Action Engine::signal(std::string peer, const proto::Message& message) {
     Action action = sendSignal(std::move(peer), proto::encode(message));
     action.name = proto::envelopeOf(message).room;
     return action;
+}
+
+void Engine::keepForLater(const std::string& from, std::string text) {
+    if (pendingSignals_.size() >= kMaxPendingSignals) {
+        pendingSignals_.erase(pendingSignals_.begin()); // the oldest
+    }
+    pendingSignals_.emplace_back(from, std::move(text));
 }
 
 void Engine::replayPendingSignals(std::uint64_t nowMs, Actions& out) {
@@ -532,11 +537,10 @@ void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& o
         const bool peerIsOwner = room_->owner() == peer;
         const bool wanted =
             shouldConnect(room_->policy().direction, peerIsOwner, room_->owner() == config_.userid);
-        if (m.sdpType == proto::SdpType::Offer && !wanted &&
-            pendingSignals_.size() < kMaxPendingSignals) {
+        if (m.sdpType == proto::SdpType::Offer && !wanted) {
             // A new owner re-forming a star can dial us before its predecessor's leave reaches
             // us: the offer waits for the next change of owner (replayPendingSignals).
-            pendingSignals_.emplace_back(peer, proto::encode(m));
+            keepForLater(peer, proto::encode(m));
             return;
         }
         if (m.sdpType != proto::SdpType::Offer || !wanted) {

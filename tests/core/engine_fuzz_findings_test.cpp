@@ -900,3 +900,43 @@ TEST(EngineFuzzFindings, ARestartOfAClosedConnectionIsNotAnswered) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// Review of the fixes above: what a joiner keeps for later is bounded, so that a stranger who
+// knows the room name cannot grow it by sending under ever new names.
+// Signals from unknown users: the newest kMaxPendingSignals (256) are kept, the oldest dropped.
+TEST(EngineFuzzFindings, AJoinerKeepsOnlyTheNewestSignalsOfUnknownUsers) {
+    Engine me = joinerWhoAskedAlice();
+    for (int i = 0; i < 300; ++i) {
+        EXPECT_TRUE(me.receiveSignal(offerFrom("s" + std::to_string(i)), "", 2).empty());
+    }
+    const Actions accepted =
+        me.receiveSignal(acceptFrom("alice", {"alice", "s0", "s43", "s44", "s299", "me"}), "", 3);
+    EXPECT_EQ(me.state(), SessionState::Joined);
+    EXPECT_FALSE(answersOffer(accepted, "s0"));
+    EXPECT_FALSE(answersOffer(accepted, "s43"));
+    EXPECT_TRUE(answersOffer(accepted, "s44"));
+    EXPECT_TRUE(answersOffer(accepted, "s299"));
+}
+
+// Users heard leaving while we join: at most as many as one accept can list (kMaxMembers);
+// a leave heard once the set is full is not remembered.
+TEST(EngineFuzzFindings, AJoinerRemembersAtMostOneAcceptsWorthOfLeaves) {
+    Engine me = joinerWhoAskedAlice();
+    for (std::size_t i = 0; i < proto::kMaxMembers + 10; ++i) {
+        me.receiveSignal(
+            proto::encode(proto::Leave{
+                proto::Envelope{"room", "x" + std::to_string(i), std::nullopt}, false, {}}),
+            "", 2);
+    }
+    const std::string last = "x" + std::to_string(proto::kMaxMembers + 5);
+    me.receiveSignal(acceptFrom("alice", {"alice", "x0", last, "me"}), "", 3);
+    ASSERT_EQ(me.state(), SessionState::Joined);
+    EXPECT_FALSE(me.room()->contains("x0")); // heard leaving: not taken from the accept
+    EXPECT_TRUE(me.room()->contains(last));  // beyond the bound: taken as the owner lists it
+}
+
+} // namespace
+} // namespace rtcmc
