@@ -283,6 +283,12 @@ private:
     bool openRequested_ = false; // open-room sent to the server (its answer may be pending)
     // connect() for the room this side opens: if another page owns it already, join it.
     bool joinIfTaken_ = false;
+    // We own the room because its owner's link with us was given up or it was heard leaving
+    // (memberGone): over pub/sub a link can fail while its owner lives on, still owning the room
+    // for the others. Alone in the room, we yield to it when we hear it announced (onAnnounce).
+    bool ownerBySuccession_ = false;
+    bool rejoinedAfterTakeover_ = false; // that happened once this session
+
     // open-room and join-room requests not answered yet, of this session and earlier ones:
     // answers come in order, so only the last one answers the current session (serverReply).
     std::uint32_t sessionRequestsOut_ = 0;

@@ -150,6 +150,7 @@ void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
                                 json{{"sessionid", targetRoom_}, {"owner", *outcome.newOwner}}));
         if (*outcome.newOwner == config_.userid) {
             transition(SessionEvent::BecameOwner, out);
+            ownerBySuccession_ = true;
             announce(out, std::nullopt);
             nextAnnounceAt_ = nowMs + config_.announceIntervalMs;
             out.push_back(scheduleTick(nextAnnounceAt_));

@@ -263,6 +263,7 @@ void Engine::joinTakenRoom(std::uint64_t nowMs, Actions& out) {
     room_.reset();
     openRequested_ = false;
     joinIfTaken_ = false;
+    ownerBySuccession_ = false;
     joinAs_.reset();
     joinRequested_ = false;
     if (knownRooms_.count(targetRoom_)) {
@@ -405,6 +406,8 @@ void Engine::endSession(SessionEvent why, Actions& out) {
     joinRequested_ = false;
     openRequested_ = false;
     joinIfTaken_ = false;
+    ownerBySuccession_ = false;
+    rejoinedAfterTakeover_ = false;
     ejectedFromRoom_.clear();
     room_.reset();
     pendingSignals_.clear();
@@ -622,6 +625,11 @@ Actions Engine::tick(std::uint64_t nowMs) {
     std::uint64_t next = 0;
     auto schedule = [&](std::uint64_t at) { next = next == 0 ? at : std::min(next, at); };
 
+    // Links given up first: an announcement counts the members as they are after it (a member
+    // that took the room over hears from it whether we still count it: onAnnounce).
+    if (const std::uint64_t recovery = recoverLinks(nowMs, out)) {
+        schedule(recovery);
+    }
     if (isOwner() && !serverMode()) {
         if (nowMs >= nextAnnounceAt_) {
             announce(out, std::nullopt);
@@ -648,9 +656,6 @@ Actions Engine::tick(std::uint64_t nowMs) {
             schedule(it->second);
             ++it;
         }
-    }
-    if (const std::uint64_t recovery = recoverLinks(nowMs, out)) {
-        schedule(recovery);
     }
     if (next != 0) {
         out.push_back(scheduleTick(next));

@@ -940,3 +940,35 @@ TEST(EngineFuzzFindings, AJoinerRemembersAtMostOneAcceptsWorthOfLeaves) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// model_fuzzer --seed 4098 --no-faults (owner authority), minimal reproduction:
+//   1. u1.open("r1")  2. everything settles  3. u5.join("r1")  4. u5's request reaches u1
+//   5. u1's accept reaches u5  6. 7.7 s pass (u5's offer is not made in that time)
+// u5 gave its link with the owner up, took the owner for gone and took the room over; u1 lived
+// on and kept u5 as a member: two owners of r1 for good. A member who took a room over and is
+// alone in it now yields to the owner it hears announcing the room, as open() + connect() does.
+TEST(EngineFuzzFindings, AMemberWhoTookOverAloneRejoinsTheOwnerItHearsAgain) {
+    Engine me = joinerWhoAskedAlice();
+    me.receiveSignal(acceptFrom("alice", {"alice", "me"}), "", 2);
+    ASSERT_EQ(me.state(), SessionState::Joined);
+    std::uint64_t now = 2;
+    while (me.state() == SessionState::Joined && now < 120000) {
+        now += 500;
+        me.tick(now); // the link with alice never connects: restarted, then given up
+    }
+    ASSERT_EQ(me.state(), SessionState::Open);
+    ASSERT_TRUE(me.isOwner());
+    proto::Announce announce;
+    announce.envelope = proto::Envelope{"room", "alice", std::nullopt};
+    announce.session = parseSession("only data").value();
+    announce.participants = 2; // alice still counts us
+    const Actions heard = me.receiveSignal(proto::encode(announce), "", now + 1);
+    EXPECT_NE(findSignal<proto::JoinRequest>(signalsIn(heard), "alice"), nullptr);
+    EXPECT_EQ(me.state(), SessionState::Joining);
+}
+
+} // namespace
+} // namespace rtcmc
