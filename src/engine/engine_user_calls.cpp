@@ -275,6 +275,11 @@ void Engine::joinTakenRoom(std::uint64_t nowMs, Actions& out) {
     searchDeadline_ = nowMs + config_.presenceTimeoutMs;
     stateChange("detecting-room-presence", out);
     askForRoom(out);
+    if (serverMode()) {
+        // As join() does: the room may be gone by the time the server answers check-presence
+        // and be opened again later, which only subscribers hear (room-list).
+        out.push_back(serverRequest("subscribe-rooms", json::object()));
+    }
     out.push_back(scheduleTick(searchDeadline_));
 }
 

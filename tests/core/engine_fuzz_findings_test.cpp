@@ -972,3 +972,33 @@ TEST(EngineFuzzFindings, AMemberWhoTookOverAloneRejoinsTheOwnerItHearsAgain) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// model_fuzzer --seed 6279 --no-faults (server authority), minimal reproduction (shortened):
+//   1. u3 owns "r1"  2. u1.open("r1") + u1.connect("r1")  3. u3.leave()
+//   4. the server refuses u1's open-room (ROOM_EXISTS, still u3's)  5. u3.open("r1")
+//   6. the server answers u1's check-presence: no such room (between 3 and 5)
+// The page that found its room taken looked for it once, like join(), but without subscribing
+// to the room list: it never heard that the room was opened again and stayed "joining".
+TEST(EngineFuzzFindings, APageThatFindsItsRoomTakenHearsWhenItOpensAgain) {
+    EngineConfig config = withServer("me");
+    config.session = parseSession("only data").value();
+    Engine me(config);
+    me.open("room", 0);
+    me.connect("room", 0); // open() + connect(): join the room if another page has it
+    const Actions taken =
+        me.serverReply("open-room", R"({"roomid":"room"})",
+                       R"({"ok":false,"error":{"code":"ROOM_EXISTS","message":"taken"}})", 1);
+    EXPECT_TRUE(asksServer(taken, "check-presence"));
+    EXPECT_TRUE(asksServer(taken, "subscribe-rooms"));
+    me.serverReply("check-presence", R"({"roomid":"room"})", R"({"ok":true,"exists":false})", 2);
+    EXPECT_EQ(me.state(), SessionState::Joining);
+    me.serverEvent("room-list", R"({"rooms":[{"roomid":"room","owner":"u3","participants":1}]})",
+                   3); // captures the media to send first
+    EXPECT_TRUE(asksServer(me.localMediaReady(4), "join-room"));
+}
+
+} // namespace
+} // namespace rtcmc
