@@ -362,6 +362,12 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
     if (roomid != targetRoom_ || !room_ || !isActive(state_)) {
         return out; // an event for a room we are not in (any more)
     }
+    if (state_ == SessionState::Opening) {
+        // The server answers open-room before it tells anything about the room it made: an
+        // event now is about the room of the same name we owned before (left, then opened
+        // again), and its members are not ours.
+        return out;
+    }
     if (event == "member-joined") {
         const std::string userid = reader.id("userid");
         const json extra = reader.extra("extra");

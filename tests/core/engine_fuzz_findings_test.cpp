@@ -1002,3 +1002,30 @@ TEST(EngineFuzzFindings, APageThatFindsItsRoomTakenHearsWhenItOpensAgain) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// model_fuzzer --seed 8413 --no-faults (server authority), minimal reproduction (shortened):
+//   1. u3 owns "r1"  2. u1 joins it  3. u3.leave()  4. u3.open("r1")
+//   5. the server's member-joined of u1 (about the room u3 left) reaches u3, then u1's offer
+// u3, still waiting for the answer to its new open-room, took u1 into the room it was opening
+// and answered its offer: a page "opening" with a link. Events before that answer are about the
+// room it had before, and are dropped.
+TEST(EngineFuzzFindings, APageOpeningARoomIgnoresEventsOfTheRoomItLeft) {
+    EngineConfig config = withServer("me");
+    config.session = parseSession("only data").value();
+    Engine me(config);
+    ASSERT_TRUE(asksServer(me.open("room", 0), "open-room"));
+    me.serverEvent("member-joined", R"({"roomid":"room","userid":"u1","extra":{}})", 1);
+    EXPECT_FALSE(me.room()->contains("u1"));
+    EXPECT_TRUE(me.linkedPeers().empty());
+    me.serverReply(
+        "open-room", R"({"roomid":"room"})",
+        R"({"ok":true,"room":{"roomid":"room","owner":"me","members":[{"userid":"me"}]}})", 2);
+    EXPECT_EQ(me.state(), SessionState::Open);
+    EXPECT_FALSE(me.room()->contains("u1"));
+}
+
+} // namespace
+} // namespace rtcmc
