@@ -267,6 +267,9 @@ private:
     // owner read their leave, still lists them (and nobody would say so later if the owner
     // vanished). Anything else they send takes them off again.
     std::set<std::string> leftWhileJoining_;
+    // Members heard leaving by their own word while we are a member: the owner's member-left
+    // decides (onLeave); until it comes, or if we become the owner first (memberGone).
+    std::set<std::string> heardLeaving_;
     // Per peer, the SDP session id of its peer connection in the last link we closed with it:
     // an offer from that connection afterwards is an ICE restart of a link we gave up, not a
     // new dial (onSessionDescription).

@@ -105,6 +105,7 @@ void Engine::connectAsNeeded(Actions& out) {
 void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
                         const std::optional<std::string>& successor, std::uint64_t nowMs,
                         Actions& out) {
+    heardLeaving_.erase(userid);
     if (!room_ || !room_->contains(userid)) {
         unlink(userid, out);
         return;
@@ -156,6 +157,12 @@ void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
             out.push_back(scheduleTick(nextAnnounceAt_));
             // In a star (one-to-many, one-way) the members were linked to the old owner only.
             connectAsNeeded(out);
+            // Members we heard leaving whose departure the old owner never confirmed: ours to
+            // tell now.
+            const std::set<std::string> leaving = heardLeaving_;
+            for (const std::string& gone : leaving) {
+                memberGone(gone, proto::LeaveReason::Left, std::nullopt, nowMs, out);
+            }
         }
     }
 }

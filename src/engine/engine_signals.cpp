@@ -426,6 +426,7 @@ void Engine::onMemberJoined(const proto::MemberJoined& m, Actions& out) {
         m.member.userid == config_.userid || room_->contains(m.member.userid)) {
         return;
     }
+    heardLeaving_.erase(m.member.userid); // back
     room_->admit(Member{m.member.userid, writeJson(m.member.extra), m.member.joinedAs});
     out.push_back(fireEvent(
         PageEvent::OnUserStatusChanged,
@@ -488,6 +489,16 @@ void Engine::onLeave(const proto::Leave& m, std::uint64_t nowMs, Actions& out) {
                                                          {"entireSessionClosed", true},
                                                          {"reason", "left"}}));
         sessionClosed(m.envelope.from, ownerExtra, out);
+        return;
+    }
+    if (!isOwner() && m.envelope.from != room_->owner()) {
+        // Another member's own leave. Over pub/sub it can reach us after the owner's word that
+        // the same user came back (member-joined of its next join): the owner's member-left,
+        // which the owner sends in order with its member-joined, decides. Kept in case we become
+        // the owner before it comes (memberGone).
+        if (heardLeaving_.size() < proto::kMaxMembers) {
+            heardLeaving_.insert(m.envelope.from);
+        }
         return;
     }
     memberGone(m.envelope.from, proto::LeaveReason::Left, m.successor, nowMs, out);

@@ -417,6 +417,7 @@ void Engine::endSession(SessionEvent why, Actions& out) {
     room_.reset();
     pendingSignals_.clear();
     leftWhileJoining_.clear();
+    heardLeaving_.clear();
     closedConnections_.clear();
     remoteStreamSessions_.clear();
     localStreams_.clear();

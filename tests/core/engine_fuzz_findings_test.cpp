@@ -1029,3 +1029,54 @@ TEST(EngineFuzzFindings, APageOpeningARoomIgnoresEventsOfTheRoomItLeft) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+std::string leaveOf(const std::string& userid, std::optional<std::string> successor = {}) {
+    return proto::encode(
+        proto::Leave{proto::Envelope{"room", userid, std::nullopt}, false, std::move(successor)});
+}
+
+std::string ownerSays(const proto::Message& message) {
+    return proto::encode(message);
+}
+
+// model_fuzzer --seed 8346 --no-faults (owner authority), minimal reproduction (shortened):
+//   1. u2 owns "r1" with u1 and u3  2. u3.leave()  3. u2 hears it, tells u1 (member-left)
+//   4. u3.connect("r1") again: u2 admits it and tells u1 (member-joined)
+//   5. u3's first leave reaches u1 only now
+// u1 took that late leave for a new one and dropped u3, whom the rest of the room counts. A
+// member's own leave now waits for the owner's member-left, which the owner sends in order with
+// its member-joined.
+TEST(EngineFuzzFindings, AMembersLateLeaveDoesNotUndoItsReturn) {
+    Engine me = joinerWhoAskedAlice();
+    me.receiveSignal(acceptFrom("alice", {"alice", "carol", "me"}), "", 2);
+    ASSERT_TRUE(me.room()->contains("carol"));
+    me.receiveSignal(ownerSays(proto::MemberLeft{proto::Envelope{"room", "alice", std::nullopt},
+                                                 "carol", proto::LeaveReason::Left}),
+                     "", 3);
+    EXPECT_FALSE(me.room()->contains("carol"));
+    me.receiveSignal(ownerSays(proto::MemberJoined{
+                         proto::Envelope{"room", "alice", std::nullopt},
+                         proto::MemberInfo{"carol", json::object(), defaultSession()}}),
+                     "", 4);
+    me.receiveSignal(leaveOf("carol"), "", 5); // the first leave, late
+    EXPECT_TRUE(me.room()->contains("carol"));
+}
+
+// The other side of it: a member heard leaving whose departure the owner never confirmed (the
+// owner left first) is dropped by the member that takes the room over.
+TEST(EngineFuzzFindings, AMemberHeardLeavingIsDroppedByTheNextOwner) {
+    Engine me = joinerWhoAskedAlice();
+    me.receiveSignal(acceptFrom("alice", {"alice", "carol", "me"}), "", 2);
+    me.receiveSignal(leaveOf("carol"), "", 3);
+    EXPECT_TRUE(me.room()->contains("carol")); // until alice says so
+    const Actions handed = me.receiveSignal(leaveOf("alice", std::string("me")), "", 4);
+    ASSERT_TRUE(me.isOwner());
+    EXPECT_FALSE(me.room()->contains("carol"));
+    EXPECT_NE(findSignal<proto::MemberLeft>(signalsIn(handed), ""), nullptr);
+}
+
+} // namespace
+} // namespace rtcmc
