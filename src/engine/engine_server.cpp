@@ -17,6 +17,20 @@ namespace proto = protocol;
 
 namespace {
 
+// A field of a server's answer that is true. nlohmann's value(key, false) throws when the key
+// holds another type, which aborts the whole wasm core (JSON_NOEXCEPTION): a server's answer is
+// input, so a field of the wrong type reads as absent.
+bool isTrue(const json& object, const char* key) {
+    const auto found = object.find(key);
+    return found != object.end() && found->is_boolean() && found->get<bool>();
+}
+
+// The same for a string field ("" when absent or not a string).
+std::string stringOf(const json& object, const char* key) {
+    const auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
 // The session of a server room view: the object we sent in open-room, or a session string.
 SessionType readSession(proto::FieldReader& reader, const json& view) {
     auto it = view.find("session");
@@ -254,8 +268,8 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
         connectAsNeeded(out);
     } else if (request == "check-presence") {
         const bool exists =
-            reply.value("exists", false) && reply.contains("room") && knowRoom(reply["room"], out);
-        if (exists && reply["room"].value("roomid", "") != askedRoom) {
+            isTrue(reply, "exists") && reply.contains("room") && knowRoom(reply["room"], out);
+        if (exists && stringOf(reply["room"], "roomid") != askedRoom) {
             error(ErrorCode::InvalidField, {TextId::ServerPresenceForOtherRoom}, out);
             return out;
         }
@@ -264,7 +278,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
             if (exists) {
                 const KnownRoom& known = knownRooms_.at(askedRoom);
                 answer["extra"] = known.announce.extra;
-                answer["isFull"] = reply["room"].value("isFull", false);
+                answer["isFull"] = isTrue(reply["room"], "isFull");
                 answer["isPasswordProtected"] = known.announce.passwordProtected;
             }
             out.push_back(fireEvent(PageEvent::Presence, answer));
@@ -588,7 +602,7 @@ void Engine::onRoomList(const json& rooms, std::uint64_t nowMs, Actions& out) {
     std::set<std::string> listed;
     for (const json& view : rooms) {
         if (knowRoom(view, out)) {
-            listed.insert(view.value("roomid", ""));
+            listed.insert(stringOf(view, "roomid"));
         }
     }
     // Rooms that disappeared from the list are no longer open (they may be announced again).

@@ -1080,3 +1080,29 @@ TEST(EngineFuzzFindings, AMemberHeardLeavingIsDroppedByTheNextOwner) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// engine_json_fuzzer (long run, 2.6 M executions; regressions/engine_json/
+// check-presence-exists-not-boolean): a check-presence answer whose "exists" was a string threw
+// nlohmann's type_error 302 from value("exists", false): natively an uncaught exception, in the
+// wasm build an abort of the whole core. A field of the wrong type now reads as absent.
+TEST(EngineFuzzFindings, AServerAnswerWithAFieldOfTheWrongTypeIsReadAsAbsent) {
+    Engine me(withServer("me"));
+    me.checkPresence("room", 0);
+    Actions answered;
+    EXPECT_NO_THROW(answered = me.serverReply("check-presence", R"({"roomid":"room"})",
+                                              R"({"ok":true,"exists":"yes"})", 1));
+    expectEveryPayloadIsJson(answered);
+    me.checkPresence("room", 2);
+    EXPECT_NO_THROW(
+        answered = me.serverReply("check-presence", R"({"roomid":"room"})",
+                                  R"({"ok":true,"exists":true,"room":{"roomid":"room","owner":"a",)"
+                                  R"("participants":1,"isFull":"no"}})",
+                                  3));
+    expectEveryPayloadIsJson(answered);
+}
+
+} // namespace
+} // namespace rtcmc
