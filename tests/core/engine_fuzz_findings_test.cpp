@@ -1089,19 +1089,18 @@ namespace {
 // nlohmann's type_error 302 from value("exists", false): natively an uncaught exception, in the
 // wasm build an abort of the whole core. A field of the wrong type now reads as absent.
 TEST(EngineFuzzFindings, AServerAnswerWithAFieldOfTheWrongTypeIsReadAsAbsent) {
+    // Natively the exception ended this test binary; the wasm build has no exceptions at all.
     Engine me(withServer("me"));
     me.checkPresence("room", 0);
-    Actions answered;
-    EXPECT_NO_THROW(answered = me.serverReply("check-presence", R"({"roomid":"room"})",
-                                              R"({"ok":true,"exists":"yes"})", 1));
-    expectEveryPayloadIsJson(answered);
+    expectEveryPayloadIsJson(me.serverReply("check-presence", R"({"roomid":"room"})",
+                                            R"({"ok":true,"exists":"yes"})", 1));
     me.checkPresence("room", 2);
-    EXPECT_NO_THROW(
-        answered = me.serverReply("check-presence", R"({"roomid":"room"})",
-                                  R"({"ok":true,"exists":true,"room":{"roomid":"room","owner":"a",)"
-                                  R"("participants":1,"isFull":"no"}})",
-                                  3));
-    expectEveryPayloadIsJson(answered);
+    expectEveryPayloadIsJson(
+        me.serverReply("check-presence", R"({"roomid":"room"})",
+                       R"({"ok":true,"exists":true,"room":{"roomid":"room","owner":"a",)"
+                       R"("participants":1,"isFull":"no"}})",
+                       3));
+    EXPECT_EQ(me.state(), SessionState::Idle);
 }
 
 } // namespace
