@@ -143,6 +143,7 @@ private:
     bool hasValidSettings(const char* call, Actions& out) const;
     void announce(Actions& out, const std::optional<std::string>& to) const;
     void askForRoom(Actions& out) const;
+    void searchForRoom(std::uint64_t nowMs, Actions& out); // connect(), join(), a taken room
     protocol::Envelope envelope(const std::optional<std::string>& to = std::nullopt) const;
     SessionType sendAs() const;
 

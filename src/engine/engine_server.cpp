@@ -483,9 +483,7 @@ void Engine::onWelcome(const json& welcome, Actions& out) {
     if (!room_ || (state_ != SessionState::Open && state_ != SessionState::Joined)) {
         return;
     }
-    const auto resumed = welcome.find("resumed");
-    const bool wasResumed =
-        resumed != welcome.end() && resumed->is_boolean() && resumed->get<bool>();
+    const bool wasResumed = isTrue(welcome, "resumed");
     const auto rooms = welcome.find("rooms");
     if (wasResumed && rooms != welcome.end() && rooms->is_array()) {
         for (const json& roomid : *rooms) {

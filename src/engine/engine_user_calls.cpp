@@ -238,14 +238,7 @@ Actions Engine::connect(const std::string& roomid, std::uint64_t nowMs) {
         return out;
     }
     targetRoom_ = roomid;
-    presenceReported_ = false;
-    searchDeadline_ = nowMs + config_.presenceTimeoutMs;
-    stateChange("detecting-room-presence", out);
-    askForRoom(out);
-    if (serverMode()) {
-        out.push_back(serverRequest("subscribe-rooms", json::object()));
-    }
-    out.push_back(scheduleTick(searchDeadline_));
+    searchForRoom(nowMs, out);
     // The announcement may already be known (seen before connect()).
     auto known = knownRooms_.find(roomid);
     if (known != knownRooms_.end() && config_.autoJoin && !blockedRooms_.count(roomid)) {
@@ -271,16 +264,7 @@ void Engine::joinTakenRoom(std::uint64_t nowMs, Actions& out) {
         out.insert(out.end(), requested.begin(), requested.end());
         return;
     }
-    presenceReported_ = false;
-    searchDeadline_ = nowMs + config_.presenceTimeoutMs;
-    stateChange("detecting-room-presence", out);
-    askForRoom(out);
-    if (serverMode()) {
-        // As join() does: the room may be gone by the time the server answers check-presence
-        // and be opened again later, which only subscribers hear (room-list).
-        out.push_back(serverRequest("subscribe-rooms", json::object()));
-    }
-    out.push_back(scheduleTick(searchDeadline_));
+    searchForRoom(nowMs, out);
 }
 
 Actions Engine::join(const std::string& roomid, const std::optional<SessionType>& joinAs,
@@ -309,8 +293,15 @@ Actions Engine::join(const std::string& roomid, const std::optional<SessionType>
         out.insert(out.end(), requested.begin(), requested.end());
         return out;
     }
-    // Not announced yet: ask, and carry on when the owner answers (onAnnounce), or when the
-    // server's room list shows the room (which it only pushes to subscribers).
+    searchForRoom(nowMs, out);
+    return out;
+}
+
+// The target room is not announced yet: ask, and carry on when the owner answers
+// (onAnnounce), or when the server's room list shows the room. The server pushes room lists to
+// subscribers only, and the room may be gone when it answers check-presence and be opened again
+// later: subscribe too.
+void Engine::searchForRoom(std::uint64_t nowMs, Actions& out) {
     presenceReported_ = false;
     searchDeadline_ = nowMs + config_.presenceTimeoutMs;
     stateChange("detecting-room-presence", out);
@@ -319,7 +310,6 @@ Actions Engine::join(const std::string& roomid, const std::optional<SessionType>
         out.push_back(serverRequest("subscribe-rooms", json::object()));
     }
     out.push_back(scheduleTick(searchDeadline_));
-    return out;
 }
 
 // "Is the target room there?": a presence query on pub/sub, check-presence with the server.
