@@ -122,6 +122,18 @@ void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
         room_->setOwner(*successor);
         outcome.newOwner = successor;
     }
+    // A member we heard leaving is gone, only not yet confirmed by the owner that just vanished
+    // (it never will be): ownership passes over it to the next member in join order, which at
+    // worst is this page.
+    if (outcome.newOwner && heardLeaving_.count(*outcome.newOwner)) {
+        for (const Member& member : room_->members()) {
+            if (!heardLeaving_.count(member.userid)) {
+                room_->setOwner(member.userid);
+                outcome.newOwner = member.userid;
+                break;
+            }
+        }
+    }
     unlink(userid, out);
     out.push_back(
         fireEvent(PageEvent::OnLeave, json{{"userid", userid},

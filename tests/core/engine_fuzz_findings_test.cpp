@@ -1078,6 +1078,20 @@ TEST(EngineFuzzFindings, AMemberHeardLeavingIsDroppedByTheNextOwner) {
     EXPECT_NE(findSignal<proto::MemberLeft>(signalsIn(handed), ""), nullptr);
 }
 
+// model_fuzzer --seed 382 and --seed 20 (faults on), minimal reproduction:
+//   1. u3 owns "r1" with u2 and u4 (join order)  2. u2.leave()  3. u3 crashes
+// u4 heard u2 leave, waited for u3's member-left, then gave u3 up and passed ownership in join
+// order to u2, who had left: a room whose owner is gone for good. Succession skips the members
+// heard leaving.
+TEST(EngineFuzzFindings, OwnershipPassesOverAMemberHeardLeaving) {
+    Engine me = joinerWhoAskedAlice();
+    me.receiveSignal(acceptFrom("alice", {"alice", "carol", "me"}), "", 2);
+    me.receiveSignal(leaveOf("carol"), "", 3);
+    me.receiveSignal(leaveOf("alice"), "", 4); // names no successor: join order decides
+    EXPECT_TRUE(me.isOwner());
+    EXPECT_FALSE(me.room()->contains("carol"));
+}
+
 } // namespace
 } // namespace rtcmc
 
