@@ -264,12 +264,11 @@ private:
     // member-joined notice on another path); replayed when the member is announced. A vector,
     // not a deque: it holds at most 256 entries, and std::deque added 1.3 KB to the wasm.
     std::vector<std::pair<std::string, std::string>> pendingSignals_;
-    // Users heard leaving the room we are asking to join: the owner's accept, written before the
-    // owner read their leave, still lists them (and nobody would say so later if the owner
-    // vanished). Anything else they send takes them off again.
-    std::set<std::string> leftWhileJoining_;
-    // Members heard leaving by their own word while we are a member: the owner's member-left
-    // decides (onLeave); until it comes, or if we become the owner first (memberGone).
+    // Users heard leaving by their own word while we join or are a member. Over pub/sub such a
+    // leave can be late (the owner already admitted the user again), so the owner decides: its
+    // accept and member-left, sent in order, count them in and out. Kept for when the owner
+    // vanishes before saying so: succession passes over them and a new owner drops them
+    // (memberGone). Anything else they send while we join takes them off again.
     std::set<std::string> heardLeaving_;
     // Per peer, the SDP session id of its peer connection in the last link we closed with it:
     // an offer from that connection afterwards is an ICE restart of a link we gave up, not a

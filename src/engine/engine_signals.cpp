@@ -66,11 +66,11 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         if (std::holds_alternative<proto::Leave>(message)) {
             // An accept lists at most kMaxMembers users: more names than that cannot all matter,
             // and a stranger repeating leaves under new names must not grow the set.
-            if (leftWhileJoining_.size() < proto::kMaxMembers) {
-                leftWhileJoining_.insert(envelope.from);
+            if (heardLeaving_.size() < proto::kMaxMembers) {
+                heardLeaving_.insert(envelope.from);
             }
         } else {
-            leftWhileJoining_.erase(envelope.from); // back: a join-request, an announcement
+            heardLeaving_.erase(envelope.from); // back: a join-request, an announcement
         }
     }
     // Pub/sub channels echo our own messages back; messages addressed to others are not ours.
@@ -381,11 +381,10 @@ void Engine::onJoinAccept(const proto::JoinAccept& m, Actions& out) {
     room_.emplace(m.envelope.room, Member{owner->userid, writeJson(owner->extra), owner->joinedAs},
                   policy);
     for (const proto::MemberInfo& member : m.members) {
-        if (member.userid != m.owner && !leftWhileJoining_.count(member.userid)) {
+        if (member.userid != m.owner) {
             room_->admit(Member{member.userid, writeJson(member.extra), member.joinedAs});
         }
     }
-    leftWhileJoining_.clear();
     if (!room_->contains(config_.userid)) {
         room_->admit(Member{config_.userid, writeJson(extra_), sendAs()});
     }
@@ -532,10 +531,12 @@ void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& o
     const std::string connection = sdpSessionId(m.sdp);
     if (auto held = links_.find(peer); held != links_.end()) {
         Link& link = held->second;
-        if (m.sdpType == proto::SdpType::Answer && m.replyTo && !link.localConnection.empty() &&
-            *m.replyTo != link.localConnection) {
-            // We dialed again (redialIfNeverConnected) after the peer had got our first offer:
-            // this answers the peer connection we closed; the answer to the new one follows.
+        if (m.sdpType == proto::SdpType::Answer &&
+            (link.localConnection.empty() || (m.replyTo && *m.replyTo != link.localConnection))) {
+            // We dialed again (redialIfNeverConnected, or a new link after rejoining) after the
+            // peer had got our first offer: this answers the peer connection we closed (a link
+            // that has sent no offer yet cannot take an answer); the answer to the new one
+            // follows.
             link.droppingStale = true;
             return;
         }

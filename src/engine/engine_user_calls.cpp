@@ -406,7 +406,6 @@ void Engine::endSession(SessionEvent why, Actions& out) {
     ejectedFromRoom_.clear();
     room_.reset();
     pendingSignals_.clear();
-    leftWhileJoining_.clear();
     heardLeaving_.clear();
     closedConnections_.clear();
     remoteStreamSessions_.clear();

@@ -1,6 +1,7 @@
 // The world carries out an engine's actions as the facade, the browser and the signaling channel
 // would, and delivers what is pending on the signaling path.
 #include <cstdio>
+#include <cstdlib>
 
 #include "model_world.hpp"
 #include "state_coverage.hpp"
@@ -126,6 +127,12 @@ void World::perform(int userIndex, const Action& action) {
                               action.peer + " it does not hold");
             return;
         }
+        // The far connection the description came from (its id is in the o= line the model
+        // writes): that one can reach this one.
+        const std::size_t origin = action.text.find("o=- ");
+        if (origin != std::string::npos) {
+            link->second.remote = std::strtoull(action.text.c_str() + origin + 4, nullptr, 10);
+        }
         if (action.name == "offer") {
             tasks_.push_back(
                 Task{userIndex, peer, Report::Answer, link->second.id, false, false, {}});
@@ -169,6 +176,11 @@ void World::answerLanded(int user, int peer) {
     if (mine == users_[user].links.end() || theirs == users_[peer].links.end()) {
         return;
     }
+    // Only the two connections that took each other's offer and answer connect: an answer from
+    // a connection closed since (the far end holds a newer one) leads nowhere.
+    if (mine->second.remote != theirs->second.id || theirs->second.remote != mine->second.id) {
+        return;
+    }
     for (const auto& [self, link] :
          {std::pair{user, &mine->second}, std::pair{peer, &theirs->second}}) {
         if (link->connecting) {
@@ -185,19 +197,22 @@ void World::answerLanded(int user, int peer) {
 }
 
 // The browser closes user's connection to peer. The transfers on it end, packets in flight on
-// its channel are lost, and (tellPeer) the far end notices.
+// its channel are lost, and (tellPeer) the far end notices: when its connection took this one's
+// offer or answer. A connection made from another offer (a newer one, say, whose offer crossed
+// the close) never heard of this one and notices nothing.
 void World::closeLink(int user, int peer, bool tellPeer) {
     auto link = users_[user].links.find(peer);
     if (link == users_[user].links.end()) {
         return;
     }
+    const std::uint64_t closedId = link->second.id;
     users_[user].links.erase(link);
     data_.erase({user, peer});
     data_.erase({peer, user});
     peerGone(user, peer);
     if (tellPeer && alive(peer)) {
         auto theirs = users_[peer].links.find(user);
-        if (theirs != users_[peer].links.end()) {
+        if (theirs != users_[peer].links.end() && theirs->second.remote == closedId) {
             noticeLater(user, peer, Report::Closed, theirs->second.id);
         }
     }

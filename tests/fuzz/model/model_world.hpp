@@ -106,6 +106,7 @@ public:
 private:
     struct Link {
         std::uint64_t id = 0;
+        std::uint64_t remote = 0; // the far connection whose offer or answer this one took
         bool offerer = false;
         bool data = false;
         bool connecting = false; // the answer landed: connected/open reports are on their way
