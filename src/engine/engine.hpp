@@ -123,6 +123,8 @@ private:
         // An answer to an offer of a peer connection we replaced was dropped: the candidates
         // that follow it belong to that old connection too, until the next description.
         bool droppingStale = false;
+        // Our peer connection has made an offer: before that no answer can be for it.
+        bool madeOffer = false;
     };
     struct KnownRoom {
         std::string owner;

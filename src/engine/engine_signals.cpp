@@ -521,6 +521,9 @@ void Engine::describeLink(const std::string& peer, proto::SessionDescription& me
     if (!connection.empty()) {
         link->second.localConnection = connection;
     }
+    if (message.sdpType == proto::SdpType::Offer) {
+        link->second.madeOffer = true;
+    }
     if (message.sdpType == proto::SdpType::Answer && !link->second.remoteConnection.empty()) {
         message.replyTo = link->second.remoteConnection;
     }
@@ -532,7 +535,8 @@ void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& o
     if (auto held = links_.find(peer); held != links_.end()) {
         Link& link = held->second;
         if (m.sdpType == proto::SdpType::Answer &&
-            (link.localConnection.empty() || (m.replyTo && *m.replyTo != link.localConnection))) {
+            (!link.madeOffer ||
+             (m.replyTo && !link.localConnection.empty() && *m.replyTo != link.localConnection))) {
             // We dialed again (redialIfNeverConnected, or a new link after rejoining) after the
             // peer had got our first offer: this answers the peer connection we closed (a link
             // that has sent no offer yet cannot take an answer); the answer to the new one
