@@ -10,8 +10,7 @@ import { createMediaElement } from './media/media-element.js';
 import { watchSpeaking } from './media/speaking.js';
 import { SocketIoChannel } from './signaling/socketio-channel.js';
 import { CustomChannel } from './signaling/custom-channel.js';
-import { DataChannels } from './data/data-channels.js';
-import { Transfers } from './data/transfers.js';
+import { DataPlaneDriver } from './data/data-plane-driver.js';
 import { errorFromPayload, RTCMultiConnectionError, wordsOf } from './errors.js';
 import { createStreamEntry, endStreamEntry } from './streams.js';
 import { directionValue, RTCDirection, sessionFromName, sessionValue } from './enums.js';
@@ -53,7 +52,10 @@ const PEER_STATES = {
 };
 
 export class ConnectionRuntime {
-    constructor(connection, core) {
+    // drivers (tests/js/web/facade.test.js runs the facade on fakes): {PeerDriver: a class
+    // like web/peers/peer-driver.js, createSignalingChannel(connection, handlers)}.
+    constructor(connection, core, drivers = {}) {
+        this.drivers = drivers;
         this.connection = connection;
         this.core = core;
         this.pageEvents = new Map(Object.entries(PAGE_EVENTS).map(([kind, name]) => [core.PageEvent[kind], name]));
@@ -72,7 +74,7 @@ export class ConnectionRuntime {
         this.partOfScreen = null; // sharePartOfScreen()
         this.lastStats = new Map(); // userid -> the summary getStats() gave last
         this.userid = null; // fixed once a session starts
-        this.peers = new PeerDriver(
+        this.peers = new (drivers.PeerDriver || PeerDriver)(
             {
                 onLocalDescription: (userid, description) => this.onLocalDescription(userid, description),
                 onCandidate: (userid, candidate) =>
@@ -92,8 +94,7 @@ export class ConnectionRuntime {
             // between calls.
             { iceServers: () => normalizeIceServers(connection.iceServers) },
         );
-        this.data = new DataChannels(this);
-        this.transfers = new Transfers(this); // files and long messages (web/data/transfers.js)
+        this.data = new DataPlaneDriver(this); // text and files (web/data/)
     }
 
     // ---- engine and configuration
@@ -186,7 +187,9 @@ export class ConnectionRuntime {
             onError: (code, message) => this.fire('onerror', { code, message }),
             onConnect: () => {},
         };
-        if (typeof connection.openSignalingChannel === 'function') {
+        if (this.drivers.createSignalingChannel) {
+            this.signaling = this.drivers.createSignalingChannel(connection, handlers);
+        } else if (typeof connection.openSignalingChannel === 'function') {
             this.signaling = new CustomChannel(connection, handlers);
         } else {
             this.signaling = new SocketIoChannel(
@@ -230,6 +233,9 @@ export class ConnectionRuntime {
                 this.capture(action.media, action.name);
                 break;
             case kinds.CreatePeer:
+                // A link that carries data counts for what is sent to everyone from now on,
+                // before its channel exists (the core's data plane decides who gets what).
+                if (action.data) this.data.link(action.peer);
                 this.peers.create(action.peer, planOf(action), this.localStreams.map((local) => ({ stream: local.stream })));
                 this.updatePeers();
                 break;
@@ -517,7 +523,6 @@ export class ConnectionRuntime {
     closePeer(userid) {
         this.peers.close(userid);
         this.data.detach(userid);
-        this.transfers.peerGone(userid);
         for (const [streamid, remote] of [...this.remoteStreams]) {
             if (remote.userid !== userid) continue;
             this.remoteStreams.delete(streamid);
@@ -686,8 +691,7 @@ export class ConnectionRuntime {
     // join() starts afresh). The signaling channel stays up for the next session.
     release() {
         this.peers.closeAll();
-        this.data.closeAll();
-        this.transfers.release();
+        this.data.release();
         this.stopLocalMedia();
         for (const streamid of [...this.remoteStreams.keys()]) this.dropStream(streamid, true);
         this.remoteStreams.clear();

@@ -50,6 +50,10 @@ const char* errorCodeName(ErrorCode code) {
         return "CHECKSUM_MISMATCH";
     case ErrorCode::TransferAborted:
         return "TRANSFER_ABORTED";
+    case ErrorCode::FileReadFailed:
+        return "FILE_READ_FAILED";
+    case ErrorCode::SendFailed:
+        return "SEND_FAILED";
     }
     return "UNKNOWN_ERROR";
 }

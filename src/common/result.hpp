@@ -36,6 +36,8 @@ enum class ErrorCode {
     TransferAborted,    // the other side gave up on the transfer
     SessionLost,        // the signaling server no longer counts this user in its room
     Ejected,            // the room's owner ejected this user, who may not come back
+    FileReadFailed,     // the bytes of a file being sent could not be read (changed or removed)
+    SendFailed,         // the data channel refused a packet while it was open
 };
 
 // The stable, upper-case name used on the wire and as `error.code` in JS.

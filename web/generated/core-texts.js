@@ -155,4 +155,16 @@ export const CORE_TEXTS = [
     "size must be a whole number of bytes from 0 to 2^53-1", // 151 SizeMustBeWholeBytes
     "chunkSize must be a whole number of bytes from 1 to {0}", // 152 ChunkSizeMustBeWholeBytes
     "{0} of {1} bytes exceeds {2}", // 153 TooLongFor
+    "file \"{0}\"", // 154 JobFile
+    "a {0} message of {1} bytes", // 155 JobMessage
+    " to '{0}' was not sent: '{0}' left before it could start", // 156 NotSentPeerLeft
+    " to '{0}' was not sent: this page left the session", // 157 NotSentPageLeft
+    " was not sent: this page left the session before any data channel opened", // 158 NotSentNobody
+    " to '{0}' was refused: ", // 159 NotSentRefused
+    "transfer {0} (\"{1}\") to '{2}' stopped: this page left the session", // 160 StoppedPageLeftTo
+    "transfer {0} (\"{1}\") from '{2}' stopped: this page left the session", // 161 StoppedPageLeftFrom
+    " could not be read: {0}", // 162 SourceUnreadable
+    " could not be sent to '{0}': {1}", // 163 SendingFailed
+    "a data-channel packet from '{0}' was refused: ", // 164 PacketRefusedFrom
+    "more than {0} peers with a data channel", // 165 TooManyDataPeers
 ];
