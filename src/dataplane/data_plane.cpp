@@ -39,9 +39,43 @@ std::string_view abortReason(std::string_view reason) {
     return isValidUtf8(reason) ? reason : std::string_view();
 }
 
-json errorJson(const Error& error) {
-    return json{{"code", errorCodeName(error.code)}, {"text", error.text.toJson()}};
-}
+// A notice's JSON object, written field by field: building nlohmann objects at each notice
+// site cost the wasm several KB of inlined code for a handful of fields.
+class NoticeWriter {
+public:
+    explicit NoticeWriter(const char* type) {
+        text_ = "{\"type\":\"";
+        text_ += type;
+        text_ += '"';
+    }
+    NoticeWriter& number(const char* key, std::uint64_t value) {
+        return raw(key, std::to_string(value));
+    }
+    NoticeWriter& flag(const char* key, bool value) { return raw(key, value ? "true" : "false"); }
+    // `value` is UTF-8 (names and userids are validated before they get here).
+    NoticeWriter& string(const char* key, std::string_view value) {
+        return raw(key, json(std::string(value)).dump());
+    }
+    // `value` is JSON text already.
+    NoticeWriter& raw(const char* key, std::string_view value) {
+        text_ += ",\"";
+        text_ += key;
+        text_ += "\":";
+        text_ += value;
+        return *this;
+    }
+    NoticeWriter& error(const Error& error, const Text& words) {
+        string("code", errorCodeName(error.code));
+        return raw("text", words.toJson().dump());
+    }
+    std::string done() {
+        text_ += '}';
+        return std::move(text_);
+    }
+
+private:
+    std::string text_;
+};
 
 } // namespace
 
@@ -223,13 +257,6 @@ void DataPlane::dropReference(JobId job) {
     emit(CommandKind::ReleaseJob).job = job;
 }
 
-transfer::TransferMetadata DataPlane::metadataFor(const TransferRequest& request) const {
-    // Validated by sendTransfer() with the same values.
-    return transfer::describeTransfer(request.kind, request.name, request.type, request.size,
-                                      policy_.chunkSize)
-        .value();
-}
-
 Text DataPlane::describeJob(JobId job) const {
     const auto found = jobs_.find(job);
     if (found == jobs_.end() || found->second.frame) {
@@ -254,7 +281,7 @@ void DataPlane::enqueue(OutgoingLane& lane, JobId job, bool ahead) {
         item->handle = nextHandle_++;
         item->job = job;
         item->small = record.request.size <= kSmallTransferBytes;
-        item->metadata = metadataFor(record.request);
+        item->metadata = record.metadata; // validated once by sendTransfer()
         auto at = lane.items.end();
         if (ahead) {
             at = std::find_if(lane.items.begin(), lane.items.end(), [](const auto& queued) {
@@ -349,7 +376,9 @@ void DataPlane::sendTransfer(JobId job, std::string_view to, const TransferReque
         endCall();
         return;
     }
-    jobs_[job].request = request;
+    Job& record = jobs_[job];
+    record.request = request;
+    record.metadata = std::move(metadata.value());
     distribute(job, to);
     endCall();
 }
@@ -432,13 +461,13 @@ std::uint32_t DataPlane::startItem(OutgoingLane& lane, OutgoingItem& item) {
     send.handle = item.handle;
     send.offset = offset;
     send.length = update.packetLength;
-    notice(json{{"type", "started"},
-                {"handle", item.handle},
-                {"job", item.job},
-                {"userid", lane.userid()},
-                {"transferId", item.transferId},
-                {"count", item.metadata.count}}
-               .dump());
+    notice(NoticeWriter("started")
+               .number("handle", item.handle)
+               .number("job", item.job)
+               .string("userid", lane.userid())
+               .number("transferId", item.transferId)
+               .number("count", item.metadata.count)
+               .done());
     return update.packetLength;
 }
 
@@ -640,19 +669,19 @@ void DataPlane::filled(Handle handle, std::uint32_t count) {
 // ---- notices
 
 void DataPlane::noticeEnded(Handle handle, bool sending, const Error& error) {
-    json body = errorJson(error);
-    body["type"] = "ended";
-    body["handle"] = handle;
-    body["sending"] = sending;
-    notice(body.dump());
+    notice(NoticeWriter("ended")
+               .number("handle", handle)
+               .flag("sending", sending)
+               .error(error, error.text)
+               .done());
 }
 
 void DataPlane::noticeNotSent(JobId job, std::string_view userid, const Error& error) {
-    json body = errorJson(error);
-    body["type"] = "not-sent";
-    body["job"] = job;
-    body["userid"] = userid;
-    notice(body.dump());
+    notice(NoticeWriter("not-sent")
+               .number("job", job)
+               .string("userid", userid)
+               .error(error, error.text)
+               .done());
 }
 
 void DataPlane::endTransfersWith(OutgoingLane& lane) {
@@ -707,12 +736,11 @@ void DataPlane::receive(PeerIndex peer, std::uint32_t length, const Room* room) 
     }
     if (!received) {
         controlUsed_ = 0;
-        json body = errorJson(received.error());
-        body["type"] = "refused";
-        body["userid"] = userid;
-        body["text"] =
-            Text(TextId::PacketRefusedFrom, {userid}).then(received.error().text).toJson();
-        notice(body.dump());
+        notice(NoticeWriter("refused")
+                   .string("userid", userid)
+                   .error(received.error(),
+                          Text(TextId::PacketRefusedFrom, {userid}).then(received.error().text))
+                   .done());
         endCall();
         return;
     }
@@ -762,23 +790,18 @@ void DataPlane::incomingUpdate(OutgoingLane& lane, const TransferUpdate& update,
         incoming_[std::make_pair(userid, update.transferId)] = handle;
         const transfer::TransferMetadata metadata =
             manager_.incomingMetadata(userid, update.transferId).value();
-        std::string body = json{
-            {"type", "incoming"},
-            {"handle", handle},
-            {"userid", userid},
-            {"transferId", update.transferId},
-            {"kind", transfer::transferKindName(metadata.kind)},
-            {"name", metadata.name},
-            {"mime", metadata.type},
-            {"size", metadata.size},
-            {"count",
-             metadata.count}}.dump();
         // The sender's extra as the room knows it, as it is (JSON text the room validated).
-        body.pop_back();
-        body += ",\"extra\":";
-        body += extraOf(room, userid);
-        body += '}';
-        notice(body);
+        notice(NoticeWriter("incoming")
+                   .number("handle", handle)
+                   .string("userid", userid)
+                   .number("transferId", update.transferId)
+                   .string("kind", transfer::transferKindName(metadata.kind))
+                   .string("name", metadata.name)
+                   .string("mime", metadata.type)
+                   .number("size", metadata.size)
+                   .number("count", metadata.count)
+                   .raw("extra", extraOf(room, userid))
+                   .done());
         return;
     }
     const auto found = incoming_.find(std::make_pair(userid, update.transferId));

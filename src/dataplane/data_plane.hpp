@@ -125,6 +125,7 @@ private:
         bool frame = false;
         std::uint32_t frameBytes = 0;
         TransferRequest request;
+        transfer::TransferMetadata metadata; // of a transfer, as every recipient gets it
     };
     // A started outgoing transfer, until the receiver settles it.
     struct Outgoing {
@@ -157,7 +158,6 @@ private:
     void distributeEarly();
     void addReference(JobId job);
     void dropReference(JobId job);
-    transfer::TransferMetadata metadataFor(const TransferRequest& request) const;
     Text describeJob(JobId job) const;
 
     void pumpLane(OutgoingLane& lane);

@@ -164,6 +164,33 @@ TEST(DataPlaneSending, APeerThatLeavesMidTransferEndsItOnBothSidesNamingTheFile)
     EXPECT_EQ(alice.released.size(), 5u);
 }
 
+// Both directions at once: the peer vanishes (its link is closed by the engine, no close event
+// first) while a file goes each way. Each side ends both transfers, each error naming its file.
+TEST(DataPlaneSending, AVanishedPeerEndsTransfersInBothDirectionsNamingEachFile) {
+    Net net;
+    linkedPair(net);
+    Page& alice = net.page("alice");
+    Page& bob = net.page("bob");
+    alice.sendBytes("bob", TransferKind::File, "to-bob.bin", patternBytes(4 * MiB, 1));
+    bob.sendBytes("alice", TransferKind::File, "to-alice.bin", patternBytes(4 * MiB, 2));
+    net.deliver(8);
+    net.detach("alice", "bob");
+    auto ended = alice.noticesOf("ended");
+    ASSERT_EQ(ended.size(), 2u);
+    std::map<bool, std::string> words;
+    for (const auto& notice : ended) {
+        EXPECT_EQ(notice["code"], "TRANSFER_ABORTED");
+        words[notice["sending"].get<bool>()] = notice["text"].dump();
+    }
+    EXPECT_NE(words[true].find("to-bob.bin"), std::string::npos) << words[true];
+    EXPECT_NE(words[false].find("to-alice.bin"), std::string::npos) << words[false];
+    EXPECT_EQ(alice.plane.transfers().outgoingCount(), 0u);
+    EXPECT_EQ(alice.plane.transfers().incomingCount(), 0u);
+    EXPECT_TRUE(alice.reads.empty());
+    EXPECT_TRUE(alice.received.empty());
+    EXPECT_TRUE(alice.delivered.empty());
+}
+
 TEST(DataPlaneSending, WhatHasNotStartedWaitsForTheChannelToComeBack) {
     Net net;
     linkedPair(net);
