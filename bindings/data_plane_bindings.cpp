@@ -1,6 +1,8 @@
 // embind surface of the data plane (src/dataplane/): the only way the JS facade reaches the
 // transfer core. web/data/data-plane-driver.js owns each DataPlane it creates and delete()s it
-// in leave()/close().
+// in leave()/close(). Planes are reached by integer handles (handle_table.hpp):
+// bindings/handles.js wraps the `_dataPlane*` functions below as Module.DataPlane, whose
+// methods are JsDataPlane's.
 //
 // The hot path crosses no string, object or array: every call takes and returns numbers, and
 // the plane's answers are the commands it leaves in the wasm heap (src/dataplane/command.hpp),
@@ -20,33 +22,31 @@
 // or ended, a packet refused) are JSON in the heap, decoded by JS only when they occur.
 #include <emscripten/bind.h>
 
+#include "engine_handles.hpp"
+#include "handle_table.hpp"
+
 #include "dataplane/data_plane.hpp"
 #include "engine/engine.hpp"
 
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <type_traits>
 
 namespace rtcmc::dataplane {
 namespace {
-
-using emscripten::allow_raw_pointers;
 
 class JsDataPlane {
 public:
     // The send window (bytes) and the payload bytes per chunk; 0 keeps the default.
     JsDataPlane(std::uint32_t highWater, std::uint32_t lowWater, std::uint32_t chunkSize)
         : plane_(policyOf(highWater, lowWater, chunkSize)) {
-        ++liveInstances_;
         publish();
     }
-    ~JsDataPlane() { --liveInstances_; }
     JsDataPlane(const JsDataPlane&) = delete;
     JsDataPlane& operator=(const JsDataPlane&) = delete;
-
-    // Planes not yet delete()d: the Jest suite checks that the facade leaks none.
-    static int liveInstances() { return liveInstances_; }
 
     std::uintptr_t header() const { return reinterpret_cast<std::uintptr_t>(header_.data()); }
     std::uintptr_t arena() { return reinterpret_cast<std::uintptr_t>(plane_.arena()); }
@@ -108,9 +108,10 @@ public:
     std::uint32_t sendFailed(std::uint32_t handle, const std::string& reason) {
         return after([&] { plane_.sendFailed(handle, reason); });
     }
-    // The packet is arena[0, length); `engine` (or null) knows the sender's extra.
-    std::uint32_t receive(std::uint32_t peer, std::uint32_t length, const Engine* engine) {
-        return after([&] { plane_.receive(peer, length, roomOf(engine)); });
+    // The packet is arena[0, length); the engine of `engineHandle` (0: none) knows the
+    // sender's extra.
+    std::uint32_t receive(std::uint32_t peer, std::uint32_t length, int engineHandle) {
+        return after([&] { plane_.receive(peer, length, roomOf(engineHandle)); });
     }
     std::uint32_t release() {
         return after([&] { plane_.release(); });
@@ -118,8 +119,8 @@ public:
 
     // The member's extra as JSON text, for the short messages JS receives itself: the facade
     // parses it again only when it changed.
-    std::string extraOf(const Engine* engine, const std::string& userid) const {
-        return std::string(DataPlane::extraOf(roomOf(engine), userid));
+    std::string extraOf(int engineHandle, const std::string& userid) const {
+        return std::string(DataPlane::extraOf(roomOf(engineHandle), userid));
     }
 
 private:
@@ -136,7 +137,8 @@ private:
         return policy;
     }
 
-    static const Room* roomOf(const Engine* engine) {
+    static const Room* roomOf(int engineHandle) {
+        const Engine* engine = engines().get(engineHandle);
         return engine != nullptr && engine->room() ? &*engine->room() : nullptr;
     }
 
@@ -154,39 +156,68 @@ private:
         header_[4] = plane_.wantsResume() ? 1 : 0;
     }
 
-    static inline int liveInstances_ = 0;
-
     DataPlane plane_;
     std::array<std::uintptr_t, 5> header_{};
+};
+
+HandleTable<JsDataPlane>& planes() {
+    static HandleTable<JsDataPlane> table;
+    return table;
+}
+
+// Each `_dataPlane<Method>(handle, ...)` calls JsDataPlane::<method>(...), or answers 0 (or an
+// empty string) for a handle that is not, or no longer, given out: bindings/handles.js never
+// passes one.
+template <auto Method> struct ForHandle;
+template <typename R, typename... A, R (JsDataPlane::*Method)(A...)> struct ForHandle<Method> {
+    static R call(int handle, A... args) {
+        JsDataPlane* plane = planes().get(handle);
+        return plane ? (plane->*Method)(args...) : R();
+    }
+};
+template <typename R, typename... A, R (JsDataPlane::*Method)(A...) const>
+struct ForHandle<Method> {
+    static R call(int handle, A... args) {
+        const JsDataPlane* plane = planes().get(handle);
+        return plane ? (plane->*Method)(args...) : R();
+    }
 };
 
 } // namespace
 } // namespace rtcmc::dataplane
 
 EMSCRIPTEN_BINDINGS(rtcmc_data_plane) {
-    using rtcmc::dataplane::JsDataPlane;
-    emscripten::class_<JsDataPlane>("DataPlane")
-        .constructor<std::uint32_t, std::uint32_t, std::uint32_t>()
-        .class_function("liveInstances", &JsDataPlane::liveInstances)
-        .function("header", &JsDataPlane::header)
-        .function("arena", &JsDataPlane::arena)
-        .function("buffered", &JsDataPlane::buffered)
-        .function("lowWater", &JsDataPlane::lowWater)
-        .function("chunkSize", &JsDataPlane::chunkSize)
-        .function("outgoingCount", &JsDataPlane::outgoingCount)
-        .function("incomingCount", &JsDataPlane::incomingCount)
-        .function("attach", &JsDataPlane::attach)
-        .function("detach", &JsDataPlane::detach)
-        .function("channelOpened", &JsDataPlane::channelOpened)
-        .function("channelClosed", &JsDataPlane::channelClosed)
-        .function("pump", &JsDataPlane::pump)
-        .function("resume", &JsDataPlane::resume)
-        .function("sendFrame", &JsDataPlane::sendFrame)
-        .function("sendTransfer", &JsDataPlane::sendTransfer)
-        .function("filled", &JsDataPlane::filled)
-        .function("readFailed", &JsDataPlane::readFailed)
-        .function("sendFailed", &JsDataPlane::sendFailed)
-        .function("receive", &JsDataPlane::receive, emscripten::allow_raw_pointers())
-        .function("release", &JsDataPlane::release)
-        .function("extraOf", &JsDataPlane::extraOf, emscripten::allow_raw_pointers());
+    using namespace rtcmc::dataplane;
+    using emscripten::function;
+    function(
+        "_dataPlaneCreate",
+        +[](std::uint32_t highWater, std::uint32_t lowWater, std::uint32_t chunkSize) {
+            return planes().add(std::make_unique<JsDataPlane>(highWater, lowWater, chunkSize));
+        });
+    function(
+        "_dataPlaneDelete", +[](int handle) { planes().remove(handle); });
+    // Planes not yet delete()d: the Jest suite checks that the facade leaks none.
+    function(
+        "_dataPlaneLive", +[]() { return planes().live(); });
+    function("_dataPlaneHeader", &ForHandle<&JsDataPlane::header>::call);
+    function("_dataPlaneArena", &ForHandle<&JsDataPlane::arena>::call);
+    function("_dataPlaneBuffered", &ForHandle<&JsDataPlane::buffered>::call);
+    function("_dataPlaneLowWater", &ForHandle<&JsDataPlane::lowWater>::call);
+    function("_dataPlaneChunkSize", &ForHandle<&JsDataPlane::chunkSize>::call);
+    function("_dataPlaneOutgoingCount", &ForHandle<&JsDataPlane::outgoingCount>::call);
+    function("_dataPlaneIncomingCount", &ForHandle<&JsDataPlane::incomingCount>::call);
+    function("_dataPlaneAttach", &ForHandle<&JsDataPlane::attach>::call);
+    function("_dataPlaneDetach", &ForHandle<&JsDataPlane::detach>::call);
+    function("_dataPlaneChannelOpened", &ForHandle<&JsDataPlane::channelOpened>::call);
+    function("_dataPlaneChannelClosed", &ForHandle<&JsDataPlane::channelClosed>::call);
+    function("_dataPlanePump", &ForHandle<&JsDataPlane::pump>::call);
+    function("_dataPlaneResume", &ForHandle<&JsDataPlane::resume>::call);
+    function("_dataPlaneSendFrame", &ForHandle<&JsDataPlane::sendFrame>::call);
+    function("_dataPlaneSendTransfer", &ForHandle<&JsDataPlane::sendTransfer>::call);
+    function("_dataPlaneFilled", &ForHandle<&JsDataPlane::filled>::call);
+    function("_dataPlaneReadFailed", &ForHandle<&JsDataPlane::readFailed>::call);
+    function("_dataPlaneSendFailed", &ForHandle<&JsDataPlane::sendFailed>::call);
+    function("_dataPlaneReceive", &ForHandle<&JsDataPlane::receive>::call);
+    function("_dataPlaneRelease", &ForHandle<&JsDataPlane::release>::call);
+    function("_dataPlaneExtraOf", &ForHandle<&JsDataPlane::extraOf>::call);
 }

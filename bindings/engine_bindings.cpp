@@ -1,5 +1,6 @@
 // embind surface of the engine and its value types. The JS facade (web/) is the only caller:
-// it owns every Engine it creates and deletes it in leave()/close().
+// it owns every Engine it creates and deletes it in leave()/close(). Engines are reached by
+// integer handles (handle_table.hpp); bindings/handles.js wraps them as Module.Engine.
 //
 // The boundary is typed (engine/event.hpp, engine/action.hpp): one Event in, Actions out, their
 // kinds as enums. Times cross as JS numbers (milliseconds, double) because 3.1.6's embind has
@@ -7,6 +8,12 @@
 #include <emscripten/bind.h>
 
 #include <nlohmann/json.hpp>
+
+#include "common/json_text.hpp"
+#include "compact_value_object.hpp"
+#include "engine_handles.hpp"
+#include "enum_as_number.hpp"
+#include "handle_table.hpp"
 
 #include "engine/engine.hpp"
 #include "engine/event.hpp"
@@ -16,27 +23,67 @@
 #include "session/session_type.hpp"
 
 namespace rtcmc {
+
+HandleTable<Engine>& engines() {
+    static HandleTable<Engine> table;
+    return table;
+}
+
 namespace {
 
-using emscripten::class_;
-using emscripten::enum_;
 using emscripten::function;
-using emscripten::value_object;
 
 // The actions of one event as a plain JS array of Action objects (value_object below): no
-// embind handle for the facade to delete.
+// embind handle for the facade to delete. Arrays are filled with set(i), not call("push"):
+// embind caches each method caller in a thread_local variable, and once the core's JSON code
+// changed (issue 11) wasm-ld refused those in this build without atomics ("'atomics' feature
+// must be used in order to use thread-local storage"). set(i) needs no caller, and is smaller.
 emscripten::val toJs(const Actions& actions) {
     emscripten::val list = emscripten::val::array();
-    for (const Action& action : actions) {
-        list.call<void>("push", emscripten::val(action));
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+        list.set(i, emscripten::val(actions[i]));
     }
     return list;
 }
 
-emscripten::val linkedPeers(const Engine& engine) {
+int createEngine(const EngineConfig& config) {
+    return engines().add(std::make_unique<Engine>(config));
+}
+
+void deleteEngine(int handle) {
+    engines().remove(handle);
+}
+
+void configureEngine(int handle, const EngineConfig& config) {
+    if (Engine* engine = engines().get(handle)) {
+        engine->configure(config);
+    }
+}
+
+SessionState engineState(int handle) {
+    const Engine* engine = engines().get(handle);
+    return engine ? engine->state() : SessionState::Closed;
+}
+
+bool engineIsOwner(int handle) {
+    const Engine* engine = engines().get(handle);
+    return engine && engine->isOwner();
+}
+
+emscripten::val handleEvent(int engineHandle, const Event& event) {
+    Engine* engine = engines().get(engineHandle);
+    return engine ? toJs(handle(*engine, event)) : emscripten::val::array();
+}
+
+emscripten::val linkedPeers(int handle) {
     emscripten::val list = emscripten::val::array();
-    for (const std::string& peer : engine.linkedPeers()) {
-        list.call<void>("push", peer);
+    const Engine* engine = engines().get(handle);
+    if (!engine) {
+        return list;
+    }
+    const std::vector<std::string> peers = engine->linkedPeers();
+    for (std::size_t i = 0; i < peers.size(); ++i) {
+        list.set(i, peers[i]);
     }
     return list;
 }
@@ -62,8 +109,11 @@ struct DirectionParse {
 SessionParse parseSessionText(const std::string& text) {
     Result<SessionType> parsed = parseSession(text);
     if (!parsed) {
-        return SessionParse{
-            false, {}, {}, errorCodeName(parsed.error().code), parsed.error().text.toJson().dump()};
+        return SessionParse{false,
+                            {},
+                            {},
+                            errorCodeName(parsed.error().code),
+                            writeJson(parsed.error().text.toJson())};
     }
     return SessionParse{true, parsed.value(), toString(parsed.value()), {}, {}};
 }
@@ -71,8 +121,11 @@ SessionParse parseSessionText(const std::string& text) {
 SessionParse checkSessionObject(const SessionType& session) {
     Result<SessionType> valid = validateSession(session);
     if (!valid) {
-        return SessionParse{
-            false, {}, {}, errorCodeName(valid.error().code), valid.error().text.toJson().dump()};
+        return SessionParse{false,
+                            {},
+                            {},
+                            errorCodeName(valid.error().code),
+                            writeJson(valid.error().text.toJson())};
     }
     return SessionParse{true, valid.value(), toString(valid.value()), {}, {}};
 }
@@ -84,7 +137,7 @@ DirectionParse parseDirectionText(const std::string& text) {
                               Direction::ManyToMany,
                               {},
                               errorCodeName(parsed.error().code),
-                              parsed.error().text.toJson().dump()};
+                              writeJson(parsed.error().text.toJson())};
     }
     return DirectionParse{true, parsed.value(), toString(parsed.value()), {}, {}};
 }
@@ -94,11 +147,12 @@ std::string directionName(Direction direction) {
 }
 
 // The room as this engine sees it: {"roomid","owner","members":[{userid,extra,joinedAs}]}.
-std::string roomSnapshot(const Engine& engine) {
-    if (!engine.room()) {
+std::string roomSnapshot(int handle) {
+    const Engine* engine = engines().get(handle);
+    if (!engine || !engine->room()) {
         return "null";
     }
-    const Room& room = *engine.room();
+    const Room& room = *engine->room();
     nlohmann::json members = nlohmann::json::array();
     for (const Member& member : room.members()) {
         Result<nlohmann::json> extra = protocol::parseExtra(member.extra);
@@ -106,47 +160,24 @@ std::string roomSnapshot(const Engine& engine) {
                            {"extra", extra ? extra.value() : nlohmann::json::object()},
                            {"joinedAs", protocol::sessionToJson(member.joinedAs)}});
     }
-    return nlohmann::json{{"roomid", room.id()},
-                          {"owner", room.owner()},
-                          {"members", members},
-                          {"session", toString(room.policy().session)},
-                          {"direction", toString(room.policy().direction)},
-                          {"isFull", room.isFull()}}
-        .dump();
+    return writeJson(nlohmann::json{{"roomid", room.id()},
+                                    {"owner", room.owner()},
+                                    {"members", members},
+                                    {"session", toString(room.policy().session)},
+                                    {"direction", toString(room.policy().direction)},
+                                    {"isFull", room.isFull()}});
 }
 
 } // namespace
 
 EMSCRIPTEN_BINDINGS(rtcmc_engine) {
-    enum_<SessionState>("SessionState")
-        .value("Idle", SessionState::Idle)
-        .value("Opening", SessionState::Opening)
-        .value("Open", SessionState::Open)
-        .value("Searching", SessionState::Searching)
-        .value("Joining", SessionState::Joining)
-        .value("Joined", SessionState::Joined)
-        .value("Left", SessionState::Left)
-        .value("Ejected", SessionState::Ejected)
-        .value("Closed", SessionState::Closed);
+    // Numbers in JS; their names are Module.SessionState etc. (scripts/generate-enums.mjs).
+    registerEnumAsNumber<SessionState>("SessionState");
+    registerEnumAsNumber<PeerState>("PeerState");
+    registerEnumAsNumber<RoomAuthority>("RoomAuthority");
+    registerEnumAsNumber<Direction>("Direction");
 
-    enum_<PeerState>("PeerState")
-        .value("Connecting", PeerState::Connecting)
-        .value("Connected", PeerState::Connected)
-        .value("Disconnected", PeerState::Disconnected)
-        .value("Failed", PeerState::Failed)
-        .value("Closed", PeerState::Closed);
-
-    enum_<RoomAuthority>("RoomAuthority")
-        .value("Owner", RoomAuthority::Owner)
-        .value("Server", RoomAuthority::Server);
-
-    enum_<Direction>("Direction")
-        .value("ManyToMany", Direction::ManyToMany)
-        .value("OneToMany", Direction::OneToMany)
-        .value("OneToOne", Direction::OneToOne)
-        .value("OneWay", Direction::OneWay);
-
-    value_object<SessionType>("SessionType")
+    compact_value_object<SessionType>("SessionType")
         .field("audio", &SessionType::audio)
         .field("video", &SessionType::video)
         .field("screen", &SessionType::screen)
@@ -154,21 +185,21 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("oneway", &SessionType::oneway)
         .field("broadcast", &SessionType::broadcast);
 
-    value_object<SessionParse>("SessionParse")
+    compact_value_object<SessionParse>("SessionParse")
         .field("ok", &SessionParse::ok)
         .field("session", &SessionParse::session)
         .field("canonical", &SessionParse::canonical)
         .field("code", &SessionParse::code)
         .field("text", &SessionParse::text);
 
-    value_object<DirectionParse>("DirectionParse")
+    compact_value_object<DirectionParse>("DirectionParse")
         .field("ok", &DirectionParse::ok)
         .field("direction", &DirectionParse::direction)
         .field("canonical", &DirectionParse::canonical)
         .field("code", &DirectionParse::code)
         .field("text", &DirectionParse::text);
 
-    value_object<EngineConfig>("EngineConfig")
+    compact_value_object<EngineConfig>("EngineConfig")
         .field("authority", &EngineConfig::authority)
         .field("userid", &EngineConfig::userid)
         .field("channel", &EngineConfig::channel)
@@ -189,9 +220,12 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("candidateReflexive", &EngineConfig::candidateReflexive)
         .field("candidateRelay", &EngineConfig::candidateRelay)
         .field("trickleIce", &EngineConfig::trickleIce)
-        .field("autoRedialOnFailure", &EngineConfig::autoRedialOnFailure);
+        .field("autoRedialOnFailure", &EngineConfig::autoRedialOnFailure)
+        .field("iceRestartDelayMs", &EngineConfig::iceRestartDelayMs)
+        .field("iceRestartTimeoutMs", &EngineConfig::iceRestartTimeoutMs)
+        .field("maxIceRestarts", &EngineConfig::maxIceRestarts);
 
-    value_object<Bandwidth>("Bandwidth")
+    compact_value_object<Bandwidth>("Bandwidth")
         .field("audio", &Bandwidth::audio)
         .field("video", &Bandwidth::video)
         .field("data", &Bandwidth::data);
@@ -207,67 +241,11 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
     function(
         "textCount", +[]() { return static_cast<unsigned>(TextId::Count); });
 
-    enum_<ActionKind>("ActionKind")
-        .value("SendSignal", ActionKind::SendSignal)
-        .value("ServerRequest", ActionKind::ServerRequest)
-        .value("CaptureMedia", ActionKind::CaptureMedia)
-        .value("CreatePeer", ActionKind::CreatePeer)
-        .value("ClosePeer", ActionKind::ClosePeer)
-        .value("SetRemoteDescription", ActionKind::SetRemoteDescription)
-        .value("AddIceCandidate", ActionKind::AddIceCandidate)
-        .value("StopLocalMedia", ActionKind::StopLocalMedia)
-        .value("FireEvent", ActionKind::FireEvent)
-        .value("ScheduleTick", ActionKind::ScheduleTick);
+    registerEnumAsNumber<ActionKind>("ActionKind");
+    registerEnumAsNumber<PageEvent>("PageEvent");
+    registerEnumAsNumber<EventKind>("EventKind");
 
-    enum_<PageEvent>("PageEvent")
-        .value("None", PageEvent::None)
-        .value("OnNewSession", PageEvent::OnNewSession)
-        .value("OnSessionClosed", PageEvent::OnSessionClosed)
-        .value("OnEntireSessionClosed", PageEvent::OnEntireSessionClosed)
-        .value("OnUserStatusChanged", PageEvent::OnUserStatusChanged)
-        .value("OnExtraDataUpdated", PageEvent::OnExtraDataUpdated)
-        .value("OnOpen", PageEvent::OnOpen)
-        .value("OnClose", PageEvent::OnClose)
-        .value("OnError", PageEvent::OnError)
-        .value("OnLeave", PageEvent::OnLeave)
-        .value("OnStateChange", PageEvent::OnStateChange)
-        .value("OnStream", PageEvent::OnStream)
-        .value("OnStreamEnded", PageEvent::OnStreamEnded)
-        .value("OnMute", PageEvent::OnMute)
-        .value("OnUnmute", PageEvent::OnUnmute)
-        .value("Opened", PageEvent::Opened)
-        .value("Joined", PageEvent::Joined)
-        .value("OwnerChanged", PageEvent::OwnerChanged)
-        .value("Presence", PageEvent::Presence);
-
-    enum_<EventKind>("EventKind")
-        .value("Open", EventKind::Open)
-        .value("Connect", EventKind::Connect)
-        .value("Join", EventKind::Join)
-        .value("Leave", EventKind::Leave)
-        .value("Eject", EventKind::Eject)
-        .value("UpdateExtra", EventKind::UpdateExtra)
-        .value("CheckPresence", EventKind::CheckPresence)
-        .value("DonotJoin", EventKind::DonotJoin)
-        .value("SetMuted", EventKind::SetMuted)
-        .value("EndStream", EventKind::EndStream)
-        .value("AddStream", EventKind::AddStream)
-        .value("Tick", EventKind::Tick)
-        .value("MediaReady", EventKind::MediaReady)
-        .value("MediaFailed", EventKind::MediaFailed)
-        .value("StreamAdded", EventKind::StreamAdded)
-        .value("PeerStateChanged", EventKind::PeerStateChanged)
-        .value("DataChannelOpened", EventKind::DataChannelOpened)
-        .value("DataChannelClosed", EventKind::DataChannelClosed)
-        .value("LocalDescription", EventKind::LocalDescription)
-        .value("LocalCandidate", EventKind::LocalCandidate)
-        .value("RemoteStreamAdded", EventKind::RemoteStreamAdded)
-        .value("RemoteStreamRemoved", EventKind::RemoteStreamRemoved)
-        .value("Signal", EventKind::Signal)
-        .value("ServerReply", EventKind::ServerReply)
-        .value("ServerEvent", EventKind::ServerEvent);
-
-    value_object<Action>("Action")
+    compact_value_object<Action>("Action")
         .field("kind", &Action::kind)
         .field("peer", &Action::peer)
         .field("event", &Action::event)
@@ -281,7 +259,7 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("at", &Action::at)
         .field("index", &Action::index);
 
-    value_object<Event>("Event")
+    compact_value_object<Event>("Event")
         .field("kind", &Event::kind)
         .field("peer", &Event::peer)
         .field("id", &Event::id)
@@ -295,17 +273,17 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("now", &Event::now);
 
     // The engine is reached through handle(Event) only (engine/event.hpp); the rest are
-    // read-only views for the facade.
-    class_<Engine>("Engine")
-        .constructor<EngineConfig>()
-        .function("configure", &Engine::configure)
-        .function("state", &Engine::state)
-        .function("isOwner", &Engine::isOwner)
-        .function("linkedPeers", &linkedPeers)
-        .function("roomSnapshot", &roomSnapshot)
-        .function("handle", emscripten::optional_override([](Engine& engine, const Event& event) {
-                      return toJs(handle(engine, event));
-                  }));
+    // read-only views for the facade. bindings/handles.js makes these Module.Engine's methods.
+    function("_engineCreate", &createEngine);
+    function("_engineDelete", &deleteEngine);
+    function("_engineConfigure", &configureEngine);
+    function("_engineState", &engineState);
+    function("_engineIsOwner", &engineIsOwner);
+    function("_engineLinkedPeers", &linkedPeers);
+    function("_engineRoomSnapshot", &roomSnapshot);
+    function("_engineHandle", &handleEvent);
+    function(
+        "_engineLive", +[]() { return engines().live(); });
 }
 
 } // namespace rtcmc

@@ -3,6 +3,8 @@
 // themselves are driven through the data plane (bindings/data_plane_bindings.cpp).
 #include <emscripten/bind.h>
 
+#include "compact_value_object.hpp"
+
 #include "transfer/metadata.hpp"
 #include "transfer/packet.hpp"
 
@@ -32,13 +34,7 @@ JsTransferLimits transferLimits() {
 EMSCRIPTEN_BINDINGS(rtcmc_transfer) {
     using namespace rtcmc::transfer;
 
-    emscripten::enum_<TransferKind>("TransferKind")
-        .value("File", TransferKind::File)
-        .value("Text", TransferKind::Text)
-        .value("Object", TransferKind::Object)
-        .value("Binary", TransferKind::Binary);
-
-    emscripten::value_object<JsTransferLimits>("TransferLimits")
+    rtcmc::compact_value_object<JsTransferLimits>("TransferLimits")
         .field("headerBytes", &JsTransferLimits::headerBytes)
         .field("maxPacketBytes", &JsTransferLimits::maxPacketBytes)
         .field("maxChunkSize", &JsTransferLimits::maxChunkSize)

@@ -14,8 +14,12 @@ case "$what" in
 start) ;;
 test)
     # g++/googletest: the native core and its tests; redis-server: the scale-out tests;
-    # chromium: the browser tests and benchmarks; iproute2/util-linux: their private network.
-    apt_packages+=(g++ googletest libgtest-dev redis-server chromium iproute2 util-linux)
+    # chromium: the browser tests and benchmarks; iproute2/util-linux: their private network;
+    # coturn: the TURN server the relay tests start on a free port (tests/e2e/support/coturn.js).
+    # clang-14/libclang-rt-14-dev: the fuzzers (clang with libFuzzer and the sanitizer runtimes,
+    # which clang-14 only recommends).
+    apt_packages+=(g++ googletest libgtest-dev redis-server chromium iproute2 util-linux coturn
+        clang-14 libclang-rt-14-dev)
     ;;
 *)
     echo "usage: $0 [start|test]" >&2
@@ -33,9 +37,23 @@ if ((${#missing[@]})); then
     echo "setup: installing ${missing[*]}"
     $sudo apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+    # Debian enables coturn as a system service listening on every address (port 3478) with
+    # its default configuration. The tests start their own; a machine that only runs them
+    # should not be a TURN server as well.
+    if [[ " ${missing[*]} " == *" coturn "* ]] && [ -d /run/systemd/system ]; then
+        $sudo systemctl disable --now coturn.service >/dev/null 2>&1 || true
+    fi
 fi
 
-# npm ci when node_modules is missing or older than the lockfile.
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm ci when node_modules is missing or older than the lockfile. A node_modules that is a
+# symbolic link (a git worktree sharing another checkout's) is left alone: npm ci follows the
+# link and empties the shared folder, under the feet of every checkout that uses it.
+if [ -L node_modules ]; then
+    shared=$(readlink -f node_modules)
+    if ! cmp -s package-lock.json "$(dirname "$shared")/package-lock.json"; then
+        echo "setup: node_modules links to $shared, installed from another package-lock.json;" \
+            "run npm ci there, or replace the link with a folder of this checkout's own" >&2
+    fi
+elif [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund
 fi

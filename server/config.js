@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseTurnUrls } from './turn-credentials.js';
 
 // The repository root: static roots given as relative folders are resolved against it,
 // so `npm start` works from any working directory.
@@ -89,6 +90,14 @@ export const DEFAULTS = Object.freeze({
     nodeTtlMs: 5000,
     // Key prefix for everything this server stores in Redis.
     redisPrefix: 'rtcmc:',
+    // TURN (turn-credentials.js): the URLs clients get with short-lived credentials made from
+    // the secret shared with the TURN server (coturn: use-auth-secret, static-auth-secret).
+    // No URLs: no TURN, clients use their own iceServers (the default).
+    turnUrls: [],
+    turnSecret: null,
+    // Life of one credential. Clients ask for a new one before it ends (a quarter of it
+    // before), so a call can last any time; a leaked one is good for at most this long.
+    turnCredentialTtlMs: 3600000,
 });
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -140,6 +149,7 @@ const INTEGER_VARIABLES = [
     ['LOG_REFUSALS_PER_SECOND', 'logRefusalsPerSecond', 0, 1e6],
     ['REDIS_TIMEOUT_MS', 'redisTimeoutMs', 50, 600000],
     ['NODE_TTL_MS', 'nodeTtlMs', 500, 3600000],
+    ['TURN_CREDENTIAL_TTL_MS', 'turnCredentialTtlMs', 2000, 7 * 24 * 3600000],
 ];
 
 // Reads the documented environment variables; anything absent keeps its default.
@@ -164,6 +174,8 @@ export function configFromEnv(env = process.env) {
     if (env.LOG_LEVEL) config.logLevel = env.LOG_LEVEL;
     if (env.REDIS_PREFIX) config.redisPrefix = env.REDIS_PREFIX;
     if (env.TRUST_PROXY !== undefined) config.trustProxy = env.TRUST_PROXY;
+    if (env.TURN_URLS) config.turnUrls = parseTurnUrls(env.TURN_URLS);
+    if (env.TURN_SECRET) config.turnSecret = env.TURN_SECRET;
     for (const [variable, option, min, max] of INTEGER_VARIABLES) {
         if (env[variable]) config[option] = integer(variable, env[variable], min, max);
     }
@@ -186,10 +198,27 @@ export function resolveConfig(options = {}) {
         throw new Error('REQUEST_TIMEOUT_MS must be at least HEADERS_TIMEOUT_MS');
     }
     config.trustedProxies = parseTrustedProxies(config.trustProxy);
+    checkTurn(config);
     // Engine-level cap: socket.io drops the connection above it, so keep it well above
     // maxMessageBytes and let our own check answer MESSAGE_TOO_LARGE in between.
     config.transportMaxBytes = Math.max(1e6, config.maxMessageBytes * 4);
     return Object.freeze(config);
+}
+
+// TURN is all or nothing: URLs without the secret (or the reverse) is a mistake to report
+// at start-up, not a server that silently hands out no credentials.
+function checkTurn(config) {
+    const urls = config.turnUrls;
+    if (typeof urls === 'string') config.turnUrls = parseTurnUrls(urls);
+    else if (!Array.isArray(urls)) throw new Error('turnUrls must be an array of turn:/turns:/stun: URLs');
+    else config.turnUrls = parseTurnUrls(urls.join(' '));
+    const hasSecret = typeof config.turnSecret === 'string' && config.turnSecret !== '';
+    if (config.turnUrls.length > 0 && !hasSecret) throw new Error('TURN_URLS is set but TURN_SECRET is not');
+    if (config.turnUrls.length === 0 && hasSecret) throw new Error('TURN_SECRET is set but TURN_URLS is not');
+    const ttl = config.turnCredentialTtlMs;
+    if (!Number.isInteger(ttl) || ttl < 2000 || ttl > 7 * 24 * 3600000) {
+        throw new Error(`TURN_CREDENTIAL_TTL_MS must be an integer from 2000 to ${7 * 24 * 3600000}, got "${ttl}"`);
+    }
 }
 
 // TRUST_PROXY="127.0.0.1, 10.0.0.5" -> Set of addresses (IPv4-mapped IPv6 forms included).

@@ -151,27 +151,32 @@ export class Rooms {
     // then each room record that still lists the user under the old token is rebound to the
     // new one, so that the old connection's disconnect finds nothing of its own to leave.
     // Returns null if `oldToken` does not hold the claim (wrong, stale, or already released),
-    // else {rooms}: the rooms the user is still a member of, now under `newToken`.
+    // else {rooms, extras}: the rooms the user is still a member of, now under `newToken`,
+    // and its member extra in each (roomid -> extra), for telling the room it is back.
     // Once the claim has moved, the rebinding must not stop half-way: its store calls are
     // `patient` (they wait for a Redis that went quiet instead of timing out).
     async resumeUserid(userid, oldToken, newToken) {
         if (!(await this.store.takeover(userid, oldToken, newToken, { patient: true }))) return null;
         const patient = { patient: true };
         const rooms = [];
+        const extras = new Map();
         for (const roomid of await this.store.roomsOf(userid, patient)) {
             const kept = await this.store.update(
                 roomid,
                 (current) => {
                     const member = current && findMember(current, userid);
-                    if (!member || member.token !== oldToken) return { result: false };
+                    if (!member || member.token !== oldToken) return { result: null };
                     const members = current.members.map((m) => (m === member ? { ...m, token: newToken } : m));
-                    return { record: { ...current, members }, result: true };
+                    return { record: { ...current, members }, result: { extra: member.extra } };
                 },
                 patient,
             );
-            if (kept) rooms.push(roomid);
+            if (kept) {
+                rooms.push(roomid);
+                extras.set(roomid, kept.extra);
+            }
         }
-        return { rooms };
+        return { rooms, extras };
     }
 
     // -- requests. `user` is {userid, extra, token}: who asks, as bound by the server --
@@ -410,6 +415,15 @@ export class Rooms {
         const page = { rooms };
         if (rooms.length < records.length) page.next = encodeCursor(lastKey);
         return page;
+    }
+
+    // The RoomView of a room `user` is a member of through this connection: a client whose
+    // signaling connection came back (resume) learns who joined, left or took over meanwhile.
+    async viewFor(user, roomid) {
+        const record = await this.store.get(roomid);
+        if (!record) return failure('ROOM_NOT_FOUND', `room "${roomid}" does not exist`);
+        if (!findSession(record, user)) return failure('NOT_IN_ROOM', `you are not in room "${roomid}"`);
+        return { ok: true, room: roomView(record) };
     }
 
     async getRoom(roomid) {

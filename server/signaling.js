@@ -25,6 +25,7 @@ import { guardRequests, reply, splitAck } from './request-guard.js';
 import { isThenable, SerialQueue } from './serial-queue.js';
 import { rebuildFromSessions } from './state-rebuild.js';
 import { Deadlines } from './store-errors.js';
+import { createTurnIssuer } from './turn-credentials.js';
 import { validateAuth, validateChannelName, validateRequest } from './validate.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -38,6 +39,9 @@ const OK = Object.freeze({ ok: true });
 // Node-to-node (serverSideEmit): "the connection of <userid> with <token> was resumed
 // elsewhere; disconnect it if it is yours".
 const SUPERSEDE_EVENT = 'rtcmc:supersede';
+// How long a claim waits for this node's pending departures of the same userid (the cleanup
+// retrier backs off up to 2 s between tries while the store is out).
+const DEPARTURE_WAIT_MS = 3000;
 
 // Failures a handler may throw that are answers, not bugs: their code goes to the client.
 const ANSWERED_FAILURES = new Set(['STORE_UNAVAILABLE', 'SERVER_BUSY']);
@@ -53,10 +57,14 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
     const nsp = io.of('/');
     const localSockets = new Map(); // userid -> socket connected to this node
     const cleanups = new CleanupRetrier({ logger });
+    const departuresOf = new Map(); // userid -> [promise of a pending departure's cleanup]
     const resumeDelays = new WrongAttemptDelays({ baseMs: config.passwordDelayBaseMs, maxMs: config.passwordDelayMaxMs });
     const wrongPasswordsByAddress = new AttemptLimiter({ perMinute: config.passwordAttemptsPerAddress });
     const wrongPasswordsByRoom = new AttemptLimiter({ perMinute: config.passwordAttemptsPerRoom });
     const publishDeadlines = shared && new Deadlines(config.redisTimeoutMs);
+    // TURN credentials for connected clients only: in their welcome, and on request
+    // (`turn-credentials`, rate-limited like every event) when they are about to expire.
+    const turn = createTurnIssuer(config);
     const roomList = new RoomListFeed({
         io,
         rooms,
@@ -95,6 +103,8 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
                 }
                 let claimed = resumed !== null;
                 if (!claimed) {
+                    const settling = departuresSettled(userid);
+                    if (settling) await settling;
                     mayHoldSomething = true;
                     claimed = await rooms.claimUserid(userid, token);
                 }
@@ -138,7 +148,7 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
         socket.data.extra = extra ?? null;
         socket.data.address = clientAddress(socket.request, config.trustedProxies);
         // {from: the replaced connection's token, rooms: the rooms kept}, or null.
-        socket.data.resumed = resumed && { from: resume, rooms: resumed.rooms };
+        socket.data.resumed = resumed && { from: resume, rooms: resumed.rooms, extras: resumed.extras };
         // If the connection drops before `connection` fires, socket.io discards the socket
         // silently: free the claim then, or the userid would stay taken.
         // (A resumed connection also holds rooms by now: it leaves them.)
@@ -220,6 +230,11 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
             return rooms.checkPresence(roomid);
         },
 
+        // The room as it is now, for one of its members (through this connection).
+        async 'get-room'(socket, { roomid }) {
+            return rooms.viewFor(user(socket), roomid);
+        },
+
         async 'list-rooms'(socket, { cursor, limit }) {
             return listPage(cursor, limit);
         },
@@ -284,6 +299,12 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
             };
             const isMember = rooms.isMember(roomid, to);
             return isThenable(isMember) ? isMember.then(deliver) : deliver(isMember);
+        },
+
+        // Fresh TURN credentials for this connection's userid (the ones of its welcome expire).
+        'turn-credentials'(socket) {
+            if (!turn) return failure('TURN_NOT_CONFIGURED', 'this server issues no TURN credentials (TURN_URLS is not set)');
+            return { ok: true, ...turn.iceServersFor(socket.data.userid) };
         },
 
         ...seedChannels.handlers,
@@ -480,7 +501,14 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
         socket.join(userChannel(userid));
         const { resumed } = socket.data;
         if (resumed) {
-            for (const roomid of resumed.rooms) socket.join(roomChannel(roomid));
+            for (const roomid of resumed.rooms) {
+                socket.join(roomChannel(roomid));
+                // The room-mates hear that this member is reachable again: whatever they sent
+                // it while it was away (a newcomer's offer) was refused, and they may need to
+                // send it again (docs/server.md, "Resuming").
+                const extra = resumed.extras.get(roomid) ?? null;
+                socket.to(roomChannel(roomid)).emit('member-resumed', { roomid, userid, extra });
+            }
             supersede(userid, resumed.from, previous);
         }
         guardRequests(socket, {
@@ -502,6 +530,7 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
             resumeToken: socket.data.token,
             resumed: resumed !== null,
             ...(resumed ? { rooms: resumed.rooms } : {}),
+            ...(turn ? { turn: turn.iceServersFor(userid) } : {}),
         });
         logger.info({ event: 'connect', socket: socket.id, userid, outcome: resumed ? 'resumed' : 'ok' });
     });
@@ -539,13 +568,30 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
         await rooms.releaseUserid(userid, token);
     }
 
-    // Retried until the store takes it (issue 14, item 2).
+    // Retried until the store takes it (issue 14, item 2). Kept by userid while it runs: a
+    // claim of this node that timed out during a store outage may still land when the store
+    // comes back, and the same client's next attempt must not find its own stale claim.
     function trackCleanup(userid, token) {
-        trackCleanupOf(() => departEverywhere(userid, token), { event: 'disconnect', userid });
+        const done = trackCleanupOf(() => departEverywhere(userid, token), { event: 'disconnect', userid });
+        const waiting = departuresOf.get(userid) ?? [];
+        waiting.push(done);
+        departuresOf.set(userid, waiting);
+        done.finally(() => {
+            const left = (departuresOf.get(userid) ?? []).filter((entry) => entry !== done);
+            if (left.length) departuresOf.set(userid, left);
+            else departuresOf.delete(userid);
+        });
+    }
+
+    // Before a claim of `userid`: this node's pending departures of it, given a bounded time.
+    function departuresSettled(userid) {
+        const waiting = departuresOf.get(userid);
+        if (!waiting) return null;
+        return Promise.race([Promise.allSettled(waiting), sleep(DEPARTURE_WAIT_MS)]);
     }
 
     function trackCleanupOf(run, label = { event: 'cleanup' }) {
-        cleanups.add(run, label);
+        return cleanups.add(run, label);
     }
 
     // ---- resume: the replaced connection goes, wherever it is -----------------------------

@@ -258,6 +258,7 @@ export const REQUEST_SCHEMAS = {
     },
     'leave-room': { fields: { roomid: required(idRule) } },
     'check-presence': { fields: { roomid: required(idRule) } },
+    'get-room': { fields: { roomid: required(idRule) } },
     'list-rooms': {
         fields: { cursor: optional(cursorRule), limit: optional(integerRule(1, 10000)) },
         empty: true,
@@ -268,6 +269,7 @@ export const REQUEST_SCHEMAS = {
     'close-room': { fields: { roomid: required(idRule) } },
     'update-extra': { fields: { extra: required(extraRule) } },
     relay: { fields: { roomid: required(idRule), to: optional(idRule), data: required(dataRule) } },
+    'turn-credentials': { fields: {}, empty: true },
     // Seed protocol (seed-channels.js).
     'new-channel': { fields: { channel: required(channelRule), sender: optional(senderRule) } },
     message: { fields: { sender: optional(senderRule), data: required(dataRule) } },

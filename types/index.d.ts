@@ -61,6 +61,11 @@ export type SessionSetting = string | SessionObject | SessionValue;
 
 export type Extra = any;
 
+// open('id', callback) / join('id', callback): (true, id) on success; (false, id, reason, error)
+// when refused: reason is v3's sentence ('Invalid password', 'Room not available', 'Room full')
+// or the error's message, error the Error with its code.
+export type SessionCallback = (done: boolean, sessionid: string, reason?: string, error?: RTCMultiConnectionError) => void;
+
 type MediaKinds = { audio?: boolean; video?: boolean };
 /** mute()/unmute(): `type` limits it to local or remote streams (v1.4-v1.8). */
 type MuteKinds = MediaKinds & { type?: 'local' | 'remote' };
@@ -177,6 +182,17 @@ export interface UserStatusEvent {
     userid: string;
     status: 'online' | 'offline';
     extra: Extra;
+}
+
+/** A peer connection's recovery (ICE restarts; docs/api.md, "Recovery"). */
+export interface PeerStateEvent {
+    userid: string;
+    extra: Extra;
+    state: 'reconnecting' | 'reconnected' | 'failed';
+    /** What the browser last reported for the link. */
+    iceConnectionState: 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+    attempt: number;
+    maxAttempts: number;
 }
 
 export interface MediaErrorEvent {
@@ -321,10 +337,18 @@ export declare class RTCMultiConnection {
     mediaConstraints: { audio?: MediaTrackConstraints | boolean; video?: MediaTrackConstraints | boolean; screen?: MediaTrackConstraints | boolean };
     sdpConstraints: SdpConstraints;
     candidates: { host?: boolean; reflexive?: boolean; relay?: boolean; stun?: boolean; turn?: boolean };
+    /** 'relay': relay candidates only (the same as candidates with only relay on). */
+    iceTransportPolicy: 'all' | 'relay';
     trickleIce: boolean;
     autoRedialOnFailure: boolean;
     autoReDialOnFailure: boolean;
-    /** Accepted; bring your own iceServers (TURN credentials come from our server). */
+    /** ms a disconnected peer connection gets to heal before an ICE restart (default 2000). */
+    iceRestartDelay: number;
+    /** ms each ICE restart gets to reconnect (default 6000). */
+    iceRestartTimeout: number;
+    /** ICE restarts before a peer is given up with PEER_CONNECTION_FAILED (default 4). */
+    maxIceRestarts: number;
+    /** Accepted and ignored; bring your own iceServers, or let our server issue TURN credentials. */
     getExternalIceServers: boolean;
     /** Inert: browsers decide when to ask for the camera. */
     preventSSLAutoAllowed: boolean;
@@ -338,9 +362,9 @@ export declare class RTCMultiConnection {
 
     openSignalingChannel?: (this: RTCMultiConnection, config: SignalingConfig) => unknown;
 
-    open(sessionid?: string | OpenOptions, options?: OpenOptions | ((opened: boolean, sessionid: string) => void), callback?: (opened: boolean, sessionid: string) => void): void;
+    open(sessionid?: string | OpenOptions, options?: OpenOptions | SessionCallback, callback?: SessionCallback): void;
     connect(sessionid?: string): this;
-    join(session: string | NewSessionEvent, extraOrJoinAs?: Extra | SessionObject): void;
+    join(session: string | NewSessionEvent, extraOrJoinAs?: Extra | SessionObject | SessionCallback): void;
     openOrJoin(sessionid: string, callback?: (opened: boolean, sessionid: string) => void): void;
     checkPresence(sessionid: string, callback: (exists: boolean, sessionid: string, extra: Extra) => void): void;
     donotJoin(sessionid?: string): void;
@@ -376,6 +400,7 @@ export declare class RTCMultiConnection {
     onspeaking: ((event: StreamEvent) => void) | null;
     onsilence: ((event: StreamEvent) => void) | null;
     onUserStatusChanged: ((event: UserStatusEvent) => void) | null;
+    onPeerStateChanged: ((event: PeerStateEvent) => void) | null;
     onExtraDataUpdated: ((event: { userid: string; extra: Extra }) => void) | null;
     onEntireSessionClosed: ((event: { sessionid: string; userid: string; extra: Extra }) => void) | null;
     /** v1.8's extension notice: called once when getDisplayMedia can capture the screen. */

@@ -9,10 +9,7 @@ import { joinAsSession, readSession } from './session-value.js';
 import { RTCMultiConnectionError } from './errors.js';
 import { createStreamsCollection } from './streams.js';
 import { aliasProperty, inertProperty, warnOnce } from './legacy.js';
-
-// Public STUN so that users behind NAT connect out of the box; tests and private deployments
-// pass their own (iceServers: [] or their TURN).
-const DEFAULT_ICE_SERVERS = [{ urls: 'stun:stun.l.google.com:19302' }];
+import { defaultIceServers } from './peers/ice-servers.js';
 
 function randomToken() {
     const words = new Uint32Array(3);
@@ -34,7 +31,7 @@ const CALLBACKS = [
     'onNewSession', 'onSessionClosed', 'onEntireSessionClosed', 'onstatechange', 'onMediaError',
     'onFileStart', 'onFileProgress', 'onFileEnd', 'onFileSent', 'onFileReceived', 'onspeaking',
     'onsilence', 'onmute', 'onunmute', 'onScreenCapturingExtensionAvailable',
-    'onUserStatusChanged', 'onExtraDataUpdated',
+    'onUserStatusChanged', 'onExtraDataUpdated', 'onPeerStateChanged',
 ];
 
 export class RTCMultiConnection {
@@ -50,7 +47,8 @@ export class RTCMultiConnection {
         this.autoCloseEntireSession = false;
         this.maxParticipantsAllowed = 1000;
         this.password = '';
-        this.iceServers = DEFAULT_ICE_SERVERS.map((server) => ({ ...server }));
+        // Left as is, the servers our signaling server issues replace it (web/peers/ice-servers.js).
+        this.iceServers = defaultIceServers();
         this.bandwidth = null;
         this.attachStream = null;
         this.dontAttachStream = false;
@@ -62,9 +60,16 @@ export class RTCMultiConnection {
         this.sdpConstraints = { mandatory: { OfferToReceiveAudio: null, OfferToReceiveVideo: null }, optional: [] };
         // Local candidate kinds sent to peers: v1.8 {host, reflexive, relay}, v3 {host, stun, turn}.
         this.candidates = { host: true, reflexive: true, relay: true, stun: true, turn: true };
+        // RTCConfiguration's name: 'relay' = relay candidates only (as candidates {relay} alone).
+        this.iceTransportPolicy = 'all';
         this.trickleIce = true;
         this.autoRedialOnFailure = true;
         aliasProperty(this, 'autoReDialOnFailure', 'autoRedialOnFailure');
+        // ICE restarts of a broken link (docs/api.md, "Recovery"): ms a disconnected link gets
+        // to heal by itself, ms each restart gets, and restarts before the peer is given up.
+        this.iceRestartDelay = 2000;
+        this.iceRestartTimeout = 6000;
+        this.maxIceRestarts = 4;
         // v1.8 fetched ICE servers from a service of upstream's; bring your own iceServers.
         this.getExternalIceServers = false;
         this.streams = createStreamsCollection();
@@ -125,7 +130,7 @@ export class RTCMultiConnection {
     }
 
     // open('session-id') | open({extra, interval, sessionid, captureUserMediaOnDemand,
-    // onMediaCaptured}) | open('id', {...}) | open('id', callback(opened, id))
+    // onMediaCaptured}) | open('id', {...}) | open('id', callback(opened, id, error))
     open(sessionOrOptions, options, callback) {
         let sessionid = this.sessionid;
         let settings = options;
@@ -160,7 +165,7 @@ export class RTCMultiConnection {
         return this;
     }
 
-    // join(session | 'sessionid', extra | {audio:true} | {oneway:true})
+    // join(session | 'sessionid', extra | {audio:true} | {oneway:true} | callback(joined, id, error))
     join(session, second) {
         const sessionid = typeof session === 'string' ? session : session && session.sessionid;
         if (!sessionid) throw new RTCMultiConnectionError('INVALID_ARGUMENT', 'invalid data passed: join() needs a session from onNewSession or a session id');
@@ -170,8 +175,12 @@ export class RTCMultiConnection {
             if (typeof session === 'string' || mediaKeys.some((key) => key in second)) joinAs = joinAsSession(second);
             else this.extra = second; // v1.2: join(session, extra)
         }
+        const callback = typeof second === 'function' ? second : null;
         this.sessionid = sessionid;
-        this._whenReady((runtime) => runtime.call('Join', { id: String(sessionid), flag: !!joinAs, media: joinAs || emptySession() }));
+        this._whenReady((runtime) => {
+            runtime.joinCallback = callback;
+            runtime.call('Join', { id: String(sessionid), flag: !!joinAs, media: joinAs || emptySession() });
+        });
     }
 
     openOrJoin(sessionid, callback) {

@@ -2,6 +2,7 @@
 // channel, its peer connections and local media. It feeds browser events to the engine and
 // carries out the engine's actions; the policy is the engine's, the effects are here.
 import { PeerDriver } from './peers/peer-driver.js';
+import { iceServersForLink, isDefaultIceServers, turnUrlsOf } from './peers/ice-servers.js';
 import { captureMedia, legacyMediaErrorName, stopStream } from './media/media-driver.js';
 import { PartOfScreen } from './media/screen-part.js';
 import { summarizeStats } from './peers/stats.js';
@@ -16,31 +17,23 @@ import { createStreamEntry, endStreamEntry } from './streams.js';
 import { directionValue, RTCDirection, sessionFromName, sessionValue } from './enums.js';
 import { readDirection, readSession } from './session-value.js';
 import { PROTOCOL_LIMITS } from './generated/protocol-limits.js';
+import { PAGE_EVENTS } from './page-events.js';
 
-// The engine's page events (core.PageEvent) by the callback they fire, and the facade's own
-// notices (_opened...: isInitiator, sessionid, presence callbacks).
-const PAGE_EVENTS = {
-    OnNewSession: 'onNewSession',
-    OnSessionClosed: 'onSessionClosed',
-    OnEntireSessionClosed: 'onEntireSessionClosed',
-    OnUserStatusChanged: 'onUserStatusChanged',
-    OnExtraDataUpdated: 'onExtraDataUpdated',
-    OnOpen: 'onopen',
-    OnClose: 'onclose',
-    OnError: 'onerror',
-    OnLeave: 'onleave',
-    OnStateChange: 'onstatechange',
-    OnStream: 'onstream',
-    OnStreamEnded: 'onstreamended',
-    OnMute: 'onmute',
-    OnUnmute: 'onunmute',
-    Opened: '_opened',
-    Joined: '_joined',
-    OwnerChanged: '_ownerChanged',
-    Presence: '_presence',
+
+// The sentences v3's server answered a refused open-room / join-room with, by our code.
+const V3_REFUSALS = {
+    ROOM_EXISTS: 'Room not available',
+    ROOM_NOT_FOUND: 'Room not available',
+    WRONG_PASSWORD: 'Invalid password',
+    ROOM_FULL: 'Room full',
 };
 
 const NO_MEDIA = Object.freeze({ audio: false, video: false, screen: false, data: false, oneway: false, broadcast: false });
+
+// A relay-only link whose TURN servers gave no relay candidate this long after it was made is
+// reported (onerror TURN_UNREACHABLE): a TURN allocation takes a few round trips, well under
+// a second on a working path.
+const RELAY_GATHER_TIMEOUT_MS = 10000;
 
 const PEER_STATES = {
     new: 'Connecting',
@@ -67,6 +60,9 @@ export class ConnectionRuntime {
         this.tickTimer = null;
         this.tickAt = 0;
         this.presenceCallbacks = new Map(); // roomid -> [callback]
+        this.openCallback = null; // open('id', callback): told once, success or failure
+        this.joinCallback = null; // join('id', callback): likewise
+        this.refusal = null; // the open/join that just failed, until its onerror (if any) is in
         this.selectedDevices = { audio: null, video: null }; // selectDevices()
         this.captureOnDemand = false; // open({captureUserMediaOnDemand})
         this.onMediaCaptured = null; // open({onMediaCaptured})
@@ -77,23 +73,28 @@ export class ConnectionRuntime {
         this.peers = new (drivers.PeerDriver || PeerDriver)(
             {
                 onLocalDescription: (userid, description) => this.onLocalDescription(userid, description),
-                onCandidate: (userid, candidate) =>
+                onCandidate: (userid, candidate) => {
+                    if (candidate && / typ relay /.test(candidate.candidate)) this.relayGathered(userid);
                     this.tell('LocalCandidate', {
                         peer: userid,
                         text: candidate ? candidate.candidate : '',
                         name: (candidate && candidate.sdpMid) || '',
                         index: candidate && candidate.sdpMLineIndex !== null ? candidate.sdpMLineIndex : -1,
-                    }),
+                    });
+                },
                 onConnectionState: (userid, state) =>
                     this.tell('PeerStateChanged', { peer: userid, state: this.core.PeerState[PEER_STATES[state] || 'Connecting'] }),
                 onTrack: (userid, track, streams) => this.onTrack(userid, track, streams),
                 onDataChannel: (userid, channel) => this.data.attach(userid, channel),
                 onError: (userid, error) => this.fire('onerror', { code: error.name || 'PEER_ERROR', message: `peer connection with '${userid}': ${error.message}`, userid }),
+                onIceServerError: (userid, failure) => this.onIceServerError(userid, failure),
             },
-            // Read at every new link: a page may change iceServers (or get TURN credentials)
-            // between calls.
-            { iceServers: () => normalizeIceServers(connection.iceServers) },
+            // Read at every new link: a page may change iceServers, and the server's TURN
+            // credentials are renewed, between calls.
+            { iceServers: () => this.iceServersForLink() },
         );
+        this.reportedIceServerErrors = new Set(); // `${userid} ${url} ${code}` already told
+        this.relayWatches = new Map(); // userid -> timer: relay-only link without a relay candidate yet
         this.data = new DataPlaneDriver(this); // text and files (web/data/)
     }
 
@@ -127,9 +128,13 @@ export class ConnectionRuntime {
             captureMediaOnDemand: !!this.captureOnDemand,
             offerToReceiveAudio: offerToReceive(connection.sdpConstraints, 'Audio'),
             offerToReceiveVideo: offerToReceive(connection.sdpConstraints, 'Video'),
-            ...candidateKinds(connection.candidates),
+            ...candidateKinds(connection.candidates, connection.iceTransportPolicy),
             trickleIce: connection.trickleIce !== false,
             autoRedialOnFailure: connection.autoRedialOnFailure !== false,
+            // ICE restarts (src/engine/engine_recovery.cpp; the core bounds them).
+            iceRestartDelayMs: wholeNumber(connection.iceRestartDelay, 2000),
+            iceRestartTimeoutMs: wholeNumber(connection.iceRestartTimeout, 6000),
+            maxIceRestarts: wholeNumber(connection.maxIceRestarts, 4),
         };
     }
 
@@ -186,6 +191,11 @@ export class ConnectionRuntime {
             onServerEvent: (name, payload) => this.tell('ServerEvent', { name, text: JSON.stringify(payload) }),
             onError: (code, message) => this.fire('onerror', { code, message }),
             onConnect: () => {},
+            // Renewed TURN credentials: the links made so far take them too, for their next
+            // gathering (an ICE restart); their current relay allocations stay as they are.
+            onIceServers: () => {
+                if (isDefaultIceServers(connection.iceServers)) this.peers.updateIceServers(this.iceServersForLink());
+            },
         };
         if (this.drivers.createSignalingChannel) {
             this.signaling = this.drivers.createSignalingChannel(connection, handlers);
@@ -232,13 +242,16 @@ export class ConnectionRuntime {
             case kinds.CaptureMedia:
                 this.capture(action.media, action.name);
                 break;
-            case kinds.CreatePeer:
+            case kinds.CreatePeer: {
                 // A link that carries data counts for what is sent to everyone from now on,
                 // before its channel exists (the core's data plane decides who gets what).
                 if (action.data) this.data.link(action.peer);
-                this.peers.create(action.peer, planOf(action), this.localStreams.map((local) => ({ stream: local.stream })));
+                const plan = planOf(action);
+                const pc = this.peers.create(action.peer, plan, this.localStreams.map((local) => ({ stream: local.stream })));
                 this.updatePeers();
+                if (plan.iceTransportPolicy === 'relay') this.checkRelayPossible(action.peer, pc);
                 break;
+            }
             case kinds.ClosePeer:
                 this.closePeer(action.peer);
                 break;
@@ -257,14 +270,17 @@ export class ConnectionRuntime {
             case kinds.ScheduleTick:
                 this.scheduleTick(action.at);
                 break;
+            case kinds.RestartIce:
+                this.peers.restartIce(action.peer);
+                break;
             case kinds.FireEvent: {
                 const name = this.pageEvents.get(action.event);
-                if (!name) throw new RTCMultiConnectionError('UNKNOWN_ACTION', `the core fired event ${action.event && action.event.value}, which this facade does not know`);
+                if (!name) throw new RTCMultiConnectionError('UNKNOWN_ACTION', `the core fired event ${action.event}, which this facade does not know`);
                 this.fire(name, JSON.parse(action.text));
                 break;
             }
             default:
-                throw new RTCMultiConnectionError('UNKNOWN_ACTION', `the core asked for action ${action.kind && action.kind.value}, which this facade cannot do`);
+                throw new RTCMultiConnectionError('UNKNOWN_ACTION', `the core asked for action ${action.kind}, which this facade cannot do`);
         }
     }
 
@@ -346,7 +362,7 @@ export class ConnectionRuntime {
         if (this.onMediaCaptured && (purpose === 'open' || (adding && this.captureOnDemand))) {
             const onMediaCaptured = this.onMediaCaptured;
             this.onMediaCaptured = null;
-            onMediaCaptured.call(connection, entryEvent(connection, local.streamid));
+            callPage(connection, onMediaCaptured, [entryEvent(connection, local.streamid)]);
         }
     }
 
@@ -484,6 +500,73 @@ export class ConnectionRuntime {
 
     // ---- peers
 
+    // The ICE servers of a new link (web/peers/ice-servers.js says which).
+    iceServersForLink() {
+        const fromServer = this.signaling && typeof this.signaling.iceServers === 'function' ? this.signaling.iceServers() : null;
+        return iceServersForLink(this.connection.iceServers, fromServer);
+    }
+
+    // A relay-only link without any TURN server can never connect: say so at once rather
+    // than let the page wait for a connection that cannot come.
+    // Browsers do not always say when a TURN server never answers (Chromium: no
+    // icecandidateerror for a UDP server that is down), so a relay-only link that has no relay
+    // candidate RELAY_GATHER_TIMEOUT_MS after it was made is reported too.
+    checkRelayPossible(userid, pc) {
+        this.relayGathered(userid);
+        const servers = pc && typeof pc.getConfiguration === 'function' ? pc.getConfiguration().iceServers : [];
+        const urls = turnUrlsOf(servers);
+        if (urls.length === 0) {
+            this.fire('onerror', {
+                code: 'TURN_NOT_CONFIGURED',
+                message: `the link with '${userid}' may use relay candidates only (candidates / iceTransportPolicy), but it has no TURN server: set connection.iceServers, or TURN_URLS on the signaling server`,
+                userid,
+            });
+            return;
+        }
+        const timer = setTimeout(() => {
+            this.relayWatches.delete(userid);
+            if (this.peers.connection(userid) !== pc) return;
+            // A refusal already told is the reason: no second error for the same link.
+            for (const key of this.reportedIceServerErrors) if (key.startsWith(`${userid} `)) return;
+            this.fire('onerror', {
+                code: 'TURN_UNREACHABLE',
+                message: `no TURN server gave the link with '${userid}' a relay candidate within ${RELAY_GATHER_TIMEOUT_MS / 1000} s (${urls.join(', ')}): a relay-only link cannot connect without one`,
+                userid,
+                url: urls[0],
+            });
+        }, RELAY_GATHER_TIMEOUT_MS);
+        this.relayWatches.set(userid, timer);
+    }
+
+    relayGathered(userid) {
+        clearTimeout(this.relayWatches.get(userid));
+        this.relayWatches.delete(userid);
+    }
+
+    // An `icecandidateerror` of a link: a TURN server refused or did not answer. Each
+    // (link, server, code) is told once: a browser reports it for every local address.
+    // STUN errors stay quiet (a public STUN server out of reach is no news on a private
+    // network, and the link may still connect).
+    onIceServerError(userid, failure) {
+        const url = String(failure.url || '');
+        if (!/^turns?:/i.test(url)) return;
+        const errorCode = Number(failure.errorCode) || 0;
+        const key = `${userid} ${url} ${errorCode}`;
+        if (this.reportedIceServerErrors.has(key)) return;
+        this.reportedIceServerErrors.add(key);
+        const said = failure.errorText ? ` (${errorCode} ${failure.errorText})` : ` (${errorCode})`;
+        let code = 'TURN_ERROR';
+        let message = `TURN server ${url} failed for the link with '${userid}'${said}`;
+        if (errorCode === 401 || errorCode === 431 || errorCode === 441) {
+            code = 'TURN_AUTH_FAILED';
+            message = `TURN server ${url} refused the credentials for the link with '${userid}'${said}: the username or credential is wrong or expired`;
+        } else if (errorCode === 701) {
+            code = 'TURN_UNREACHABLE';
+            message = `TURN server ${url} did not answer for the link with '${userid}'${said}`;
+        }
+        this.fire('onerror', { code, message, userid, url, errorCode, errorText: String(failure.errorText || '') });
+    }
+
     onLocalDescription(userid, description) {
         this.tell('LocalDescription', { peer: userid, name: description.type, text: this.applyBandwidth(description.sdp) });
     }
@@ -521,6 +604,7 @@ export class ConnectionRuntime {
     }
 
     closePeer(userid) {
+        this.relayGathered(userid);
         this.peers.close(userid);
         this.data.detach(userid);
         for (const [streamid, remote] of [...this.remoteStreams]) {
@@ -586,13 +670,17 @@ export class ConnectionRuntime {
                 callHandler(connection, name, withExtraFields(payload, this.data.channelFor(payload.userid)));
                 return;
             case 'onstatechange':
+                if (payload.state === 'failed' || payload.state === 'request-rejected') this.callRefused(payload);
                 if (localOnly && typeof connection.onstatechange !== 'function') return;
                 // The reason comes as the core's Text; pages read it as words (upstream: a string).
                 callHandler(connection, 'onstatechange', payload.state, payload.reason ? wordsOf(payload.reason) : undefined);
                 return;
-            case 'onerror':
-                this.fireError(errorFromPayload(payload));
+            case 'onerror': {
+                const error = errorFromPayload(payload);
+                if (this.refusal && !this.refusal.error) this.refusal.error = error;
+                this.fireError(error);
                 return;
+            }
             case 'onNewSession':
                 this.fireNewSession(payload);
                 return;
@@ -601,17 +689,21 @@ export class ConnectionRuntime {
                 connection.sessionid = payload.sessionid;
                 this.settleOpen(true);
                 return;
-            case '_joined':
+            case '_joined': {
                 connection.isInitiator = false;
                 connection.sessionid = payload.sessionid;
+                const callback = this.joinCallback;
+                this.joinCallback = null;
+                callPage(this.connection, callback, [true, payload.sessionid]);
                 return;
+            }
             case '_ownerChanged':
                 connection.isInitiator = payload.owner === this.userid;
                 return;
             case '_presence': {
                 const callbacks = this.presenceCallbacks.get(payload.sessionid) || [];
                 this.presenceCallbacks.delete(payload.sessionid);
-                for (const callback of callbacks) callback(!!payload.exists, payload.sessionid, payload.extra || {});
+                for (const callback of callbacks) callPage(connection, callback, [!!payload.exists, payload.sessionid, payload.extra || {}]);
                 return;
             }
             default:
@@ -679,10 +771,31 @@ export class ConnectionRuntime {
         this.stopSpeaking.delete(streamid);
     }
 
+    // An open() or join() that ended without a session ('failed', 'request-rejected'): its
+    // callback gets (false, sessionid, error) once the error that says why (onerror, fired
+    // right after the state by the core) is in. `error` is v3's sentence when there is one
+    // (pages compare it: 'Invalid password', 'Room not available', 'Room full'), else our
+    // message; the Error itself comes fourth.
+    callRefused(payload) {
+        const callback = this.openCallback || this.joinCallback;
+        if (!callback) return;
+        this.openCallback = null;
+        this.joinCallback = null;
+        const refusal = { error: null };
+        this.refusal = refusal;
+        const sessionid = this.connection.sessionid;
+        const reason = payload.reason ? wordsOf(payload.reason) : payload.state;
+        queueMicrotask(() => {
+            if (this.refusal === refusal) this.refusal = null;
+            const error = refusal.error || new RTCMultiConnectionError(payload.state === 'failed' ? 'FAILED' : 'REQUEST_REJECTED', reason);
+            callPage(this.connection, callback, [false, sessionid, V3_REFUSALS[error.code] || error.message, error]);
+        });
+    }
+
     settleOpen() {
         const callback = this.openCallback;
         this.openCallback = null;
-        if (callback) callback(true, this.connection.sessionid);
+        callPage(this.connection, callback, [true, this.connection.sessionid]);
     }
 
     // ---- teardown
@@ -690,6 +803,7 @@ export class ConnectionRuntime {
     // After leave(): peers closed, media released, the engine deleted (a later open() or
     // join() starts afresh). The signaling channel stays up for the next session.
     release() {
+        for (const userid of [...this.relayWatches.keys()]) this.relayGathered(userid);
         this.peers.closeAll();
         this.data.release();
         this.stopLocalMedia();
@@ -701,6 +815,8 @@ export class ConnectionRuntime {
         this.lastStats.clear();
         // Questions the ended session's engine will never answer: their callbacks go too.
         this.presenceCallbacks.clear();
+        this.openCallback = null;
+        this.joinCallback = null;
         clearTimeout(this.tickTimer);
         this.tickTimer = null;
         if (this.engine) {
@@ -719,9 +835,23 @@ export class ConnectionRuntime {
     }
 }
 
+// A page's handler runs outside our loops: if it throws, the error is reported as uncaught (as
+// an event listener's would be) and the library goes on with what it was doing. A local
+// onstream that throws must not keep the open-room request from going out, nor a remote one
+// the rest of its action.
 function callHandler(connection, name, ...args) {
-    const handler = connection[name];
-    if (typeof handler === 'function') handler.apply(connection, args);
+    callPage(connection, connection[name], args);
+}
+
+function callPage(connection, handler, args) {
+    if (typeof handler !== 'function') return;
+    try {
+        handler.apply(connection, args);
+    } catch (error) {
+        setTimeout(() => {
+            throw error;
+        }, 0);
+    }
 }
 
 // The stream object of onstream for `streamid`, as onMediaCaptured gets it.
@@ -767,28 +897,27 @@ function offerToReceive(constraints, kind) {
 }
 
 // v1.8 {host, reflexive, relay} and v3 {host, stun, turn}: a kind is off when either name
-// for it is false.
-function candidateKinds(candidates) {
+// for it is false. iceTransportPolicy 'relay' (RTCConfiguration's name) is relay only.
+function candidateKinds(candidates, iceTransportPolicy) {
     const given = candidates && typeof candidates === 'object' ? candidates : {};
+    const relayOnly = iceTransportPolicy === 'relay';
     return {
-        candidateHost: given.host !== false,
-        candidateReflexive: given.reflexive !== false && given.stun !== false,
-        candidateRelay: given.relay !== false && given.turn !== false,
+        candidateHost: !relayOnly && given.host !== false,
+        candidateReflexive: !relayOnly && given.reflexive !== false && given.stun !== false,
+        candidateRelay: relayOnly || (given.relay !== false && given.turn !== false),
     };
 }
-
-// RTCIceServer entries as browsers take them: v1.x pages wrote {url: ...}.
-function normalizeIceServers(servers) {
-    if (!Array.isArray(servers)) return [];
-    return servers
-        .filter((server) => server && (server.urls || server.url))
-        .map(({ url, urls, ...rest }) => ({ ...rest, urls: urls || url }));
-}
-
 // The core counts characters in UTF-8 (src/common/utf8.hpp) and refuses what is not
 // well-formed, but a lone UTF-16 surrogate never reaches it as such: embind's UTF-8 encoder
 // pairs it with the next unit. So JS strings are checked here, as the server checks them.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// A value for an unsigned 32-bit field of the core's config: a whole number (the core applies
+// its own bounds), or `fallback` when the page set none (or not a number).
+function wholeNumber(value, fallback) {
+    const number = Math.floor(Number(value));
+    return Number.isFinite(number) ? Math.max(0, Math.min(0xffffffff, number)) : fallback;
+}
+
 function wellFormed(name, value) {
     if (LONE_SURROGATE.test(value)) {
         throw new RTCMultiConnectionError('INVALID_ARGUMENT', `${name} must be well-formed Unicode (no lone surrogate)`);

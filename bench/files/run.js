@@ -12,11 +12,24 @@
 // Run it through bench/files/run.sh, which puts it in a private network namespace:
 //   bash bench/files/run.sh [--rounds 6] [--sizes 64,256] [--only ours,raw,upstream]
 //                           [--text-only | --files-only] [--variants high:low[:chunkSize],...]
-//                           [--profile DIR]
+//                           [--profile DIR] [--net rtt:loss,... [--upstream-sizes 4,...]]
 // --profile DIR: samples both renderers' main threads with Chromium's profiler during each
 // timed transfer, writes DIR/<case>-<round>-{sender,receiver}.cpuprofile (open them in DevTools)
 // and prints where the time went, by function.
+//
+// --net (issue 15, real round-trip times): e.g. `--net 20:0,80:1` adds, per condition (round
+// trip in ms : loss in %), the file cases of every library, all of them relay-only through one
+// coturn started here, reached through bench/net/impaired-udp-relay.js (one relay per
+// condition, each in its own process). Page -> relay -> coturn -> relay -> page crosses the
+// relay twice each way, so each crossing gets rtt/4 of delay (and the loss applies to each
+// crossing). Every page of a condition gets the same iceServers (the relay's turn: URL with
+// TURN REST credentials) and iceTransportPolicy 'relay'. Under --net, raw uses a large window
+// (NET_RAW_WINDOW: at 80 ms a 128 KiB window would cap it near 1.6 MiB/s, which is no
+// baseline), and --upstream-sizes lets upstream's stop-and-wait send a smaller file (ratios
+// compare MiB/s). Text cases and the loopback cases are not run under --net.
 
+import { fork } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,12 +39,34 @@ import { createServer } from '../../server/index.js';
 import { createLogger } from '../../server/log.js';
 import { cpuMs, launchedProfile, rendererOf, sampleRss } from './processes.js';
 import { startUpstreamServer } from './upstream-server.js';
+import { startCoturn } from '../../tests/e2e/support/coturn.js';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MiB = 1024 * 1024;
 const TEXT_CHARS = 1 * MiB;
 const RUN_TIMEOUT_MS = 240000;
 const TEXT_RUNS_PER_ROUND = 3;
+// Raw's window under --net: pause above 8 MiB buffered, resume at 4 MiB. Half of Chromium's
+// 16 MiB send-queue limit, and at 80 ms it is 100 MiB/s worth of bytes in flight, more than
+// this machine's link carries (about 46 MiB/s on loopback, ../shared/TOOLCHAIN.md).
+const NET_RAW_WINDOW = { high: 8 * MiB, low: 4 * MiB };
+const TURN_SECRET = 'bench-files-turn-secret';
+// The relay's socket buffers (bench/net/impaired-udp-relay.js): a whole congestion window may
+// arrive at once, and a drop the condition did not ask for would be counted as its loss.
+const RELAY_SOCKET_BUFFER_BYTES = 4 * MiB;
+
+// The network namespace's UDP counters (/proc/net/snmp): datagrams some socket's full receive
+// buffer dropped (RcvbufErrors) are loss beyond the condition's; printed after a --net run.
+function udpCounters() {
+    try {
+        const lines = fs.readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((line) => line.startsWith('Udp:'));
+        const names = lines[0].split(/\s+/).slice(1);
+        const values = lines[1].split(/\s+/).slice(1).map(Number);
+        return Object.fromEntries(names.map((name, index) => [name, values[index]]));
+    } catch {
+        return null;
+    }
+}
 
 // ../shared/TOOLCHAIN.md's headless flags, plus those of ../shared/reference/perf-anchors.md:
 // real host addresses instead of mDNS names, precise performance.memory, no throttling of
@@ -56,12 +91,19 @@ const CHROMIUM_ARGS = [
 ];
 
 function parseArgs(argv) {
-    const options = { rounds: 6, sizes: [64, 256], only: null, text: true, files: true, variants: [], profile: null };
+    const options = { rounds: 6, sizes: [64, 256], only: null, text: true, files: true, variants: [], profile: null, nets: [], upstreamSizes: null };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === '--rounds') options.rounds = Number(argv[++i]);
         else if (arg === '--sizes') options.sizes = argv[++i].split(',').map(Number);
         else if (arg === '--only') options.only = new Set(argv[++i].split(','));
+        else if (arg === '--net') {
+            options.nets = argv[++i].split(',').map((spec) => {
+                const [rtt, loss] = spec.split(':').map(Number);
+                if (!(rtt >= 0) || !(loss >= 0 && loss < 100)) throw new Error(`--net ${spec}: want rtt_ms:loss_percent`);
+                return { rtt, loss, label: `${rtt}ms${loss}%` };
+            });
+        } else if (arg === '--upstream-sizes') options.upstreamSizes = argv[++i].split(',').map(Number);
         else if (arg === '--text-only') options.files = false;
         else if (arg === '--files-only') options.text = false;
         else if (arg === '--profile') options.profile = argv[++i];
@@ -79,6 +121,24 @@ function parseArgs(argv) {
 
 function cases(options) {
     const list = [];
+    if (options.nets.length) {
+        // `pair` ties the cases that ratios compare: same condition, same file size asked for
+        // (upstream's own may be smaller, --upstream-sizes).
+        for (const net of options.nets) {
+            options.sizes.forEach((size, index) => {
+                const pair = `${net.label}|${size}`;
+                for (const library of ['raw', 'ours', 'upstream']) {
+                    const bytes = (library === 'upstream' && options.upstreamSizes ? options.upstreamSizes[index] ?? options.upstreamSizes[0] : size) * MiB;
+                    list.push({ id: `${library}-file-${bytes / MiB}@${net.label}`, library, payload: 'file', bytes, net, pair });
+                }
+                for (const variant of options.variants) {
+                    const name = `ours@${variant.high / 1024}k/${variant.low / 1024}k${variant.chunk ? `/c${variant.chunk}` : ''}`;
+                    list.push({ id: `${name}-file-${size}@${net.label}`, library: 'ours', payload: 'file', bytes: size * MiB, variant, net, pair });
+                }
+            });
+        }
+        return options.only ? list.filter((entry) => options.only.has(entry.library)) : list;
+    }
     if (options.files) {
         for (const size of options.sizes) {
             for (const library of ['raw', 'ours', 'upstream']) list.push({ id: `${library}-file-${size}`, library, payload: 'file', bytes: size * MiB });
@@ -146,8 +206,15 @@ async function runOnce(browser, entry, round, env) {
     try {
         const pageName = { raw: 'bench/raw.html', ours: 'bench/ours.html', upstream: 'upstream.html' }[entry.library];
         const origin = entry.library === 'upstream' ? env.upstreamOrigin : env.origin;
-        const variant = entry.variant;
-        const query = variant ? `?high=${variant.high}&low=${variant.low}${variant.chunk ? `&chunk=${variant.chunk}` : ''}` : '';
+        const variant = entry.variant || (entry.net && entry.library === 'raw' ? NET_RAW_WINDOW : null);
+        const params = new URLSearchParams();
+        if (variant) {
+            params.set('high', variant.high);
+            params.set('low', variant.low);
+            if (variant.chunk) params.set('chunk', variant.chunk);
+        }
+        if (entry.net) params.set('ice', JSON.stringify(env.iceServersFor(entry.net)));
+        const query = params.size ? `?${params}` : '';
         const url = `${origin}/${pageName}${query}`;
         const a = await openPage(contextA, url, env.profile);
         const b = await openPage(contextB, url, env.profile);
@@ -188,6 +255,9 @@ async function runOnce(browser, entry, round, env) {
         const peakHeap = await receiver.evaluate(() => window.stopHeapSampling());
         const wasmHeap = entry.library === 'ours' ? await receiver.evaluate(() => window.heapBytes()) : null;
         const marks = entry.payload === 'file' ? await receiver.evaluate(() => window.marks) : [];
+        // Under --net: the round trip the sender's selected candidate pair measured (STUN
+        // consent checks through the relay), and that the pair is relay on both ends.
+        const selectedPath = entry.net ? await sender.evaluate(() => window.selectedPath()) : null;
         // Steady rate: from the first 8 MiB mark to the end.
         const first8 = marks.length ? marks[0] - start : null;
         const steady = marks.length > 1 ? (entry.bytes / MiB - 8) / ((end - marks[0]) / 1000) : null;
@@ -211,6 +281,7 @@ async function runOnce(browser, entry, round, env) {
             wasmHeap,
             first8,
             steady,
+            path: selectedPath,
         };
     } finally {
         await contextA.close().catch(() => {});
@@ -248,6 +319,69 @@ async function stopProfiler(session, file, mib) {
     return [`  busy ${fixed(total / mib)} ms/MiB on the main thread`, ...top.map(([name, ms]) => `  ${fixed(ms / mib).padStart(7)} ms/MiB  ${name}`)].join('\n');
 }
 
+// One coturn for every condition, and in front of it one impaired relay per condition (its own
+// process, bench/net/relay-process.js). iceServersFor(net) gives the pages that condition's
+// relay as their TURN server, with credentials of the TURN REST scheme
+// (tests/e2e/support/coturn.js): username "<expiry>:<user>", password base64 HMAC-SHA1.
+async function startNetwork(nets) {
+    const turn = await startCoturn({ secret: TURN_SECRET });
+    const relays = new Map();
+    try {
+        for (const net of nets) {
+            const child = fork(path.join(PROJECT_ROOT, 'bench/net/relay-process.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+            const answer = new Promise((resolve) => child.once('message', resolve));
+            child.send({ targetHost: turn.host, targetPort: turn.port, delayMs: net.rtt / 4, loss: net.loss / 100, socketBufferBytes: RELAY_SOCKET_BUFFER_BYTES });
+            const { port, error } = await answer;
+            if (error) throw new Error(`relay for ${net.label}: ${error}`);
+            relays.set(net.label, { child, port });
+        }
+    } catch (error) {
+        for (const { child } of relays.values()) child.disconnect();
+        await turn.stop();
+        throw error;
+    }
+    const username = `${Math.floor(Date.now() / 1000) + 24 * 3600}:bench`;
+    const credential = createHmac('sha1', TURN_SECRET).update(username).digest('base64');
+    return {
+        turnPort: turn.port,
+        relayPorts: Object.fromEntries([...relays].map(([label, { port }]) => [label, port])),
+        iceServersFor: (net) => [{ urls: `turn:127.0.0.1:${relays.get(net.label).port}?transport=udp`, username, credential }],
+        async counters() {
+            const all = {};
+            for (const [label, { child }] of relays) {
+                const answer = new Promise((resolve) => child.once('message', resolve));
+                child.send({ counters: true });
+                const { counters } = await answer;
+                all[label] = counters;
+            }
+            return all;
+        },
+        async stop() {
+            for (const { child } of relays.values()) child.disconnect();
+            await turn.stop();
+        },
+    };
+}
+
+// Per open UDP socket of the namespace, the datagrams its full receive buffer dropped (last
+// column of /proc/net/udp): tells coturn's and the relays' sockets from the pages' (closed by
+// then, so a drop counted in RcvbufErrors but not here was a page's).
+function udpSocketDrops() {
+    try {
+        const drops = {};
+        for (const line of fs.readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+            const fields = line.trim().split(/\s+/);
+            if (fields.length < 13) continue;
+            const port = parseInt(fields[1].split(':')[1], 16);
+            const dropped = Number(fields[fields.length - 1]);
+            if (dropped > 0) drops[port] = (drops[port] || 0) + dropped;
+        }
+        return drops;
+    } catch {
+        return null;
+    }
+}
+
 function median(values) {
     const list = values.filter((value) => typeof value === 'number' && Number.isFinite(value)).sort((x, y) => x - y);
     if (!list.length) return null;
@@ -260,8 +394,8 @@ const mibOf = (bytes) => (bytes === null || bytes === undefined ? 'n/a' : (bytes
 
 function printSummary(list, results) {
     console.log('\n## Per case (medians over rounds)\n');
-    console.log('| case | runs ok | MiB/s median | min–max | first 8 MiB ms | steady MiB/s | setup ms | CPU ms/MiB sender / receiver | receiver peak RSS MiB | receiver peak JS heap MiB | wasm heap MiB |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+    console.log('| case | runs ok | MiB/s median | min–max | first 8 MiB ms | steady MiB/s | setup ms | CPU ms/MiB sender / receiver | receiver peak RSS MiB | receiver peak JS heap MiB | wasm heap MiB | path rtt ms |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const entry of list) {
         const runs = results.get(entry.id) || [];
         const ok = runs.filter((run) => run && run.ok);
@@ -270,7 +404,7 @@ function printSummary(list, results) {
             `| ${entry.id} | ${ok.length}/${runs.length} | ${fixed(median(speeds))} | ${fixed(Math.min(...speeds))}–${fixed(Math.max(...speeds))} | ` +
                 `${fixed(median(ok.map((run) => run.first8)), 0)} | ${fixed(median(ok.map((run) => run.steady)), 1)} | ` +
                 `${fixed(median(ok.map((run) => run.setupMs)), 1)} | ${fixed(median(ok.map((run) => run.cpuSender)), 1)} / ${fixed(median(ok.map((run) => run.cpuReceiver)), 1)} | ` +
-                `${mibOf(median(ok.map((run) => run.peakRss)))} | ${mibOf(median(ok.map((run) => run.peakHeap)))} | ${mibOf(median(ok.map((run) => run.wasmHeap)))} |`,
+                `${mibOf(median(ok.map((run) => run.peakRss)))} | ${mibOf(median(ok.map((run) => run.peakHeap)))} | ${mibOf(median(ok.map((run) => run.wasmHeap)))} | ${fixed(median(ok.map((run) => run.path && run.path.rttMs)), 0)} |`,
         );
     }
     console.log('\n## Ratios (medians of per-round ratios of MiB/s)\n');
@@ -278,7 +412,9 @@ function printSummary(list, results) {
     console.log('|---|---|---|---|');
     for (const entry of list.filter((candidate) => candidate.library === 'ours')) {
         for (const other of ['raw', 'upstream']) {
-            const baseline = list.find((candidate) => candidate.library === other && candidate.payload === entry.payload && candidate.bytes === entry.bytes);
+            const baseline = list.find((candidate) =>
+                candidate.library === other && candidate.payload === entry.payload &&
+                (entry.pair ? candidate.pair === entry.pair : candidate.bytes === entry.bytes && !candidate.net));
             if (!baseline) continue;
             const ours = results.get(entry.id) || [];
             const theirs = results.get(baseline.id) || [];
@@ -304,6 +440,8 @@ async function main() {
     const { port } = await server.listen(0, '127.0.0.1');
     const upstream = await startUpstreamServer(PROJECT_ROOT);
     const env = { server, origin: `http://localhost:${port}`, upstreamOrigin: upstream.origin, profileDir: options.profile };
+    const network = options.nets.length ? await startNetwork(options.nets) : null;
+    if (network) env.iceServersFor = network.iceServersFor;
     const results = new Map(list.map((entry) => [entry.id, []]));
     console.log(`# bench/files: ${options.rounds} rounds of ${list.map((entry) => entry.id).join(', ')}`);
     try {
@@ -329,9 +467,10 @@ async function main() {
                     const good = attempts.filter((attempt) => attempt.ok).sort((x, y) => x.mibps - y.mibps);
                     const run = good.length ? good[Math.floor((good.length - 1) / 2)] : attempts[0];
                     results.get(entry.id).push(run);
+                    const via = run.path ? `, ${run.path.local}/${run.path.remote} rtt ${fixed(run.path.rttMs, 0)} ms` : '';
                     const line = run.ok || run.mibps
                         ? `${fixed(run.mibps)} MiB/s in ${fixed(run.ms, 0)} ms, setup ${fixed(run.setupMs, 1)} ms, CPU ms/MiB ${fixed(run.cpuSender, 1)}/${fixed(run.cpuReceiver, 1)}, ` +
-                          `first 8 MiB ${fixed(run.first8, 0)} ms, then ${fixed(run.steady, 1)} MiB/s, B peak RSS ${mibOf(run.peakRss)} MiB, JS heap ${mibOf(run.peakHeap)} MiB${run.wasmHeap ? `, wasm heap ${mibOf(run.wasmHeap)} MiB` : ''}${run.ok ? '' : ' HASH MISMATCH'}`
+                          `first 8 MiB ${fixed(run.first8, 0)} ms, then ${fixed(run.steady, 1)} MiB/s, B peak RSS ${mibOf(run.peakRss)} MiB, JS heap ${mibOf(run.peakHeap)} MiB${run.wasmHeap ? `, wasm heap ${mibOf(run.wasmHeap)} MiB` : ''}${via}${run.ok ? '' : ' HASH MISMATCH'}`
                         : `FAILED: ${run.error}`;
                     console.log(`round ${round + 1} ${entry.id.padEnd(18)} ${line}`);
                 }
@@ -340,7 +479,11 @@ async function main() {
             }
         }
         printSummary(list, results);
+        if (network) console.log(`\nUDP counters of the namespace (/proc/net/snmp): ${JSON.stringify(udpCounters())}`);
+        if (network) console.log(`UDP sockets still open with drops (/proc/net/udp, local port: drops): ${JSON.stringify(udpSocketDrops())} (coturn listens on ${network.turnPort}, the relays on ${JSON.stringify(network.relayPorts)}; their upstream sockets are in the relay counters; any other port is one of coturn's allocations)`);
+        if (network) console.log(`relay counters (datagrams forwarded / dropped): ${JSON.stringify(await network.counters())}`);
     } finally {
+        if (network) await network.stop();
         await upstream.close();
         await server.close();
     }

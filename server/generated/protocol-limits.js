@@ -8,6 +8,7 @@ export const PROTOCOL_LIMITS = Object.freeze({
     maxParticipantsAllowed: 10000, // participants: besides the owner
     membersMax: 1024, // members: members listed in one accept
     sdpMaxBytes: 49152, // bytes: one session description
+    sdpSessionIdMaxBytes: 64, // bytes: an answer's replyTo (an o= session id)
     candidateMaxBytes: 1024, // bytes: one ICE candidate line
     streamsMax: 16, // streams: streams described in one description
     reasonMaxBytes: 512, // bytes: a signaling message's reason

@@ -50,6 +50,8 @@ const char* errorCodeName(ErrorCode code) {
         return "CHECKSUM_MISMATCH";
     case ErrorCode::TransferAborted:
         return "TRANSFER_ABORTED";
+    case ErrorCode::PeerConnectionFailed:
+        return "PEER_CONNECTION_FAILED";
     case ErrorCode::FileReadFailed:
         return "FILE_READ_FAILED";
     case ErrorCode::SendFailed:

@@ -13,31 +13,32 @@
 namespace rtcmc {
 
 enum class ErrorCode {
-    InvalidArgument,    // a user call got a value it cannot use
-    UnknownSession,     // a session string that names no media combination
-    UnknownDirection,   // a direction string that names no direction
-    MalformedMessage,   // signaling text that is not a JSON object
-    UnsupportedVersion, // a message of a protocol version we do not speak
-    UnknownMessageType, // a JSON object whose "type" we do not know
-    InvalidField,       // a known message with a field of the wrong type, length or range
-    InvalidState,       // the call or message is not allowed in the current state
-    NotInRoom,          // a room operation without being in that room
-    NotOwner,           // only the room owner may eject or close the room
-    RoomFull,           // the participant limit is reached
-    UnknownUser,        // a userid that is not a member
-    AlreadyMember,      // a userid that is already in the room
-    WrongPassword,      // the room's password does not match
-    MalformedPacket,    // a data-channel packet whose header cannot be read
-    UnknownTransfer,    // a packet for a transfer that was never started (or already ended)
-    DuplicatePacket,    // a packet index that was already received
-    PacketOutOfRange,   // an index past the transfer's packet count
-    TransferMismatch,   // count, size or chunk length disagreeing with the transfer's start
-    ChecksumMismatch,   // the reassembled bytes do not match the sender's checksum
-    TransferAborted,    // the other side gave up on the transfer
-    SessionLost,        // the signaling server no longer counts this user in its room
-    Ejected,            // the room's owner ejected this user, who may not come back
-    FileReadFailed,     // the bytes of a file being sent could not be read (changed or removed)
-    SendFailed,         // the data channel refused a packet while it was open
+    InvalidArgument,      // a user call got a value it cannot use
+    UnknownSession,       // a session string that names no media combination
+    UnknownDirection,     // a direction string that names no direction
+    MalformedMessage,     // signaling text that is not a JSON object
+    UnsupportedVersion,   // a message of a protocol version we do not speak
+    UnknownMessageType,   // a JSON object whose "type" we do not know
+    InvalidField,         // a known message with a field of the wrong type, length or range
+    InvalidState,         // the call or message is not allowed in the current state
+    NotInRoom,            // a room operation without being in that room
+    NotOwner,             // only the room owner may eject or close the room
+    RoomFull,             // the participant limit is reached
+    UnknownUser,          // a userid that is not a member
+    AlreadyMember,        // a userid that is already in the room
+    WrongPassword,        // the room's password does not match
+    MalformedPacket,      // a data-channel packet whose header cannot be read
+    UnknownTransfer,      // a packet for a transfer that was never started (or already ended)
+    DuplicatePacket,      // a packet index that was already received
+    PacketOutOfRange,     // an index past the transfer's packet count
+    TransferMismatch,     // count, size or chunk length disagreeing with the transfer's start
+    ChecksumMismatch,     // the reassembled bytes do not match the sender's checksum
+    TransferAborted,      // the other side gave up on the transfer
+    SessionLost,          // the signaling server no longer counts this user in its room
+    Ejected,              // the room's owner ejected this user, who may not come back
+    PeerConnectionFailed, // a link's path broke and ICE restarts did not bring it back
+    FileReadFailed,       // the bytes of a file being sent could not be read (changed or removed)
+    SendFailed,           // the data channel refused a packet while it was open
 };
 
 // The stable, upper-case name used on the wire and as `error.code` in JS.

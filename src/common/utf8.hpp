@@ -5,10 +5,24 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace rtcmc {
+
+// The bytes of one code point at text[at] (at < text.size()): its whole well-formed sequence
+// (`complete` true), or else the longest start of one, at least 1 byte, that a reader replaces
+// with one U+FFFD (the "maximal subpart" of Unicode section 3.9).
+std::size_t utf8Sequence(std::string_view text, std::size_t at, bool& complete);
+
+// The length in bytes of the well-formed UTF-8 sequence that starts at text[at] (at <
+// text.size()), or 0 when none does there.
+std::size_t utf8SequenceLength(std::string_view text, std::size_t at);
+
+// Appends code point `code` (at most U+10FFFF, not a surrogate) to `out` as UTF-8.
+void appendUtf8(std::string& out, std::uint32_t code);
 
 // The number of code points in `text`, or nullopt when it is not well-formed UTF-8.
 std::optional<std::size_t> utf8CodePoints(std::string_view text);

@@ -1,5 +1,6 @@
 #include "dataplane/data_plane.hpp"
 
+#include "common/json_text.hpp"
 #include "common/utf8.hpp"
 #include "room/room.hpp"
 
@@ -54,7 +55,7 @@ public:
     NoticeWriter& flag(const char* key, bool value) { return raw(key, value ? "true" : "false"); }
     // `value` is UTF-8 (names and userids are validated before they get here).
     NoticeWriter& string(const char* key, std::string_view value) {
-        return raw(key, json(std::string(value)).dump());
+        return raw(key, writeJson(json(std::string(value))));
     }
     // `value` is JSON text already.
     NoticeWriter& raw(const char* key, std::string_view value) {
@@ -66,7 +67,7 @@ public:
     }
     NoticeWriter& error(const Error& error, const Text& words) {
         string("code", errorCodeName(error.code));
-        return raw("text", words.toJson().dump());
+        return raw("text", writeJson(words.toJson()));
     }
     std::string done() {
         text_ += '}';

@@ -1,6 +1,17 @@
 #include "engine/action.hpp"
+#include "common/json_text.hpp"
 
 namespace rtcmc {
+
+namespace {
+
+// The JSON text of an argument or a request body. Words from the browser side (a media error's
+// message, a stream id) may hold invalid UTF-8: writeJson writes U+FFFD for it.
+std::string jsonText(const nlohmann::json& value) {
+    return writeJson(value);
+}
+
+} // namespace
 
 const char* toString(ActionKind kind) {
     switch (kind) {
@@ -24,6 +35,8 @@ const char* toString(ActionKind kind) {
         return "fire-event";
     case ActionKind::ScheduleTick:
         return "schedule-tick";
+    case ActionKind::RestartIce:
+        return "restart-ice";
     }
     return "?";
 }
@@ -68,6 +81,8 @@ const char* toString(PageEvent event) {
         return "owner-changed";
     case PageEvent::Presence:
         return "presence";
+    case PageEvent::OnPeerStateChanged:
+        return "onPeerStateChanged";
     }
     return "";
 }
@@ -76,7 +91,7 @@ Action fireEvent(PageEvent event, const nlohmann::json& argument) {
     Action action;
     action.kind = ActionKind::FireEvent;
     action.event = event;
-    action.text = argument.dump();
+    action.text = jsonText(argument);
     return action;
 }
 
@@ -84,7 +99,7 @@ Action serverRequest(std::string name, const nlohmann::json& body) {
     Action action;
     action.kind = ActionKind::ServerRequest;
     action.name = std::move(name);
-    action.text = body.dump();
+    action.text = jsonText(body);
     return action;
 }
 

@@ -35,6 +35,8 @@ enum class ActionKind : std::uint8_t {
     FireEvent,            // event = the page callback (or facade bookkeeping); text = its
                           // argument object (JSON)
     ScheduleTick,         // at = the time (ms) to call Engine::tick()
+    RestartIce,           // peer: restart ICE on this link (fresh ICE servers, then an offer
+                          // with new ICE credentials through the usual negotiation)
 };
 
 // The callbacks the engine fires, and four notices for the facade's own bookkeeping.
@@ -54,10 +56,12 @@ enum class PageEvent : std::uint8_t {
     OnStreamEnded,
     OnMute,
     OnUnmute,
-    Opened,       // {sessionid}: this side owns the room (isInitiator)
-    Joined,       // {sessionid, owner, members, session, direction}: admitted to the room
-    OwnerChanged, // {sessionid, owner}
-    Presence,     // {sessionid, exists, extra, isFull, isPasswordProtected}: checkPresence()
+    Opened,             // {sessionid}: this side owns the room (isInitiator)
+    Joined,             // {sessionid, owner, members, session, direction}: admitted to the room
+    OwnerChanged,       // {sessionid, owner}
+    Presence,           // {sessionid, exists, extra, isFull, isPasswordProtected}: checkPresence()
+    OnPeerStateChanged, // {userid, extra, state: "reconnecting" | "reconnected" | "failed",
+                        //  iceConnectionState, attempt, maxAttempts}: a link's recovery
 };
 
 struct Action {

@@ -24,6 +24,10 @@
 
 namespace rtcmc {
 
+namespace protocol {
+class FieldReader;
+}
+
 // Peer connection states reported by the browser (RTCPeerConnection.connectionState).
 enum class PeerState { Connecting, Connected, Disconnected, Failed, Closed };
 
@@ -96,10 +100,29 @@ public:
 
 private:
     struct Link {
+        Link() = default;
+        Link(MediaPlan linkPlan, bool isOfferer, bool isConnected, bool isDataOpen)
+            : plan(linkPlan), offerer(isOfferer), connected(isConnected), dataOpen(isDataOpen) {}
         MediaPlan plan;
         bool offerer = false;
-        bool connected = false;
+        bool connected = false; // reached "connected" at least once
         bool dataOpen = false;
+        // Recovery (engine_recovery.cpp): the path is down since downSince (0 = up); restarts
+        // made in this outage; the time the current restart must have reconnected by.
+        std::uint64_t downSince = 0;
+        std::uint32_t restarts = 0;
+        std::uint64_t restartDeadline = 0;
+        // A new link must connect by then (0 once it did): an offer whose answer never comes
+        // (its peer crashed) would otherwise wait forever.
+        std::uint64_t connectBy = 0;
+        // SDP session ids (o= lines) of the two peer connections of this link: ours, from our
+        // descriptions, and the peer's, from its. A peer that dials again with a new peer
+        // connection shows a new id (engine_signals.cpp, onSessionDescription).
+        std::string localConnection;
+        std::string remoteConnection;
+        // An answer to an offer of a peer connection we replaced was dropped: the candidates
+        // that follow it belong to that old connection too, until the next description.
+        bool droppingStale = false;
     };
     struct KnownRoom {
         std::string owner;
@@ -140,22 +163,56 @@ private:
     void onMuteChanged(const protocol::MuteChanged& m, Actions& out);
     void onStreamEnded(const protocol::StreamEnded& m, Actions& out);
     bool fromOwner(const protocol::Envelope& envelope, const char* what, Actions& out) const;
+    // An answer to the join-request this side sent last (one without a number is taken: its
+    // owner does not number them).
+    bool answersLastRequest(const std::optional<std::uint32_t>& request) const {
+        return !request || *request == joinRequestNumber_;
+    }
+    // Our description on its way to `peer` (localDescription): notes our connection's SDP
+    // session id, and an answer says which offer it answers.
+    void describeLink(const std::string& peer, protocol::SessionDescription& message);
+    // Replays the kept signals the room as we know it now accepts (new members, a new owner).
+    void replayPendingSignals(std::uint64_t nowMs, Actions& out);
 
     // engine_server.cpp
     bool serverMode() const { return config_.authority == RoomAuthority::Server; }
     void requestOpenRoom(Actions& out);
     void requestJoinRoom(Actions& out);
     bool adoptRoomView(const nlohmann::json& view, Actions& out);
+    bool roomViewReadable(const protocol::FieldReader& reader, const std::string& roomid,
+                          Actions& out) const;
     bool knowRoom(const nlohmann::json& publicView, Actions& out);
     void onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actions& out);
     void onSessionClosedByServer(Actions& out);
     void onWelcome(const nlohmann::json& welcome, Actions& out);
+    // A member's signaling connection came back (server event member-resumed).
+    void onMemberResumed(const std::string& userid, const nlohmann::json& extra,
+                         std::uint64_t nowMs, Actions& out);
+    // The room as the server holds it now (get-room, after our own connection came back):
+    // members who joined or left and an owner who changed while we could not hear it.
+    void catchUpWithRoom(const nlohmann::json& view, std::uint64_t nowMs, Actions& out);
+    // A link we offered that never connected while signals could be lost: dial it again with
+    // a new peer connection (the first offer may never have reached the peer).
+    void redialIfNeverConnected(const std::string& peer, Actions& out);
     void onRoomList(const nlohmann::json& rooms, std::uint64_t nowMs, Actions& out);
     void onServerError(const std::string& request, const nlohmann::json& reply, std::uint64_t nowMs,
                        Actions& out);
     // open() + connect() for a room another page already owns: join that room instead, with
     // the media captured for opening.
     void joinTakenRoom(std::uint64_t nowMs, Actions& out);
+
+    // engine_recovery.cpp
+    void linkDown(const std::string& peer, PeerState state, std::uint64_t nowMs, Actions& out);
+    void linkUp(const std::string& peer, Actions& out);
+    void restartLink(const std::string& peer, PeerState state, std::uint64_t nowMs, Actions& out);
+    void giveUpLink(const std::string& peer, std::uint64_t nowMs, Actions& out);
+    // The recovery deadlines due at nowMs; returns the next one (0 = none).
+    std::uint64_t recoverLinks(std::uint64_t nowMs, Actions& out);
+    void peerStateEvent(const std::string& peer, const char* state, PeerState browserState,
+                        Actions& out) const;
+
+    // The latest time an input carried: links made while handling it start their clock here.
+    void noteTime(std::uint64_t nowMs) { now_ = std::max(now_, nowMs); }
 
     // engine_links.cpp
     void linkTo(const Member& member, bool offerer, Actions& out);
@@ -207,10 +264,19 @@ private:
     bool mediaReady_ = false;
     bool mediaRequested_ = false; // a CaptureMedia is out and not answered yet
     bool joinRequested_ = false;
+    // The number of the last join-request (pub/sub): the time it was sent and a count of this
+    // engine's requests, so that neither a later session of this engine nor a new engine of the
+    // same page takes an earlier request's answer.
+    std::uint32_t joinRequestNumber_ = 0;
+    std::uint32_t joinRequestsSent_ = 0;
     bool openRequested_ = false; // open-room sent to the server (its answer may be pending)
     // connect() for the room this side opens: if another page owns it already, join it.
     bool joinIfTaken_ = false;
+    // open-room and join-room requests not answered yet, of this session and earlier ones:
+    // answers come in order, so only the last one answers the current session (serverReply).
+    std::uint32_t sessionRequestsOut_ = 0;
     bool presenceReported_ = false;
+    std::uint64_t now_ = 0; // noteTime()
     std::uint64_t nextAnnounceAt_ = 0;
     std::uint64_t searchDeadline_ = 0;
 };

@@ -47,9 +47,22 @@ struct EngineConfig {
     // trickleIce (v1.8, default true): false sends no candidate messages; each description
     // then carries every candidate (the browser waits for gathering to complete).
     bool trickleIce = true;
-    // autoRedialOnFailure (v1.8, default true): a failed link is restarted (ICE restart)
-    // instead of being given up at once.
+    // autoRedialOnFailure (v1.8, default true): a link whose path broke is restarted (ICE
+    // restart through the same signaling) instead of being given up at once
+    // (engine_recovery.cpp). A link reported "disconnected" gets iceRestartDelayMs to come back
+    // by itself (ICE often does after a short loss); each restart gets iceRestartTimeoutMs to
+    // reconnect; after maxIceRestarts restarts that did not, the peer is reported gone.
+    // Engine::configure() keeps them within the bounds below, so that a page's typo cannot make
+    // a link wait for days or retry without pause.
     bool autoRedialOnFailure = true;
+    std::uint32_t iceRestartDelayMs = 2000;
+    std::uint32_t iceRestartTimeoutMs = 6000;
+    std::uint32_t maxIceRestarts = 4;
 };
+
+constexpr std::uint32_t kMaxIceRestartDelayMs = 600000;
+constexpr std::uint32_t kMinIceRestartTimeoutMs = 1000;
+constexpr std::uint32_t kMaxIceRestartTimeoutMs = 600000;
+constexpr std::uint32_t kMaxIceRestarts = 100;
 
 } // namespace rtcmc

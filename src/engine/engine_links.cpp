@@ -44,7 +44,11 @@ void Engine::linkTo(const Member& member, bool offerer, Actions& out) {
             plan.sendScreen |= carries.screen;
         }
     }
-    links_[member.userid] = Link{plan, offerer, false, false};
+    Link& link = links_[member.userid] = Link{plan, offerer, false, false};
+    // The first connection gets the delay and two restart timeouts (gathering, TURN, a busy
+    // signaling server); past that it is restarted as a failed one would be.
+    link.connectBy = now_ + config_.iceRestartDelayMs + 2ull * config_.iceRestartTimeoutMs;
+    out.push_back(scheduleTick(link.connectBy));
     // The offerer is impolite in the perfect-negotiation sense: on glare its offer wins.
     Action create = peerAction(ActionKind::CreatePeer, member.userid);
     create.offerer = offerer;
@@ -128,8 +132,9 @@ void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
         sessionClosed(userid, extra, out);
         return;
     }
-    if (isOwner() && reason == proto::LeaveReason::Disconnected) {
-        // Tell members who may not have noticed (they hold no link with the vanished member).
+    if (isOwner() && reason != proto::LeaveReason::Ejected) {
+        // Tell members who may not have noticed: they hold no link with a vanished member, or
+        // read a member's own leave before the member-joined that counted it in.
         out.push_back(signal("", proto::MemberLeft{envelope(), userid, reason}));
     }
     if (outcome.newOwner) {

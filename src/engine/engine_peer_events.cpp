@@ -1,5 +1,6 @@
 // Engine: what the browser reports about local media and peer connections.
 #include "common/json_text.hpp"
+#include "common/utf8.hpp"
 #include "engine/engine.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/field_reader.hpp"
@@ -10,6 +11,7 @@ using nlohmann::json;
 namespace proto = protocol;
 
 Actions Engine::localMediaReady(std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     if (!mediaRequested_) {
         return out; // a late answer for a session that already ended
@@ -39,6 +41,7 @@ Actions Engine::localMediaFailed(const std::string& reason) {
 }
 
 Actions Engine::peerStateChanged(const std::string& peer, PeerState state, std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     auto link = links_.find(peer);
     if (link == links_.end()) {
@@ -52,13 +55,17 @@ Actions Engine::peerStateChanged(const std::string& peer, PeerState state, std::
                 stateChange("connected-with-initiator", out);
             }
         }
+        linkUp(peer, out);
         break;
     case PeerState::Failed:
+    case PeerState::Disconnected:
+        // engine_recovery.cpp: ICE restarts, or the peer is given up.
+        linkDown(peer, state, nowMs, out);
+        break;
     case PeerState::Closed:
-        memberGone(peer, proto::LeaveReason::Disconnected, std::nullopt, nowMs, out);
+        giveUpLink(peer, nowMs, out);
         break;
     case PeerState::Connecting:
-    case PeerState::Disconnected: // transient: ICE may recover on its own
         break;
     }
     return out;
@@ -117,10 +124,17 @@ Actions Engine::localDescription(const std::string& peer, const std::string& typ
         error(ErrorCode::InvalidArgument, {TextId::LocalDescriptionTooLarge}, out);
         return out;
     }
+    // Sent as is or not at all: the encoder would put U+FFFD (3 bytes) for each invalid byte,
+    // which changes the description and can take it past the limit the receiver checks.
+    if (!isValidUtf8(sdp)) {
+        error(ErrorCode::InvalidArgument, {TextId::LocalDescriptionNotUtf8}, out);
+        return out;
+    }
     message.sdp = sdp;
     for (const auto& [streamid, carries] : localStreams_) {
         message.streams.push_back(proto::StreamInfo{streamid, carries});
     }
+    describeLink(peer, message);
     out.push_back(signal(peer, message));
     return out;
 }
@@ -155,6 +169,10 @@ Actions Engine::localCandidate(const std::string& peer, const std::string& candi
     if (candidate.size() > proto::kMaxCandidateBytes || sdpMid.size() > 64 ||
         sdpMLineIndex > 1024) {
         error(ErrorCode::InvalidArgument, {TextId::LocalCandidateTooLarge}, out);
+        return out;
+    }
+    if (!isValidUtf8(candidate) || !isValidUtf8(sdpMid)) {
+        error(ErrorCode::InvalidArgument, {TextId::LocalCandidateNotUtf8}, out);
         return out;
     }
     // Without trickle the descriptions carry the candidates; the kinds left out by

@@ -44,6 +44,29 @@ Direction readDirection(proto::FieldReader& reader) {
     return parsed.value();
 }
 
+// The members of a RoomView, in join order (the reader records what is wrong).
+std::vector<Member> readMembers(proto::FieldReader& reader) {
+    std::vector<Member> list;
+    const json* members = reader.array("members", proto::kMaxMembers);
+    if (!members) {
+        return list;
+    }
+    for (const json& value : *members) {
+        if (!value.is_object()) {
+            reader.fail("members[]", {TextId::MustBeObject});
+            break;
+        }
+        proto::FieldReader member(value, "server room member");
+        Member entry{member.id("userid"), writeJson(member.extra("extra")), {}};
+        if (!member.ok()) {
+            reader.fail("members[]", member.error().text);
+            break;
+        }
+        list.push_back(std::move(entry));
+    }
+    return list;
+}
+
 json parseObject(const std::string& text) {
     json value = parseJson(text.empty() ? std::string_view("{}") : std::string_view(text));
     return value.is_object() ? value : json();
@@ -67,6 +90,7 @@ void Engine::requestOpenRoom(Actions& out) {
         payload["channel"] = config_.channel;
     }
     openRequested_ = true;
+    ++sessionRequestsOut_;
     out.push_back(serverRequest("open-room", payload));
 }
 
@@ -76,6 +100,7 @@ void Engine::requestJoinRoom(Actions& out) {
         payload["password"] = config_.password;
     }
     joinRequested_ = true;
+    ++sessionRequestsOut_;
     stateChange("connecting-with-initiator", out);
     out.push_back(serverRequest("join-room", payload));
 }
@@ -123,6 +148,18 @@ bool Engine::knowRoom(const json& view, Actions& out) {
 
 // The RoomView answering open-room or join-room: the server's truth replaces our view. False
 // (with onerror) when the view cannot be read: the request then counts as refused.
+// A room view the server sent is of our room and could be read; else onerror and false.
+bool Engine::roomViewReadable(const proto::FieldReader& reader, const std::string& roomid,
+                              Actions& out) const {
+    if (reader.ok() && roomid == targetRoom_) {
+        return true;
+    }
+    error(ErrorCode::InvalidField,
+          reader.ok() ? Text(TextId::ServerAnsweredForOtherRoom, {roomid}) : reader.error().text,
+          out);
+    return false;
+}
+
 bool Engine::adoptRoomView(const json& view, Actions& out) {
     proto::FieldReader reader(view, "server room");
     const std::string roomid = reader.id("roomid");
@@ -133,28 +170,8 @@ bool Engine::adoptRoomView(const json& view, Actions& out) {
     policy.maxParticipantsAllowed =
         reader.count("maxParticipantsAllowed", 1, proto::kMaxParticipantsAllowed, 1000);
     policy.autoCloseEntireSession = reader.flag("autoCloseEntireSession", false);
-    const json* members = reader.array("members", proto::kMaxMembers);
-    std::vector<Member> list;
-    if (members) {
-        for (const json& value : *members) {
-            if (!value.is_object()) {
-                reader.fail("members[]", {TextId::MustBeObject});
-                break;
-            }
-            proto::FieldReader member(value, "server room member");
-            Member entry{member.id("userid"), member.extra("extra").dump(), {}};
-            if (!member.ok()) {
-                reader.fail("members[]", member.error().text);
-                break;
-            }
-            list.push_back(std::move(entry));
-        }
-    }
-    if (!reader.ok() || roomid != targetRoom_) {
-        error(ErrorCode::InvalidField,
-              reader.ok() ? Text(TextId::ServerAnsweredForOtherRoom, {roomid})
-                          : reader.error().text,
-              out);
+    const std::vector<Member> list = readMembers(reader);
+    if (!roomViewReadable(reader, roomid, out)) {
         return false;
     }
     const Member* ownerEntry = nullptr;
@@ -170,19 +187,32 @@ bool Engine::adoptRoomView(const json& view, Actions& out) {
         }
     }
     if (!room_->contains(config_.userid)) {
-        room_->admit(Member{config_.userid, extra_.dump(), sendAs()});
+        room_->admit(Member{config_.userid, writeJson(extra_), sendAs()});
     }
     return true;
 }
 
 Actions Engine::serverReply(const std::string& request, const std::string& requestJson,
                             const std::string& replyJson, std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     const json asked = parseObject(requestJson);
     const std::string askedRoom =
         asked.is_object() && asked.contains("roomid") && asked["roomid"].is_string()
             ? asked["roomid"].get<std::string>()
             : std::string();
+    // Every request gets one answer (the facade turns a timeout or a lost connection into an
+    // error answer), in order: only the last open-room or join-room out answers this session,
+    // and one before it is an earlier session's, over.
+    if (request == "open-room" || request == "join-room") {
+        const bool last = sessionRequestsOut_ > 0 && --sessionRequestsOut_ == 0;
+        if (!last || askedRoom != targetRoom_) {
+            return out;
+        }
+    }
+    if (request == "get-room" && (askedRoom != targetRoom_ || !room_ || !isActive(state_))) {
+        return out; // about a session that ended meanwhile
+    }
     const json reply = parseObject(replyJson);
     if (reply.is_null() || !reply.contains("ok") || !reply["ok"].is_boolean()) {
         error(ErrorCode::MalformedMessage, {TextId::ServerAnswerNotOk, {request}}, out);
@@ -192,7 +222,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
         onServerError(request, reply, nowMs, out);
         return out;
     }
-    if (request == "open-room" && state_ == SessionState::Opening) {
+    if (request == "open-room" && state_ == SessionState::Opening && openRequested_) {
         if (!adoptRoomView(reply.value("room", json::object()), out)) {
             // The server may hold the room all the same: give it back.
             out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
@@ -202,7 +232,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
         }
         transition(SessionEvent::MediaReady, out);
         out.push_back(fireEvent(PageEvent::Opened, json{{"sessionid", targetRoom_}}));
-    } else if (request == "join-room" && state_ == SessionState::Joining) {
+    } else if (request == "join-room" && state_ == SessionState::Joining && joinRequested_) {
         if (!adoptRoomView(reply.value("room", json::object()), out)) {
             out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
             endSession(SessionEvent::Refused, out);
@@ -252,6 +282,8 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
                 out.insert(out.end(), requested.begin(), requested.end());
             }
         }
+    } else if (request == "get-room") {
+        catchUpWithRoom(reply.value("room", json::object()), nowMs, out);
     } else if (request == "list-rooms" || request == "subscribe-rooms") {
         onRoomList(reply.value("rooms", json::array()), nowMs, out);
     } else if (request == "eject") {
@@ -306,6 +338,7 @@ void Engine::onServerError(const std::string& request, const json& reply, std::u
 
 Actions Engine::serverEvent(const std::string& event, const std::string& payloadJson,
                             std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     const json payload = parseObject(payloadJson);
     if (payload.is_null()) {
@@ -333,7 +366,7 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         const std::string userid = reader.id("userid");
         const json extra = reader.extra("extra");
         if (reader.ok() && userid != config_.userid && !room_->contains(userid)) {
-            room_->admit(Member{userid, extra.dump(), {}});
+            room_->admit(Member{userid, writeJson(extra), {}});
             captureOnDemand(out);
         }
     } else if (event == "member-left") {
@@ -351,7 +384,10 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         if (reader.ok()) {
             onOwnerChanged(owner, nowMs, out);
         }
-    } else if (event == "ejected") {
+    } else if (event == "ejected" &&
+               (state_ == SessionState::Joined || state_ == SessionState::Joining)) {
+        // Only a member can be ejected: an owner (or one opening) hears a late event of an
+        // earlier session in this room, and keeps its own.
         const std::string by = reader.optionalId("by").value_or(room_->owner());
         const json ownerExtra = memberExtra(by);
         endSession(SessionEvent::Ejected, out);
@@ -359,15 +395,22 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         out.push_back(fireEvent(
             PageEvent::OnLeave,
             json{{"userid", by}, {"extra", ownerExtra}, {"ejected", true}, {"reason", "ejected"}}));
-    } else if (event == "room-closed") {
+    } else if (event == "room-closed" && state_ != SessionState::Opening) {
+        // The room being opened is not open yet: this is about an earlier room of that id.
         onSessionClosedByServer(out);
     } else if (event == "extra-updated") {
         const std::string userid = reader.id("userid");
         const json extra = reader.extra("extra");
         if (reader.ok() && userid != config_.userid && room_->contains(userid)) {
-            room_->updateExtra(userid, extra.dump());
+            room_->updateExtra(userid, writeJson(extra));
             out.push_back(fireEvent(PageEvent::OnExtraDataUpdated,
                                     json{{"userid", userid}, {"extra", extra}}));
+        }
+    } else if (event == "member-resumed") {
+        const std::string userid = reader.id("userid");
+        const json extra = reader.extra("extra");
+        if (reader.ok() && userid != config_.userid) {
+            onMemberResumed(userid, extra, nowMs, out);
         }
     } else if (event == "user-status") {
         const std::string userid = reader.id("userid");
@@ -388,7 +431,9 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
 
 void Engine::onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actions& out) {
     const std::string previous = room_->owner();
-    if (!room_->contains(owner) || owner == previous) {
+    // The server moves ownership only when the owner left, and a departed owner is not here to
+    // hear it: an owner told otherwise keeps its room.
+    if (!room_->contains(owner) || owner == previous || isOwner()) {
         return;
     }
     room_->setOwner(owner);
@@ -409,6 +454,11 @@ void Engine::onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actio
 // was already processed). A room it did not keep is a session that ended under us: the page
 // hears SESSION_LOST, and the session ends as if the room had closed, so that open() and
 // join() work again. The first welcome of a connection finds no established session here.
+//
+// A kept room may have changed while we could not hear it: we ask for its view (get-room,
+// then catchUpWithRoom). Our room-mates hear that we are back (member-resumed) and dial again
+// the links they offered that never connected; we do the same with ours, since what we sent
+// into the dropped connection may never have left it.
 void Engine::onWelcome(const json& welcome, Actions& out) {
     if (!room_ || (state_ != SessionState::Open && state_ != SessionState::Joined)) {
         return;
@@ -420,7 +470,15 @@ void Engine::onWelcome(const json& welcome, Actions& out) {
     if (wasResumed && rooms != welcome.end() && rooms->is_array()) {
         for (const json& roomid : *rooms) {
             if (roomid.is_string() && roomid.get_ref<const std::string&>() == targetRoom_) {
-                return; // kept
+                out.push_back(serverRequest("get-room", json{{"roomid", targetRoom_}}));
+                std::vector<std::string> peers;
+                for (const auto& entry : links_) {
+                    peers.push_back(entry.first);
+                }
+                for (const std::string& peer : peers) {
+                    redialIfNeverConnected(peer, out);
+                }
+                return;
             }
         }
     }
@@ -428,6 +486,78 @@ void Engine::onWelcome(const json& welcome, Actions& out) {
           {wasResumed ? TextId::SessionLostRoomGone : TextId::SessionLostTooLong, {targetRoom_}},
           out);
     onSessionClosedByServer(out);
+}
+
+// A room-mate's signaling connection came back (docs/server.md, "Resuming"). While it was
+// away the server refused what we addressed to it, such as the offer of a link we dialed
+// after joining: that link is dialed again. A member we did not know joined while we were
+// away ourselves (our get-room answer may still be on its way): it is one of us now, and it
+// dials us, as the newcomer does.
+void Engine::onMemberResumed(const std::string& userid, const json& extra, std::uint64_t nowMs,
+                             Actions& out) {
+    if (!room_->contains(userid)) {
+        room_->admit(Member{userid, writeJson(extra), {}});
+        captureOnDemand(out);
+        out.push_back(fireEvent(PageEvent::OnUserStatusChanged,
+                                json{{"userid", userid}, {"status", "online"}, {"extra", extra}}));
+        replayPendingSignals(nowMs, out);
+        return;
+    }
+    redialIfNeverConnected(userid, out);
+}
+
+void Engine::catchUpWithRoom(const json& view, std::uint64_t nowMs, Actions& out) {
+    proto::FieldReader reader(view, "server room");
+    const std::string roomid = reader.id("roomid");
+    const std::string owner = reader.id("owner");
+    const std::vector<Member> list = readMembers(reader);
+    if (!roomViewReadable(reader, roomid, out)) {
+        return;
+    }
+    // Who joined meanwhile: the page hears them come online, as it would have.
+    std::set<std::string> present;
+    bool admitted = false;
+    for (const Member& member : list) {
+        present.insert(member.userid);
+        if (member.userid != config_.userid && !room_->contains(member.userid)) {
+            room_->admit(member);
+            admitted = true;
+            Result<json> extra = proto::parseExtra(member.extra);
+            out.push_back(fireEvent(PageEvent::OnUserStatusChanged,
+                                    json{{"userid", member.userid},
+                                         {"status", "online"},
+                                         {"extra", extra ? extra.value() : json::object()}}));
+        }
+    }
+    if (admitted) {
+        captureOnDemand(out);
+    }
+    // A new owner (the old one left meanwhile: onOwnerChanged reports it gone).
+    if (owner != room_->owner() && present.count(owner)) {
+        onOwnerChanged(owner, nowMs, out);
+    }
+    // Who left meanwhile, once each: a member-left that comes later finds nobody to report.
+    std::vector<std::string> gone;
+    for (const Member& member : room_->members()) {
+        if (member.userid != config_.userid && !present.count(member.userid)) {
+            gone.push_back(member.userid);
+        }
+    }
+    for (const std::string& userid : gone) {
+        memberGone(userid, proto::LeaveReason::Left, std::nullopt, nowMs, out);
+    }
+    replayPendingSignals(nowMs, out); // offers of members we have just met
+}
+
+void Engine::redialIfNeverConnected(const std::string& peer, Actions& out) {
+    auto link = links_.find(peer);
+    const Member* member = room_ ? room_->find(peer) : nullptr;
+    if (link == links_.end() || !link->second.offerer || link->second.connected || !member) {
+        return; // connected links keep their media; the answerer waits for the offerer
+    }
+    const Member again = *member;
+    unlink(peer, out);
+    linkTo(again, true, out);
 }
 
 void Engine::onSessionClosedByServer(Actions& out) {
@@ -478,6 +608,8 @@ void Engine::onRoomList(const json& rooms, std::uint64_t nowMs, Actions& out) {
                 out.insert(out.end(), joined.begin(), joined.end());
             }
         } else if (state_ == SessionState::Joining && !joinRequested_) {
+            // As when a presence answer finds it: the room the join waited for is there.
+            stateChange("room-available", out);
             Actions requested = sendJoinRequest(nowMs);
             out.insert(out.end(), requested.begin(), requested.end());
         }

@@ -1,5 +1,6 @@
 // Engine: signaling messages from other members. Room-control messages (admission, ejection,
 // membership) count only when they come from the room's owner.
+#include "common/json_text.hpp"
 #include "engine/engine.hpp"
 #include "protocol/codec.hpp"
 
@@ -20,10 +21,33 @@ bool isPeerMessage(const proto::Message& message) {
            std::holds_alternative<proto::StreamEnded>(message);
 }
 
+// The session id of a description's origin line ("o=<username> <sess-id> <sess-version> ...",
+// RFC 8866 section 5.2): the same for every description of one peer connection (JSEP keeps it
+// on renegotiation and ICE restart), another for a new one. "" when the line is missing.
+std::string sdpSessionId(std::string_view sdp) {
+    std::size_t line = sdp.rfind("o=", 0) == 0 ? 0 : sdp.find("\no=");
+    if (line == std::string_view::npos) {
+        return {};
+    }
+    std::string_view origin = sdp.substr(line + (sdp[line] == '\n' ? 3 : 2));
+    origin = origin.substr(0, origin.find_first_of("\r\n"));
+    const std::size_t afterUser = origin.find(' ');
+    if (afterUser == std::string_view::npos) {
+        return {};
+    }
+    std::string_view id = origin.substr(afterUser + 1);
+    id = id.substr(0, id.find(' '));
+    if (id.empty() || id.size() > proto::kMaxSdpSessionIdBytes) {
+        return {};
+    }
+    return std::string(id);
+}
+
 } // namespace
 
 Actions Engine::receiveSignal(const std::string& text, const std::string& verifiedFrom,
                               std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     Result<proto::Message> decoded = proto::decode(text);
     if (!decoded) {
@@ -49,6 +73,15 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         return out;
     }
 
+    // An admission we no longer wait for (refused after asking again, given up, or asked for by
+    // an earlier session): the owner counts us in, so tell the room we are not coming.
+    if (std::holds_alternative<proto::JoinAccept>(message) &&
+        !(state_ == SessionState::Joining && joinRequested_ && envelope.room == targetRoom_) &&
+        !(room_ && room_->id() == envelope.room)) {
+        out.push_back(signal("", proto::Leave{{envelope.room, config_.userid, {}}, false, {}}));
+        return out;
+    }
+
     // Discovery messages concern any room on the channel.
     if (const auto* m = std::get_if<proto::Announce>(&message)) {
         onAnnounce(*m, nowMs, out);
@@ -60,14 +93,23 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
     }
     if (const auto* m = std::get_if<proto::Leave>(&message)) {
         onLeave(*m, nowMs, out);
+        replayPendingSignals(nowMs, out); // the room may have a new owner
         return out;
     }
 
     if (envelope.room != targetRoom_ || !isActive(state_)) {
-        return out; // another room on the same channel, or we are not in one
+        // Another room on the same channel, or we are not in one. Over pub/sub a peer that
+        // still counts us in that room (its word that we left came too early or never) hears
+        // that we are not there.
+        if (!serverMode() && isPeerMessage(message) && envelope.to == config_.userid) {
+            out.push_back(signal("", proto::Leave{{envelope.room, config_.userid, {}}, false, {}}));
+        }
+        return out;
     }
     if (isPeerMessage(message) && (!room_ || !room_->contains(envelope.from))) {
-        if (state_ == SessionState::Joined || state_ == SessionState::Open) {
+        // Kept while joining too: a member's offer can overtake our own join-accept.
+        if (state_ == SessionState::Joined || state_ == SessionState::Open ||
+            state_ == SessionState::Joining) {
             if (pendingSignals_.size() >= kMaxPendingSignals) {
                 pendingSignals_.erase(pendingSignals_.begin()); // the oldest
             }
@@ -83,21 +125,12 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
                 onJoinRequest(m, out);
             } else if constexpr (std::is_same_v<Type, proto::JoinAccept>) {
                 onJoinAccept(m, out);
+                replayPendingSignals(nowMs, out);
             } else if constexpr (std::is_same_v<Type, proto::JoinRefuse>) {
                 onJoinRefuse(m, out);
             } else if constexpr (std::is_same_v<Type, proto::MemberJoined>) {
                 onMemberJoined(m, out);
-                // Replay what the new member sent before we knew it.
-                std::vector<std::pair<std::string, std::string>> waiting;
-                waiting.swap(pendingSignals_);
-                for (auto& [from, pendingText] : waiting) {
-                    if (from == m.member.userid) {
-                        Actions replayed = receiveSignal(pendingText, {}, nowMs);
-                        out.insert(out.end(), replayed.begin(), replayed.end());
-                    } else {
-                        pendingSignals_.emplace_back(from, std::move(pendingText));
-                    }
-                }
+                replayPendingSignals(nowMs, out);
             } else if constexpr (std::is_same_v<Type, proto::MemberLeft>) {
                 onMemberLeft(m, nowMs, out);
             } else if constexpr (std::is_same_v<Type, proto::Eject>) {
@@ -122,6 +155,19 @@ Action Engine::signal(std::string peer, const proto::Message& message) {
     Action action = sendSignal(std::move(peer), proto::encode(message));
     action.name = proto::envelopeOf(message).room;
     return action;
+}
+
+void Engine::replayPendingSignals(std::uint64_t nowMs, Actions& out) {
+    std::vector<std::pair<std::string, std::string>> waiting;
+    waiting.swap(pendingSignals_);
+    for (auto& [from, pendingText] : waiting) {
+        if (room_ && room_->contains(from)) {
+            Actions replayed = receiveSignal(pendingText, {}, nowMs);
+            out.insert(out.end(), replayed.begin(), replayed.end());
+        } else {
+            pendingSignals_.emplace_back(from, std::move(pendingText));
+        }
+    }
 }
 
 bool Engine::fromOwner(const proto::Envelope& envelope, const char* what, Actions& out) const {
@@ -181,6 +227,12 @@ void Engine::onAnnounce(const proto::Announce& m, std::uint64_t nowMs, Actions& 
         joinTakenRoom(nowMs, out);
         return;
     }
+    if (state_ == SessionState::Joining && joinRequested_) {
+        // Still waiting: the owner asked may be gone, or may not have owned the room yet when
+        // the request came. Ask the owner announcing it now (an owner answers a member's
+        // repeated request with the room).
+        joinRequested_ = false;
+    }
     if (state_ == SessionState::Searching) {
         stateChange("room-available", out);
         if (config_.autoJoin && !blockedRooms_.count(roomid)) {
@@ -207,7 +259,7 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
     // The refusal carries the code; the joiner words it (onJoinRefuse), as the owner's core
     // holds no sentences.
     auto refuse = [&](ErrorCode code) {
-        proto::JoinRefuse refusal{envelope(m.envelope.from), errorCodeName(code), {}};
+        proto::JoinRefuse refusal{envelope(m.envelope.from), errorCodeName(code), {}, m.request};
         out.push_back(signal(m.envelope.from, refusal));
     };
     if (ejectedFromRoom_.count(m.envelope.from)) {
@@ -218,7 +270,12 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
         refuse(ErrorCode::WrongPassword);
         return;
     }
-    Status admitted = room_->admit(Member{m.envelope.from, m.extra.dump(), m.joinAs});
+    // A member asking again (our predecessor admitted it, then it asked us) gets the room again:
+    // a refusal would leave it out of a room that counts it in.
+    const bool alreadyMember = room_->contains(m.envelope.from);
+    Status admitted = alreadyMember
+                          ? okStatus()
+                          : room_->admit(Member{m.envelope.from, writeJson(m.extra), m.joinAs});
     if (!admitted) {
         refuse(admitted.error().code);
         return;
@@ -236,8 +293,12 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
     accept.maxParticipantsAllowed = static_cast<std::uint32_t>(std::min<std::size_t>(
         room_->policy().maxParticipantsAllowed, proto::kMaxParticipantsAllowed));
     accept.autoCloseEntireSession = room_->policy().autoCloseEntireSession;
+    accept.request = m.request;
     out.push_back(signal(m.envelope.from, accept));
     captureOnDemand(out);
+    if (alreadyMember) {
+        return; // the others know it already
+    }
     proto::MemberJoined joined{envelope(), proto::MemberInfo{m.envelope.from, m.extra, m.joinAs}};
     out.push_back(signal("", joined));
     out.push_back(
@@ -247,7 +308,7 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
 
 void Engine::onJoinAccept(const proto::JoinAccept& m, Actions& out) {
     if (state_ != SessionState::Joining || m.owner != m.envelope.from ||
-        !fromOwner(m.envelope, "join-accept", out)) {
+        !answersLastRequest(m.request) || !fromOwner(m.envelope, "join-accept", out)) {
         return;
     }
     RoomPolicy policy;
@@ -268,15 +329,15 @@ void Engine::onJoinAccept(const proto::JoinAccept& m, Actions& out) {
     if (!transition(SessionEvent::Accepted, out)) {
         return;
     }
-    room_.emplace(m.envelope.room, Member{owner->userid, owner->extra.dump(), owner->joinedAs},
+    room_.emplace(m.envelope.room, Member{owner->userid, writeJson(owner->extra), owner->joinedAs},
                   policy);
     for (const proto::MemberInfo& member : m.members) {
         if (member.userid != m.owner) {
-            room_->admit(Member{member.userid, member.extra.dump(), member.joinedAs});
+            room_->admit(Member{member.userid, writeJson(member.extra), member.joinedAs});
         }
     }
     if (!room_->contains(config_.userid)) {
-        room_->admit(Member{config_.userid, extra_.dump(), sendAs()});
+        room_->admit(Member{config_.userid, writeJson(extra_), sendAs()});
     }
     stateChange("request-accepted", out);
     json members = json::array();
@@ -292,7 +353,8 @@ void Engine::onJoinAccept(const proto::JoinAccept& m, Actions& out) {
 }
 
 void Engine::onJoinRefuse(const proto::JoinRefuse& m, Actions& out) {
-    if (state_ != SessionState::Joining || !fromOwner(m.envelope, "join-refuse", out)) {
+    if (state_ != SessionState::Joining || !answersLastRequest(m.request) ||
+        !fromOwner(m.envelope, "join-refuse", out)) {
         return;
     }
     endSession(SessionEvent::Refused, out);
@@ -314,7 +376,7 @@ void Engine::onMemberJoined(const proto::MemberJoined& m, Actions& out) {
         m.member.userid == config_.userid || room_->contains(m.member.userid)) {
         return;
     }
-    room_->admit(Member{m.member.userid, m.member.extra.dump(), m.member.joinedAs});
+    room_->admit(Member{m.member.userid, writeJson(m.member.extra), m.member.joinedAs});
     out.push_back(fireEvent(
         PageEvent::OnUserStatusChanged,
         json{{"userid", m.member.userid}, {"status", "online"}, {"extra", m.member.extra}}));
@@ -379,21 +441,59 @@ void Engine::onExtraUpdated(const proto::ExtraUpdated& m, Actions& out) {
     if (!room_ || !room_->contains(m.envelope.from)) {
         return;
     }
-    room_->updateExtra(m.envelope.from, m.extra.dump());
+    room_->updateExtra(m.envelope.from, writeJson(m.extra));
     out.push_back(fireEvent(PageEvent::OnExtraDataUpdated,
                             json{{"userid", m.envelope.from}, {"extra", m.extra}}));
 }
 
+void Engine::describeLink(const std::string& peer, proto::SessionDescription& message) {
+    auto link = links_.find(peer);
+    if (link == links_.end()) {
+        return;
+    }
+    const std::string connection = sdpSessionId(message.sdp);
+    if (!connection.empty()) {
+        link->second.localConnection = connection;
+    }
+    if (message.sdpType == proto::SdpType::Answer && !link->second.remoteConnection.empty()) {
+        message.replyTo = link->second.remoteConnection;
+    }
+}
+
 void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& out) {
     const std::string& peer = m.envelope.from;
+    const std::string connection = sdpSessionId(m.sdp);
+    if (auto held = links_.find(peer); held != links_.end()) {
+        Link& link = held->second;
+        if (m.sdpType == proto::SdpType::Answer && m.replyTo && !link.localConnection.empty() &&
+            *m.replyTo != link.localConnection) {
+            // We dialed again (redialIfNeverConnected) after the peer had got our first offer:
+            // this answers the peer connection we closed; the answer to the new one follows.
+            link.droppingStale = true;
+            return;
+        }
+        if (m.sdpType == proto::SdpType::Offer && !link.remoteConnection.empty() &&
+            !connection.empty() && connection != link.remoteConnection) {
+            // The peer dialed again with a new peer connection: ours belongs to its old one and
+            // can never connect to the new one. Answer with a new connection of our own.
+            unlink(peer, out);
+        }
+    }
     for (const proto::StreamInfo& stream : m.streams) {
         remoteStreamSessions_[stream.streamid] = toString(stream.session);
     }
     if (!links_.count(peer)) {
         const bool peerIsOwner = room_->owner() == peer;
-        if (m.sdpType != proto::SdpType::Offer ||
-            !shouldConnect(room_->policy().direction, peerIsOwner,
-                           room_->owner() == config_.userid)) {
+        const bool wanted =
+            shouldConnect(room_->policy().direction, peerIsOwner, room_->owner() == config_.userid);
+        if (m.sdpType == proto::SdpType::Offer && !wanted &&
+            pendingSignals_.size() < kMaxPendingSignals) {
+            // A new owner re-forming a star can dial us before its predecessor's leave reaches
+            // us: the offer waits for the next change of owner (replayPendingSignals).
+            pendingSignals_.emplace_back(peer, proto::encode(m));
+            return;
+        }
+        if (m.sdpType != proto::SdpType::Offer || !wanted) {
             error(ErrorCode::InvalidState,
                   {TextId::UnexpectedDescription,
                    {m.sdpType == proto::SdpType::Offer ? "offer" : "answer", peer}},
@@ -402,6 +502,11 @@ void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& o
         }
         linkTo(*room_->find(peer), false, out);
     }
+    Link& link = links_.at(peer);
+    link.droppingStale = false;
+    if (!connection.empty()) {
+        link.remoteConnection = connection;
+    }
     Action describe = peerAction(ActionKind::SetRemoteDescription, peer);
     describe.name = m.sdpType == proto::SdpType::Offer ? "offer" : "answer";
     describe.text = m.sdp;
@@ -409,8 +514,9 @@ void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& o
 }
 
 void Engine::onIceCandidate(const proto::IceCandidate& m, Actions& out) {
-    if (!links_.count(m.envelope.from)) {
-        return; // a late candidate for a link already closed
+    auto link = links_.find(m.envelope.from);
+    if (link == links_.end() || link->second.droppingStale) {
+        return; // a late candidate for a link (or a peer connection of it) already closed
     }
     Action add = peerAction(ActionKind::AddIceCandidate, m.envelope.from);
     add.text = m.candidate.value_or("");

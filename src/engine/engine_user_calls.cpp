@@ -2,6 +2,7 @@
 // time (announcements, presence timeouts).
 #include <algorithm>
 
+#include "common/json_text.hpp"
 #include "common/utf8.hpp"
 #include "engine/engine.hpp"
 #include "protocol/codec.hpp"
@@ -21,6 +22,10 @@ void Engine::configure(EngineConfig config) {
         extra_ = extra.value();
     }
     config_ = std::move(config);
+    config_.iceRestartDelayMs = std::min(config_.iceRestartDelayMs, kMaxIceRestartDelayMs);
+    config_.iceRestartTimeoutMs =
+        std::clamp(config_.iceRestartTimeoutMs, kMinIceRestartTimeoutMs, kMaxIceRestartTimeoutMs);
+    config_.maxIceRestarts = std::min(config_.maxIceRestarts, kMaxIceRestarts);
 }
 
 bool Engine::isOwner() const {
@@ -156,6 +161,7 @@ bool Engine::hasValidSettings(const char* call, Actions& out) const {
 }
 
 Actions Engine::open(const std::string& roomid, std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     if (!hasValidSettings("open()", out)) {
         return out;
@@ -182,7 +188,7 @@ Actions Engine::open(const std::string& roomid, std::uint64_t nowMs) {
     policy.direction = effectiveDirection(config_.direction, config_.session);
     policy.maxParticipantsAllowed = config_.maxParticipantsAllowed;
     policy.autoCloseEntireSession = config_.autoCloseEntireSession;
-    room_.emplace(roomid, Member{config_.userid, extra_.dump(), config_.session}, policy);
+    room_.emplace(roomid, Member{config_.userid, writeJson(extra_), config_.session}, policy);
     if (needsLocalMedia(policy.direction, config_.session, true) && !mediaReady_ &&
         !config_.captureMediaOnDemand) {
         requestMedia(config_.session, "open", out);
@@ -208,6 +214,7 @@ Actions Engine::becomeOpen(std::uint64_t nowMs) {
 }
 
 Actions Engine::connect(const std::string& roomid, std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     if (!hasValidSettings("connect()", out)) {
         return out;
@@ -272,6 +279,7 @@ void Engine::joinTakenRoom(std::uint64_t nowMs, Actions& out) {
 
 Actions Engine::join(const std::string& roomid, const std::optional<SessionType>& joinAs,
                      std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     if (!hasValidSettings("join()", out)) {
         return out;
@@ -295,11 +303,15 @@ Actions Engine::join(const std::string& roomid, const std::optional<SessionType>
         out.insert(out.end(), requested.begin(), requested.end());
         return out;
     }
-    // Not announced yet: ask, and carry on when the owner answers (onAnnounce).
+    // Not announced yet: ask, and carry on when the owner answers (onAnnounce), or when the
+    // server's room list shows the room (which it only pushes to subscribers).
     presenceReported_ = false;
     searchDeadline_ = nowMs + config_.presenceTimeoutMs;
     stateChange("detecting-room-presence", out);
     askForRoom(out);
+    if (serverMode()) {
+        out.push_back(serverRequest("subscribe-rooms", json::object()));
+    }
     out.push_back(scheduleTick(searchDeadline_));
     return out;
 }
@@ -314,7 +326,7 @@ void Engine::askForRoom(Actions& out) const {
 }
 
 // Captures media first if this side will send any, then asks the owner to be admitted.
-Actions Engine::sendJoinRequest(std::uint64_t) {
+Actions Engine::sendJoinRequest(std::uint64_t nowMs) {
     Actions out;
     const KnownRoom& known = knownRooms_.at(targetRoom_);
     const Direction direction =
@@ -340,6 +352,9 @@ Actions Engine::sendJoinRequest(std::uint64_t) {
     request.envelope = envelope(known.owner);
     request.extra = extra_;
     request.joinAs = media;
+    joinRequestNumber_ =
+        static_cast<std::uint32_t>((nowMs * 64 + ++joinRequestsSent_) % proto::kMaxRequestNumber);
+    request.request = joinRequestNumber_;
     if (!config_.password.empty()) {
         request.password = config_.password;
     }
@@ -417,15 +432,18 @@ Actions Engine::leave() {
         }
     }
     if (serverMode()) {
-        // The server hands the room over or closes it; it only knows rooms it opened or admitted.
+        // The server hands the room over or closes it; it only knows rooms it opened or admitted,
+        // or was asked to (an answer may be on its way).
         const bool serverKnowsUs = state_ == SessionState::Open || state_ == SessionState::Joined ||
                                    (state_ == SessionState::Opening && openRequested_) ||
                                    (state_ == SessionState::Joining && joinRequested_);
         if (serverKnowsUs) {
+            // Closing the room takes everyone out of it, us too: a leave-room after it fails.
             if (isOwner() && config_.autoCloseEntireSession) {
                 out.push_back(serverRequest("close-room", json{{"roomid", targetRoom_}}));
+            } else {
+                out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
             }
-            out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
         }
     } else if (state_ != SessionState::Searching) {
         out.push_back(signal("", message));
@@ -482,7 +500,7 @@ Actions Engine::updateExtra(const std::string& extraJson) {
         return out;
     }
     extra_ = extra.value();
-    config_.extra = extra_.dump();
+    config_.extra = writeJson(extra_);
     if (serverMode()) {
         if (room_) {
             room_->updateExtra(config_.userid, config_.extra);
@@ -496,6 +514,7 @@ Actions Engine::updateExtra(const std::string& extraJson) {
 }
 
 Actions Engine::checkPresence(const std::string& roomid, std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     Status valid = proto::validateId("session id", roomid);
     if (!valid) {
@@ -595,6 +614,7 @@ Actions Engine::addStream(const SessionType& media) {
 }
 
 Actions Engine::tick(std::uint64_t nowMs) {
+    noteTime(nowMs);
     Actions out;
     std::uint64_t next = 0;
     auto schedule = [&](std::uint64_t at) { next = next == 0 ? at : std::min(next, at); };
@@ -625,6 +645,9 @@ Actions Engine::tick(std::uint64_t nowMs) {
             schedule(it->second);
             ++it;
         }
+    }
+    if (const std::uint64_t recovery = recoverLinks(nowMs, out)) {
+        schedule(recovery);
     }
     if (next != 0) {
         out.push_back(scheduleTick(next));

@@ -150,6 +150,9 @@ void addFields(json& out, const JoinRequest& m) {
     if (m.password) {
         out["password"] = *m.password;
     }
+    if (m.request) {
+        out["request"] = *m.request;
+    }
 }
 void addFields(json& out, const JoinAccept& m) {
     out["owner"] = m.owner;
@@ -162,10 +165,16 @@ void addFields(json& out, const JoinAccept& m) {
     out["direction"] = toString(m.direction);
     out["maxParticipantsAllowed"] = m.maxParticipantsAllowed;
     out["autoCloseEntireSession"] = m.autoCloseEntireSession;
+    if (m.request) {
+        out["request"] = *m.request;
+    }
 }
 void addFields(json& out, const JoinRefuse& m) {
     out["code"] = m.code;
     out["reason"] = m.reason;
+    if (m.request) {
+        out["request"] = *m.request;
+    }
 }
 void addFields(json& out, const MemberJoined& m) {
     out["member"] = memberToJson(m.member);
@@ -193,6 +202,9 @@ void addFields(json& out, const SessionDescription& m) {
             {{"streamid", stream.streamid}, {"session", sessionToJson(stream.session)}});
     }
     out["streams"] = std::move(streams);
+    if (m.replyTo) {
+        out["replyTo"] = *m.replyTo;
+    }
 }
 void addFields(json& out, const IceCandidate& m) {
     if (m.candidate) {
@@ -262,6 +274,7 @@ void readFields(FieldReader& r, JoinRequest& m) {
     m.extra = r.extra("extra");
     m.joinAs = r.session("joinAs", defaultSession());
     m.password = r.optionalChars("password", kMaxPasswordChars);
+    m.request = r.optionalCount("request", kMaxRequestNumber);
 }
 void readFields(FieldReader& r, JoinAccept& m) {
     m.owner = r.id("owner");
@@ -269,6 +282,7 @@ void readFields(FieldReader& r, JoinAccept& m) {
     m.direction = readDirection(r);
     m.maxParticipantsAllowed = r.count("maxParticipantsAllowed", 1, kMaxParticipantsAllowed, 1000);
     m.autoCloseEntireSession = r.flag("autoCloseEntireSession", false);
+    m.request = r.optionalCount("request", kMaxRequestNumber);
     const json* members = r.array("members", kMaxMembers);
     if (!members) {
         return;
@@ -287,6 +301,7 @@ void readFields(FieldReader& r, JoinAccept& m) {
 void readFields(FieldReader& r, JoinRefuse& m) {
     m.code = r.text("code", 64);
     m.reason = r.text("reason", kMaxReasonBytes);
+    m.request = r.optionalCount("request", kMaxRequestNumber);
 }
 void readFields(FieldReader& r, MemberJoined& m) {
     auto it = r.object().find("member");
@@ -330,6 +345,7 @@ void readFields(FieldReader& r, SessionDescription& m) {
         r.fail("sdpType", {TextId::MustBeSdpType});
     }
     m.sdp = r.text("sdp", kMaxSdpBytes);
+    m.replyTo = r.optionalText("replyTo", kMaxSdpSessionIdBytes);
     const json* streams = r.array("streams", kMaxStreams);
     if (!streams) {
         return;
@@ -406,7 +422,8 @@ std::string encode(const Message& message) {
         [&](const auto& m) {
             json out = envelopeJson(kTypeNames[message.index()], m.envelope);
             addFields(out, m);
-            return out.dump();
+            // An SDP comes from the browser side as is: writeJson writes U+FFFD for invalid UTF-8.
+            return writeJson(out);
         },
         message);
 }

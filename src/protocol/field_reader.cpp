@@ -1,4 +1,5 @@
 #include "protocol/field_reader.hpp"
+#include "common/json_text.hpp"
 
 #include "common/utf8.hpp"
 #include "protocol/codec.hpp"
@@ -149,7 +150,7 @@ nlohmann::json FieldReader::extra(const char* name) {
         return nlohmann::json::object();
     }
     // Serializing measures the size and also bounds the depth a peer can make us walk later.
-    const std::string serialized = value->dump();
+    const std::string serialized = writeJson(*value);
     if (serialized.size() > kMaxExtraBytes) {
         fail(name, {TextId::IsLargerThanBytes, {std::to_string(kMaxExtraBytes)}});
         return nlohmann::json::object();

@@ -50,11 +50,17 @@ struct PresenceQuery {
     Envelope envelope;
 };
 
+// A join-request's number, echoed by the owner's answer: a joiner that left and asked again
+// (same userid, same room) takes only the answer to its latest request, not a late answer to
+// an earlier session's (model_fuzzer --seed 486). Absent from peers that do not send it.
+constexpr std::uint32_t kMaxRequestNumber = 0x7fffffff;
+
 struct JoinRequest {
     Envelope envelope; // to = the owner
     nlohmann::json extra = nlohmann::json::object();
     SessionType joinAs;
     std::optional<std::string> password;
+    std::optional<std::uint32_t> request;
 };
 
 struct JoinAccept {
@@ -65,12 +71,14 @@ struct JoinAccept {
     Direction direction = Direction::ManyToMany;
     std::uint32_t maxParticipantsAllowed = 1000;
     bool autoCloseEntireSession = false;
+    std::optional<std::uint32_t> request; // the join-request's, echoed
 };
 
 struct JoinRefuse {
     Envelope envelope; // to = the refused joiner
     std::string code;  // an ErrorCode name: ROOM_FULL, WRONG_PASSWORD, ...
     std::string reason;
+    std::optional<std::uint32_t> request; // the join-request's, echoed
 };
 
 struct MemberJoined {
@@ -113,6 +121,10 @@ struct SessionDescription {
     SdpType sdpType = SdpType::Offer;
     std::string sdp;
     std::vector<StreamInfo> streams; // the sender's streams on this connection
+    // On an answer: the SDP session id (o= line) of the offer it answers. A peer that dialed
+    // again with a new peer connection tells an answer to its old one from the answer it waits
+    // for (docs/protocol.md, "sdp").
+    std::optional<std::string> replyTo;
 };
 
 struct IceCandidate {

@@ -230,8 +230,8 @@ std::string serializeMetadata(const TransferMetadata& metadata) {
     document["size"] = metadata.size;
     document["chunkSize"] = metadata.chunkSize;
     document["count"] = metadata.count;
-    // Valid UTF-8 is a precondition; `replace` only guarantees dump() can never throw.
-    return document.dump(-1, ' ', false, json::error_handler_t::replace);
+    // Valid UTF-8 is a precondition (validateMetadata).
+    return writeJson(document);
 }
 
 std::uint32_t chunkLengthAt(const TransferMetadata& metadata, std::uint32_t index) {

@@ -174,9 +174,13 @@ TEST(EngineSeedSettings, AddStreamWhileOpeningIsDroppedWithTheSession) {
     FakeNetwork net(true);
     net.add("a", dataOnly());
     Engine& a = net.engine("a");
-    a.open("room", net.now()); // the server never answers: the page leaves first
+    a.open("room", net.now()); // the server does not answer in time: the page leaves first
     EXPECT_TRUE(a.addStream(parseSession("screen").value()).empty());
     a.leave();
+    // Every request gets one answer: the channel turns the missing one into a TIMEOUT error
+    // (web/signaling/socketio-channel.js), and only then does the next open-room's count.
+    a.serverReply("open-room", R"({"roomid":"room"})",
+                  R"({"ok":false,"error":{"code":"TIMEOUT","message":"no answer"}})", net.now());
     net.run("a", a.open("another-room", net.now()));
     EXPECT_EQ(a.state(), SessionState::Open);
     EXPECT_FALSE(firstOf(net.actions("a", ActionKind::CaptureMedia)).has_value());

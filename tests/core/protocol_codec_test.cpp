@@ -29,6 +29,7 @@ TEST(ProtocolCodec, RoundTripsEveryMessageType) {
     request.extra = json{{"n", 1}};
     request.joinAs = parseSession("only audio").value();
     request.password = "secret";
+    request.request = kMaxRequestNumber; // the largest number: a JSON integer both ways
 
     JoinAccept accept;
     accept.envelope = env("bob");
@@ -39,6 +40,7 @@ TEST(ProtocolCodec, RoundTripsEveryMessageType) {
     accept.direction = Direction::OneToMany;
     accept.maxParticipantsAllowed = 4;
     accept.autoCloseEntireSession = true;
+    accept.request = 0u;
 
     SessionDescription sdp;
     sdp.envelope = env("bob");
@@ -57,7 +59,7 @@ TEST(ProtocolCodec, RoundTripsEveryMessageType) {
         PresenceQuery{env()},
         request,
         accept,
-        JoinRefuse{env("bob"), "ROOM_FULL", "room 'room-1' is full"},
+        JoinRefuse{env("bob"), "ROOM_FULL", "room 'room-1' is full", 99u},
         MemberJoined{env(), MemberInfo{"carol", json{{"k", "v"}}, defaultSession()}},
         MemberLeft{env(), "carol", LeaveReason::Ejected},
         Eject{env("carol")},

@@ -1,7 +1,7 @@
 // The packet decoder, table-driven: every rule of docs/protocol-packets.md has a row that breaks
 // it, with the error code and the words of the message a developer would see.
-#include "transfer/packet.hpp"
 #include "common/utf8.hpp"
+#include "transfer/packet.hpp"
 
 #include "transfer_test_support.hpp"
 

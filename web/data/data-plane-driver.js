@@ -93,7 +93,7 @@ export class DataPlaneDriver {
             this.arena = plane.arena();
             this.bufferedAddress = plane.buffered();
             const kinds = this.core.TransferKind;
-            this.kindValues = { file: kinds.File.value, text: kinds.Text.value, object: kinds.Object.value, binary: kinds.Binary.value };
+            this.kindValues = { file: kinds.File, text: kinds.Text, object: kinds.Object, binary: kinds.Binary };
         }
         return this.plane;
     }
@@ -376,7 +376,7 @@ export class DataPlaneDriver {
         this.heap.set(length <= MAX_PACKET_BYTES ? new Uint8Array(data) : new Uint8Array(data, 0, MAX_PACKET_BYTES), this.arena);
         this.message = data;
         try {
-            this.call((core) => core.receive(peer.index, length, this.runtime.engine));
+            this.call((core) => core.receive(peer.index, length, this.engineHandle()));
         } finally {
             this.message = null;
         }
@@ -393,12 +393,18 @@ export class DataPlaneDriver {
         this.deliverMessage(value, userid, this.extraOf(userid));
     }
 
+    // The handle of the engine whose room names the members (bindings/handles.js), 0 for none.
+    engineHandle() {
+        const engine = this.runtime.engine;
+        return engine ? engine['coreHandle'] || 0 : 0;
+    }
+
     // The sender's extra as the core's room knows it: read from the core once per change of
     // the room (issue 13, defect 12), not for every message.
     extraOf(userid) {
         const known = this.extras.get(userid);
         if (known) return known;
-        const value = JSON.parse(this.ensurePlane().extraOf(this.runtime.engine, userid));
+        const value = JSON.parse(this.ensurePlane().extraOf(this.engineHandle(), userid));
         this.extras.set(userid, value);
         return value;
     }

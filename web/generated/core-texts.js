@@ -58,113 +58,116 @@ export const CORE_TEXTS = [
     "local description of unknown type '{0}'", // 54 LocalDescriptionUnknownType
     "local description is larger than the protocol allows", // 55 LocalDescriptionTooLarge
     "local ICE candidate is larger than the protocol allows", // 56 LocalCandidateTooLarge
-    "signaling message rejected: ", // 57 SignalRejected
-    "signaling message rejected: it claims to come from '{0}' but was sent by '{1}'", // 58 SignalSenderMismatch
-    "'{0}' from '{1}' ignored: the signaling server keeps this room, not its members", // 59 ServerKeepsRoom
-    "'{0}' from '{1}' ignored: only the room owner may send it", // 60 OnlyOwnerSends
-    "wrong password for room '{0}'", // 61 WrongPasswordForRoom
-    "the owner of room '{0}' refused to let this user in ({1})", // 62 RoomRefusedJoin
-    "join-accept does not list its owner", // 63 JoinAcceptWithoutOwner
-    "unexpected {0} from '{1}': this room's direction gives us no link with it", // 64 UnexpectedDescription
-    "not in a room", // 65 NotInASession
-    "only the room owner may eject a user", // 66 OnlyOwnerMayEject
-    "'{0}' is not a participant", // 67 NotAParticipant
-    "donotJoin() was called for this session", // 68 DonotJoinCalled
-    "say which of audio and video", // 69 MuteWhichKind
-    "open or join a session first", // 70 AddStreamOutsideSession
-    "say which of audio, video, screen to add", // 71 AddStreamWhichKind
-    "in a one-way session only the owner sends media", // 72 AddStreamOneWayGuest
-    "Unable to reach session initiator.", // 73 UnableToReachInitiator
-    "unknown session '{0}': ", // 74 UnknownSession
-    "; expected a combination of audio, video, screen and data, such as 'audio + video and data' or 'only-audio'", // 75 SessionExpectation
-    "'{0}' appears twice", // 76 MediaKindTwice
-    "'{0}' is not a media kind", // 77 NotAMediaKind
-    "the string is longer than 256 characters", // 78 SessionStringTooLong
-    "it names no media kind", // 79 NamesNoMediaKind
-    "session object enables nothing: set at least one of audio, video, screen or data to true", // 80 SessionObjectEnablesNothing
-    "session object sets both oneway and broadcast: choose one direction", // 81 SessionObjectTwoDirections
-    "unknown direction '{0}': expected one-to-one, one-to-many, many-to-many or one-way", // 82 UnknownDirection
-    "illegal session transition: {0} --{1}--> ?", // 83 IllegalTransition
-    "transfer {0} from '{1}': ", // 84 TransferFrom
-    "transfer {0} to '{1}': ", // 85 TransferTo
-    "packet count changed from {0} to {1}", // 86 PacketCountChanged
-    "chunk {0} carries {1} bytes, expected {2}", // 87 ChunkWrongLength
-    " (the last chunk is exactly the remainder of the size)", // 88 LastChunkIsRemainder
-    " (the chunk size)", // 89 ChunkIsChunkSize
-    "chunk {0} was already received", // 90 ChunkAlreadyReceived
-    "chunk {0} is {1} packets ahead of the first missing chunk {2} (at most {3})", // 91 ChunkTooFarAhead
-    "End counts {0} packets, the Start said {1}", // 92 EndCountDiffers
-    "End was already received", // 93 EndAlreadyReceived
-    "all {0} chunks were already written", // 94 AllChunksWritten
-    "chunk {0} must be {1} bytes, got {2}", // 95 ChunkMustBe
-    "output buffer of {0} bytes cannot hold a {1}-byte chunk packet", // 96 OutputTooSmallForChunk
-    "End was already written", // 97 EndAlreadyWritten
-    "End before every chunk was written ({0} of {1})", // 98 EndBeforeEveryChunk
-    "Complete before its End was sent", // 99 CompleteBeforeEnd
-    "Complete counts {0} packets, the transfer has {1}", // 100 CompleteCountDiffers
-    "Complete confirms a checksum that was not sent", // 101 CompleteWrongChecksum
-    "every chunk was written", // 102 EveryChunkWritten
-    "the reason is not valid UTF-8", // 103 ReasonNotUtf8
-    "{0} for unknown transfer {1} {2} '{3}' (never started, or already finished)", // 104 PacketForUnknownTransfer
-    "a transfer needs the recipient's userid", // 105 NeedsRecipient
-    "no outgoing transfer {0}", // 106 NoOutgoingTransfer
-    "no incoming transfer {0} from '{1}'", // 107 NoIncomingTransfer
-    "a received packet needs the sender's userid", // 108 NeedsSender
-    "the reply buffer must hold {0} bytes, got {1}", // 109 ReplyBufferTooSmall
-    "packet from '{0}': ", // 110 PacketFrom
-    "unknown packet kind {0}", // 111 UnknownPacketKind
-    "Start of transfer {0} from '{1}': ", // 112 StartOfTransfer
-    "that transfer already started", // 113 TransferAlreadyStarted
-    "the peer already has {0} transfers open", // 114 TooManyOpenTransfers
-    "the header counts {0} packets, the metadata {1}", // 115 HeaderCountDiffers
-    "transfer {0} (\"{1}\") from '{2}' failed verification (checksum mismatch: the sender's End says {3}, the received bytes hash to {4})", // 116 FailedVerification
-    "'{0}' aborted transfer {1} (\"{2}\"): {3}", // 117 PeerAborted
-    "'{0}' could not verify transfer {1} (\"{2}\"): {3}", // 118 PeerCouldNotVerify
-    "'{0}' cancelled transfer {1} (\"{2}\"): {3}", // 119 PeerCancelled
-    "'{0}' left during transfer {1} (\"{2}\")", // 120 PeerLeftDuring
-    "metadata: ", // 121 MetadataField
-    "'{0}' is missing", // 122 FieldIsMissing
-    "'{0}' must be an integer from {1} to {2}, got {3}", // 123 FieldMustBeIntegerIn
-    "'{0}' must be a string, got {1}", // 124 FieldMustBeStringGot
-    "chunkSize must be at least 1", // 125 ChunkSizeAtLeastOne
-    "size {0} with chunkSize {1} needs {2} chunks, more than {3}", // 126 TooManyChunks
-    "'kind' must be one of 'file', 'text', 'object', 'binary'", // 127 KindMustBe
-    "'{0}' of {1} bytes exceeds {2}", // 128 FieldTooManyBytes
-    "'name' is not valid UTF-8", // 129 NameNotUtf8
-    "'name' contains a control character", // 130 NameHasControlCharacter
-    "'type' must be printable ASCII (a MIME type)", // 131 TypeMustBeAscii
-    "'size' {0} exceeds {1}", // 132 SizeTooLarge
-    "'chunkSize' must be from {0} to {1}, got {2}", // 133 ChunkSizeOutOfRange
-    "'count' {0} disagrees with size {1} and chunkSize {2} (expected {3})", // 134 CountDisagrees
-    "Start metadata is not valid JSON", // 135 MetadataNotJson
-    "Start metadata must be a JSON object, got {0}", // 136 MetadataNotObject
-    "{0} packet must have index 0, got {1}", // 137 PacketMustHaveIndexZero
-    "{0} packet must have count 0, got {1}", // 138 PacketMustHaveCountZero
-    "{0} payload must be {1} bytes, got {2}", // 139 PayloadMustBe
-    "{0} reason of {1} bytes exceeds {2}", // 140 PacketReasonTooLong
-    "{0} reason is not valid UTF-8", // 141 PacketReasonNotUtf8
-    "Start payload (JSON metadata) is empty", // 142 StartPayloadEmpty
-    "Start metadata of {0} bytes exceeds {1}", // 143 StartMetadataTooLarge
-    "Chunk index {0} is past the packet count {1}", // 144 ChunkIndexPastCount
-    "Chunk payload is empty", // 145 ChunkPayloadEmpty
-    "packet of {0} bytes is shorter than the 16-byte header", // 146 PacketShorterThanHeader
-    "packet of {0} bytes exceeds the {1}-byte maximum", // 147 PacketTooLarge
-    "packet version {0} is not supported (this side speaks version {1})", // 148 PacketVersionUnsupported
-    "reserved header field must be 0, got {0}", // 149 ReservedFieldNotZero
-    "output buffer of {0} bytes cannot hold a {1}-byte {2} packet", // 150 OutputTooSmallForPacket
-    "size must be a whole number of bytes from 0 to 2^53-1", // 151 SizeMustBeWholeBytes
-    "chunkSize must be a whole number of bytes from 1 to {0}", // 152 ChunkSizeMustBeWholeBytes
-    "{0} of {1} bytes exceeds {2}", // 153 TooLongFor
-    "file \"{0}\"", // 154 JobFile
-    "a {0} message of {1} bytes", // 155 JobMessage
-    " to '{0}' was not sent: '{0}' left before it could start", // 156 NotSentPeerLeft
-    " to '{0}' was not sent: this page left the session", // 157 NotSentPageLeft
-    " was not sent: this page left the session before any data channel opened", // 158 NotSentNobody
-    " to '{0}' was refused: ", // 159 NotSentRefused
-    "transfer {0} (\"{1}\") to '{2}' stopped: this page left the session", // 160 StoppedPageLeftTo
-    "transfer {0} (\"{1}\") from '{2}' stopped: this page left the session", // 161 StoppedPageLeftFrom
-    " could not be read: {0}", // 162 SourceUnreadable
-    " could not be sent to '{0}': {1}", // 163 SendingFailed
-    "a data-channel packet from '{0}' was refused: ", // 164 PacketRefusedFrom
-    "more than {0} peers with a data channel", // 165 TooManyDataPeers
+    "local description is not valid UTF-8", // 57 LocalDescriptionNotUtf8
+    "local ICE candidate is not valid UTF-8", // 58 LocalCandidateNotUtf8
+    "signaling message rejected: ", // 59 SignalRejected
+    "signaling message rejected: it claims to come from '{0}' but was sent by '{1}'", // 60 SignalSenderMismatch
+    "'{0}' from '{1}' ignored: the signaling server keeps this room, not its members", // 61 ServerKeepsRoom
+    "'{0}' from '{1}' ignored: only the room owner may send it", // 62 OnlyOwnerSends
+    "wrong password for room '{0}'", // 63 WrongPasswordForRoom
+    "the owner of room '{0}' refused to let this user in ({1})", // 64 RoomRefusedJoin
+    "join-accept does not list its owner", // 65 JoinAcceptWithoutOwner
+    "unexpected {0} from '{1}': this room's direction gives us no link with it", // 66 UnexpectedDescription
+    "not in a room", // 67 NotInASession
+    "only the room owner may eject a user", // 68 OnlyOwnerMayEject
+    "'{0}' is not a participant", // 69 NotAParticipant
+    "donotJoin() was called for this session", // 70 DonotJoinCalled
+    "say which of audio and video", // 71 MuteWhichKind
+    "open or join a session first", // 72 AddStreamOutsideSession
+    "say which of audio, video, screen to add", // 73 AddStreamWhichKind
+    "in a one-way session only the owner sends media", // 74 AddStreamOneWayGuest
+    "Unable to reach session initiator.", // 75 UnableToReachInitiator
+    "unknown session '{0}': ", // 76 UnknownSession
+    "; expected a combination of audio, video, screen and data, such as 'audio + video and data' or 'only-audio'", // 77 SessionExpectation
+    "'{0}' appears twice", // 78 MediaKindTwice
+    "'{0}' is not a media kind", // 79 NotAMediaKind
+    "the string is longer than 256 characters", // 80 SessionStringTooLong
+    "it names no media kind", // 81 NamesNoMediaKind
+    "session object enables nothing: set at least one of audio, video, screen or data to true", // 82 SessionObjectEnablesNothing
+    "session object sets both oneway and broadcast: choose one direction", // 83 SessionObjectTwoDirections
+    "unknown direction '{0}': expected one-to-one, one-to-many, many-to-many or one-way", // 84 UnknownDirection
+    "illegal session transition: {0} --{1}--> ?", // 85 IllegalTransition
+    "transfer {0} from '{1}': ", // 86 TransferFrom
+    "transfer {0} to '{1}': ", // 87 TransferTo
+    "packet count changed from {0} to {1}", // 88 PacketCountChanged
+    "chunk {0} carries {1} bytes, expected {2}", // 89 ChunkWrongLength
+    " (the last chunk is exactly the remainder of the size)", // 90 LastChunkIsRemainder
+    " (the chunk size)", // 91 ChunkIsChunkSize
+    "chunk {0} was already received", // 92 ChunkAlreadyReceived
+    "chunk {0} is {1} packets ahead of the first missing chunk {2} (at most {3})", // 93 ChunkTooFarAhead
+    "End counts {0} packets, the Start said {1}", // 94 EndCountDiffers
+    "End was already received", // 95 EndAlreadyReceived
+    "all {0} chunks were already written", // 96 AllChunksWritten
+    "chunk {0} must be {1} bytes, got {2}", // 97 ChunkMustBe
+    "output buffer of {0} bytes cannot hold a {1}-byte chunk packet", // 98 OutputTooSmallForChunk
+    "End was already written", // 99 EndAlreadyWritten
+    "End before every chunk was written ({0} of {1})", // 100 EndBeforeEveryChunk
+    "Complete before its End was sent", // 101 CompleteBeforeEnd
+    "Complete counts {0} packets, the transfer has {1}", // 102 CompleteCountDiffers
+    "Complete confirms a checksum that was not sent", // 103 CompleteWrongChecksum
+    "every chunk was written", // 104 EveryChunkWritten
+    "the reason is not valid UTF-8", // 105 ReasonNotUtf8
+    "{0} for unknown transfer {1} {2} '{3}' (never started, or already finished)", // 106 PacketForUnknownTransfer
+    "a transfer needs the recipient's userid", // 107 NeedsRecipient
+    "no outgoing transfer {0}", // 108 NoOutgoingTransfer
+    "no incoming transfer {0} from '{1}'", // 109 NoIncomingTransfer
+    "a received packet needs the sender's userid", // 110 NeedsSender
+    "the reply buffer must hold {0} bytes, got {1}", // 111 ReplyBufferTooSmall
+    "packet from '{0}': ", // 112 PacketFrom
+    "unknown packet kind {0}", // 113 UnknownPacketKind
+    "Start of transfer {0} from '{1}': ", // 114 StartOfTransfer
+    "that transfer already started", // 115 TransferAlreadyStarted
+    "the peer already has {0} transfers open", // 116 TooManyOpenTransfers
+    "the header counts {0} packets, the metadata {1}", // 117 HeaderCountDiffers
+    "transfer {0} (\"{1}\") from '{2}' failed verification (checksum mismatch: the sender's End says {3}, the received bytes hash to {4})", // 118 FailedVerification
+    "'{0}' aborted transfer {1} (\"{2}\"): {3}", // 119 PeerAborted
+    "'{0}' could not verify transfer {1} (\"{2}\"): {3}", // 120 PeerCouldNotVerify
+    "'{0}' cancelled transfer {1} (\"{2}\"): {3}", // 121 PeerCancelled
+    "'{0}' left during transfer {1} (\"{2}\")", // 122 PeerLeftDuring
+    "metadata: ", // 123 MetadataField
+    "'{0}' is missing", // 124 FieldIsMissing
+    "'{0}' must be an integer from {1} to {2}, got {3}", // 125 FieldMustBeIntegerIn
+    "'{0}' must be a string, got {1}", // 126 FieldMustBeStringGot
+    "chunkSize must be at least 1", // 127 ChunkSizeAtLeastOne
+    "size {0} with chunkSize {1} needs {2} chunks, more than {3}", // 128 TooManyChunks
+    "'kind' must be one of 'file', 'text', 'object', 'binary'", // 129 KindMustBe
+    "'{0}' of {1} bytes exceeds {2}", // 130 FieldTooManyBytes
+    "'name' is not valid UTF-8", // 131 NameNotUtf8
+    "'name' contains a control character", // 132 NameHasControlCharacter
+    "'type' must be printable ASCII (a MIME type)", // 133 TypeMustBeAscii
+    "'size' {0} exceeds {1}", // 134 SizeTooLarge
+    "'chunkSize' must be from {0} to {1}, got {2}", // 135 ChunkSizeOutOfRange
+    "'count' {0} disagrees with size {1} and chunkSize {2} (expected {3})", // 136 CountDisagrees
+    "Start metadata is not valid JSON", // 137 MetadataNotJson
+    "Start metadata must be a JSON object, got {0}", // 138 MetadataNotObject
+    "{0} packet must have index 0, got {1}", // 139 PacketMustHaveIndexZero
+    "{0} packet must have count 0, got {1}", // 140 PacketMustHaveCountZero
+    "{0} payload must be {1} bytes, got {2}", // 141 PayloadMustBe
+    "{0} reason of {1} bytes exceeds {2}", // 142 PacketReasonTooLong
+    "{0} reason is not valid UTF-8", // 143 PacketReasonNotUtf8
+    "Start payload (JSON metadata) is empty", // 144 StartPayloadEmpty
+    "Start metadata of {0} bytes exceeds {1}", // 145 StartMetadataTooLarge
+    "Chunk index {0} is past the packet count {1}", // 146 ChunkIndexPastCount
+    "Chunk payload is empty", // 147 ChunkPayloadEmpty
+    "packet of {0} bytes is shorter than the 16-byte header", // 148 PacketShorterThanHeader
+    "packet of {0} bytes exceeds the {1}-byte maximum", // 149 PacketTooLarge
+    "packet version {0} is not supported (this side speaks version {1})", // 150 PacketVersionUnsupported
+    "reserved header field must be 0, got {0}", // 151 ReservedFieldNotZero
+    "output buffer of {0} bytes cannot hold a {1}-byte {2} packet", // 152 OutputTooSmallForPacket
+    "size must be a whole number of bytes from 0 to 2^53-1", // 153 SizeMustBeWholeBytes
+    "chunkSize must be a whole number of bytes from 1 to {0}", // 154 ChunkSizeMustBeWholeBytes
+    "{0} of {1} bytes exceeds {2}", // 155 TooLongFor
+    "the connection with '{0}' broke and {1} ICE restarts did not bring it back", // 156 PeerConnectionLost
+    "file \"{0}\"", // 157 JobFile
+    "a {0} message of {1} bytes", // 158 JobMessage
+    " to '{0}' was not sent: '{0}' left before it could start", // 159 NotSentPeerLeft
+    " to '{0}' was not sent: this page left the session", // 160 NotSentPageLeft
+    " was not sent: this page left the session before any data channel opened", // 161 NotSentNobody
+    " to '{0}' was refused: ", // 162 NotSentRefused
+    "transfer {0} (\"{1}\") to '{2}' stopped: this page left the session", // 163 StoppedPageLeftTo
+    "transfer {0} (\"{1}\") from '{2}' stopped: this page left the session", // 164 StoppedPageLeftFrom
+    " could not be read: {0}", // 165 SourceUnreadable
+    " could not be sent to '{0}': {1}", // 166 SendingFailed
+    "a data-channel packet from '{0}' was refused: ", // 167 PacketRefusedFrom
+    "more than {0} peers with a data channel", // 168 TooManyDataPeers
 ];

@@ -6,7 +6,8 @@
 export class PeerDriver {
     // events: {onLocalDescription(userid, description), onCandidate(userid, candidate|null),
     //          onConnectionState(userid, state), onTrack(userid, track, streams),
-    //          onDataChannel(userid, channel), onError(userid, error)}
+    //          onDataChannel(userid, channel), onError(userid, error),
+    //          onIceServerError(userid, {url, errorCode, errorText})}
     // settings: {iceServers(): the servers for a new link, read at each one}
     constructor(events, settings = {}) {
         this.events = events;
@@ -56,6 +57,13 @@ export class PeerDriver {
             if (!entry.closed) this.events.onTrack(userid, event.track, event.streams);
         };
         pc.onnegotiationneeded = () => this.negotiate(userid, entry);
+        // A STUN or TURN server that refused (401: wrong or expired credentials) or did not
+        // answer (701) while gathering.
+        pc.onicecandidateerror = (event) => {
+            if (!entry.closed && this.events.onIceServerError) {
+                this.events.onIceServerError(userid, { url: event.url, errorCode: event.errorCode, errorText: event.errorText });
+            }
+        };
         if (entry.ready) this.attachLocalMedia(userid, entry);
         return pc;
     }
@@ -184,6 +192,25 @@ export class PeerDriver {
         });
     }
 
+    // The core decided that this link's path broke (src/engine/engine_recovery.cpp): gather
+    // again with the ICE servers of now (TURN credentials may have been renewed, a TURN server
+    // restarted) and renegotiate with new ICE credentials. DTLS, SCTP and so the tracks and the
+    // data channel carry on over the new path.
+    restartIce(userid) {
+        const entry = this.entries.get(userid);
+        if (!entry || entry.closed) return;
+        if (typeof this.settings.iceServers === 'function') {
+            try {
+                entry.pc.setConfiguration({ ...entry.pc.getConfiguration(), iceServers: this.settings.iceServers() });
+            } catch {
+                // The link keeps the servers it has.
+            }
+        }
+        // Fires negotiationneeded: negotiate() sends the offer (on the answering side once it
+        // has answered the link's first offer, as for any renegotiation).
+        entry.pc.restartIce();
+    }
+
     // renegotiate(): a new offer on every link that may offer now.
     renegotiateAll() {
         for (const [userid, entry] of this.entries) this.negotiate(userid, entry);
@@ -197,11 +224,25 @@ export class PeerDriver {
         for (const waiter of entry.gatherWaiters.splice(0)) waiter();
         const { pc } = entry;
         pc.onicecandidate = pc.onconnectionstatechange = pc.ontrack = pc.onnegotiationneeded = null;
+        pc.onicecandidateerror = null;
         if (entry.channel) {
             entry.channel.onopen = entry.channel.onclose = entry.channel.onmessage = null;
             entry.channel.onerror = entry.channel.onbufferedamountlow = null;
         }
         pc.close();
+    }
+
+    // New ICE servers (renewed TURN credentials) for every open link: used at its next
+    // gathering (an ICE restart). A browser that refuses the change keeps the old ones.
+    updateIceServers(iceServers) {
+        for (const entry of this.entries.values()) {
+            if (entry.closed) continue;
+            try {
+                entry.pc.setConfiguration({ ...entry.pc.getConfiguration(), iceServers });
+            } catch {
+                // The link keeps the servers it has: they serve until the allocation ends.
+            }
+        }
     }
 
     closeAll() {

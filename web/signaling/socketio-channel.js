@@ -3,6 +3,7 @@
 // The socket.io client is our own (socketio-client.js): WebSocket only, a fraction of the size.
 // What the server sends is read with quoted names so that Closure ADVANCED keeps them.
 import { SocketIoClient } from './socketio-client.js';
+import { ServerIceServers } from './server-ice-servers.js';
 
 // Server events the engine follows (Engine::serverEvent).
 export const SERVER_EVENTS = [
@@ -13,6 +14,7 @@ export const SERVER_EVENTS = [
     'room-closed',
     'extra-updated',
     'user-status',
+    'member-resumed',
     'room-list',
 ];
 
@@ -27,7 +29,7 @@ const RESUME_REFUSED_RETRY_MS = 60000;
 
 export class SocketIoChannel {
     // handlers: {onServerEvent(name, payload), onRelay(from, data), onError(error), onConnect(userid),
-    //            }
+    //            onIceServers(servers)}
     //
     // Resume (docs/server.md, "Resuming"): each `welcome` carries a secret resumeToken; the
     // automatic reconnections of this channel present the last one as `auth.resume`, so that
@@ -44,6 +46,11 @@ export class SocketIoChannel {
         this.userid = userid;
         this.extra = extra;
         this.resumeToken = null;
+        // TURN servers with credentials, when the server issues them (welcome, then renewed).
+        this.serverIceServers = new ServerIceServers(
+            (name, payload) => this.request(name, payload),
+            (servers) => handlers.onIceServers && handlers.onIceServers(servers),
+        );
         const auth = (send) => {
             const payload = { 'userid': this.userid, 'extra': this.extra };
             if (this.resumeToken) payload['resume'] = this.resumeToken;
@@ -64,6 +71,11 @@ export class SocketIoChannel {
         this.socket.on('connect_error', (error) => {
             // A refused resume being retried (see RESUME_REFUSED_RETRY_MS) is not news yet.
             if (error.retrying) return;
+            // Nor is a server that cannot be reached while the channel reconnects a session it
+            // had (the server restarting): peer links carry on, and the page hears how it ends,
+            // a session resumed or SESSION_LOST (Engine::onWelcome). Only a first connection
+            // that fails is reported.
+            if (error.code === 'SIGNALING_UNREACHABLE' && this.resumeToken && !this.socket.closed) return;
             const data = isObject(error.data) ? error.data : {};
             const code = data['code'] || 'SIGNALING_UNREACHABLE';
             const message = data['message'] || `cannot reach the signaling server at ${url || location.origin}: ${error.message}`;
@@ -93,6 +105,8 @@ export class SocketIoChannel {
         if (typeof token === 'string' && token) this.resumeToken = token;
         // The server's userid is the one to resume with (it may have drawn a random one).
         if (typeof welcome['userid'] === 'string') this.userid = welcome['userid'];
+        // Before the engine hears of the welcome: links it makes next use these servers.
+        this.serverIceServers.accept(welcome['turn']);
         this.handlers.onServerEvent('welcome', {
             'resumed': welcome['resumed'] === true,
             'rooms': Array.isArray(welcome['rooms']) ? welcome['rooms'] : [],
@@ -127,7 +141,13 @@ export class SocketIoChannel {
         this.socket.emit('relay', message);
     }
 
+    // The ICE servers the server issued (with live credentials), or null when it issues none.
+    iceServers() {
+        return this.serverIceServers.current();
+    }
+
     close() {
+        this.serverIceServers.close();
         this.socket.listeners.clear();
         this.socket.close();
     }

@@ -40,6 +40,46 @@
         }).join('');
     };
 
+    // Under run.js --net: ?ice=<JSON> the iceServers every page of the condition uses (the
+    // impaired relay in front of coturn), relay candidates only. null on loopback.
+    var iceParam = new URLSearchParams(location.search).get('ice');
+    window.benchIceServers = iceParam ? JSON.parse(iceParam) : null;
+
+    // Every RTCPeerConnection the page makes (ours, upstream or raw), so that selectedPath()
+    // can read the one that carried the file without reaching into a library.
+    var NativePeerConnection = window.RTCPeerConnection;
+    window.benchPeerConnections = [];
+    window.RTCPeerConnection = function () {
+        var pc = new (Function.prototype.bind.apply(NativePeerConnection, [null].concat(Array.prototype.slice.call(arguments))))();
+        window.benchPeerConnections.push(pc);
+        return pc;
+    };
+    window.RTCPeerConnection.prototype = NativePeerConnection.prototype;
+    Object.setPrototypeOf(window.RTCPeerConnection, NativePeerConnection);
+
+    // The selected candidate pair of the page's connected peer connection: both candidate
+    // types and the round trip its STUN checks measured (currentRoundTripTime), in ms.
+    window.selectedPath = async function () {
+        for (var i = window.benchPeerConnections.length - 1; i >= 0; i--) {
+            var pc = window.benchPeerConnections[i];
+            if (pc.connectionState !== 'connected') continue;
+            var report = await pc.getStats();
+            var pair = null;
+            report.forEach(function (stat) {
+                if (stat.type === 'candidate-pair' && stat.nominated && stat.state === 'succeeded' && (!pair || stat.bytesSent > pair.bytesSent)) pair = stat;
+            });
+            if (!pair) continue;
+            var local = report.get(pair.localCandidateId);
+            var remote = report.get(pair.remoteCandidateId);
+            return {
+                local: local && local.candidateType,
+                remote: remote && remote.candidateType,
+                rttMs: typeof pair.currentRoundTripTime === 'number' ? pair.currentRoundTripTime * 1000 : null,
+            };
+        }
+        return null;
+    };
+
     window.now = function () {
         return performance.timeOrigin + performance.now();
     };

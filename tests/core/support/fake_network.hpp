@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <map>
@@ -38,7 +39,7 @@ public:
         if (serverAuthority_) {
             config.authority = RoomAuthority::Server;
         }
-        auto node = std::make_unique<Node>(Node{Engine(config), {}, {}, {}, {}, {}});
+        auto node = std::make_unique<Node>(Node{Engine(config), {}, {}, {}, {}, {}, {}, {}});
         Engine& engine = node->engine;
         nodes_[userid] = std::move(node);
         return engine;
@@ -74,6 +75,36 @@ public:
         settle();
     }
 
+    // Advances the clock by totalMs in steps of stepMs, ticking every engine at each step
+    // (timers that schedule further timers, as ICE restarts do).
+    void advanceBy(std::uint64_t totalMs, std::uint64_t stepMs) {
+        for (std::uint64_t done = 0; done < totalMs; done += stepMs) {
+            advance(stepMs);
+        }
+    }
+
+    // The network path between a and b breaks (signaling still works): both browsers report
+    // `state` (Disconnected or Failed), and no negotiation connects them until restorePath().
+    void breakPath(const std::string& a, const std::string& b, PeerState state) {
+        brokenPaths_.insert(pairKey(a, b));
+        for (const auto& [self, peer] : {std::pair{a, b}, std::pair{b, a}}) {
+            if (nodes_.count(self) && nodes_.at(self)->links.count(peer)) {
+                nodes_.at(self)->connected.erase(peer);
+                apply(self, engine(self).peerStateChanged(peer, state, now_));
+            }
+        }
+        settle();
+    }
+    // The path works again; links come back only through a new negotiation (an ICE restart),
+    // or, with heals = true, by themselves (ICE found the path again before any restart).
+    void restorePath(const std::string& a, const std::string& b, bool heals = false) {
+        brokenPaths_.erase(pairKey(a, b));
+        if (heals) {
+            connectPair(a, b);
+        }
+        settle();
+    }
+
     // Removes a user without any goodbye (a crashed tab): its peers see their links fail.
     void crash(const std::string& userid) {
         std::set<std::string> peers = nodes_.at(userid)->links;
@@ -87,6 +118,37 @@ public:
                 apply(peer, engine(peer).peerStateChanged(userid, PeerState::Failed, now_));
             }
         }
+        settle();
+    }
+
+    // The signaling connection of `userid` drops (the server process died): until
+    // signalingBack(), the server refuses relays addressed to it (UNKNOWN_USER), its events do
+    // not reach it, and what it sends waits in its client's outbox. Peer links stay up.
+    void signalingDown(const std::string& userid) { away_.insert(userid); }
+
+    // It comes back and resumes: its room-mates hear member-resumed, it gets a welcome that
+    // kept its rooms, and its outbox goes out (docs/server.md, "Resuming").
+    void signalingBack(const std::string& userid) {
+        away_.erase(userid);
+        nlohmann::json rooms = nlohmann::json::array();
+        for (const auto& [roomid, room] : rooms_) {
+            if (std::find(room.members.begin(), room.members.end(), userid) == room.members.end()) {
+                continue;
+            }
+            rooms.push_back(roomid);
+            for (const std::string& other : room.members) {
+                if (other != userid) {
+                    emit(
+                        other, "member-resumed",
+                        {{"roomid", roomid}, {"userid", userid}, {"extra", room.extra.at(userid)}});
+                }
+            }
+        }
+        for (Envelope& held : outbox_[userid]) {
+            queue_.push_back(std::move(held));
+        }
+        outbox_.erase(userid);
+        emit(userid, "welcome", {{"userid", userid}, {"resumed", true}, {"rooms", rooms}});
         settle();
     }
 
@@ -152,6 +214,8 @@ private:
         std::set<std::string> dataLinks; // links that carry an RTCDataChannel
         std::vector<FiredEvent> events;
         std::vector<Action> actions;
+        std::map<std::string, int> connectionIds; // peer -> id of the connection held with it
+        std::map<std::string, int> remoteIds;     // peer -> id of the peer's connection it talks to
     };
     struct Envelope {
         std::string from;
@@ -181,7 +245,11 @@ private:
             switch (action.kind) {
             case ActionKind::SendSignal:
                 ++signalsSent_;
-                queue_.push_back(Envelope{userid, action.peer, action.text});
+                if (away_.count(userid)) {
+                    outbox_[userid].push_back(Envelope{userid, action.peer, action.text});
+                } else {
+                    queue_.push_back(Envelope{userid, action.peer, action.text});
+                }
                 break;
             case ActionKind::ServerRequest:
                 later_.emplace_back(userid, [this, userid, action] {
@@ -195,14 +263,19 @@ private:
                 break;
             case ActionKind::CreatePeer: {
                 node.links.insert(action.peer);
+                node.connectionIds[action.peer] = ++connectionsMade_;
                 if (action.data) {
                     node.dataLinks.insert(action.peer);
                 }
                 if (action.offerer) {
                     const std::string peer = action.peer;
-                    later_.emplace_back(userid, [this, userid, peer] {
-                        apply(userid, engine(userid).localDescription(peer, "offer",
-                                                                      "v=0 offer " + userid));
+                    const int made = node.connectionIds[peer];
+                    later_.emplace_back(userid, [this, userid, peer, made] {
+                        if (!current(userid, peer, made)) {
+                            return; // that connection was closed meanwhile: it says nothing
+                        }
+                        apply(userid, engine(userid).localDescription(
+                                          peer, "offer", description(userid, peer, "offer")));
                         apply(userid,
                               engine(userid).localCandidate(
                                   peer, "candidate:1 1 udp 1 198.18.0.1 9 typ host", "0", 0));
@@ -212,10 +285,15 @@ private:
             }
             case ActionKind::SetRemoteDescription: {
                 const std::string peer = action.peer;
+                node.remoteIds[peer] = originId(action.text);
                 if (action.name == "offer") {
-                    later_.emplace_back(userid, [this, userid, peer] {
-                        apply(userid, engine(userid).localDescription(peer, "answer",
-                                                                      "v=0 answer " + userid));
+                    const int made = node.connectionIds[peer];
+                    later_.emplace_back(userid, [this, userid, peer, made] {
+                        if (!current(userid, peer, made)) {
+                            return;
+                        }
+                        apply(userid, engine(userid).localDescription(
+                                          peer, "answer", description(userid, peer, "answer")));
                     });
                 } else {
                     // The answer landed at the offerer: both ends are connected.
@@ -227,10 +305,17 @@ private:
             case ActionKind::ClosePeer: {
                 node.links.erase(action.peer);
                 node.connected.erase(action.peer);
-                // The far end notices the closed connection after pending signals arrive.
+                // The far end notices the closed connection after pending signals arrive, if
+                // its own connection was talking to this one (a peer that dialed again with a
+                // new connection does not notice its old one's partner closing).
                 const std::string peer = action.peer;
-                later_.emplace_back(peer, [this, userid, peer] {
-                    if (nodes_.count(peer) && nodes_.at(peer)->links.count(userid)) {
+                const int closed = node.connectionIds[peer];
+                node.connectionIds.erase(peer);
+                node.remoteIds.erase(peer);
+                later_.emplace_back(peer, [this, userid, peer, closed] {
+                    if (nodes_.count(peer) && nodes_.at(peer)->links.count(userid) &&
+                        nodes_.at(peer)->remoteIds.count(userid) &&
+                        nodes_.at(peer)->remoteIds.at(userid) == closed) {
                         nodes_.at(peer)->links.erase(userid);
                         nodes_.at(peer)->connected.erase(userid);
                         apply(peer, engine(peer).peerStateChanged(userid, PeerState::Closed, now_));
@@ -242,6 +327,18 @@ private:
                 node.events.push_back(
                     FiredEvent{toString(action.event), nlohmann::json::parse(action.text)});
                 break;
+            case ActionKind::RestartIce: {
+                // The browser renegotiates with new ICE credentials: this side offers.
+                const std::string peer = action.peer;
+                if (node.links.count(peer)) {
+                    later_.emplace_back(userid, [this, userid, peer] {
+                        // The same peer connection: the same SDP session id.
+                        apply(userid, engine(userid).localDescription(
+                                          peer, "offer", description(userid, peer, "offer")));
+                    });
+                }
+                break;
+            }
             case ActionKind::AddIceCandidate:
             case ActionKind::StopLocalMedia:
             case ActionKind::ScheduleTick:
@@ -250,9 +347,44 @@ private:
         }
     }
 
+    static std::string pairKey(const std::string& a, const std::string& b) {
+        return a < b ? a + "|" + b : b + "|" + a;
+    }
+
+    // A description of the peer connection `userid` holds with `peer`: its origin line names
+    // that connection (a new one gets a new session id, as in a browser).
+    std::string description(const std::string& userid, const std::string& peer,
+                            const char* type) const {
+        const Node& node = *nodes_.at(userid);
+        auto id = node.connectionIds.find(peer);
+        return "v=0\r\no=- " + std::to_string(id == node.connectionIds.end() ? 0 : id->second) +
+               " 2 IN IP4 127.0.0.1\r\ns=" + type + " " + userid + "\r\n";
+    }
+
+    bool current(const std::string& userid, const std::string& peer, int connection) const {
+        if (!nodes_.count(userid)) {
+            return false;
+        }
+        auto id = nodes_.at(userid)->connectionIds.find(peer);
+        return id != nodes_.at(userid)->connectionIds.end() && id->second == connection;
+    }
+
+    static int originId(const std::string& sdp) {
+        const std::size_t origin = sdp.find("o=- ");
+        return origin == std::string::npos ? 0 : std::atoi(sdp.c_str() + origin + 4);
+    }
+
     void connectPair(const std::string& a, const std::string& b) {
         if (!nodes_.count(a) || !nodes_.count(b) || !nodes_.at(a)->links.count(b) ||
-            !nodes_.at(b)->links.count(a)) {
+            !nodes_.at(b)->links.count(a) || brokenPaths_.count(pairKey(a, b))) {
+            return;
+        }
+        // Only two connections that exchanged their descriptions connect.
+        const Node& first = *nodes_.at(a);
+        const Node& second = *nodes_.at(b);
+        if (first.remoteIds.count(b) && second.remoteIds.count(a) &&
+            (first.remoteIds.at(b) != second.connectionIds.at(a) ||
+             second.remoteIds.at(a) != first.connectionIds.at(b))) {
             return;
         }
         for (const auto& [self, peer] : {std::pair{a, b}, std::pair{b, a}}) {
@@ -275,7 +407,8 @@ private:
                     recipients.push_back(entry.first);
                 }
                 for (const std::string& userid : recipients) {
-                    if (nodes_.count(userid) &&
+                    // The server relays nothing to a user whose connection is down.
+                    if (nodes_.count(userid) && !(serverAuthority_ && away_.count(userid)) &&
                         (message.to.empty() || message.to == userid || userid == message.from)) {
                         apply(userid, deliver(userid, EventKind::Signal, "", message.text, ""));
                     }
@@ -342,7 +475,7 @@ private:
     }
 
     void emit(const std::string& userid, const std::string& event, const nlohmann::json& body) {
-        if (nodes_.count(userid)) {
+        if (nodes_.count(userid) && !away_.count(userid)) {
             apply(userid, deliver(userid, EventKind::ServerEvent, event, body.dump(), ""));
         }
     }
@@ -490,6 +623,17 @@ private:
             return reply(userid, name, body,
                          {{"ok", true}, {"exists", true}, {"room", view(roomid)}});
         }
+        if (name == "get-room") {
+            auto it = rooms_.find(roomid);
+            if (it == rooms_.end()) {
+                return reply(userid, name, body, failure("ROOM_NOT_FOUND", "no such room"));
+            }
+            const std::vector<std::string>& members = it->second.members;
+            if (std::find(members.begin(), members.end(), userid) == members.end()) {
+                return reply(userid, name, body, failure("NOT_IN_ROOM", "not in the room"));
+            }
+            return reply(userid, name, body, {{"ok", true}, {"room", view(roomid)}});
+        }
         if (name == "update-extra") {
             for (auto& [id, room] : rooms_) {
                 auto member = std::find(room.members.begin(), room.members.end(), userid);
@@ -510,9 +654,13 @@ private:
     }
 
     bool serverAuthority_ = false;
+    std::set<std::string> brokenPaths_; // pairKey()s
     std::map<std::string, ServerRoom> rooms_;
     std::map<std::string, std::unique_ptr<Node>> nodes_;
     std::deque<Envelope> queue_;
+    std::set<std::string> away_;                          // signaling connection down
+    std::map<std::string, std::vector<Envelope>> outbox_; // what they sent meanwhile
+    int connectionsMade_ = 0;
     std::deque<std::pair<std::string, std::function<void()>>> later_;
     std::uint64_t now_ = 1000;
     std::size_t signalsSent_ = 0;

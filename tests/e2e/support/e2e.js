@@ -14,8 +14,9 @@
 //     socket.io silently falls back to long polling, which is not what users get.
 // After each test: a screenshot of every page under test-output/e2e/, then its contexts
 // close and the server must see every socket gone before the next test starts. A test
-// fails if a page threw an uncaught error or gave RTCPeerConnection an ICE server (no
-// packet may go to a public STUN server).
+// fails if a page threw an uncaught error or gave RTCPeerConnection an ICE server of another
+// machine (no packet may go to a public STUN server; a TURN server the test started on this
+// machine, support/coturn.js, is fine).
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -51,6 +52,14 @@ export const CHROMIUM_ARGS = [
 
 const SERVER_LOG_LINES = 4000;
 
+// ICE server URLs that stay on this machine: loopback and the test namespace's bridge
+// address (scripts/e2e.sh).
+const LOCAL_ICE_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '198.18.0.1']);
+function isLocalIceUrl(url) {
+    const match = /^(?:stuns?|turns?):(\[[^\]]*\]|[^:?]+)/i.exec(String(url));
+    return Boolean(match && LOCAL_ICE_HOSTS.has(match[1].toLowerCase()));
+}
+
 // Default limit of one wait: generous for two busy cores, far below the Jest timeout.
 export const WAIT_MS = 30000;
 
@@ -78,8 +87,10 @@ function formatEntry(entry) {
 
 // Registers the hooks of one test file and returns its fixture.
 // needsBundle: the file's pages load /dist/RTCMultiConnection.js; fail early, saying how
-// to build it, when it is missing.
-export function setupE2E({ needsBundle = false } = {}) {
+// to build it, when it is missing. serverOptions: more createServer options (an object, or a
+// function called in beforeAll, after the hooks the file registered before this call, e.g.
+// one that started a TURN server).
+export function setupE2E({ needsBundle = false, serverOptions = {} } = {}) {
     const state = {
         server: null,
         origin: null,
@@ -103,7 +114,8 @@ export function setupE2E({ needsBundle = false } = {}) {
                 if (state.serverLog.length > SERVER_LOG_LINES) state.serverLog.shift();
             },
         });
-        state.server = createServer({ logger, staticRoots: [...DEFAULT_STATIC_ROOTS, ['/e2e/', PAGES_DIR]] });
+        const extraOptions = typeof serverOptions === 'function' ? await serverOptions() : serverOptions;
+        state.server = createServer({ logger, staticRoots: [...DEFAULT_STATIC_ROOTS, ['/e2e/', PAGES_DIR]], ...extraOptions });
         // Namespaces created on demand (the seed protocol's one namespace per channel).
         state.server.io.sockets.on('new_namespace', (namespace) => state.namespaces.set(namespace.name, namespace));
         const [{ port }, browser] = await Promise.all([
@@ -125,7 +137,8 @@ export function setupE2E({ needsBundle = false } = {}) {
             if (user.page.isClosed()) continue;
             await fs.promises.mkdir(folder, { recursive: true });
             await user.page.screenshot({ path: path.join(folder, `${safeName(user.name)}.png`), fullPage: true }).catch(() => {});
-            const iceServers = await user.page.evaluate(() => window.externalIceServers).catch(() => []);
+            const given = await user.page.evaluate(() => window.externalIceServers).catch(() => []);
+            const iceServers = given.filter((url) => !isLocalIceUrl(url));
             if (iceServers.length > 0) {
                 problems.push(
                     `${user.name} gave RTCPeerConnection ICE servers ${JSON.stringify(iceServers)}; ` +
@@ -170,6 +183,10 @@ export function setupE2E({ needsBundle = false } = {}) {
             return counts;
         },
         uniqueId,
+        // The server's log lines so far (JSON, one event each), the last few thousand.
+        serverLog() {
+            return [...state.serverLog];
+        },
 
         // Opens tests/e2e/pages/<pageName>.html?<query> in a fresh browser context, as user
         // `name`. Returns {name, page, context, console, errors}. `initScript` (a function)

@@ -65,7 +65,7 @@ class End {
     receive(packet) {
         core.HEAPU8.set(packet, this.plane.arena());
         this.current = packet;
-        this.run(this.plane.receive(this.peer, packet.byteLength, null));
+        this.run(this.plane.receive(this.peer, packet.byteLength, 0));
     }
 }
 
@@ -112,7 +112,7 @@ test('256 MiB cross, hash-identical, and neither heap grows past 16 MiB', () => 
     const size = 256 * MiB + 12345;
     const bytes = pseudoRandom(size, 7);
     alice.sources.set(1, bytes);
-    alice.run(alice.plane.sendTransfer(1, 'bob', core.TransferKind.File.value, 'big.bin', 'application/octet-stream', size));
+    alice.run(alice.plane.sendTransfer(1, 'bob', core.TransferKind.File, 'big.bin', 'application/octet-stream', size));
     exchange(alice, bob);
     expect(bob.received).toHaveLength(1);
     expect(alice.delivered).toHaveLength(1);
@@ -127,7 +127,7 @@ test('packets on the wire are as docs/protocol-packets.md says', () => {
     const [alice, bob] = pair();
     const text = new TextEncoder().encode('The quick brown fox jumps over the lazy dog'.repeat(1000));
     alice.sources.set(1, text);
-    alice.run(alice.plane.sendTransfer(1, 'bob', core.TransferKind.Text.value, '', 'text/plain', text.length));
+    alice.run(alice.plane.sendTransfer(1, 'bob', core.TransferKind.Text, '', 'text/plain', text.length));
     const [start, chunk, end] = alice.outbox;
     const header = (packet) => {
         const view = new DataView(packet.buffer, packet.byteOffset);
@@ -147,7 +147,7 @@ test('chunks that arrive out of order, the End among them, still verify', () => 
     const [alice, bob] = pair();
     const bytes = pseudoRandom(3 * MiB, 3);
     alice.sources.set(1, bytes);
-    alice.run(alice.plane.sendTransfer(1, 'bob', core.TransferKind.File.value, 'shuffled.bin', '', bytes.length));
+    alice.run(alice.plane.sendTransfer(1, 'bob', core.TransferKind.File, 'shuffled.bin', '', bytes.length));
     let round = 0;
     exchange(alice, bob, (list) => (round++ % 2 ? list.reverse() : list));
     expect(bob.received).toHaveLength(1);

@@ -121,3 +121,19 @@ describe('four engines on a pub/sub bus', () => {
         net.deleteAll();
     });
 });
+
+describe('the boundary objects of bindings/handles.js', () => {
+    test('an engine is deleted once, and a deleted engine refuses calls', () => {
+        const before = core.Engine.liveInstances();
+        const net = new FakeNetwork(core);
+        net.add('a');
+        const { engine } = net.nodes.get('a');
+        expect(core.Engine.liveInstances()).toBe(before + 1);
+        expect(engine.state()).toBe(core.SessionState.Idle);
+        engine.delete();
+        expect(engine.isDeleted()).toBe(true);
+        expect(core.Engine.liveInstances()).toBe(before);
+        expect(() => engine.state()).toThrow('Engine used after delete()');
+        net.nodes.delete('a');
+    });
+});

@@ -1,3 +1,6 @@
+// The callback names of core.PageEvent, as web/runtime.js maps them.
+import { PAGE_EVENTS } from '../../../web/page-events.js';
+
 // A pub/sub signaling bus and a fake browser for engines loaded through embind (the JS twin of
 // tests/core/support/fake_network.hpp). It executes each engine's actions as the facade will:
 // media capture succeeds at once, offerers offer, answerers answer, links connect.
@@ -91,7 +94,7 @@ export class FakeNetwork {
                     break;
                 }
                 case kinds.FireEvent:
-                    node.events.push({ name: PAGE_EVENT_NAMES[eventKey(this.core, action.event)], payload: JSON.parse(action.text) });
+                    node.events.push({ name: PAGE_EVENTS[eventKey(this.core, action.event)], payload: JSON.parse(action.text) });
                     break;
                 case kinds.ServerRequest:
                 case kinds.AddIceCandidate:
@@ -99,7 +102,7 @@ export class FakeNetwork {
                 case kinds.ScheduleTick:
                     break;
                 default:
-                    throw new Error(`unknown action kind ${action.kind && action.kind.value}`);
+                    throw new Error(`unknown action kind ${action.kind}`);
             }
         }
     }
@@ -138,30 +141,9 @@ export class FakeNetwork {
     }
 }
 
-// The callback names of core.PageEvent (what web/runtime.js maps them to).
-const PAGE_EVENT_NAMES = {
-    OnNewSession: 'onNewSession',
-    OnSessionClosed: 'onSessionClosed',
-    OnEntireSessionClosed: 'onEntireSessionClosed',
-    OnUserStatusChanged: 'onUserStatusChanged',
-    OnExtraDataUpdated: 'onExtraDataUpdated',
-    OnOpen: 'onopen',
-    OnClose: 'onclose',
-    OnError: 'onerror',
-    OnLeave: 'onleave',
-    OnStateChange: 'onstatechange',
-    OnStream: 'onstream',
-    OnStreamEnded: 'onstreamended',
-    OnMute: 'onmute',
-    OnUnmute: 'onunmute',
-    Opened: '_opened',
-    Joined: '_joined',
-    OwnerChanged: '_ownerChanged',
-    Presence: '_presence',
-};
 
 function eventKey(core, value) {
-    return Object.keys(PAGE_EVENT_NAMES).find((key) => core.PageEvent[key] === value);
+    return Object.keys(PAGE_EVENTS).find((key) => core.PageEvent[key] === value);
 }
 
 const NO_MEDIA = { audio: false, video: false, screen: false, data: false, oneway: false, broadcast: false };
@@ -193,6 +175,9 @@ export function engineConfig(core, settings) {
         candidateRelay: true,
         trickleIce: true,
         autoRedialOnFailure: true,
+        iceRestartDelayMs: 2000,
+        iceRestartTimeoutMs: 6000,
+        maxIceRestarts: 4,
         ...settings,
     };
 }

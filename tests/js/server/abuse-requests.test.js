@@ -79,8 +79,11 @@ describe('refusal logs on seed channels', () => {
         channel.on('error-event', (error) => codes.push(error.code));
         for (let i = 0; i < 60; i++) channel.emit(`not-a-channel-event-${i}`, {});
         while (codes.length < 60) await once(channel, 'error-event');
+        // The burst (20) is served, then the rest is refused; on a loaded machine the bucket may
+        // refill for a few while the 60 arrive, so the count past the burst is a bound.
         expect(codes.slice(0, 20)).toEqual(Array(20).fill('UNKNOWN_EVENT'));
-        expect(codes.slice(20)).toEqual(Array(40).fill('RATE_LIMITED'));
+        expect(codes.slice(20).filter((code) => code !== 'RATE_LIMITED' && code !== 'UNKNOWN_EVENT')).toEqual([]);
+        expect(codes.filter((code) => code === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(30);
         const lines = logLines.slice(before).filter((line) => line.event === 'channel-message');
         expect(lines.length).toBe(1);
     });

@@ -59,7 +59,7 @@ function coreOpen(settings, roomid = 'room') {
 }
 
 describe('the core and the server agree at each bound', () => {
-    const idMax = PROTOCOL_LIMITS_OF('idMaxChars');
+    const idMax = SERVER_LIMITS.idMaxChars;
     const cases = [
         ['a room id of 128 emoji', { roomid: EMOJI.repeat(idMax) }, true],
         ['a room id of 129 emoji', { roomid: EMOJI.repeat(idMax + 1) }, false],
@@ -89,9 +89,6 @@ describe('the core and the server agree at each bound', () => {
     });
 });
 
-function PROTOCOL_LIMITS_OF(name) {
-    return SERVER_LIMITS[name];
-}
 
 // ---- a whole session on the real server, the engines driven as web/runtime.js drives them
 
@@ -174,10 +171,10 @@ async function until(condition, what, timeoutMs = 10000) {
 }
 
 test('every request the core makes in a session at the bounds is one the real server accepts', async () => {
-    const room = EMOJI.repeat(PROTOCOL_LIMITS_OF('idMaxChars'));
-    const password = '\u00E9'.repeat(PROTOCOL_LIMITS_OF('passwordMaxChars'));
-    const owner = new Driver(`\u00E9${EMOJI}`.repeat(64), { password, maxParticipantsAllowed: PROTOCOL_LIMITS_OF('maxParticipantsAllowed'), extra: JSON.stringify({ note: 'x'.repeat(8000) }) });
-    const guest = new Driver(EMOJI.repeat(PROTOCOL_LIMITS_OF('idMaxChars')), { password });
+    const room = EMOJI.repeat(SERVER_LIMITS.idMaxChars);
+    const password = '\u00E9'.repeat(SERVER_LIMITS.passwordMaxChars);
+    const owner = new Driver(`\u00E9${EMOJI}`.repeat(64), { password, maxParticipantsAllowed: SERVER_LIMITS.maxParticipantsAllowed, extra: JSON.stringify({ note: 'x'.repeat(8000) }) });
+    const guest = new Driver(EMOJI.repeat(SERVER_LIMITS.idMaxChars), { password });
     const watcher = new Driver('watcher');
     const all = [owner, guest, watcher];
     const peers = Object.fromEntries(all.map((driver) => [driver.userid, driver]));
@@ -199,7 +196,7 @@ test('every request the core makes in a session at the bounds is one the real se
     await until(() => owner.requests.every((entry) => entry.reply !== null), 'every request to be answered');
 
     const made = all.flatMap((driver) => driver.requests.map(({ name, verdict, reply }) => ({ name, verdict: verdict.ok ? 'valid' : verdict.message, accepted: reply === 'not acknowledged' || reply?.ok === true })));
-    expect(new Set(made.map(({ name }) => name))).toEqual(new Set(['open-room', 'join-room', 'check-presence', 'update-extra', 'eject', 'leave-room', 'relay']));
+    expect(new Set(made.map(({ name }) => name))).toEqual(new Set(['open-room', 'join-room', 'check-presence', 'subscribe-rooms', 'update-extra', 'eject', 'leave-room', 'relay']));
     expect(made.filter(({ verdict, accepted }) => verdict !== 'valid' || !accepted)).toEqual([]);
     for (const driver of all) expect(driver.fired('OnError')).toEqual([]);
     for (const driver of all) driver.close();

@@ -134,8 +134,10 @@ describe('resume with the welcome token', () => {
         expect(await atBob).toEqual({ roomid, from: 'drop-alice', data: 'back' });
         // Her owner's rights too.
         expect(await request(back.socket, 'eject', { roomid, userid: 'drop-bob' })).toEqual({ ok: true });
-        // Bob heard two relays and his ejection: no member-left, owner-changed or offline.
-        expect(bobSaw.map((e) => e.event)).toEqual(['relay', 'ejected']);
+        // Bob heard that Alice is back, two relays and his ejection: no member-left,
+        // owner-changed or offline.
+        expect(bobSaw.map((e) => e.event)).toEqual(['member-resumed', 'relay', 'ejected']);
+        expect(bobSaw[0].payload).toEqual({ roomid, userid: 'drop-alice', extra: { who: 'alice' } });
     });
 
     test('a wrong or stale token is USERID_TAKEN, exactly as without one, and changes nothing', async () => {
@@ -161,7 +163,8 @@ describe('resume with the welcome token', () => {
         await request(bob.socket, 'relay', { roomid, data: 'still here?' });
         expect((await atBack).data).toBe('still here?');
         expect((await request(bob.socket, 'check-presence', { roomid })).room.owner).toBe('wrong-alice');
-        expect(bobSaw.map((e) => e.event)).toEqual([]);
+        // Bob heard the one real resume, and nothing of the refused ones.
+        expect(bobSaw.map((e) => e.event)).toEqual(['member-resumed']);
     });
 
     test('wrong tokens are answered more and more slowly, like wrong passwords', async () => {

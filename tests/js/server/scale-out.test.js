@@ -369,9 +369,10 @@ describe('two server processes', () => {
             expect(await atBob).toEqual({ roomid: 'resume-across', from: 'r-alice', data: 'still owner' });
             expect((await request(carol, 'check-presence', { roomid: 'resume-across' })).room.owner).toBe('r-alice');
             expect(back.socket.connected).toBe(true);
-            // Bob and Carol heard relays only: no member-left, owner-changed or offline status.
-            expect(seen.map((events) => events.filter((event) => event !== 'relay'))).toEqual([[], []]);
-            expect(seen[0].length).toBe(2);
+            // Bob and Carol heard that Alice is back (once, across nodes) and relays: no
+            // member-left, owner-changed or offline status.
+            expect(seen.map((events) => events.filter((event) => event !== 'relay'))).toEqual([['member-resumed'], ['member-resumed']]);
+            expect(seen[0].length).toBe(3);
         } finally {
             await proxy.close();
         }

@@ -7,13 +7,17 @@
 // channel that opened and to nobody else. Defect 12: the room snapshot was serialized and
 // parsed for every message received, instead of once per change of the room.
 import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { loadCore } from '../../../web/loader.js';
+import { loadCore, provideEmbeddedWasm } from '../../../web/loader.js';
+// The bundle's embedded core (jest.config.js maps the name to the Node build); the bundles'
+// entry modules hand it over the same way (web/index.js).
+import embeddedWasm from 'rtcmc-core-wasm';
 import { DataPlaneDriver } from '../../../web/data/data-plane-driver.js';
 
 let core;
 const drivers = [];
 
 beforeAll(async () => {
+    provideEmbeddedWasm(embeddedWasm);
     core = await loadCore();
 });
 

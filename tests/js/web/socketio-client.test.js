@@ -225,11 +225,33 @@ describe('against the real server', () => {
             hank.channel.send('gina', '{"still":"there"}', 'resumed-room');
             await until(() => gina.events.relays.length === 1, 'the relay at gina');
             expect(gina.events.relays).toEqual([{ from: 'hank', data: '{"still":"there"}' }]);
-            expect(hank.events.serverEvents.map((e) => e.name)).toEqual([]);
+            // Hank heard only that gina is back (he may have to send again what she missed).
+            expect(hank.events.serverEvents).toEqual([
+                { name: 'member-resumed', payload: { roomid: 'resumed-room', userid: 'gina', extra: { n: 7 } } },
+            ]);
             const presence = await hank.channel.request('check-presence', { roomid: 'resumed-room' });
             expect(presence.room).toMatchObject({ owner: 'gina', participants: 2 });
         } finally {
             server.io.engine.opts.pingTimeout = PING_TIMEOUT_MS;
+            await proxy.close();
+        }
+    });
+
+    test('a server that is gone while a session reconnects is retried quietly; a first connection that fails is reported', async () => {
+        const proxy = await startProxy(port);
+        const ivy = channel({ userid: 'ivy', options: { reconnectionDelay: 20, reconnectionDelayMax: 40 } }, {}, proxy.url);
+        await until(() => ivy.events.welcomes.length === 1, 'the first welcome');
+        try {
+            proxy.cut(); // the server process is gone: its connections break, new ones fail
+            await sleep(500);
+            expect(ivy.channel.socket.connected).toBe(false);
+            expect(ivy.events.errors).toEqual([]);
+            ivy.channel.close();
+            const never = channel({ userid: 'jay', options: { reconnectionDelay: 20, reconnectionDelayMax: 40 } }, {}, proxy.url);
+            await until(() => never.events.errors.length >= 1, 'the first connection failure');
+            expect(never.events.errors[0].code).toBe('SIGNALING_UNREACHABLE');
+            never.channel.close();
+        } finally {
             await proxy.close();
         }
     });

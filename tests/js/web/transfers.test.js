@@ -4,7 +4,10 @@
 // behave like Chromium's where it matters (asynchronous delivery, bufferedAmount,
 // bufferedamountlow). tests/e2e/files.test.js proves the same between real Chromium pages.
 import { RTCMultiConnection } from '../../../web/RTCMultiConnection.js';
-import { loadCore } from '../../../web/loader.js';
+import { loadCore, provideEmbeddedWasm } from '../../../web/loader.js';
+// The bundle's embedded core (jest.config.js maps the name to the Node build); the bundles'
+// entry modules hand it over the same way (web/index.js).
+import embeddedWasm from 'rtcmc-core-wasm';
 import { FakeWorld } from './support/fake-browser.js';
 
 const MiB = 1024 * 1024;
@@ -15,6 +18,7 @@ let world;
 let pages;
 
 beforeAll(async () => {
+    provideEmbeddedWasm(embeddedWasm);
     core = await loadCore();
 });
 

@@ -340,6 +340,15 @@ export function defineRoomsContract(makeStore) {
 
             const resumed = await rooms.resumeUserid('alice', 'token-alice', 'token-alice-2');
             expect(resumed.rooms.sort()).toEqual(['r1', 'r2']);
+            // Her member extra in each room, for telling the room she is back.
+            const r1 = await rooms.getRoom('r1');
+            expect(resumed.extras.get('r1')).toEqual(r1.members.find((m) => m.userid === 'alice').extra);
+            expect([...resumed.extras.keys()].sort()).toEqual(['r1', 'r2']);
+            // The room as it is, for her new connection only.
+            const user = { userid: 'alice', token: 'token-alice-2' };
+            expect((await rooms.viewFor(user, 'r1')).room).toEqual(r1);
+            expect((await rooms.viewFor({ userid: 'alice', token: 'token-alice' }, 'r1')).error.code).toBe('NOT_IN_ROOM');
+            expect((await rooms.viewFor(user, 'nowhere')).error.code).toBe('ROOM_NOT_FOUND');
             expect(await store.claimHolder('alice')).toBe('token-alice-2');
             // The old token is stale now, and holds nothing: its disconnect leaves nothing.
             expect(await rooms.resumeUserid('alice', 'token-alice', 'again')).toBeNull();
