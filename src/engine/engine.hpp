@@ -173,6 +173,8 @@ private:
     void describeLink(const std::string& peer, protocol::SessionDescription& message);
     // Replays the kept signals the room as we know it now accepts (new members, a new owner).
     void replayPendingSignals(std::uint64_t nowMs, Actions& out);
+    // Keeps a signal for replayPendingSignals; beyond kMaxPendingSignals the oldest is dropped.
+    void keepForLater(const std::string& from, std::string text);
 
     // engine_server.cpp
     bool serverMode() const { return config_.authority == RoomAuthority::Server; }
@@ -261,6 +263,14 @@ private:
     // member-joined notice on another path); replayed when the member is announced. A vector,
     // not a deque: it holds at most 256 entries, and std::deque added 1.3 KB to the wasm.
     std::vector<std::pair<std::string, std::string>> pendingSignals_;
+    // Users heard leaving the room we are asking to join: the owner's accept, written before the
+    // owner read their leave, still lists them (and nobody would say so later if the owner
+    // vanished). Anything else they send takes them off again.
+    std::set<std::string> leftWhileJoining_;
+    // Per peer, the SDP session id of its peer connection in the last link we closed with it:
+    // an offer from that connection afterwards is an ICE restart of a link we gave up, not a
+    // new dial (onSessionDescription).
+    std::map<std::string, std::string> closedConnections_;
     bool mediaReady_ = false;
     bool mediaRequested_ = false; // a CaptureMedia is out and not answered yet
     bool joinRequested_ = false;
@@ -268,6 +278,7 @@ private:
     // engine's requests, so that neither a later session of this engine nor a new engine of the
     // same page takes an earlier request's answer.
     std::uint32_t joinRequestNumber_ = 0;
+    std::string joinRequestOwner_; // the owner asked by the last join-request
     std::uint32_t joinRequestsSent_ = 0;
     bool openRequested_ = false; // open-room sent to the server (its answer may be pending)
     // connect() for the room this side opens: if another page owns it already, join it.

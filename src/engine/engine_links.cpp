@@ -75,6 +75,14 @@ void Engine::unlink(const std::string& peer, Actions& out) {
         out.push_back(
             fireEvent(PageEvent::OnClose, json{{"userid", peer}, {"extra", memberExtra(peer)}}));
     }
+    if (!link->second.remoteConnection.empty()) {
+        // One entry per peer we ever linked with in this session: bounded like a room's member
+        // list, so that peers coming and going under new names cannot grow it without end.
+        if (closedConnections_.size() >= proto::kMaxMembers && !closedConnections_.count(peer)) {
+            closedConnections_.erase(closedConnections_.begin());
+        }
+        closedConnections_[peer] = link->second.remoteConnection;
+    }
     links_.erase(link);
     out.push_back(peerAction(ActionKind::ClosePeer, peer));
 }

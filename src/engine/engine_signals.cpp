@@ -61,6 +61,18 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
               {TextId::SignalSenderMismatch, {envelope.from, verifiedFrom}}, out);
         return out;
     }
+    if (state_ == SessionState::Joining && envelope.room == targetRoom_ &&
+        envelope.from != config_.userid) {
+        if (std::holds_alternative<proto::Leave>(message)) {
+            // An accept lists at most kMaxMembers users: more names than that cannot all matter,
+            // and a stranger repeating leaves under new names must not grow the set.
+            if (leftWhileJoining_.size() < proto::kMaxMembers) {
+                leftWhileJoining_.insert(envelope.from);
+            }
+        } else {
+            leftWhileJoining_.erase(envelope.from); // back: a join-request, an announcement
+        }
+    }
     // Pub/sub channels echo our own messages back; messages addressed to others are not ours.
     if (envelope.from == config_.userid || (envelope.to && *envelope.to != config_.userid)) {
         return out;
@@ -73,13 +85,27 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         return out;
     }
 
-    // An admission we no longer wait for (refused after asking again, given up, or asked for by
-    // an earlier session): the owner counts us in, so tell the room we are not coming.
-    if (std::holds_alternative<proto::JoinAccept>(message) &&
-        !(state_ == SessionState::Joining && joinRequested_ && envelope.room == targetRoom_) &&
-        !(room_ && room_->id() == envelope.room)) {
-        out.push_back(signal("", proto::Leave{{envelope.room, config_.userid, {}}, false, {}}));
-        return out;
+    if (std::holds_alternative<proto::JoinAccept>(message)) {
+        const bool awaited =
+            state_ == SessionState::Joining && joinRequested_ && envelope.room == targetRoom_;
+        const bool inThatRoom = room_ && room_->id() == envelope.room;
+        // An admission we no longer wait for (refused after asking again, given up, or asked
+        // for by an earlier session): the owner counts us in, so tell the room we are not
+        // coming.
+        if (!awaited && !inThatRoom) {
+            out.push_back(signal("", proto::Leave{{envelope.room, config_.userid, {}}, false, {}}));
+            return out;
+        }
+        // Two owners of one room (a split after a lost link, healing: onAnnounce) both admitted
+        // us: the one we did not ask last, or whose room we did not join, hears that we are not
+        // coming. Only that owner: the other one keeps us.
+        if ((awaited && envelope.from != joinRequestOwner_) ||
+            (!awaited && envelope.from != room_->owner())) {
+            out.push_back(
+                signal(envelope.from,
+                       proto::Leave{{envelope.room, config_.userid, envelope.from}, false, {}}));
+            return out;
+        }
     }
 
     // Discovery messages concern any room on the channel.
@@ -110,11 +136,20 @@ Actions Engine::receiveSignal(const std::string& text, const std::string& verifi
         // Kept while joining too: a member's offer can overtake our own join-accept.
         if (state_ == SessionState::Joined || state_ == SessionState::Open ||
             state_ == SessionState::Joining) {
-            if (pendingSignals_.size() >= kMaxPendingSignals) {
-                pendingSignals_.erase(pendingSignals_.begin()); // the oldest
-            }
-            pendingSignals_.emplace_back(envelope.from, text);
+            keepForLater(envelope.from, text);
         }
+        return out;
+    }
+
+    // A member who speaks for the room (member-joined, member-left) while we still count
+    // another owner: over pub/sub, the owner's successor can have noticed that the owner
+    // vanished before we do. Kept for the next change of owner (replayPendingSignals), which
+    // checks the sender again; dropped, it would leave us without a member the room has.
+    if (!serverMode() && room_ && room_->contains(envelope.from) &&
+        room_->owner() != envelope.from && room_->owner() != config_.userid &&
+        (std::holds_alternative<proto::MemberJoined>(message) ||
+         std::holds_alternative<proto::MemberLeft>(message))) {
+        keepForLater(envelope.from, text);
         return out;
     }
 
@@ -155,6 +190,13 @@ Action Engine::signal(std::string peer, const proto::Message& message) {
     Action action = sendSignal(std::move(peer), proto::encode(message));
     action.name = proto::envelopeOf(message).room;
     return action;
+}
+
+void Engine::keepForLater(const std::string& from, std::string text) {
+    if (pendingSignals_.size() >= kMaxPendingSignals) {
+        pendingSignals_.erase(pendingSignals_.begin()); // the oldest
+    }
+    pendingSignals_.emplace_back(from, std::move(text));
 }
 
 void Engine::replayPendingSignals(std::uint64_t nowMs, Actions& out) {
@@ -332,10 +374,11 @@ void Engine::onJoinAccept(const proto::JoinAccept& m, Actions& out) {
     room_.emplace(m.envelope.room, Member{owner->userid, writeJson(owner->extra), owner->joinedAs},
                   policy);
     for (const proto::MemberInfo& member : m.members) {
-        if (member.userid != m.owner) {
+        if (member.userid != m.owner && !leftWhileJoining_.count(member.userid)) {
             room_->admit(Member{member.userid, writeJson(member.extra), member.joinedAs});
         }
     }
+    leftWhileJoining_.clear();
     if (!room_->contains(config_.userid)) {
         room_->admit(Member{config_.userid, writeJson(extra_), sendAs()});
     }
@@ -479,6 +522,14 @@ void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& o
             unlink(peer, out);
         }
     }
+    if (auto closed = closedConnections_.find(peer);
+        !links_.count(peer) && closed != closedConnections_.end() && !connection.empty() &&
+        closed->second == connection) {
+        // An ICE restart of the connection we closed (we gave the link up as the peer tried
+        // once more): answering it from a new connection could never work. The peer's restart
+        // runs out and it gives the link up in turn (engine_recovery.cpp).
+        return;
+    }
     for (const proto::StreamInfo& stream : m.streams) {
         remoteStreamSessions_[stream.streamid] = toString(stream.session);
     }
@@ -486,11 +537,10 @@ void Engine::onSessionDescription(const proto::SessionDescription& m, Actions& o
         const bool peerIsOwner = room_->owner() == peer;
         const bool wanted =
             shouldConnect(room_->policy().direction, peerIsOwner, room_->owner() == config_.userid);
-        if (m.sdpType == proto::SdpType::Offer && !wanted &&
-            pendingSignals_.size() < kMaxPendingSignals) {
+        if (m.sdpType == proto::SdpType::Offer && !wanted) {
             // A new owner re-forming a star can dial us before its predecessor's leave reaches
             // us: the offer waits for the next change of owner (replayPendingSignals).
-            pendingSignals_.emplace_back(peer, proto::encode(m));
+            keepForLater(peer, proto::encode(m));
             return;
         }
         if (m.sdpType != proto::SdpType::Offer || !wanted) {

@@ -359,6 +359,7 @@ Actions Engine::sendJoinRequest(std::uint64_t nowMs) {
         request.password = config_.password;
     }
     joinRequested_ = true;
+    joinRequestOwner_ = known.owner;
     stateChange("connecting-with-initiator", out);
     out.push_back(signal(known.owner, request));
     return out;
@@ -407,6 +408,8 @@ void Engine::endSession(SessionEvent why, Actions& out) {
     ejectedFromRoom_.clear();
     room_.reset();
     pendingSignals_.clear();
+    leftWhileJoining_.clear();
+    closedConnections_.clear();
     remoteStreamSessions_.clear();
     localStreams_.clear();
     transition(why, out);

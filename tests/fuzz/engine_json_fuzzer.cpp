@@ -7,8 +7,10 @@
 // After every call: the actions are ones the browser side can carry out (engine_checks.hpp), the
 // engine's state agrees with its room and links, and no message, server event or browser report
 // made the engine attempt a transition its own table forbids (a half-applied change).
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -27,7 +29,9 @@ constexpr PeerState kPeerStates[] = {PeerState::Connecting, PeerState::Connected
 
 class EngineRun {
 public:
-    explicit EngineRun(std::uint8_t prelude) : world_(prelude) {}
+    // A copy of the prelude's world: building one replays its valid traffic, which took a
+    // fifth of each execution; the 256 worlds are built once (preludeWorld below).
+    explicit EngineRun(const PreludeWorld& prelude) : world_(prelude) {}
 
     void run(const Record& record) {
         const std::string text(record.bytes);
@@ -194,6 +198,17 @@ private:
     PreludeWorld world_;
 };
 
+// The world the prelude byte names, built on first use. A prelude is deterministic (it depends
+// on its byte only), so a copy behaves as a fresh one.
+const PreludeWorld& preludeWorld(std::uint8_t selector) {
+    static std::array<std::unique_ptr<PreludeWorld>, 256> worlds;
+    std::unique_ptr<PreludeWorld>& world = worlds[selector];
+    if (!world) {
+        world = std::make_unique<PreludeWorld>(selector);
+    }
+    return *world;
+}
+
 } // namespace
 } // namespace rtcmc::fuzz
 
@@ -201,7 +216,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0) {
         return 0;
     }
-    rtcmc::fuzz::EngineRun run(data[0]);
+    rtcmc::fuzz::EngineRun run(rtcmc::fuzz::preludeWorld(data[0]));
     rtcmc::fuzz::RecordReader reader(data + 1, size - 1);
     rtcmc::fuzz::Record record;
     while (reader.next(record)) {

@@ -395,9 +395,11 @@ private:
     void expectPacket(std::uint32_t length, PacketKind kind, std::uint32_t id, const Bytes& from) {
         require(length > 0 && length <= from.size(), "no packet written where one was due");
         auto decoded = decodePacket(ConstBytes(from.data(), length));
-        require(decoded.ok() && decoded.value().header.kind == kind &&
-                    decoded.value().header.transferId == id,
-                std::string("the packet written is not the ") + packetKindName(kind) + " due");
+        if (!decoded.ok() || decoded.value().header.kind != kind ||
+            decoded.value().header.transferId != id) {
+            invariantBroken(std::string("the packet written is not the ") + packetKindName(kind) +
+                            " due");
+        }
     }
 
     // Progress says what the harness saw accepted, for every open transfer.

@@ -377,7 +377,10 @@ bool World::runReport(const Task& task, Report report) {
         const std::string type = report == Report::Offer ? "offer" : "answer";
         Event description = eventOf(EventKind::LocalDescription, peer);
         description.name = type;
-        description.text = "v=0 " + type;
+        // The origin line's session id names the peer connection (the engine tells a peer's
+        // new connection from a restart of its old one by it), as a browser's SDP does.
+        description.text = "v=0\r\no=- " + std::to_string(link->second.id) +
+                           " 2 IN IP4 127.0.0.1\r\ns=" + type + "\r\n";
         run(task.user, tell(task.user, description), Source::Outside,
             "local " + type + " for " + peer);
         if (user.engine) {
