@@ -38,6 +38,24 @@
 namespace rtcmc::dataplane {
 namespace {
 
+// The calls that take and return numbers only, by their number in `_dataPlaneCall(handle, op,
+// a, b)`: one embind function for all of them instead of one each (each costs the wasm an
+// invoker and a registration). bindings/handles.js lists the same names in the same order.
+enum class PlaneCall : std::uint32_t {
+    Header,        // the address of the 5 header words
+    Arena,         // the address of the byte arena
+    Buffered,      // the address of the bufferedAmount doubles
+    OutgoingCount, // transfers the core holds open, for the facade's tests
+    IncomingCount,
+    Detach,        // a = peer
+    ChannelOpened, // a = peer
+    ChannelClosed, // a = peer
+    Pump,          // a = peer
+    Resume,
+    Filled, // a = handle, b = count
+    Release,
+};
+
 class JsDataPlane {
 public:
     // The send window (bytes) and the payload bytes per chunk; 0 keeps the default.
@@ -48,17 +66,44 @@ public:
     JsDataPlane(const JsDataPlane&) = delete;
     JsDataPlane& operator=(const JsDataPlane&) = delete;
 
-    std::uintptr_t header() const { return reinterpret_cast<std::uintptr_t>(header_.data()); }
-    std::uintptr_t arena() { return reinterpret_cast<std::uintptr_t>(plane_.arena()); }
-    std::uintptr_t buffered() { return reinterpret_cast<std::uintptr_t>(plane_.bufferedAmounts()); }
-    std::uint32_t lowWater() const { return plane_.policy().lowWater; }
-    std::uint32_t chunkSize() const { return plane_.policy().chunkSize; }
-    // Transfers the core holds open, for the facade's tests ("nothing half-open is left").
-    std::uint32_t outgoingCount() const {
-        return static_cast<std::uint32_t>(plane_.transfers().outgoingCount());
-    }
-    std::uint32_t incomingCount() const {
-        return static_cast<std::uint32_t>(plane_.transfers().incomingCount());
+    // A query's answer, or the count of the commands a call left.
+    std::uint32_t call(std::uint32_t op, std::uint32_t a, std::uint32_t b) {
+        switch (static_cast<PlaneCall>(op)) {
+        case PlaneCall::Header:
+            return address(header_.data());
+        case PlaneCall::Arena:
+            return address(plane_.arena());
+        case PlaneCall::Buffered:
+            return address(plane_.bufferedAmounts());
+        case PlaneCall::OutgoingCount:
+            return static_cast<std::uint32_t>(plane_.transfers().outgoingCount());
+        case PlaneCall::IncomingCount:
+            return static_cast<std::uint32_t>(plane_.transfers().incomingCount());
+        case PlaneCall::Detach:
+            plane_.detach(a);
+            break;
+        case PlaneCall::ChannelOpened:
+            plane_.channelOpened(a);
+            break;
+        case PlaneCall::ChannelClosed:
+            plane_.channelClosed(a);
+            break;
+        case PlaneCall::Pump:
+            plane_.pump(a);
+            break;
+        case PlaneCall::Resume:
+            plane_.resume();
+            break;
+        case PlaneCall::Filled:
+            plane_.filled(a, b);
+            break;
+        case PlaneCall::Release:
+            plane_.release();
+            break;
+        default:
+            return 0;
+        }
+        return published();
     }
 
     // The peer's index, or -1 when too many peers have a channel.
@@ -66,24 +111,10 @@ public:
         auto index = plane_.attach(userid);
         return index ? static_cast<int>(index.value()) : -1;
     }
-    std::uint32_t detach(std::uint32_t peer) {
-        return after([&] { plane_.detach(peer); });
-    }
-    std::uint32_t channelOpened(std::uint32_t peer) {
-        return after([&] { plane_.channelOpened(peer); });
-    }
-    std::uint32_t channelClosed(std::uint32_t peer) {
-        return after([&] { plane_.channelClosed(peer); });
-    }
-    std::uint32_t pump(std::uint32_t peer) {
-        return after([&] { plane_.pump(peer); });
-    }
-    std::uint32_t resume() {
-        return after([&] { plane_.resume(); });
-    }
 
     std::uint32_t sendFrame(std::uint32_t job, const std::string& to, std::uint32_t bytes) {
-        return after([&] { plane_.sendFrame(job, to, bytes); });
+        plane_.sendFrame(job, to, bytes);
+        return published();
     }
     // kind: a transfer::TransferKind value; size: bytes, a JS number (exact to 2^53).
     std::uint32_t sendTransfer(std::uint32_t job, const std::string& to, int kind,
@@ -97,24 +128,23 @@ public:
         request.size = std::isfinite(size) && size >= 0 && std::floor(size) == size
                            ? static_cast<std::uint64_t>(size)
                            : transfer::kMaxTransferSize + 1;
-        return after([&] { plane_.sendTransfer(job, to, request); });
+        plane_.sendTransfer(job, to, request);
+        return published();
     }
-    std::uint32_t filled(std::uint32_t handle, std::uint32_t count) {
-        return after([&] { plane_.filled(handle, count); });
-    }
-    std::uint32_t readFailed(std::uint32_t handle, const std::string& reason) {
-        return after([&] { plane_.readFailed(handle, reason); });
-    }
-    std::uint32_t sendFailed(std::uint32_t handle, const std::string& reason) {
-        return after([&] { plane_.sendFailed(handle, reason); });
+    // op 0: the source of `handle` cannot be read; 1: channel.send() threw for its packet.
+    std::uint32_t fail(std::uint32_t op, std::uint32_t handle, const std::string& reason) {
+        if (op == 0) {
+            plane_.readFailed(handle, reason);
+        } else {
+            plane_.sendFailed(handle, reason);
+        }
+        return published();
     }
     // The packet is arena[0, length); the engine of `engineHandle` (0: none) knows the
     // sender's extra.
     std::uint32_t receive(std::uint32_t peer, std::uint32_t length, int engineHandle) {
-        return after([&] { plane_.receive(peer, length, roomOf(engineHandle)); });
-    }
-    std::uint32_t release() {
-        return after([&] { plane_.release(); });
+        plane_.receive(peer, length, roomOf(engineHandle));
+        return published();
     }
 
     // The member's extra as JSON text, for the short messages JS receives itself: the facade
@@ -137,27 +167,31 @@ private:
         return policy;
     }
 
+    static std::uint32_t address(const void* at) {
+        return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(at));
+    }
+
     static const Room* roomOf(int engineHandle) {
         const Engine* engine = engines().get(engineHandle);
         return engine != nullptr && engine->room() ? &*engine->room() : nullptr;
     }
 
-    template <typename Call> std::uint32_t after(Call call) {
-        call();
+    // Rewrites the header after a call; returns the count of its commands.
+    std::uint32_t published() {
         publish();
         return static_cast<std::uint32_t>(plane_.commands().size());
     }
 
     void publish() {
-        header_[0] = reinterpret_cast<std::uintptr_t>(plane_.commandData());
-        header_[1] = plane_.commands().size();
-        header_[2] = reinterpret_cast<std::uintptr_t>(plane_.noticeText().data());
-        header_[3] = plane_.noticeText().size();
+        header_[0] = address(plane_.commandData());
+        header_[1] = static_cast<std::uint32_t>(plane_.commands().size());
+        header_[2] = address(plane_.noticeText().data());
+        header_[3] = static_cast<std::uint32_t>(plane_.noticeText().size());
         header_[4] = plane_.wantsResume() ? 1 : 0;
     }
 
     DataPlane plane_;
-    std::array<std::uintptr_t, 5> header_{};
+    std::array<std::uint32_t, 5> header_{};
 };
 
 HandleTable<JsDataPlane>& planes() {
@@ -199,25 +233,11 @@ EMSCRIPTEN_BINDINGS(rtcmc_data_plane) {
     // Planes not yet delete()d: the Jest suite checks that the facade leaks none.
     function(
         "_dataPlaneLive", +[]() { return planes().live(); });
-    function("_dataPlaneHeader", &ForHandle<&JsDataPlane::header>::call);
-    function("_dataPlaneArena", &ForHandle<&JsDataPlane::arena>::call);
-    function("_dataPlaneBuffered", &ForHandle<&JsDataPlane::buffered>::call);
-    function("_dataPlaneLowWater", &ForHandle<&JsDataPlane::lowWater>::call);
-    function("_dataPlaneChunkSize", &ForHandle<&JsDataPlane::chunkSize>::call);
-    function("_dataPlaneOutgoingCount", &ForHandle<&JsDataPlane::outgoingCount>::call);
-    function("_dataPlaneIncomingCount", &ForHandle<&JsDataPlane::incomingCount>::call);
+    function("_dataPlaneCall", &ForHandle<&JsDataPlane::call>::call);
     function("_dataPlaneAttach", &ForHandle<&JsDataPlane::attach>::call);
-    function("_dataPlaneDetach", &ForHandle<&JsDataPlane::detach>::call);
-    function("_dataPlaneChannelOpened", &ForHandle<&JsDataPlane::channelOpened>::call);
-    function("_dataPlaneChannelClosed", &ForHandle<&JsDataPlane::channelClosed>::call);
-    function("_dataPlanePump", &ForHandle<&JsDataPlane::pump>::call);
-    function("_dataPlaneResume", &ForHandle<&JsDataPlane::resume>::call);
     function("_dataPlaneSendFrame", &ForHandle<&JsDataPlane::sendFrame>::call);
     function("_dataPlaneSendTransfer", &ForHandle<&JsDataPlane::sendTransfer>::call);
-    function("_dataPlaneFilled", &ForHandle<&JsDataPlane::filled>::call);
-    function("_dataPlaneReadFailed", &ForHandle<&JsDataPlane::readFailed>::call);
-    function("_dataPlaneSendFailed", &ForHandle<&JsDataPlane::sendFailed>::call);
+    function("_dataPlaneFail", &ForHandle<&JsDataPlane::fail>::call);
     function("_dataPlaneReceive", &ForHandle<&JsDataPlane::receive>::call);
-    function("_dataPlaneRelease", &ForHandle<&JsDataPlane::release>::call);
     function("_dataPlaneExtraOf", &ForHandle<&JsDataPlane::extraOf>::call);
 }

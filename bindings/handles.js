@@ -7,12 +7,16 @@
 
 /**
  * A constructor whose instances own one object of the core, reached by `_<prefix>Create`,
- * `_<prefix>Delete` and, for each method `m` (or `_m`), `_<prefix>M(handle, ...)`.
+ * `_<prefix>Delete` and, for each method `m` (or `_m`), `_<prefix>M(handle, ...)`. Methods
+ * listed in `dispatched[f]` share one function of two arguments after the handle: the i-th of
+ * them is `_<prefix>F(handle, i, a, b)` (the C++ side numbers them in the same order; a missing
+ * argument is 0, as embind wants every one).
  * @param {string} name
  * @param {string} prefix
  * @param {!Array<string>} methods
+ * @param {!Object<string, !Array<string>>=} dispatched
  */
-function rtcmcHandleClass(name, prefix, methods) {
+function rtcmcHandleClass(name, prefix, methods, dispatched) {
     const nameOf = (method) => '_' + prefix + method.charAt(0).toUpperCase() + method.slice(1);
     const prefixed = (method) => Module[nameOf(method)];
     /** @constructor */
@@ -29,6 +33,14 @@ function rtcmcHandleClass(name, prefix, methods) {
         Owner.prototype[method] = function (...args) {
             return Module[functionName](handleOf(this), ...args);
         };
+    });
+    Object.keys(dispatched || {}).forEach((shared) => {
+        const functionName = nameOf(shared);
+        dispatched[shared].forEach((method, op) => {
+            Owner.prototype[method] = function (a, b) {
+                return Module[functionName](handleOf(this), op, a === undefined ? 0 : a, b === undefined ? 0 : b);
+            };
+        });
     });
     Owner.prototype['delete'] = function () {
         prefixed('delete')(handleOf(this));
@@ -54,26 +66,22 @@ rtcmcHandleClass('Engine', 'engine', [
     'roomSnapshot',
     'handle',
 ]);
-rtcmcHandleClass('DataPlane', 'dataPlane', [
-    'header',
-    'arena',
-    'buffered',
-    'lowWater',
-    'chunkSize',
-    'outgoingCount',
-    'incomingCount',
-    'attach',
-    'detach',
-    'channelOpened',
-    'channelClosed',
-    'pump',
-    'resume',
-    'sendFrame',
-    'sendTransfer',
-    'filled',
-    'readFailed',
-    'sendFailed',
-    'receive',
-    'release',
-    'extraOf',
-]);
+// One number per call of `_dataPlaneCall` (bindings/data_plane_bindings.cpp, PlaneCall) and of
+// `_dataPlaneFail`: the calls without a string share one embind function.
+rtcmcHandleClass('DataPlane', 'dataPlane', ['attach', 'sendFrame', 'sendTransfer', 'receive', 'extraOf'], {
+    'call': [
+        'header',
+        'arena',
+        'buffered',
+        'outgoingCount',
+        'incomingCount',
+        'detach',
+        'channelOpened',
+        'channelClosed',
+        'pump',
+        'resume',
+        'filled',
+        'release',
+    ],
+    'fail': ['readFailed', 'sendFailed'],
+});

@@ -5,7 +5,6 @@
 #include "room/room.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
 namespace rtcmc::dataplane {
 
@@ -19,7 +18,6 @@ using transfer::MutableBytes;
 using transfer::TransferDirection;
 using transfer::TransferEvent;
 using transfer::TransferUpdate;
-using json = nlohmann::json;
 
 namespace {
 
@@ -40,8 +38,8 @@ std::string_view abortReason(std::string_view reason) {
     return isValidUtf8(reason) ? reason : std::string_view();
 }
 
-// A notice's JSON object, written field by field: building nlohmann objects at each notice
-// site cost the wasm several KB of inlined code for a handful of fields.
+// A notice's JSON object, written field by field into one string: building nlohmann objects
+// at each notice site cost the wasm several KB of inlined code for a handful of fields.
 class NoticeWriter {
 public:
     explicit NoticeWriter(const char* type) {
@@ -50,24 +48,24 @@ public:
         text_ += '"';
     }
     NoticeWriter& number(const char* key, std::uint64_t value) {
-        return raw(key, std::to_string(value));
+        appendDecimal(this->key(key), value);
+        return *this;
     }
     NoticeWriter& flag(const char* key, bool value) { return raw(key, value ? "true" : "false"); }
     // `value` is UTF-8 (names and userids are validated before they get here).
     NoticeWriter& string(const char* key, std::string_view value) {
-        return raw(key, writeJson(json(std::string(value))));
+        appendJsonString(this->key(key), value);
+        return *this;
     }
     // `value` is JSON text already.
     NoticeWriter& raw(const char* key, std::string_view value) {
-        text_ += ",\"";
-        text_ += key;
-        text_ += "\":";
-        text_ += value;
+        this->key(key) += value;
         return *this;
     }
     NoticeWriter& error(const Error& error, const Text& words) {
         string("code", errorCodeName(error.code));
-        return raw("text", writeJson(words.toJson()));
+        words.appendJson(this->key("text"));
+        return *this;
     }
     std::string done() {
         text_ += '}';
@@ -75,6 +73,13 @@ public:
     }
 
 private:
+    std::string& key(const char* key) {
+        text_ += ",\"";
+        text_ += key;
+        text_ += "\":";
+        return text_;
+    }
+
     std::string text_;
 };
 
@@ -129,18 +134,33 @@ MutableBytes DataPlane::controlAt(std::uint32_t offset, std::uint32_t bytes) {
 }
 
 bool DataPlane::wantsResume() const {
-    return std::any_of(lanes_.begin(), lanes_.end(),
-                       [](const auto& entry) { return entry.second.pumpAgain; });
+    for (const auto& lane : lanes_) {
+        if (lane->pumpAgain) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void DataPlane::sendPacket(const OutgoingLane& lane, Handle handle, std::uint32_t offset,
+                           std::uint32_t length) {
+    Command& send = emit(CommandKind::SendPacket);
+    send.peer = lane.peer;
+    send.handle = handle;
+    send.offset = offset;
+    send.length = length;
 }
 
 // ---- peers
 
 OutgoingLane& DataPlane::laneFor(std::string_view userid) {
-    auto found = lanes_.find(userid);
-    if (found == lanes_.end()) {
-        found = lanes_.emplace(std::string(userid), OutgoingLane(std::string(userid))).first;
+    for (const auto& lane : lanes_) {
+        if (lane->userid() == userid) {
+            return *lane;
+        }
     }
-    return found->second;
+    lanes_.push_back(std::make_unique<OutgoingLane>(std::string(userid)));
+    return *lanes_.back();
 }
 
 OutgoingLane* DataPlane::attachedLane(PeerIndex peer) {
@@ -156,8 +176,7 @@ Result<PeerIndex> DataPlane::attach(std::string_view userid) {
     PeerIndex index = static_cast<PeerIndex>(freeSlot - peers_.begin());
     if (freeSlot == peers_.end()) {
         if (peers_.size() >= kMaxPeers) {
-            return makeError(ErrorCode::InvalidState,
-                             {TextId::TooManyDataPeers, {std::to_string(kMaxPeers)}});
+            return makeError(ErrorCode::InvalidState, {TextId::TooManyDataPeers, {kMaxPeers}});
         }
         peers_.push_back(nullptr);
     }
@@ -189,7 +208,12 @@ void DataPlane::detach(PeerIndex peer) {
             released.push_back(frame.first);
         }
         peers_[peer] = nullptr;
-        lanes_.erase(lanes_.find(userid));
+        for (auto at = lanes_.begin(); at != lanes_.end(); ++at) {
+            if (at->get() == lane) {
+                lanes_.erase(at);
+                break;
+            }
+        }
         for (JobId job : released) {
             dropReference(job);
         }
@@ -231,9 +255,9 @@ void DataPlane::pump(PeerIndex peer) {
 
 void DataPlane::resume() {
     beginCall();
-    for (auto& entry : lanes_) {
-        if (entry.second.pumpAgain) {
-            pumpLane(entry.second);
+    for (const auto& lane : lanes_) {
+        if (lane->pumpAgain) {
+            pumpLane(*lane);
         }
     }
     endCall();
@@ -262,18 +286,17 @@ Text DataPlane::describeJob(JobId job) const {
     const auto found = jobs_.find(job);
     if (found == jobs_.end() || found->second.frame) {
         return Text(TextId::JobMessage,
-                    {"text", std::to_string(found == jobs_.end() ? 0 : found->second.frameBytes)});
+                    {"text", found == jobs_.end() ? 0 : found->second.frameBytes});
     }
-    const TransferRequest& request = found->second.request;
+    const transfer::TransferMetadata& request = found->second.metadata;
     if (request.kind == transfer::TransferKind::File) {
         return Text(TextId::JobFile, {request.name});
     }
-    return Text(TextId::JobMessage,
-                {transfer::transferKindName(request.kind), std::to_string(request.size)});
+    return Text(TextId::JobMessage, {transfer::transferKindName(request.kind), request.size});
 }
 
 void DataPlane::enqueue(OutgoingLane& lane, JobId job, bool ahead) {
-    const Job& record = jobs_[job];
+    Job& record = jobs_.find(job)->second; // every job enqueued is recorded first
     if (record.frame) {
         lane.frames.insert(ahead ? lane.frames.begin() : lane.frames.end(),
                            std::make_pair(job, record.frameBytes));
@@ -281,8 +304,8 @@ void DataPlane::enqueue(OutgoingLane& lane, JobId job, bool ahead) {
         auto item = std::make_unique<OutgoingItem>();
         item->handle = nextHandle_++;
         item->job = job;
-        item->small = record.request.size <= kSmallTransferBytes;
-        item->metadata = record.metadata; // validated once by sendTransfer()
+        item->small = record.metadata.size <= kSmallTransferBytes;
+        item->metadata = &record.metadata; // validated once by sendTransfer(); kept by the job
         auto at = lane.items.end();
         if (ahead) {
             at = std::find_if(lane.items.begin(), lane.items.end(), [](const auto& queued) {
@@ -291,7 +314,7 @@ void DataPlane::enqueue(OutgoingLane& lane, JobId job, bool ahead) {
         }
         lane.items.insert(at, std::move(item));
     }
-    addReference(job);
+    ++record.references;
 }
 
 // What was sent to everyone while no peer was linked goes, once the first peer is (at its
@@ -365,8 +388,10 @@ void DataPlane::sendTransfer(JobId job, std::string_view to, const TransferReque
     auto metadata = transfer::describeTransfer(request.kind, request.name, request.type,
                                                request.size, policy_.chunkSize);
     if (!metadata) {
-        Job& record = jobs_[job];
-        record.request = request;
+        transfer::TransferMetadata& asked = jobs_[job].metadata;
+        asked.kind = request.kind;
+        asked.name = request.name;
+        asked.size = request.size;
         noticeNotSent(
             job, to,
             makeError(
@@ -377,9 +402,7 @@ void DataPlane::sendTransfer(JobId job, std::string_view to, const TransferReque
         endCall();
         return;
     }
-    Job& record = jobs_[job];
-    record.request = request;
-    record.metadata = std::move(metadata.value());
+    jobs_[job].metadata = std::move(metadata.value());
     distribute(job, to);
     endCall();
 }
@@ -425,7 +448,7 @@ std::uint32_t DataPlane::step(OutgoingLane& lane, OutgoingItem& item) {
     if (item.state == OutgoingItem::State::Queued) {
         return startItem(lane, item);
     }
-    if (item.written == item.metadata.count) {
+    if (item.written == item.metadata->count) {
         return writeEnd(lane, item);
     }
     return writeChunk(lane, item);
@@ -434,7 +457,7 @@ std::uint32_t DataPlane::step(OutgoingLane& lane, OutgoingItem& item) {
 std::uint32_t DataPlane::startItem(OutgoingLane& lane, OutgoingItem& item) {
     const std::uint32_t offset = *reserveControl(kStartPacketBytes); // checked by pumpLane
     auto started =
-        manager_.startOutgoing(lane.userid(), item.metadata, controlAt(offset, kStartPacketBytes));
+        manager_.startOutgoing(lane.userid(), *item.metadata, controlAt(offset, kStartPacketBytes));
     if (!started) {
         controlUsed_ -= kStartPacketBytes;
         const JobId job = item.job;
@@ -451,23 +474,17 @@ std::uint32_t DataPlane::startItem(OutgoingLane& lane, OutgoingItem& item) {
     controlUsed_ -= kStartPacketBytes - update.packetLength;
     item.state = OutgoingItem::State::Sending;
     item.transferId = update.transferId;
-    ++lane.openTransfers;
     if (!item.small) {
         ++lane.sendingLarge;
     }
-    outgoing_[item.transferId] = Outgoing{item.handle, lane.userid(), item.job};
-
-    Command& send = emit(CommandKind::SendPacket);
-    send.peer = lane.peer;
-    send.handle = item.handle;
-    send.offset = offset;
-    send.length = update.packetLength;
+    lane.started.push_back({item.transferId, item.handle, item.job});
+    sendPacket(lane, item.handle, offset, update.packetLength);
     notice(NoticeWriter("started")
                .number("handle", item.handle)
                .number("job", item.job)
                .string("userid", lane.userid())
                .number("transferId", item.transferId)
-               .number("count", item.metadata.count)
+               .number("count", item.metadata->count)
                .done());
     return update.packetLength;
 }
@@ -489,11 +506,7 @@ std::uint32_t DataPlane::writeChunk(OutgoingLane& lane, OutgoingItem& item) {
     const TransferUpdate& update = written.value();
     slots_.releaseAfterSend(read.slot);
     ++item.written;
-    Command& send = emit(CommandKind::SendPacket);
-    send.peer = lane.peer;
-    send.handle = item.handle;
-    send.offset = offset;
-    send.length = update.packetLength;
+    sendPacket(lane, item.handle, offset, update.packetLength);
     Command& progress = emit(CommandKind::Sent);
     progress.handle = item.handle;
     progress.count = update.progress.sent;
@@ -509,24 +522,20 @@ std::uint32_t DataPlane::writeEnd(OutgoingLane& lane, OutgoingItem& item) {
         return 0;
     }
     const std::uint32_t length = written.value().packetLength;
-    Command& send = emit(CommandKind::SendPacket);
-    send.peer = lane.peer;
-    send.handle = item.handle;
-    send.offset = offset;
-    send.length = length;
-    retire(lane, item); // written: it waits for the receiver's Complete in outgoing_
+    sendPacket(lane, item.handle, offset, length);
+    retire(lane, item); // written: it waits for the receiver's Complete in lane.started
     return length;
 }
 
 void DataPlane::askRead(OutgoingItem& item) {
     const std::uint32_t slot = slots_.take();
-    const std::uint32_t length = transfer::chunkLengthAt(item.metadata, item.nextRead);
+    const std::uint32_t length = transfer::chunkLengthAt(*item.metadata, item.nextRead);
     Command& read = emit(CommandKind::ReadSource);
     read.handle = item.handle;
     read.job = item.job;
     read.offset = slots_.offsetOf(slot) + kPacketHeaderBytes;
     read.length = length;
-    read.position = static_cast<double>(transfer::chunkOffsetAt(item.metadata, item.nextRead));
+    read.position = static_cast<double>(transfer::chunkOffsetAt(*item.metadata, item.nextRead));
     item.reads.push_back(PendingRead{slot, length, false});
     ++item.nextRead;
 }
@@ -536,10 +545,10 @@ void DataPlane::askRead(OutgoingItem& item) {
 void DataPlane::topUpAllReads() {
     while (!slots_.empty() && !commandsNearlyFull()) {
         OutgoingItem* neediest = nullptr;
-        for (auto& entry : lanes_) {
-            for (const auto& item : entry.second.items) {
+        for (const auto& lane : lanes_) {
+            for (const auto& item : lane->items) {
                 if (item->state != OutgoingItem::State::Sending ||
-                    item->nextRead >= item->metadata.count ||
+                    item->nextRead >= item->metadata->count ||
                     item->readsPending() >= kReadAheadChunks) {
                     continue;
                 }
@@ -567,17 +576,13 @@ std::unique_ptr<OutgoingItem> DataPlane::retire(OutgoingLane& lane, const Outgoi
     return lane.remove(item);
 }
 
-void DataPlane::settle(std::uint32_t transferId) {
-    const auto found = outgoing_.find(transferId);
-    if (found == outgoing_.end()) {
+void DataPlane::settle(OutgoingLane& lane, std::uint32_t transferId) {
+    OutgoingLane::Started* found = lane.findStarted(transferId);
+    if (found == nullptr) {
         return;
     }
-    const JobId job = found->second.job;
-    const auto lane = lanes_.find(found->second.userid);
-    if (lane != lanes_.end() && lane->second.openTransfers > 0) {
-        --lane->second.openTransfers;
-    }
-    outgoing_.erase(found);
+    const JobId job = found->job;
+    lane.started.erase(lane.started.begin() + (found - lane.started.data()));
     dropReference(job);
 }
 
@@ -603,28 +608,25 @@ void DataPlane::endOutgoing(OutgoingLane& lane, OutgoingItem& item, const Error&
         const std::uint32_t length = aborted ? aborted.value().packetLength : 0;
         controlUsed_ -= kAbortPacketBytes - length;
         if (tellReceiver && lane.open && length > 0) {
-            Command& send = emit(CommandKind::SendPacket);
-            send.peer = lane.peer;
-            send.offset = *offset;
-            send.length = length;
+            sendPacket(lane, 0, *offset, length);
         }
     }
     retire(lane, item);
     noticeEnded(handle, true, error);
-    settle(transferId);
+    settle(lane, transferId);
 }
 
 void DataPlane::readFailed(Handle handle, std::string_view reason) {
     beginCall();
-    for (auto& entry : lanes_) {
-        OutgoingItem* item = entry.second.find(handle);
+    for (const auto& lane : lanes_) {
+        OutgoingItem* item = lane->find(handle);
         if (item != nullptr && item->state == OutgoingItem::State::Sending) {
             endOutgoing(
-                entry.second, *item,
+                *lane, *item,
                 makeError(ErrorCode::FileReadFailed,
                           describeJob(item->job).then({TextId::SourceUnreadable, {reason}})),
                 true);
-            pumpLane(entry.second);
+            pumpLane(*lane);
             break;
         }
     }
@@ -633,12 +635,12 @@ void DataPlane::readFailed(Handle handle, std::string_view reason) {
 
 void DataPlane::sendFailed(Handle handle, std::string_view reason) {
     beginCall();
-    for (auto& entry : lanes_) {
-        OutgoingItem* item = entry.second.find(handle);
+    for (const auto& lane : lanes_) {
+        OutgoingItem* item = lane->find(handle);
         if (item != nullptr && item->state == OutgoingItem::State::Sending) {
-            const std::string userid = entry.second.userid();
+            const std::string userid = lane->userid();
             endOutgoing(
-                entry.second, *item,
+                *lane, *item,
                 makeError(ErrorCode::SendFailed,
                           describeJob(item->job).then({TextId::SendingFailed, {userid, reason}})),
                 true);
@@ -650,8 +652,8 @@ void DataPlane::sendFailed(Handle handle, std::string_view reason) {
 
 void DataPlane::filled(Handle handle, std::uint32_t count) {
     beginCall();
-    for (auto& entry : lanes_) {
-        OutgoingItem* item = entry.second.find(handle);
+    for (const auto& lane : lanes_) {
+        OutgoingItem* item = lane->find(handle);
         if (item == nullptr) {
             continue;
         }
@@ -661,7 +663,7 @@ void DataPlane::filled(Handle handle, std::uint32_t count) {
                 --count;
             }
         }
-        pumpLane(entry.second);
+        pumpLane(*lane);
         break;
     }
     endCall();
@@ -686,26 +688,26 @@ void DataPlane::noticeNotSent(JobId job, std::string_view userid, const Error& e
 }
 
 void DataPlane::endTransfersWith(OutgoingLane& lane) {
-    const std::string userid = lane.userid();
-    for (const TransferUpdate& update : manager_.peerGone(userid)) {
+    for (const TransferUpdate& update : manager_.peerGone(lane.userid())) {
         const Error& error = *update.error;
         if (update.direction == TransferDirection::Outgoing) {
-            const auto found = outgoing_.find(update.transferId);
-            if (found == outgoing_.end()) {
+            const OutgoingLane::Started* found = lane.findStarted(update.transferId);
+            if (found == nullptr) {
                 continue;
             }
-            if (OutgoingItem* item = lane.find(found->second.handle)) {
+            const Handle handle = found->handle;
+            if (OutgoingItem* item = lane.find(handle)) {
                 retire(lane, *item);
             }
-            noticeEnded(found->second.handle, true, error);
-            settle(update.transferId);
+            noticeEnded(handle, true, error);
+            settle(lane, update.transferId);
         } else {
-            const auto found = incoming_.find(std::make_pair(userid, update.transferId));
-            if (found == incoming_.end()) {
+            OutgoingLane::Incoming* found = lane.findIncoming(update.transferId);
+            if (found == nullptr) {
                 continue;
             }
-            noticeEnded(found->second, false, error);
-            incoming_.erase(found);
+            noticeEnded(found->handle, false, error);
+            lane.incoming.erase(lane.incoming.begin() + (found - lane.incoming.data()));
         }
     }
 }
@@ -726,10 +728,8 @@ void DataPlane::receive(PeerIndex peer, std::uint32_t length, const Room* room) 
         return;
     }
     const std::string& userid = lane->userid();
-    Result<TransferUpdate> received =
-        makeError(ErrorCode::InvalidArgument,
-                  {TextId::TooLongFor,
-                   {"a packet", std::to_string(length), std::to_string(kMaxPacketBytes)}});
+    Result<TransferUpdate> received = makeError(
+        ErrorCode::InvalidArgument, {TextId::TooLongFor, {"a packet", length, kMaxPacketBytes}});
     const std::uint32_t offset = *reserveControl(kMaxReplyPacketBytes); // empty at a call's start
     if (length <= kMaxPacketBytes) {
         received = manager_.receive(userid, ConstBytes(input(), length),
@@ -749,10 +749,7 @@ void DataPlane::receive(PeerIndex peer, std::uint32_t length, const Room* room) 
     controlUsed_ = update.packetLength;
     if (update.packetLength > 0) {
         // A reply (Complete or Failed): it goes before anything else.
-        Command& send = emit(CommandKind::SendPacket);
-        send.peer = peer;
-        send.offset = offset;
-        send.length = update.packetLength;
+        sendPacket(*lane, 0, offset, update.packetLength);
     }
     if (update.direction == TransferDirection::Outgoing) {
         outgoingUpdate(*lane, update);
@@ -764,14 +761,14 @@ void DataPlane::receive(PeerIndex peer, std::uint32_t length, const Room* room) 
 }
 
 void DataPlane::outgoingUpdate(OutgoingLane& lane, const TransferUpdate& update) {
-    const auto found = outgoing_.find(update.transferId);
-    if (found == outgoing_.end()) {
+    const OutgoingLane::Started* found = lane.findStarted(update.transferId);
+    if (found == nullptr) {
         return;
     }
-    const Handle handle = found->second.handle;
+    const Handle handle = found->handle;
     if (update.event == TransferEvent::Delivered) {
         emit(CommandKind::Delivered).handle = handle;
-        settle(update.transferId);
+        settle(lane, update.transferId);
         return;
     }
     if (update.event == TransferEvent::Failed || update.event == TransferEvent::Aborted) {
@@ -780,7 +777,7 @@ void DataPlane::outgoingUpdate(OutgoingLane& lane, const TransferUpdate& update)
             retire(lane, *item);
         }
         noticeEnded(handle, true, *update.error);
-        settle(update.transferId);
+        settle(lane, update.transferId);
     }
 }
 
@@ -788,7 +785,7 @@ void DataPlane::incomingUpdate(OutgoingLane& lane, const TransferUpdate& update,
     const std::string& userid = lane.userid();
     if (update.event == TransferEvent::Started) {
         const Handle handle = nextHandle_++;
-        incoming_[std::make_pair(userid, update.transferId)] = handle;
+        lane.incoming.push_back({update.transferId, handle});
         const transfer::TransferMetadata metadata =
             manager_.incomingMetadata(userid, update.transferId).value();
         // The sender's extra as the room knows it, as it is (JSON text the room validated).
@@ -805,11 +802,11 @@ void DataPlane::incomingUpdate(OutgoingLane& lane, const TransferUpdate& update,
                    .done());
         return;
     }
-    const auto found = incoming_.find(std::make_pair(userid, update.transferId));
-    if (found == incoming_.end()) {
+    OutgoingLane::Incoming* found = lane.findIncoming(update.transferId);
+    if (found == nullptr) {
         return;
     }
-    const Handle handle = found->second;
+    const Handle handle = found->handle;
     if (update.payloadLength > 0) {
         Command& chunk = emit(CommandKind::Chunk);
         chunk.peer = lane.peer;
@@ -822,36 +819,37 @@ void DataPlane::incomingUpdate(OutgoingLane& lane, const TransferUpdate& update,
     }
     if (update.event == TransferEvent::Received) {
         emit(CommandKind::Received).handle = handle;
-        incoming_.erase(found);
     } else if (update.event == TransferEvent::Failed || update.event == TransferEvent::Aborted) {
         noticeEnded(handle, false, *update.error);
-        incoming_.erase(found);
+    } else {
+        return;
     }
+    lane.incoming.erase(lane.incoming.begin() + (found - lane.incoming.data()));
 }
 
 // ---- leaving
 
 void DataPlane::release() {
     beginCall();
-    // Started outgoing transfers, then incoming ones, then what never started.
-    for (const auto& [transferId, record] : outgoing_) {
-        const Job& job = jobs_[record.job];
-        noticeEnded(record.handle, true,
-                    makeError(ErrorCode::TransferAborted,
-                              {TextId::StoppedPageLeftTo,
-                               {std::to_string(transferId), job.request.name, record.userid}}));
-        emit(CommandKind::CloseSource).handle = record.handle;
-    }
-    for (const auto& [key, handle] : incoming_) {
-        auto metadata = manager_.incomingMetadata(key.first, key.second);
-        noticeEnded(handle, false,
-                    makeError(ErrorCode::TransferAborted,
-                              {TextId::StoppedPageLeftFrom,
-                               {std::to_string(key.second), metadata ? metadata.value().name : "",
-                                key.first}}));
-    }
-    for (const auto& [userid, lane] : lanes_) {
-        for (const auto& item : lane.items) {
+    // Started outgoing transfers, then incoming ones, then what never started, peer by peer.
+    for (const auto& lane : lanes_) {
+        const std::string& userid = lane->userid();
+        for (const OutgoingLane::Started& record : lane->started) {
+            noticeEnded(record.handle, true,
+                        makeError(ErrorCode::TransferAborted,
+                                  {TextId::StoppedPageLeftTo,
+                                   {record.transferId, jobs_[record.job].metadata.name, userid}}));
+            emit(CommandKind::CloseSource).handle = record.handle;
+        }
+        for (const OutgoingLane::Incoming& record : lane->incoming) {
+            auto metadata = manager_.incomingMetadata(userid, record.transferId);
+            noticeEnded(
+                record.handle, false,
+                makeError(ErrorCode::TransferAborted,
+                          {TextId::StoppedPageLeftFrom,
+                           {record.transferId, metadata ? metadata.value().name : "", userid}}));
+        }
+        for (const auto& item : lane->items) {
             if (item->state == OutgoingItem::State::Queued) {
                 noticeNotSent(
                     item->job, userid,
@@ -872,8 +870,6 @@ void DataPlane::release() {
     }
     jobs_.clear();
     forAnyone_.clear();
-    outgoing_.clear();
-    incoming_.clear();
     peers_.clear();
     lanes_.clear();
     manager_ = transfer::TransferManager();

@@ -124,14 +124,9 @@ private:
         std::uint32_t references = 0; // items and frames that still use the value
         bool frame = false;
         std::uint32_t frameBytes = 0;
-        TransferRequest request;
-        transfer::TransferMetadata metadata; // of a transfer, as every recipient gets it
-    };
-    // A started outgoing transfer, until the receiver settles it.
-    struct Outgoing {
-        Handle handle = 0;
-        std::string userid;
-        JobId job = 0;
+        // Of a transfer, as every recipient gets it (kind, name and size as the page asked when
+        // the core refused it).
+        transfer::TransferMetadata metadata;
     };
 
     static constexpr std::uint32_t kInputOffset = 0;
@@ -173,7 +168,10 @@ private:
     // The item leaves its lane: slots back, source closed. Returns it.
     std::unique_ptr<OutgoingItem> retire(OutgoingLane& lane, const OutgoingItem& item);
     // A started outgoing transfer is settled (delivered, failed, aborted): room for the next.
-    void settle(std::uint32_t transferId);
+    void settle(OutgoingLane& lane, std::uint32_t transferId);
+    // A SendPacket of arena bytes [offset, offset + length) to the lane's peer.
+    void sendPacket(const OutgoingLane& lane, Handle handle, std::uint32_t offset,
+                    std::uint32_t length);
     void endOutgoing(OutgoingLane& lane, OutgoingItem& item, const Error& error, bool tellReceiver);
     void noticeEnded(Handle handle, bool sending, const Error& error);
     void noticeNotSent(JobId job, std::string_view userid, const Error& error);
@@ -192,12 +190,10 @@ private:
     std::vector<double> buffered_;
 
     transfer::TransferManager manager_;
-    std::map<std::string, OutgoingLane, std::less<>> lanes_; // by userid
-    std::vector<OutgoingLane*> peers_;                       // by peer index; null when free
+    std::vector<std::unique_ptr<OutgoingLane>> lanes_; // in the order they were made
+    std::vector<OutgoingLane*> peers_;                 // by peer index; null when free
     std::map<JobId, Job> jobs_;
     std::vector<JobId> forAnyone_; // sent to everyone while no peer had a data channel
-    std::map<std::uint32_t, Outgoing> outgoing_; // started, by transfer id
-    std::map<std::pair<std::string, std::uint32_t>, Handle, std::less<>> incoming_;
     Handle nextHandle_ = 1;
 };
 

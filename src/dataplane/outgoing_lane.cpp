@@ -5,9 +5,10 @@ namespace rtcmc::dataplane {
 bool OutgoingLane::ready(const OutgoingItem& item) const {
     switch (item.state) {
     case OutgoingItem::State::Queued:
-        return openTransfers < kMaxOpenTransfers && (item.small || sendingLarge < kMaxSendingLarge);
+        return started.size() < kMaxOpenTransfers &&
+               (item.small || sendingLarge < kMaxSendingLarge);
     case OutgoingItem::State::Sending:
-        if (item.written == item.metadata.count) {
+        if (item.written == item.metadata->count) {
             return true; // the End is next
         }
         return item.hasReads() && item.firstRead().filled;
@@ -60,6 +61,24 @@ OutgoingItem* OutgoingLane::find(Handle handle) {
     for (const auto& item : items) {
         if (item->handle == handle) {
             return item.get();
+        }
+    }
+    return nullptr;
+}
+
+OutgoingLane::Started* OutgoingLane::findStarted(std::uint32_t transferId) {
+    for (Started& entry : started) {
+        if (entry.transferId == transferId) {
+            return &entry;
+        }
+    }
+    return nullptr;
+}
+
+OutgoingLane::Incoming* OutgoingLane::findIncoming(std::uint32_t transferId) {
+    for (Incoming& entry : incoming) {
+        if (entry.transferId == transferId) {
+            return &entry;
         }
     }
     return nullptr;

@@ -39,7 +39,8 @@ struct OutgoingItem {
     JobId job = 0;
     bool small = false;
     State state = State::Queued;
-    transfer::TransferMetadata metadata;
+    // The job's (DataPlane::Job), which outlives the item: each item holds a reference to it.
+    const transfer::TransferMetadata* metadata = nullptr;
     std::uint32_t transferId = 0;   // once started
     std::uint32_t nextRead = 0;     // chunk index of the next read to ask for
     std::uint32_t written = 0;      // chunks written
@@ -72,8 +73,21 @@ public:
 
     std::vector<std::pair<JobId, std::uint32_t>> frames; // waiting for the channel: job, bytes
     std::vector<std::unique_ptr<OutgoingItem>> items;    // queued or being written, send order
-    std::uint32_t openTransfers = 0; // started, not settled (Written ones included)
-    std::uint32_t sendingLarge = 0;  // large ones started and not fully written
+    std::uint32_t sendingLarge = 0;                      // large ones started and not fully written
+    // Transfers with this peer that the core's TransferManager holds open, with the plane's
+    // handles: vectors searched in turn (a peer has at most kMaxOpenTransfers outgoing and 256
+    // incoming ones), which cost the wasm far less code than maps with composite keys.
+    struct Started {
+        std::uint32_t transferId = 0;
+        Handle handle = 0;
+        JobId job = 0;
+    };
+    std::vector<Started> started; // outgoing, started and not settled (Written ones included)
+    struct Incoming {
+        std::uint32_t transferId = 0; // the sender's
+        Handle handle = 0;
+    };
+    std::vector<Incoming> incoming;
 
     // The next item to write a packet of: small ones first, oldest first; then large ones in
     // turn. `smallOnly` when the buffer is over the window (only small ones may burst).
@@ -83,6 +97,8 @@ public:
     // The item leaves the writing queue (its End is written, it failed, or the peer is gone).
     std::unique_ptr<OutgoingItem> remove(const OutgoingItem& item);
     OutgoingItem* find(Handle handle);
+    Started* findStarted(std::uint32_t transferId);
+    Incoming* findIncoming(std::uint32_t transferId);
 
 private:
     std::string userid_;
