@@ -77,7 +77,31 @@ test('a receiver killed mid-transfer: the sender hears within seconds, the other
 test('the sender killed mid-transfer: every receiver hears within seconds and keeps nothing of it', async () => {
     const { users, ids } = await threeWithChannels('vanish-sender');
     const [alice, bob, carol] = users;
-    await alice.page.evaluate(() => connection.send(seededFile('cut-short.bin', 64 * 1024 * 1024, 9)));
+    await alice.page.evaluate((heldBack) => {
+        const file = seededFile('cut-short.bin', 64 * 1024 * 1024, 9);
+        // alice's reads of the file stop for good after its first bytes (the data plane reads a
+        // file through blob.stream()): the receivers can never have all of it, so the kill below
+        // lands mid-transfer however loaded the machine is.
+        const whole = file.stream.bind(file);
+        file.stream = () => {
+            const reader = whole().getReader();
+            let passed = 0;
+            return new ReadableStream({
+                async pull(controller) {
+                    if (passed >= heldBack) return new Promise(() => {});
+                    const { done, value } = await reader.read();
+                    if (done) {
+                        controller.close();
+                        return undefined;
+                    }
+                    passed += value.byteLength;
+                    controller.enqueue(value);
+                    return undefined;
+                },
+            });
+        };
+        connection.send(file);
+    }, 16 * MiB);
     // Meanwhile bob sends carol a file of his own.
     const bobDigest = await bob.page.evaluate(async (carolId) => {
         const file = seededFile('bob-to-carol.bin', 8 * 1024 * 1024, 11);
