@@ -10,6 +10,8 @@
 #                          set, stops each target earlier
 #   scripts/fuzz.sh <mode> [target...]   only these (protocol_decode transfer_packets
 #                          engine_json model)
+# FUZZ_TIMEOUT (10) is the seconds one input may take: raise it for a long run that shares the
+# machine (a niced target starved by other work can pass 10 s on a slow but finite input).
 # MODEL_ARGS (--no-faults) are the model fuzzer's other options: its fault steps (links failing,
 # tabs crashing, repeated reports, damaged data packets) still find open issues
 # (tests/fuzz/README.md, "Open findings"), so `npm test` leaves them out.
@@ -101,7 +103,7 @@ for target in "${targets[@]}"; do
         "$fuzzer" "${regressions[@]}" >"$build/$target-regressions.log" 2>&1 ||
             { echo "$target: a regression input fails again ($build/$target-regressions.log)"; failed=1; }
     fi
-    options=("${limit[@]}" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048
+    options=("${limit[@]}" -print_final_stats=1 -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048
         -artifact_prefix="$crashes/")
     [ -n "${dictionary[$target]:-}" ] && options+=(-dict="${dictionary[$target]}")
     echo "=== $target: ${limit[*]}"

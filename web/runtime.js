@@ -28,6 +28,8 @@ const V3_REFUSALS = {
     ROOM_FULL: 'Room full',
 };
 
+// Page calls after which a link can follow: the peer driver gets ready for it (warmUp).
+const WARM_UP_CALLS = new Set(['Open', 'Connect', 'Join', 'CheckPresence']);
 const NO_MEDIA = Object.freeze({ audio: false, video: false, screen: false, data: false, oneway: false, broadcast: false });
 
 // A relay-only link whose TURN servers gave no relay candidate this long after it was made is
@@ -173,6 +175,8 @@ export class ConnectionRuntime {
         else this.engine.configure(config);
         this.data.roomChanged();
         this.run(this.engine.handle(this.event(kind, fields)));
+        // After the call's requests went out: links come next (peer-driver.js, warmUp).
+        if (WARM_UP_CALLS.has(kind)) this.peers.warmUp();
     }
 
     // What the browser, the signaling channel or the clock reports; dropped once the session's

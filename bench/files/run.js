@@ -181,19 +181,14 @@ async function connect(entry, sender, receiver, env) {
     roomCounter += 1;
     const room = `bench-${process.pid}-${roomCounter}`;
     await sender.evaluate((room) => window.openRoom(room), room);
-    if (entry.library === 'ours') {
-        const deadline = Date.now() + 10000;
-        while (!(await env.server.rooms.getRoom(room))) {
-            if (Date.now() > deadline) throw new Error(`room ${room} never appeared on our server`);
-            await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-    } else {
-        // The upstream server has no room table to read: ask it, as its own pages do.
-        const deadline = Date.now() + 10000;
-        while (!(await receiver.evaluate((room) => new Promise((resolve) => connection.checkPresence(room, (exists) => resolve(exists))), room))) {
-            if (Date.now() > deadline) throw new Error(`room ${room} never appeared on the upstream server`);
-            await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+    // The receiver asks its own server whether the room is there, as a page does before it
+    // joins, with both libraries alike: join() then starts with a signaling connection up and the
+    // room known, so setup compares what each does from join() to onopen. (Ours once read the
+    // server's room table instead and paid its socket's connection inside join().)
+    const deadline = Date.now() + 10000;
+    while (!(await receiver.evaluate((room) => new Promise((resolve) => connection.checkPresence(room, (exists) => resolve(exists))), room))) {
+        if (Date.now() > deadline) throw new Error(`room ${room} never appeared on the ${entry.library} server`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const setup = await receiver.evaluate((room) => window.joinRoom(room), room);
     await sender.evaluate(() => window.opened);

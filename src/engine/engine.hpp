@@ -143,6 +143,7 @@ private:
     bool hasValidSettings(const char* call, Actions& out) const;
     void announce(Actions& out, const std::optional<std::string>& to) const;
     void askForRoom(Actions& out) const;
+    void searchForRoom(std::uint64_t nowMs, Actions& out); // connect(), join(), a taken room
     protocol::Envelope envelope(const std::optional<std::string>& to = std::nullopt) const;
     SessionType sendAs() const;
 
@@ -267,6 +268,9 @@ private:
     // owner read their leave, still lists them (and nobody would say so later if the owner
     // vanished). Anything else they send takes them off again.
     std::set<std::string> leftWhileJoining_;
+    // Members heard leaving by their own word while we are a member: the owner's member-left
+    // decides (onLeave); until it comes, or if we become the owner first (memberGone).
+    std::set<std::string> heardLeaving_;
     // Per peer, the SDP session id of its peer connection in the last link we closed with it:
     // an offer from that connection afterwards is an ICE restart of a link we gave up, not a
     // new dial (onSessionDescription).
@@ -283,6 +287,12 @@ private:
     bool openRequested_ = false; // open-room sent to the server (its answer may be pending)
     // connect() for the room this side opens: if another page owns it already, join it.
     bool joinIfTaken_ = false;
+    // We own the room because its owner's link with us was given up or it was heard leaving
+    // (memberGone): over pub/sub a link can fail while its owner lives on, still owning the room
+    // for the others. Alone in the room, we yield to it when we hear it announced (onAnnounce).
+    bool ownerBySuccession_ = false;
+    bool rejoinedAfterTakeover_ = false; // that happened once this session
+
     // open-room and join-room requests not answered yet, of this session and earlier ones:
     // answers come in order, so only the last one answers the current session (serverReply).
     std::uint32_t sessionRequestsOut_ = 0;

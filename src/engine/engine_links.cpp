@@ -105,6 +105,7 @@ void Engine::connectAsNeeded(Actions& out) {
 void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
                         const std::optional<std::string>& successor, std::uint64_t nowMs,
                         Actions& out) {
+    heardLeaving_.erase(userid);
     if (!room_ || !room_->contains(userid)) {
         unlink(userid, out);
         return;
@@ -120,6 +121,18 @@ void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
         room_->contains(*successor)) {
         room_->setOwner(*successor);
         outcome.newOwner = successor;
+    }
+    // A member we heard leaving is gone, only not yet confirmed by the owner that just vanished
+    // (it never will be): ownership passes over it to the next member in join order, which at
+    // worst is this page.
+    if (outcome.newOwner && heardLeaving_.count(*outcome.newOwner)) {
+        for (const Member& member : room_->members()) {
+            if (!heardLeaving_.count(member.userid)) {
+                room_->setOwner(member.userid);
+                outcome.newOwner = member.userid;
+                break;
+            }
+        }
     }
     unlink(userid, out);
     out.push_back(
@@ -150,11 +163,18 @@ void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
                                 json{{"sessionid", targetRoom_}, {"owner", *outcome.newOwner}}));
         if (*outcome.newOwner == config_.userid) {
             transition(SessionEvent::BecameOwner, out);
+            ownerBySuccession_ = true;
             announce(out, std::nullopt);
             nextAnnounceAt_ = nowMs + config_.announceIntervalMs;
             out.push_back(scheduleTick(nextAnnounceAt_));
             // In a star (one-to-many, one-way) the members were linked to the old owner only.
             connectAsNeeded(out);
+            // Members we heard leaving whose departure the old owner never confirmed: ours to
+            // tell now.
+            const std::set<std::string> leaving = heardLeaving_;
+            for (const std::string& gone : leaving) {
+                memberGone(gone, proto::LeaveReason::Left, std::nullopt, nowMs, out);
+            }
         }
     }
 }

@@ -17,6 +17,20 @@ namespace proto = protocol;
 
 namespace {
 
+// A field of a server's answer that is true. nlohmann's value(key, false) throws when the key
+// holds another type, which aborts the whole wasm core (JSON_NOEXCEPTION): a server's answer is
+// input, so a field of the wrong type reads as absent.
+bool isTrue(const json& object, const char* key) {
+    const auto found = object.find(key);
+    return found != object.end() && found->is_boolean() && found->get<bool>();
+}
+
+// The same for a string field ("" when absent or not a string).
+std::string stringOf(const json& object, const char* key) {
+    const auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
 // The session of a server room view: the object we sent in open-room, or a session string.
 SessionType readSession(proto::FieldReader& reader, const json& view) {
     auto it = view.find("session");
@@ -254,8 +268,8 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
         connectAsNeeded(out);
     } else if (request == "check-presence") {
         const bool exists =
-            reply.value("exists", false) && reply.contains("room") && knowRoom(reply["room"], out);
-        if (exists && reply["room"].value("roomid", "") != askedRoom) {
+            isTrue(reply, "exists") && reply.contains("room") && knowRoom(reply["room"], out);
+        if (exists && stringOf(reply["room"], "roomid") != askedRoom) {
             error(ErrorCode::InvalidField, {TextId::ServerPresenceForOtherRoom}, out);
             return out;
         }
@@ -264,7 +278,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
             if (exists) {
                 const KnownRoom& known = knownRooms_.at(askedRoom);
                 answer["extra"] = known.announce.extra;
-                answer["isFull"] = reply["room"].value("isFull", false);
+                answer["isFull"] = isTrue(reply["room"], "isFull");
                 answer["isPasswordProtected"] = known.announce.passwordProtected;
             }
             out.push_back(fireEvent(PageEvent::Presence, answer));
@@ -361,6 +375,12 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
     }
     if (roomid != targetRoom_ || !room_ || !isActive(state_)) {
         return out; // an event for a room we are not in (any more)
+    }
+    if (state_ == SessionState::Opening) {
+        // The server answers open-room before it tells anything about the room it made: an
+        // event now is about the room of the same name we owned before (left, then opened
+        // again), and its members are not ours.
+        return out;
     }
     if (event == "member-joined") {
         const std::string userid = reader.id("userid");
@@ -463,9 +483,7 @@ void Engine::onWelcome(const json& welcome, Actions& out) {
     if (!room_ || (state_ != SessionState::Open && state_ != SessionState::Joined)) {
         return;
     }
-    const auto resumed = welcome.find("resumed");
-    const bool wasResumed =
-        resumed != welcome.end() && resumed->is_boolean() && resumed->get<bool>();
+    const bool wasResumed = isTrue(welcome, "resumed");
     const auto rooms = welcome.find("rooms");
     if (wasResumed && rooms != welcome.end() && rooms->is_array()) {
         for (const json& roomid : *rooms) {
@@ -582,7 +600,7 @@ void Engine::onRoomList(const json& rooms, std::uint64_t nowMs, Actions& out) {
     std::set<std::string> listed;
     for (const json& view : rooms) {
         if (knowRoom(view, out)) {
-            listed.insert(view.value("roomid", ""));
+            listed.insert(stringOf(view, "roomid"));
         }
     }
     // Rooms that disappeared from the list are no longer open (they may be announced again).

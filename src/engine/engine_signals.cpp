@@ -263,9 +263,16 @@ void Engine::onAnnounce(const proto::Announce& m, std::uint64_t nowMs, Actions& 
     // open() + connect() on two pages over pub/sub: two owners of one room, each alone so far.
     // One yields and joins the other: the one alone when the other has members, else the one
     // whose userid sorts after (both sides decide alike).
-    if (state_ == SessionState::Open && joinIfTaken_ && m.envelope.from != config_.userid &&
-        room_ && room_->participantCount() == 1 &&
-        (m.participants > 1 || m.envelope.from < config_.userid)) {
+    const bool alone = state_ == SessionState::Open && m.envelope.from != config_.userid && room_ &&
+                       room_->participantCount() == 1;
+    const bool openedTwice =
+        joinIfTaken_ && (m.participants > 1 || m.envelope.from < config_.userid);
+    // We took the room over when our link with its owner was given up, yet the owner lives on
+    // with members (maybe still us). Once per session: a path that stays broken must not make
+    // us rejoin and give up again for ever.
+    const bool ownerLivesOn = ownerBySuccession_ && !rejoinedAfterTakeover_ && m.participants > 1;
+    if (alone && (openedTwice || ownerLivesOn)) {
+        rejoinedAfterTakeover_ = rejoinedAfterTakeover_ || ownerLivesOn;
         joinTakenRoom(nowMs, out);
         return;
     }
@@ -419,6 +426,7 @@ void Engine::onMemberJoined(const proto::MemberJoined& m, Actions& out) {
         m.member.userid == config_.userid || room_->contains(m.member.userid)) {
         return;
     }
+    heardLeaving_.erase(m.member.userid); // back
     room_->admit(Member{m.member.userid, writeJson(m.member.extra), m.member.joinedAs});
     out.push_back(fireEvent(
         PageEvent::OnUserStatusChanged,
@@ -426,6 +434,12 @@ void Engine::onMemberJoined(const proto::MemberJoined& m, Actions& out) {
 }
 
 void Engine::onMemberLeft(const proto::MemberLeft& m, std::uint64_t nowMs, Actions& out) {
+    if (m.userid == config_.userid && ownerBySuccession_) {
+        // The owner we took the room over from gave our link up too: it does not count us, and
+        // its announcements are no reason to rejoin it (onAnnounce).
+        rejoinedAfterTakeover_ = true;
+        return;
+    }
     if (!room_ || m.userid == config_.userid || !fromOwner(m.envelope, "member-left", out)) {
         return;
     }
@@ -475,6 +489,16 @@ void Engine::onLeave(const proto::Leave& m, std::uint64_t nowMs, Actions& out) {
                                                          {"entireSessionClosed", true},
                                                          {"reason", "left"}}));
         sessionClosed(m.envelope.from, ownerExtra, out);
+        return;
+    }
+    if (!isOwner() && m.envelope.from != room_->owner()) {
+        // Another member's own leave. Over pub/sub it can reach us after the owner's word that
+        // the same user came back (member-joined of its next join): the owner's member-left,
+        // which the owner sends in order with its member-joined, decides. Kept in case we become
+        // the owner before it comes (memberGone).
+        if (heardLeaving_.size() < proto::kMaxMembers) {
+            heardLeaving_.insert(m.envelope.from);
+        }
         return;
     }
     memberGone(m.envelope.from, proto::LeaveReason::Left, m.successor, nowMs, out);

@@ -237,14 +237,7 @@ Actions Engine::connect(const std::string& roomid, std::uint64_t nowMs) {
         return out;
     }
     targetRoom_ = roomid;
-    presenceReported_ = false;
-    searchDeadline_ = nowMs + config_.presenceTimeoutMs;
-    stateChange("detecting-room-presence", out);
-    askForRoom(out);
-    if (serverMode()) {
-        out.push_back(serverRequest("subscribe-rooms", json::object()));
-    }
-    out.push_back(scheduleTick(searchDeadline_));
+    searchForRoom(nowMs, out);
     // The announcement may already be known (seen before connect()).
     auto known = knownRooms_.find(roomid);
     if (known != knownRooms_.end() && config_.autoJoin && !blockedRooms_.count(roomid)) {
@@ -262,6 +255,7 @@ void Engine::joinTakenRoom(std::uint64_t nowMs, Actions& out) {
     room_.reset();
     openRequested_ = false;
     joinIfTaken_ = false;
+    ownerBySuccession_ = false;
     joinAs_.reset();
     joinRequested_ = false;
     if (knownRooms_.count(targetRoom_)) {
@@ -269,11 +263,7 @@ void Engine::joinTakenRoom(std::uint64_t nowMs, Actions& out) {
         out.insert(out.end(), requested.begin(), requested.end());
         return;
     }
-    presenceReported_ = false;
-    searchDeadline_ = nowMs + config_.presenceTimeoutMs;
-    stateChange("detecting-room-presence", out);
-    askForRoom(out);
-    out.push_back(scheduleTick(searchDeadline_));
+    searchForRoom(nowMs, out);
 }
 
 Actions Engine::join(const std::string& roomid, const std::optional<SessionType>& joinAs,
@@ -302,8 +292,15 @@ Actions Engine::join(const std::string& roomid, const std::optional<SessionType>
         out.insert(out.end(), requested.begin(), requested.end());
         return out;
     }
-    // Not announced yet: ask, and carry on when the owner answers (onAnnounce), or when the
-    // server's room list shows the room (which it only pushes to subscribers).
+    searchForRoom(nowMs, out);
+    return out;
+}
+
+// The target room is not announced yet: ask, and carry on when the owner answers
+// (onAnnounce), or when the server's room list shows the room. The server pushes room lists to
+// subscribers only, and the room may be gone when it answers check-presence and be opened again
+// later: subscribe too.
+void Engine::searchForRoom(std::uint64_t nowMs, Actions& out) {
     presenceReported_ = false;
     searchDeadline_ = nowMs + config_.presenceTimeoutMs;
     stateChange("detecting-room-presence", out);
@@ -312,7 +309,6 @@ Actions Engine::join(const std::string& roomid, const std::optional<SessionType>
         out.push_back(serverRequest("subscribe-rooms", json::object()));
     }
     out.push_back(scheduleTick(searchDeadline_));
-    return out;
 }
 
 // "Is the target room there?": a presence query on pub/sub, check-presence with the server.
@@ -404,10 +400,13 @@ void Engine::endSession(SessionEvent why, Actions& out) {
     joinRequested_ = false;
     openRequested_ = false;
     joinIfTaken_ = false;
+    ownerBySuccession_ = false;
+    rejoinedAfterTakeover_ = false;
     ejectedFromRoom_.clear();
     room_.reset();
     pendingSignals_.clear();
     leftWhileJoining_.clear();
+    heardLeaving_.clear();
     closedConnections_.clear();
     remoteStreamSessions_.clear();
     localStreams_.clear();
@@ -621,6 +620,11 @@ Actions Engine::tick(std::uint64_t nowMs) {
     std::uint64_t next = 0;
     auto schedule = [&](std::uint64_t at) { next = next == 0 ? at : std::min(next, at); };
 
+    // Links given up first: an announcement counts the members as they are after it (a member
+    // that took the room over hears from it whether we still count it: onAnnounce).
+    if (const std::uint64_t recovery = recoverLinks(nowMs, out)) {
+        schedule(recovery);
+    }
     if (isOwner() && !serverMode()) {
         if (nowMs >= nextAnnounceAt_) {
             announce(out, std::nullopt);
@@ -647,9 +651,6 @@ Actions Engine::tick(std::uint64_t nowMs) {
             schedule(it->second);
             ++it;
         }
-    }
-    if (const std::uint64_t recovery = recoverLinks(nowMs, out)) {
-        schedule(recovery);
     }
     if (next != 0) {
         out.push_back(scheduleTick(next));

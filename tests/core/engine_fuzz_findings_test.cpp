@@ -940,3 +940,182 @@ TEST(EngineFuzzFindings, AJoinerRemembersAtMostOneAcceptsWorthOfLeaves) {
 
 } // namespace
 } // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// model_fuzzer --seed 4098 --no-faults (owner authority), minimal reproduction:
+//   1. u1.open("r1")  2. everything settles  3. u5.join("r1")  4. u5's request reaches u1
+//   5. u1's accept reaches u5  6. 7.7 s pass (u5's offer is not made in that time)
+// u5 gave its link with the owner up, took the owner for gone and took the room over; u1 lived
+// on and kept u5 as a member: two owners of r1 for good. A member who took a room over and is
+// alone in it now yields to the owner it hears announcing the room, as open() + connect() does.
+TEST(EngineFuzzFindings, AMemberWhoTookOverAloneRejoinsTheOwnerItHearsAgain) {
+    Engine me = joinerWhoAskedAlice();
+    me.receiveSignal(acceptFrom("alice", {"alice", "me"}), "", 2);
+    ASSERT_EQ(me.state(), SessionState::Joined);
+    std::uint64_t now = 2;
+    while (me.state() == SessionState::Joined && now < 120000) {
+        now += 500;
+        me.tick(now); // the link with alice never connects: restarted, then given up
+    }
+    ASSERT_EQ(me.state(), SessionState::Open);
+    ASSERT_TRUE(me.isOwner());
+    proto::Announce announce;
+    announce.envelope = proto::Envelope{"room", "alice", std::nullopt};
+    announce.session = parseSession("only data").value();
+    announce.participants = 2; // alice still counts us
+    const Actions heard = me.receiveSignal(proto::encode(announce), "", now + 1);
+    EXPECT_NE(findSignal<proto::JoinRequest>(signalsIn(heard), "alice"), nullptr);
+    EXPECT_EQ(me.state(), SessionState::Joining);
+}
+
+} // namespace
+} // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// model_fuzzer --seed 6279 --no-faults (server authority), minimal reproduction (shortened):
+//   1. u3 owns "r1"  2. u1.open("r1") + u1.connect("r1")  3. u3.leave()
+//   4. the server refuses u1's open-room (ROOM_EXISTS, still u3's)  5. u3.open("r1")
+//   6. the server answers u1's check-presence: no such room (between 3 and 5)
+// The page that found its room taken looked for it once, like join(), but without subscribing
+// to the room list: it never heard that the room was opened again and stayed "joining".
+TEST(EngineFuzzFindings, APageThatFindsItsRoomTakenHearsWhenItOpensAgain) {
+    EngineConfig config = withServer("me");
+    config.session = parseSession("only data").value();
+    Engine me(config);
+    me.open("room", 0);
+    me.connect("room", 0); // open() + connect(): join the room if another page has it
+    const Actions taken =
+        me.serverReply("open-room", R"({"roomid":"room"})",
+                       R"({"ok":false,"error":{"code":"ROOM_EXISTS","message":"taken"}})", 1);
+    EXPECT_TRUE(asksServer(taken, "check-presence"));
+    EXPECT_TRUE(asksServer(taken, "subscribe-rooms"));
+    me.serverReply("check-presence", R"({"roomid":"room"})", R"({"ok":true,"exists":false})", 2);
+    EXPECT_EQ(me.state(), SessionState::Joining);
+    me.serverEvent("room-list", R"({"rooms":[{"roomid":"room","owner":"u3","participants":1}]})",
+                   3); // captures the media to send first
+    EXPECT_TRUE(asksServer(me.localMediaReady(4), "join-room"));
+}
+
+} // namespace
+} // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// model_fuzzer --seed 8413 --no-faults (server authority), minimal reproduction (shortened):
+//   1. u3 owns "r1"  2. u1 joins it  3. u3.leave()  4. u3.open("r1")
+//   5. the server's member-joined of u1 (about the room u3 left) reaches u3, then u1's offer
+// u3, still waiting for the answer to its new open-room, took u1 into the room it was opening
+// and answered its offer: a page "opening" with a link. Events before that answer are about the
+// room it had before, and are dropped.
+TEST(EngineFuzzFindings, APageOpeningARoomIgnoresEventsOfTheRoomItLeft) {
+    EngineConfig config = withServer("me");
+    config.session = parseSession("only data").value();
+    Engine me(config);
+    ASSERT_TRUE(asksServer(me.open("room", 0), "open-room"));
+    me.serverEvent("member-joined", R"({"roomid":"room","userid":"u1","extra":{}})", 1);
+    EXPECT_FALSE(me.room()->contains("u1"));
+    EXPECT_TRUE(me.linkedPeers().empty());
+    me.serverReply(
+        "open-room", R"({"roomid":"room"})",
+        R"({"ok":true,"room":{"roomid":"room","owner":"me","members":[{"userid":"me"}]}})", 2);
+    EXPECT_EQ(me.state(), SessionState::Open);
+    EXPECT_FALSE(me.room()->contains("u1"));
+}
+
+} // namespace
+} // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+std::string leaveOf(const std::string& userid, std::optional<std::string> successor = {}) {
+    return proto::encode(
+        proto::Leave{proto::Envelope{"room", userid, std::nullopt}, false, std::move(successor)});
+}
+
+std::string ownerSays(const proto::Message& message) {
+    return proto::encode(message);
+}
+
+// model_fuzzer --seed 8346 --no-faults (owner authority), minimal reproduction (shortened):
+//   1. u2 owns "r1" with u1 and u3  2. u3.leave()  3. u2 hears it, tells u1 (member-left)
+//   4. u3.connect("r1") again: u2 admits it and tells u1 (member-joined)
+//   5. u3's first leave reaches u1 only now
+// u1 took that late leave for a new one and dropped u3, whom the rest of the room counts. A
+// member's own leave now waits for the owner's member-left, which the owner sends in order with
+// its member-joined.
+TEST(EngineFuzzFindings, AMembersLateLeaveDoesNotUndoItsReturn) {
+    Engine me = joinerWhoAskedAlice();
+    me.receiveSignal(acceptFrom("alice", {"alice", "carol", "me"}), "", 2);
+    ASSERT_TRUE(me.room()->contains("carol"));
+    me.receiveSignal(ownerSays(proto::MemberLeft{proto::Envelope{"room", "alice", std::nullopt},
+                                                 "carol", proto::LeaveReason::Left}),
+                     "", 3);
+    EXPECT_FALSE(me.room()->contains("carol"));
+    me.receiveSignal(ownerSays(proto::MemberJoined{
+                         proto::Envelope{"room", "alice", std::nullopt},
+                         proto::MemberInfo{"carol", json::object(), defaultSession()}}),
+                     "", 4);
+    me.receiveSignal(leaveOf("carol"), "", 5); // the first leave, late
+    EXPECT_TRUE(me.room()->contains("carol"));
+}
+
+// The other side of it: a member heard leaving whose departure the owner never confirmed (the
+// owner left first) is dropped by the member that takes the room over.
+TEST(EngineFuzzFindings, AMemberHeardLeavingIsDroppedByTheNextOwner) {
+    Engine me = joinerWhoAskedAlice();
+    me.receiveSignal(acceptFrom("alice", {"alice", "carol", "me"}), "", 2);
+    me.receiveSignal(leaveOf("carol"), "", 3);
+    EXPECT_TRUE(me.room()->contains("carol")); // until alice says so
+    const Actions handed = me.receiveSignal(leaveOf("alice", std::string("me")), "", 4);
+    ASSERT_TRUE(me.isOwner());
+    EXPECT_FALSE(me.room()->contains("carol"));
+    EXPECT_NE(findSignal<proto::MemberLeft>(signalsIn(handed), ""), nullptr);
+}
+
+// model_fuzzer --seed 382 and --seed 20 (faults on), minimal reproduction:
+//   1. u3 owns "r1" with u2 and u4 (join order)  2. u2.leave()  3. u3 crashes
+// u4 heard u2 leave, waited for u3's member-left, then gave u3 up and passed ownership in join
+// order to u2, who had left: a room whose owner is gone for good. Succession skips the members
+// heard leaving.
+TEST(EngineFuzzFindings, OwnershipPassesOverAMemberHeardLeaving) {
+    Engine me = joinerWhoAskedAlice();
+    me.receiveSignal(acceptFrom("alice", {"alice", "carol", "me"}), "", 2);
+    me.receiveSignal(leaveOf("carol"), "", 3);
+    me.receiveSignal(leaveOf("alice"), "", 4); // names no successor: join order decides
+    EXPECT_TRUE(me.isOwner());
+    EXPECT_FALSE(me.room()->contains("carol"));
+}
+
+} // namespace
+} // namespace rtcmc
+
+namespace rtcmc {
+namespace {
+
+// engine_json_fuzzer (long run, 2.6 M executions; regressions/engine_json/
+// check-presence-exists-not-boolean): a check-presence answer whose "exists" was a string threw
+// nlohmann's type_error 302 from value("exists", false): natively an uncaught exception, in the
+// wasm build an abort of the whole core. A field of the wrong type now reads as absent.
+TEST(EngineFuzzFindings, AServerAnswerWithAFieldOfTheWrongTypeIsReadAsAbsent) {
+    // Natively the exception ended this test binary; the wasm build has no exceptions at all.
+    Engine me(withServer("me"));
+    me.checkPresence("room", 0);
+    expectEveryPayloadIsJson(me.serverReply("check-presence", R"({"roomid":"room"})",
+                                            R"({"ok":true,"exists":"yes"})", 1));
+    me.checkPresence("room", 2);
+    expectEveryPayloadIsJson(
+        me.serverReply("check-presence", R"({"roomid":"room"})",
+                       R"({"ok":true,"exists":true,"room":{"roomid":"room","owner":"a",)"
+                       R"("participants":1,"isFull":"no"}})",
+                       3));
+    EXPECT_EQ(me.state(), SessionState::Idle);
+}
+
+} // namespace
+} // namespace rtcmc

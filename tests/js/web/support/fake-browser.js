@@ -107,6 +107,10 @@ export class FakeWorld {
                 this.entries = new Map(); // remote userid -> entry
             }
 
+            // The real driver makes a DTLS certificate ahead of the first link (peer-driver.js);
+            // fake links need none.
+            warmUp() {}
+
             has(userid) {
                 return this.entries.has(userid);
             }
