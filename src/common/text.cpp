@@ -15,15 +15,16 @@ Text::Text(TextId id, std::initializer_list<TextArg> args) {
 }
 
 void Text::addArg(const TextArg& value) {
-    if (!value.isNumber_) {
-        arg(value.words_);
+    if (!value.isNumber()) {
+        arg(std::string_view(value.data_, value.size_));
         return;
     }
     encoded_ += kArgument;
-    if (value.negative_) {
+    const bool negative = value.size_ == TextArg::kNegative;
+    if (negative) {
         encoded_ += '-';
     }
-    appendDecimal(encoded_, value.negative_ ? 0 - value.number_ : value.number_);
+    appendDecimal(encoded_, negative ? 0 - value.number_ : value.number_);
 }
 
 Text& Text::arg(std::string_view value) {

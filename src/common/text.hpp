@@ -27,20 +27,24 @@ enum class TextId : std::uint16_t {
 // argument, and its destructor, cost the wasm more code than the error site itself.
 class TextArg {
 public:
-    TextArg(std::string_view words) : words_(words) {}
-    TextArg(const std::string& words) : words_(words) {}
-    TextArg(const char* words) : words_(words) {}
+    TextArg(std::string_view words) : data_(words.data()), size_(words.size()) {}
+    TextArg(const std::string& words) : data_(words.data()), size_(words.size()) {}
+    TextArg(const char* words) : TextArg(std::string_view(words)) {}
     template <typename Number, typename = std::enable_if_t<std::is_integral_v<Number>>>
     TextArg(Number number)
-        : number_(static_cast<std::uint64_t>(number)), isNumber_(true),
-          negative_(std::is_signed_v<Number> && number < 0) {}
+        : number_(static_cast<std::uint64_t>(number)), data_(nullptr),
+          size_(std::is_signed_v<Number> && number < 0 ? kNegative : kPositive) {}
 
 private:
     friend class Text;
-    std::string_view words_;
-    std::uint64_t number_ = 0; // the magnitude's two's complement when negative_
-    bool isNumber_ = false;
-    bool negative_ = false;
+    // A number is a null data_ with size_ kPositive or kNegative (words with null data have
+    // size 0); number_ is read only then. Three fields, the least each error site can store.
+    static constexpr std::size_t kPositive = 1;
+    static constexpr std::size_t kNegative = 2;
+    bool isNumber() const { return data_ == nullptr && size_ != 0; }
+    std::uint64_t number_; // the magnitude's two's complement when negative
+    const char* data_;
+    std::size_t size_;
 };
 
 // One sentence of texts.def with its arguments ({0}, {1}, ... in the sentence), or several

@@ -728,13 +728,14 @@ void DataPlane::receive(PeerIndex peer, std::uint32_t length, const Room* room) 
         return;
     }
     const std::string& userid = lane->userid();
-    Result<TransferUpdate> received = makeError(
-        ErrorCode::InvalidArgument, {TextId::TooLongFor, {"a packet", length, kMaxPacketBytes}});
     const std::uint32_t offset = *reserveControl(kMaxReplyPacketBytes); // empty at a call's start
-    if (length <= kMaxPacketBytes) {
-        received = manager_.receive(userid, ConstBytes(input(), length),
-                                    controlAt(offset, kMaxReplyPacketBytes));
-    }
+    // The error of a packet too long is made only for one (not for every packet received).
+    const Result<TransferUpdate> received =
+        length <= kMaxPacketBytes
+            ? manager_.receive(userid, ConstBytes(input(), length),
+                               controlAt(offset, kMaxReplyPacketBytes))
+            : makeError(ErrorCode::InvalidArgument,
+                        {TextId::TooLongFor, {"a packet", length, kMaxPacketBytes}});
     if (!received) {
         controlUsed_ = 0;
         notice(NoticeWriter("refused")

@@ -33,20 +33,20 @@ Result<std::uint64_t> readUnsigned(const json& object, const char* field, std::u
     if (found == object.end()) {
         return invalidField({TextId::FieldIsMissing, {field}});
     }
-    auto outOfRange = [&](std::string got) {
-        return invalidField({TextId::FieldMustBeIntegerIn, {field, min, max, std::move(got)}});
-    };
-    if (found->is_number_integer() && !found->is_number_unsigned()) {
-        return outOfRange(std::to_string(found->get<std::int64_t>()));
+    // What was there instead, each a Text argument made in place: the number, or the JSON type
+    // of anything else.
+    if (found->is_number_unsigned()) {
+        const auto value = found->get<std::uint64_t>();
+        if (value >= min && value <= max) {
+            return value;
+        }
+        return invalidField({TextId::FieldMustBeIntegerIn, {field, min, max, value}});
     }
-    if (!found->is_number_unsigned()) {
-        return outOfRange(found->type_name());
+    if (found->is_number_integer()) {
+        return invalidField(
+            {TextId::FieldMustBeIntegerIn, {field, min, max, found->get<std::int64_t>()}});
     }
-    const auto value = found->get<std::uint64_t>();
-    if (value < min || value > max) {
-        return outOfRange(std::to_string(value));
-    }
-    return value;
+    return invalidField({TextId::FieldMustBeIntegerIn, {field, min, max, found->type_name()}});
 }
 
 Result<std::string> readString(const json& object, const char* field) {
@@ -99,7 +99,7 @@ Result<std::uint32_t> chunkCountFor(std::uint64_t size, std::uint32_t chunkSize)
 }
 
 Status validateMetadata(const TransferMetadata& metadata) {
-    if (!parseTransferKind(transferKindName(metadata.kind))) {
+    if (metadata.kind > TransferKind::Binary) {
         return invalidField({TextId::KindMustBe});
     }
     if (metadata.name.size() > kMaxNameBytes) {

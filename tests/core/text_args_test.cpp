@@ -38,6 +38,13 @@ TEST(TextArgs, WordsStayWords) {
     EXPECT_EQ(argsOf(text), (std::vector<std::string>{"bob", "file.bin", "a packet"}));
 }
 
+// A number is told from words by a null pointer with a non-zero length: empty words, whose
+// pointer may be null too, stay empty words, and 1 and 2 stay numbers.
+TEST(TextArgs, EmptyWordsAreNotNumbers) {
+    const Text text(TextId::TooLongFor, {std::string_view(), "", std::string(), 1, 2, -1});
+    EXPECT_EQ(argsOf(text), (std::vector<std::string>{"", "", "", "1", "2", "-1"}));
+}
+
 TEST(TextArgs, AppendJsonWritesWhatWriteJsonOfToJsonWrites) {
     const std::vector<Text> texts = {
         Text(),

@@ -41,20 +41,8 @@ const COMMAND_WORDS = 10;
 const MAX_PACKET_BYTES = 262144;
 
 const KIND_NAMES = ['file', 'text', 'object', 'binary']; // transfer::TransferKind values
-const TYPED_ARRAY_NAMES = new Set([
-    'Int8Array',
-    'Uint8Array',
-    'Uint8ClampedArray',
-    'Int16Array',
-    'Uint16Array',
-    'Int32Array',
-    'Uint32Array',
-    'Float32Array',
-    'Float64Array',
-    'BigInt64Array',
-    'BigUint64Array',
-    'DataView',
-]);
+// The names a typed array's constructor may have (a subclass's own name is not sent).
+const TYPED_ARRAY_NAME = /^(?:(?:Int|Uint)(?:8|16|32)|Uint8Clamped|Float(?:32|64)|Big(?:Int|Uint)64)Array$|^DataView$/;
 const ASCII = /^[\x00-\x7f]*$/;
 
 export class DataPlaneDriver {
@@ -92,8 +80,6 @@ export class DataPlaneDriver {
             this.headerAddress = plane.header();
             this.arena = plane.arena();
             this.bufferedAddress = plane.buffered();
-            const kinds = this.core.TransferKind;
-            this.kindValues = { file: kinds.File, text: kinds.Text, object: kinds.Object, binary: kinds.Binary };
         }
         return this.plane;
     }
@@ -328,7 +314,7 @@ export class DataPlaneDriver {
         }
         this.jobs.set(id, job);
         this.ensurePlane();
-        this.call((core) => core.sendTransfer(id, to, this.kindValues[job.kind], job.name, job.type, job.size));
+        this.call((core) => core.sendTransfer(id, to, KIND_NAMES.indexOf(job.kind), job.name, job.type, job.size));
     }
 
     read(handle, jobId, offset, length, position) {
@@ -621,7 +607,7 @@ function describe(data) {
         // Copied once into a Blob, so that later changes to the caller's buffer do not reach a
         // transfer under way (the Blob is read like a file).
         const blob = new Blob([data]);
-        return { kind: 'binary', name: TYPED_ARRAY_NAMES.has(viewName) ? viewName : '', type: '', size: blob.size, blob, original: data };
+        return { kind: 'binary', name: TYPED_ARRAY_NAME.test(viewName) ? viewName : '', type: '', size: blob.size, blob, original: data };
     }
     if (typeof data === 'string') {
         if (data.length <= SMALL_MESSAGE_CHARS) return null;
