@@ -434,11 +434,20 @@ private:
         std::vector<std::uint64_t> out{manager_.incomingCount(), manager_.outgoingCount()};
         for (const TransferProgress& progress : manager_.activeTransfers()) {
             const ProgressCounts& counts = progress.counts;
-            out.insert(out.end(), {static_cast<std::uint64_t>(progress.userid[0]),
-                                   progress.transferId, counts.length, counts.sent, counts.received,
-                                   counts.remaining, counts.bytesDone});
+            out.insert(out.end(),
+                       {peerIndex(progress.userid), progress.transferId, counts.length, counts.sent,
+                        counts.received, counts.remaining, counts.bytesDone});
         }
         return out;
+    }
+
+    static std::uint64_t peerIndex(const std::string& userid) {
+        for (std::uint64_t i = 0; i < 3; ++i) {
+            if (userid == kPeers[i]) {
+                return i;
+            }
+        }
+        return 3; // not one of ours: still compared, and told apart from them
     }
 
     static std::string describe(const std::vector<std::uint64_t>& snapshot) {
