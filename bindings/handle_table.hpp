@@ -1,7 +1,7 @@
 // Objects that JS owns, reached by integer handles (issue 11). embind's class_ brings about
 // 2.3 KB (gzip) of generic class machinery into the JS glue; free functions over a handle need
 // none of it. bindings/handles.js gives JS back the objects it used (Module.Engine,
-// Module.TransferManager) as thin wrappers that hold a handle and delete() it.
+// Module.DataPlane) as thin wrappers that hold a handle and delete() it.
 #pragma once
 
 #include <memory>

@@ -1,5 +1,5 @@
-// Module.Engine and Module.TransferManager, the objects the facade and the tests use, over the
-// free functions of engine_bindings.cpp and transfer_bindings.cpp that take an integer handle
+// Module.Engine and Module.DataPlane, the objects the facade and the tests use, over the
+// free functions of engine_bindings.cpp and data_plane_bindings.cpp that take an integer handle
 // (bindings/handle_table.hpp). embind's class_ would bring about 2.3 KB (gzip) of generic class
 // machinery into the glue for the same two classes (issue 11).
 // Linked with --post-js: it runs inside the module's factory, where `Module` is the module.
@@ -7,12 +7,16 @@
 
 /**
  * A constructor whose instances own one object of the core, reached by `_<prefix>Create`,
- * `_<prefix>Delete` and, for each method `m` (or `_m`), `_<prefix>M(handle, ...)`.
+ * `_<prefix>Delete` and, for each method `m` (or `_m`), `_<prefix>M(handle, ...)`. Methods
+ * listed in `dispatched[f]` share one function of two arguments after the handle: the i-th of
+ * them is `_<prefix>F(handle, i, a, b)` (the C++ side numbers them in the same order; a missing
+ * argument is 0, as embind wants every one).
  * @param {string} name
  * @param {string} prefix
  * @param {!Array<string>} methods
+ * @param {!Object<string, !Array<string>>=} dispatched
  */
-function rtcmcHandleClass(name, prefix, methods) {
+function rtcmcHandleClass(name, prefix, methods, dispatched) {
     const nameOf = (method) => '_' + prefix + method.charAt(0).toUpperCase() + method.slice(1);
     const prefixed = (method) => Module[nameOf(method)];
     /** @constructor */
@@ -29,6 +33,14 @@ function rtcmcHandleClass(name, prefix, methods) {
         Owner.prototype[method] = function (...args) {
             return Module[functionName](handleOf(this), ...args);
         };
+    });
+    Object.keys(dispatched || {}).forEach((shared) => {
+        const functionName = nameOf(shared);
+        dispatched[shared].forEach((method, op) => {
+            Owner.prototype[method] = function (a, b) {
+                return Module[functionName](handleOf(this), op, a === undefined ? 0 : a, b === undefined ? 0 : b);
+            };
+        });
     });
     Owner.prototype['delete'] = function () {
         prefixed('delete')(handleOf(this));
@@ -54,22 +66,22 @@ rtcmcHandleClass('Engine', 'engine', [
     'roomSnapshot',
     'handle',
 ]);
-rtcmcHandleClass('TransferManager', 'transfer', [
-    'inputView',
-    'outputView',
-    'chunkPayloadView',
-    '_startOutgoing',
-    '_writeChunk',
-    '_writeChunkInPlace',
-    '_writeEnd',
-    '_abortOutgoing',
-    '_receive',
-    '_cancelIncoming',
-    'nextChunk',
-    'peerGone',
-    'progress',
-    'incomingMetadata',
-    'outgoingMetadata',
-    'outgoingCount',
-    'incomingCount',
-]);
+// One number per call of `_dataPlaneCall` (bindings/data_plane_bindings.cpp, PlaneCall) and of
+// `_dataPlaneFail`: the calls without a string share one embind function.
+rtcmcHandleClass('DataPlane', 'dataPlane', ['attach', 'sendFrame', 'sendTransfer', 'receive', 'extraOf'], {
+    'call': [
+        'header',
+        'arena',
+        'buffered',
+        'outgoingCount',
+        'incomingCount',
+        'detach',
+        'channelOpened',
+        'channelClosed',
+        'pump',
+        'resume',
+        'filled',
+        'release',
+    ],
+    'fail': ['readFailed', 'sendFailed'],
+});

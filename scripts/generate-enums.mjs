@@ -23,8 +23,6 @@ export const ENUMS = [
     ['PageEvent', 'src/engine/action.hpp', 'PageEvent'],
     ['EventKind', 'src/engine/event.hpp', 'EventKind'],
     ['TransferKind', 'src/transfer/metadata.hpp', 'TransferKind'],
-    ['TransferDirection', 'src/transfer/transfer_update.hpp', 'TransferDirection'],
-    ['TransferEvent', 'bindings/transfer_bindings.cpp', 'JsTransferEvent'],
     ['PacketKind', 'src/transfer/packet.hpp', 'PacketKind'],
 ];
 export const SOURCES = [...new Set(ENUMS.map(([, file]) => file))];

@@ -79,7 +79,9 @@ export class RTCMultiConnection {
         this.DetectRTC = getDetectRTC();
         inertProperty(this, 'preventSSLAutoAllowed', false, 'has no effect: browsers decide when to ask for the camera, and pages cannot change it');
         inertProperty(this, 'resources', {}, 'has no effect: everything the library needs is in it (recording, speaking detection, screen capture)');
+        const drivers = extras && extras._drivers; // fakes of web/runtime.js for tests
         if (extras && typeof extras === 'object') Object.assign(this, extras);
+        delete this._drivers;
 
         // Internal state lives behind one non-enumerable property: several instances on a page
         // share nothing but the loaded core.
@@ -87,7 +89,7 @@ export class RTCMultiConnection {
         Object.defineProperty(this, '_internals', { value: internals, enumerable: false });
         internals.ready = loadCore().then(
             (core) => {
-                internals.runtime = new ConnectionRuntime(this, core);
+                internals.runtime = new ConnectionRuntime(this, core, drivers);
                 this._screenCapturingAvailable();
                 // v1.2: a channel given to the constructor starts looking for that session.
                 if (channel && !this.isInitiator) this._whenReady((runtime) => this._startListening(runtime));
@@ -208,11 +210,7 @@ export class RTCMultiConnection {
         if (data === undefined || data === null || data === '') {
             throw new RTCMultiConnectionError('INVALID_ARGUMENT', 'No file, data or text message to share.');
         }
-        this._whenReady((runtime) => {
-            if (runtime.transfers && runtime.transfers.handles(data)) runtime.transfers.send(data, userid);
-            else if (userid) runtime.data.sendTo(userid, data);
-            else runtime.data.sendToAll(data);
-        });
+        this._whenReady((runtime) => runtime.data.send(data, userid));
     }
 
     eject(userid) {

@@ -11,8 +11,7 @@ import { createMediaElement } from './media/media-element.js';
 import { watchSpeaking } from './media/speaking.js';
 import { SocketIoChannel } from './signaling/socketio-channel.js';
 import { CustomChannel } from './signaling/custom-channel.js';
-import { DataChannels } from './data/data-channels.js';
-import { Transfers } from './data/transfers.js';
+import { DataPlaneDriver } from './data/data-plane-driver.js';
 import { errorFromPayload, RTCMultiConnectionError, wordsOf } from './errors.js';
 import { createStreamEntry, endStreamEntry } from './streams.js';
 import { directionValue, RTCDirection, sessionFromName, sessionValue } from './enums.js';
@@ -48,7 +47,10 @@ const PEER_STATES = {
 };
 
 export class ConnectionRuntime {
-    constructor(connection, core) {
+    // drivers (tests/js/web/facade.test.js runs the facade on fakes): {PeerDriver: a class
+    // like web/peers/peer-driver.js, createSignalingChannel(connection, handlers)}.
+    constructor(connection, core, drivers = {}) {
+        this.drivers = drivers;
         this.connection = connection;
         this.core = core;
         this.pageEvents = new Map(Object.entries(PAGE_EVENTS).map(([kind, name]) => [core.PageEvent[kind], name]));
@@ -70,7 +72,7 @@ export class ConnectionRuntime {
         this.partOfScreen = null; // sharePartOfScreen()
         this.lastStats = new Map(); // userid -> the summary getStats() gave last
         this.userid = null; // fixed once a session starts
-        this.peers = new PeerDriver(
+        this.peers = new (drivers.PeerDriver || PeerDriver)(
             {
                 onLocalDescription: (userid, description) => this.onLocalDescription(userid, description),
                 onCandidate: (userid, candidate) => {
@@ -95,8 +97,7 @@ export class ConnectionRuntime {
         );
         this.reportedIceServerErrors = new Set(); // `${userid} ${url} ${code}` already told
         this.relayWatches = new Map(); // userid -> timer: relay-only link without a relay candidate yet
-        this.data = new DataChannels(this);
-        this.transfers = new Transfers(this); // files and long messages (web/data/transfers.js)
+        this.data = new DataPlaneDriver(this); // text and files (web/data/)
     }
 
     // ---- engine and configuration
@@ -200,7 +201,9 @@ export class ConnectionRuntime {
                 if (isDefaultIceServers(connection.iceServers)) this.peers.updateIceServers(this.iceServersForLink());
             },
         };
-        if (typeof connection.openSignalingChannel === 'function') {
+        if (this.drivers.createSignalingChannel) {
+            this.signaling = this.drivers.createSignalingChannel(connection, handlers);
+        } else if (typeof connection.openSignalingChannel === 'function') {
             this.signaling = new CustomChannel(connection, handlers);
         } else {
             this.signaling = new SocketIoChannel(
@@ -244,6 +247,9 @@ export class ConnectionRuntime {
                 this.capture(action.media, action.name);
                 break;
             case kinds.CreatePeer: {
+                // A link that carries data counts for what is sent to everyone from now on,
+                // before its channel exists (the core's data plane decides who gets what).
+                if (action.data) this.data.link(action.peer);
                 const plan = planOf(action);
                 const pc = this.peers.create(action.peer, plan, this.localStreams.map((local) => ({ stream: local.stream })));
                 this.updatePeers();
@@ -605,7 +611,6 @@ export class ConnectionRuntime {
         this.relayGathered(userid);
         this.peers.close(userid);
         this.data.detach(userid);
-        this.transfers.peerGone(userid);
         for (const [streamid, remote] of [...this.remoteStreams]) {
             if (remote.userid !== userid) continue;
             this.remoteStreams.delete(streamid);
@@ -804,8 +809,7 @@ export class ConnectionRuntime {
     release() {
         for (const userid of [...this.relayWatches.keys()]) this.relayGathered(userid);
         this.peers.closeAll();
-        this.data.closeAll();
-        this.transfers.release();
+        this.data.release();
         this.stopLocalMedia();
         for (const streamid of [...this.remoteStreams.keys()]) this.dropStream(streamid, true);
         this.remoteStreams.clear();

@@ -12,7 +12,10 @@
 // Run it through bench/files/run.sh, which puts it in a private network namespace:
 //   bash bench/files/run.sh [--rounds 6] [--sizes 64,256] [--only ours,raw,upstream]
 //                           [--text-only | --files-only] [--variants high:low[:chunkSize],...]
-//                           [--net rtt:loss,... [--upstream-sizes 4,...]]
+//                           [--profile DIR] [--net rtt:loss,... [--upstream-sizes 4,...]]
+// --profile DIR: samples both renderers' main threads with Chromium's profiler during each
+// timed transfer, writes DIR/<case>-<round>-{sender,receiver}.cpuprofile (open them in DevTools)
+// and prints where the time went, by function.
 //
 // --net (issue 15, real round-trip times): e.g. `--net 20:0,80:1` adds, per condition (round
 // trip in ms : loss in %), the file cases of every library, all of them relay-only through one
@@ -88,7 +91,7 @@ const CHROMIUM_ARGS = [
 ];
 
 function parseArgs(argv) {
-    const options = { rounds: 6, sizes: [64, 256], only: null, text: true, files: true, variants: [], nets: [], upstreamSizes: null };
+    const options = { rounds: 6, sizes: [64, 256], only: null, text: true, files: true, variants: [], profile: null, nets: [], upstreamSizes: null };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === '--rounds') options.rounds = Number(argv[++i]);
@@ -103,6 +106,7 @@ function parseArgs(argv) {
         } else if (arg === '--upstream-sizes') options.upstreamSizes = argv[++i].split(',').map(Number);
         else if (arg === '--text-only') options.files = false;
         else if (arg === '--files-only') options.text = false;
+        else if (arg === '--profile') options.profile = argv[++i];
         else if (arg === '--variants') {
             // Extra cases of ours with another send window and packet size,
             // high:low[:chunkSize] in bytes, e.g. 262144:131072,131072:65536:131056
@@ -222,6 +226,7 @@ async function runOnce(browser, entry, round, env) {
             await receiver.evaluate((length) => window.expectText(length), entry.bytes);
         }
         await receiver.evaluate(() => window.startHeapSampling());
+        const profilers = env.profileDir ? await Promise.all([startProfiler(sender), startProfiler(receiver)]) : null;
         const rss = sampleRss(b.pid);
         const cpuA0 = cpuMs(a.pid);
         const cpuB0 = cpuMs(b.pid);
@@ -232,13 +237,22 @@ async function runOnce(browser, entry, round, env) {
         ]);
         const cpuA1 = cpuMs(a.pid);
         const cpuB1 = cpuMs(b.pid);
+        if (profilers) {
+            for (const [side, profiler] of [
+                ['sender', profilers[0]],
+                ['receiver', profilers[1]],
+            ]) {
+                const file = path.join(env.profileDir, `${entry.id}-${round + 1}-${side}.cpuprofile`);
+                console.log(`\n${entry.id} round ${round + 1}, ${side} (${file}):\n${await stopProfiler(profiler, file, entry.bytes / MiB)}`);
+            }
+        }
         const peakRss = rss.stop();
         const peakHeap = await receiver.evaluate(() => window.stopHeapSampling());
         const wasmHeap = entry.library === 'ours' ? await receiver.evaluate(() => window.heapBytes()) : null;
         const marks = entry.payload === 'file' ? await receiver.evaluate(() => window.marks) : [];
         // Under --net: the round trip the sender's selected candidate pair measured (STUN
         // consent checks through the relay), and that the pair is relay on both ends.
-        const path = entry.net ? await sender.evaluate(() => window.selectedPath()) : null;
+        const selectedPath = entry.net ? await sender.evaluate(() => window.selectedPath()) : null;
         // Steady rate: from the first 8 MiB mark to the end.
         const first8 = marks.length ? marks[0] - start : null;
         const steady = marks.length > 1 ? (entry.bytes / MiB - 8) / ((end - marks[0]) / 1000) : null;
@@ -262,12 +276,42 @@ async function runOnce(browser, entry, round, env) {
             wasmHeap,
             first8,
             steady,
-            path,
+            path: selectedPath,
         };
     } finally {
         await contextA.close().catch(() => {});
         await contextB.close().catch(() => {});
     }
+}
+
+async function startProfiler(page) {
+    const session = await page.context().newCDPSession(page);
+    await session.send('Profiler.enable');
+    await session.send('Profiler.setSamplingInterval', { interval: 200 });
+    await session.send('Profiler.start');
+    return session;
+}
+
+// Stops the profiler, writes the profile and returns the top functions by self time, in ms per
+// MiB of payload (idle time left out).
+async function stopProfiler(session, file, mib) {
+    const { profile } = await session.send('Profiler.stop');
+    await session.detach().catch(() => {});
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(profile));
+    const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+    const self = new Map();
+    const deltas = profile.timeDeltas;
+    for (let i = 0; i < profile.samples.length; i++) {
+        const node = byId.get(profile.samples[i]);
+        const frame = node.callFrame;
+        const name = `${frame.functionName || '(anonymous)'} ${frame.url ? `${frame.url.split('/').pop()}:${frame.lineNumber + 1}` : ''}`.trim();
+        self.set(name, (self.get(name) || 0) + (deltas[i + 1] || 0) / 1000);
+    }
+    self.delete('(idle)');
+    const total = [...self.values()].reduce((sum, value) => sum + value, 0);
+    const top = [...self].sort((x, y) => y[1] - x[1]).slice(0, 25);
+    return [`  busy ${fixed(total / mib)} ms/MiB on the main thread`, ...top.map(([name, ms]) => `  ${fixed(ms / mib).padStart(7)} ms/MiB  ${name}`)].join('\n');
 }
 
 // One coturn for every condition, and in front of it one impaired relay per condition (its own
@@ -390,7 +434,7 @@ async function main() {
     });
     const { port } = await server.listen(0, '127.0.0.1');
     const upstream = await startUpstreamServer(PROJECT_ROOT);
-    const env = { server, origin: `http://localhost:${port}`, upstreamOrigin: upstream.origin };
+    const env = { server, origin: `http://localhost:${port}`, upstreamOrigin: upstream.origin, profileDir: options.profile };
     const network = options.nets.length ? await startNetwork(options.nets) : null;
     if (network) env.iceServersFor = network.iceServersFor;
     const results = new Map(list.map((entry) => [entry.id, []]));

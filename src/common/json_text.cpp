@@ -308,7 +308,72 @@ private:
     std::vector<json*> open_; // the containers being filled, innermost last
 };
 
-void writeString(std::string& out, std::string_view text) {
+// Recursive: the core's documents are at most kMaxNestingDepth deep (protocol/limits.def),
+// checked before they are parsed.
+void write(std::string& out, const json& value) {
+    switch (value.type()) {
+    case json::value_t::object: {
+        out += '{';
+        const char* separator = "";
+        for (const auto& [key, member] : *value.get_ptr<const json::object_t*>()) {
+            out += separator;
+            appendJsonString(out, key);
+            out += ':';
+            write(out, member);
+            separator = ",";
+        }
+        out += '}';
+        return;
+    }
+    case json::value_t::array: {
+        out += '[';
+        const char* separator = "";
+        for (const json& element : *value.get_ptr<const json::array_t*>()) {
+            out += separator;
+            write(out, element);
+            separator = ",";
+        }
+        out += ']';
+        return;
+    }
+    case json::value_t::string:
+        appendJsonString(out, *value.get_ptr<const json::string_t*>());
+        return;
+    case json::value_t::boolean:
+        out += value.get<bool>() ? "true" : "false";
+        return;
+    case json::value_t::number_integer: {
+        const auto number = value.get<std::int64_t>();
+        if (number < 0) {
+            out += '-';
+        }
+        // The magnitude in two's complement: -2^63 has no positive int64.
+        appendDecimal(out, number < 0 ? 0 - static_cast<std::uint64_t>(number)
+                                      : static_cast<std::uint64_t>(number));
+        return;
+    }
+    case json::value_t::number_unsigned:
+        appendDecimal(out, value.get<std::uint64_t>());
+        return;
+    case json::value_t::number_float: {
+        const double number = value.get<double>();
+        if (!std::isfinite(number)) {
+            break;
+        }
+        // nlohmann's shortest round-trip formatting, the one its dump() uses.
+        char digits[64];
+        out.append(digits, nlohmann::detail::to_chars(digits, digits + sizeof digits, number));
+        return;
+    }
+    default:
+        break;
+    }
+    out += "null";
+}
+
+} // namespace
+
+void appendJsonString(std::string& out, std::string_view text) {
     out += '"';
     for (std::size_t at = 0; at < text.size();) {
         const auto byte = static_cast<std::uint8_t>(text[at]);
@@ -340,7 +405,7 @@ void writeString(std::string& out, std::string_view text) {
     out += '"';
 }
 
-void writeDecimal(std::string& out, std::uint64_t number) {
+void appendDecimal(std::string& out, std::uint64_t number) {
     char digits[20];
     char* first = digits + sizeof digits;
     do {
@@ -349,71 +414,6 @@ void writeDecimal(std::string& out, std::uint64_t number) {
     } while (number != 0);
     out.append(first, digits + sizeof digits);
 }
-
-// Recursive: the core's documents are at most kMaxNestingDepth deep (protocol/limits.def),
-// checked before they are parsed.
-void write(std::string& out, const json& value) {
-    switch (value.type()) {
-    case json::value_t::object: {
-        out += '{';
-        const char* separator = "";
-        for (const auto& [key, member] : *value.get_ptr<const json::object_t*>()) {
-            out += separator;
-            writeString(out, key);
-            out += ':';
-            write(out, member);
-            separator = ",";
-        }
-        out += '}';
-        return;
-    }
-    case json::value_t::array: {
-        out += '[';
-        const char* separator = "";
-        for (const json& element : *value.get_ptr<const json::array_t*>()) {
-            out += separator;
-            write(out, element);
-            separator = ",";
-        }
-        out += ']';
-        return;
-    }
-    case json::value_t::string:
-        writeString(out, *value.get_ptr<const json::string_t*>());
-        return;
-    case json::value_t::boolean:
-        out += value.get<bool>() ? "true" : "false";
-        return;
-    case json::value_t::number_integer: {
-        const auto number = value.get<std::int64_t>();
-        if (number < 0) {
-            out += '-';
-        }
-        // The magnitude in two's complement: -2^63 has no positive int64.
-        writeDecimal(out, number < 0 ? 0 - static_cast<std::uint64_t>(number)
-                                     : static_cast<std::uint64_t>(number));
-        return;
-    }
-    case json::value_t::number_unsigned:
-        writeDecimal(out, value.get<std::uint64_t>());
-        return;
-    case json::value_t::number_float: {
-        const double number = value.get<double>();
-        if (!std::isfinite(number)) {
-            break;
-        }
-        // nlohmann's shortest round-trip formatting, the one its dump() uses.
-        char digits[64];
-        out.append(digits, nlohmann::detail::to_chars(digits, digits + sizeof digits, number));
-        return;
-    }
-    default:
-        break;
-    }
-    out += "null";
-}
-
-} // namespace
 
 std::string writeJson(const nlohmann::json& value) {
     std::string out;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,5 +20,10 @@ nlohmann::json parseJson(std::string_view text);
 // that ill-formed UTF-8 in a string becomes U+FFFD (dump() with error_handler_t::replace)
 // instead of an abort. A double that is not finite is written as null.
 std::string writeJson(const nlohmann::json& value);
+
+// Appends `text` as a JSON string, as writeJson writes one (ill-formed UTF-8 as U+FFFD), and
+// `number` in decimal: for text the core writes piece by piece (data-plane notices, Text).
+void appendJsonString(std::string& out, std::string_view text);
+void appendDecimal(std::string& out, std::uint64_t number);
 
 } // namespace rtcmc

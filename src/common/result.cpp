@@ -52,6 +52,10 @@ const char* errorCodeName(ErrorCode code) {
         return "TRANSFER_ABORTED";
     case ErrorCode::PeerConnectionFailed:
         return "PEER_CONNECTION_FAILED";
+    case ErrorCode::FileReadFailed:
+        return "FILE_READ_FAILED";
+    case ErrorCode::SendFailed:
+        return "SEND_FAILED";
     }
     return "UNKNOWN_ERROR";
 }

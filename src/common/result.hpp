@@ -4,9 +4,9 @@
 // common/texts.def and its arguments, formatted outside the wasm.
 #pragma once
 
+#include <new>
 #include <string>
 #include <utility>
-#include <variant>
 
 #include "common/text.hpp"
 
@@ -37,6 +37,8 @@ enum class ErrorCode {
     SessionLost,          // the signaling server no longer counts this user in its room
     Ejected,              // the room's owner ejected this user, who may not come back
     PeerConnectionFailed, // a link's path broke and ICE restarts did not bring it back
+    FileReadFailed,       // the bytes of a file being sent could not be read (changed or removed)
+    SendFailed,           // the data channel refused a packet while it was open
 };
 
 // The stable, upper-case name used on the wire and as `error.code` in JS.
@@ -51,22 +53,71 @@ inline Error makeError(ErrorCode code, Text text) {
     return Error{code, std::move(text)};
 }
 
-// Value-or-error. Kept minimal on purpose: C++17 has no std::expected.
+// Value-or-error. Kept minimal on purpose: C++17 has no std::expected. A tagged union rather
+// than std::variant: variant's copy, move and destruction go through its generic visitation,
+// which cost the wasm more code at each of the core's many error sites than a flag and two
+// branches. Reading the side a Result does not hold traps, as std::get's abort did.
 template <typename T> class Result {
 public:
-    Result(T value) : state_(std::move(value)) {}
-    Result(Error error) : state_(std::move(error)) {}
+    Result(T value) : ok_(true) { new (&value_) T(std::move(value)); }
+    Result(Error error) : ok_(false) { new (&error_) Error(std::move(error)); }
+    Result(const Result& other) : ok_(other.ok_) {
+        if (ok_) {
+            new (&value_) T(other.value_);
+        } else {
+            new (&error_) Error(other.error_);
+        }
+    }
+    Result(Result&& other) noexcept : ok_(other.ok_) {
+        if (ok_) {
+            new (&value_) T(std::move(other.value_));
+        } else {
+            new (&error_) Error(std::move(other.error_));
+        }
+    }
+    Result& operator=(const Result& other) {
+        if (this != &other) {
+            destroy();
+            new (this) Result(other);
+        }
+        return *this;
+    }
+    Result& operator=(Result&& other) noexcept {
+        if (this != &other) {
+            destroy();
+            new (this) Result(std::move(other));
+        }
+        return *this;
+    }
+    ~Result() { destroy(); }
 
-    bool ok() const { return std::holds_alternative<T>(state_); }
-    explicit operator bool() const { return ok(); }
+    bool ok() const { return ok_; }
+    explicit operator bool() const { return ok_; }
 
-    const T& value() const& { return std::get<T>(state_); }
-    T& value() & { return std::get<T>(state_); }
-    T&& value() && { return std::get<T>(std::move(state_)); }
-    const Error& error() const { return std::get<Error>(state_); }
+    const T& value() const& { return check(ok_), value_; }
+    T& value() & { return check(ok_), value_; }
+    T&& value() && { return check(ok_), std::move(value_); }
+    const Error& error() const { return check(!ok_), error_; }
 
 private:
-    std::variant<T, Error> state_;
+    static void check(bool holds) {
+        if (!holds) {
+            __builtin_trap();
+        }
+    }
+    void destroy() {
+        if (ok_) {
+            value_.~T();
+        } else {
+            error_.~Error();
+        }
+    }
+
+    union {
+        T value_;
+        Error error_;
+    };
+    bool ok_;
 };
 
 struct Unit {};

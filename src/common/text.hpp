@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -21,13 +22,38 @@ enum class TextId : std::uint16_t {
     Count
 };
 
+// One argument of a Text: words, or a whole number that the Text writes in decimal itself. Error
+// sites pass numbers as they are instead of std::to_string(): a temporary std::string per
+// argument, and its destructor, cost the wasm more code than the error site itself.
+class TextArg {
+public:
+    TextArg(std::string_view words) : data_(words.data()), size_(words.size()) {}
+    TextArg(const std::string& words) : data_(words.data()), size_(words.size()) {}
+    TextArg(const char* words) : TextArg(std::string_view(words)) {}
+    template <typename Number, typename = std::enable_if_t<std::is_integral_v<Number>>>
+    TextArg(Number number)
+        : number_(static_cast<std::uint64_t>(number)), data_(nullptr),
+          size_(std::is_signed_v<Number> && number < 0 ? kNegative : kPositive) {}
+
+private:
+    friend class Text;
+    // A number is a null data_ with size_ kPositive or kNegative (words with null data have
+    // size 0); number_ is read only then. Three fields, the least each error site can store.
+    static constexpr std::size_t kPositive = 1;
+    static constexpr std::size_t kNegative = 2;
+    bool isNumber() const { return data_ == nullptr && size_ != 0; }
+    std::uint64_t number_; // the magnitude's two's complement when negative
+    const char* data_;
+    std::size_t size_;
+};
+
 // One sentence of texts.def with its arguments ({0}, {1}, ... in the sentence), or several
 // read in a row: a context followed by what went wrong in it ("packet from 'bob': " + "chunk
 // 4 was already received").
 class Text {
 public:
     Text() = default;
-    Text(TextId id, std::initializer_list<std::string_view> args = {});
+    Text(TextId id, std::initializer_list<TextArg> args = {});
 
     // Appends `more` (a context first, then what happened in it).
     Text& then(const Text& more);
@@ -37,11 +63,15 @@ public:
 
     // [[id, "arg", ...], ...]: the form that crosses to JS.
     nlohmann::json toJson() const;
+    // The same as JSON text, appended to `out` (what writeJson(toJson()) writes).
+    void appendJson(std::string& out) const;
 
     // Calls part(id, args) for each sentence in order (describe(), tests).
     template <typename PartFunction> void forEachPart(PartFunction part) const;
 
 private:
+    void addArg(const TextArg& value);
+
     // One string, so that making and dropping a Text costs little code at each of the core's
     // many error sites: each part is kPart + decimal id, each argument kArgument + its bytes
     // (those two bytes in an argument are replaced by '?').

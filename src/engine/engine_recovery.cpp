@@ -97,14 +97,13 @@ void Engine::giveUpLink(const std::string& peer, std::uint64_t nowMs, Actions& o
     const std::uint32_t restarts = links_.at(peer).restarts;
     if (restarts > 0) {
         peerStateEvent(peer, "failed", PeerState::Failed, out);
-        out.push_back(fireEvent(
-            PageEvent::OnError,
-            json{{"code", errorCodeName(ErrorCode::PeerConnectionFailed)},
-                 {"text",
-                  Text(TextId::PeerConnectionLost, {peer, std::to_string(restarts)}).toJson()},
-                 {"userid", config_.userid},
-                 {"remoteUserId", peer},
-                 {"sessionid", targetRoom_}}));
+        out.push_back(
+            fireEvent(PageEvent::OnError,
+                      json{{"code", errorCodeName(ErrorCode::PeerConnectionFailed)},
+                           {"text", Text(TextId::PeerConnectionLost, {peer, restarts}).toJson()},
+                           {"userid", config_.userid},
+                           {"remoteUserId", peer},
+                           {"sessionid", targetRoom_}}));
     }
     // Whoever keeps the room says who left: the server (member-left, owner-changed), or over
     // pub/sub the owner. A broken link between two members is no departure: the owner may

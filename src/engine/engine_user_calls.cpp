@@ -139,20 +139,19 @@ bool Engine::hasValidSettings(const char* call, Actions& out) const {
     if (valid && !config_.password.empty()) {
         const std::optional<std::size_t> characters = utf8CodePoints(config_.password);
         if (!characters || *characters > proto::kMaxPasswordChars) {
-            valid =
-                makeError(ErrorCode::InvalidArgument,
-                          Text(TextId::Named, {"password"})
-                              .then(characters ? Text(TextId::IsLongerThanCharacters,
-                                                      {std::to_string(proto::kMaxPasswordChars)})
-                                               : Text(TextId::MustBeWellFormedUnicode)));
+            valid = makeError(ErrorCode::InvalidArgument,
+                              Text(TextId::Named, {"password"})
+                                  .then(characters ? Text(TextId::IsLongerThanCharacters,
+                                                          {proto::kMaxPasswordChars})
+                                                   : Text(TextId::MustBeWellFormedUnicode)));
         }
     }
     if (valid && (config_.maxParticipantsAllowed < 1 ||
                   config_.maxParticipantsAllowed > proto::kMaxParticipantsAllowed)) {
-        valid = makeError(ErrorCode::InvalidArgument,
-                          Text(TextId::Named, {"maxParticipantsAllowed"})
-                              .then(Text(TextId::MustBeWholeNumber,
-                                         {"1", std::to_string(proto::kMaxParticipantsAllowed)})));
+        valid = makeError(
+            ErrorCode::InvalidArgument,
+            Text(TextId::Named, {"maxParticipantsAllowed"})
+                .then(Text(TextId::MustBeWholeNumber, {"1", proto::kMaxParticipantsAllowed})));
     }
     if (!valid) {
         callError(call, valid.error(), out);

@@ -52,14 +52,14 @@ std::optional<Text> idProblem(std::string_view id) {
         return Text(TextId::MustNotBeEmpty);
     }
     if (id.size() > 4 * kMaxIdChars) { // more bytes than the longest id of kMaxIdChars
-        return Text(TextId::IsLongerThanCharacters, {std::to_string(kMaxIdChars)});
+        return Text(TextId::IsLongerThanCharacters, {kMaxIdChars});
     }
     const std::optional<std::size_t> characters = utf8CodePoints(id);
     if (!characters) {
         return Text(TextId::MustBeWellFormedUnicode);
     }
     if (*characters > kMaxIdChars) {
-        return Text(TextId::IsLongerThanCharacters, {std::to_string(kMaxIdChars)});
+        return Text(TextId::IsLongerThanCharacters, {kMaxIdChars});
     }
     if (hasControlCharacter(id)) {
         return Text(TextId::ContainsControlCharacter);
@@ -80,12 +80,11 @@ Result<json> parseExtra(std::string_view jsonText) {
         return json::object();
     }
     if (jsonText.size() > kMaxExtraBytes) {
-        return makeError(ErrorCode::InvalidArgument,
-                         {TextId::ExtraTooLarge, {std::to_string(kMaxExtraBytes)}});
+        return makeError(ErrorCode::InvalidArgument, {TextId::ExtraTooLarge, {kMaxExtraBytes}});
     }
     if (nestingDepth(jsonText) > kMaxNestingDepth - 2) {
         return makeError(ErrorCode::InvalidArgument,
-                         {TextId::ExtraTooDeep, {std::to_string(kMaxNestingDepth - 2)}});
+                         {TextId::ExtraTooDeep, {kMaxNestingDepth - 2}});
     }
     json value = parseJson(jsonText);
     if (value.is_discarded()) {
@@ -431,11 +430,10 @@ std::string encode(const Message& message) {
 Result<Message> decode(std::string_view text) {
     if (text.size() > kMaxMessageBytes) {
         return makeError(ErrorCode::MalformedMessage,
-                         {TextId::MessageTooLarge, {std::to_string(kMaxMessageBytes)}});
+                         {TextId::MessageTooLarge, {kMaxMessageBytes}});
     }
     if (nestingDepth(text) > kMaxNestingDepth) {
-        return makeError(ErrorCode::MalformedMessage,
-                         {TextId::MessageTooDeep, {std::to_string(kMaxNestingDepth)}});
+        return makeError(ErrorCode::MalformedMessage, {TextId::MessageTooDeep, {kMaxNestingDepth}});
     }
     json object = parseJson(text);
     if (object.is_discarded()) {
@@ -449,10 +447,8 @@ Result<Message> decode(std::string_view text) {
         return makeError(ErrorCode::MalformedMessage, {TextId::MessageWithoutVersion});
     }
     if (version->get<std::int64_t>() != kVersion) {
-        return makeError(
-            ErrorCode::UnsupportedVersion,
-            {TextId::MessageVersionUnsupported,
-             {std::to_string(version->get<std::int64_t>()), std::to_string(kVersion)}});
+        return makeError(ErrorCode::UnsupportedVersion, {TextId::MessageVersionUnsupported,
+                                                         {version->get<std::int64_t>(), kVersion}});
     }
     auto type = object.find("type");
     if (type == object.end() || !type->is_string()) {

@@ -72,7 +72,7 @@ std::optional<std::string> FieldReader::optionalText(const char* name, std::size
     }
     const std::string& text = value->get_ref<const std::string&>();
     if (text.size() > maxBytes) {
-        fail(name, {TextId::IsLongerThanBytes, {std::to_string(maxBytes)}});
+        fail(name, {TextId::IsLongerThanBytes, {maxBytes}});
         return std::nullopt;
     }
     return text;
@@ -97,7 +97,7 @@ std::optional<std::string> FieldReader::optionalChars(const char* name, std::siz
         return std::nullopt;
     }
     if (*characters > maxChars) {
-        fail(name, {TextId::IsLongerThanCharacters, {std::to_string(maxChars)}});
+        fail(name, {TextId::IsLongerThanCharacters, {maxChars}});
         return std::nullopt;
     }
     return text;
@@ -133,7 +133,7 @@ std::uint32_t FieldReader::count(const char* name, std::uint32_t min, std::uint3
             return static_cast<std::uint32_t>(number);
         }
     }
-    fail(name, {TextId::MustBeWholeNumber, {std::to_string(min), std::to_string(max)}});
+    fail(name, {TextId::MustBeWholeNumber, {min, max}});
     return fallback;
 }
 
@@ -152,7 +152,7 @@ nlohmann::json FieldReader::extra(const char* name) {
     // Serializing measures the size and also bounds the depth a peer can make us walk later.
     const std::string serialized = writeJson(*value);
     if (serialized.size() > kMaxExtraBytes) {
-        fail(name, {TextId::IsLargerThanBytes, {std::to_string(kMaxExtraBytes)}});
+        fail(name, {TextId::IsLargerThanBytes, {kMaxExtraBytes}});
         return nlohmann::json::object();
     }
     return *value;
@@ -198,7 +198,7 @@ const nlohmann::json* FieldReader::array(const char* name, std::size_t maxItems)
         return nullptr;
     }
     if (value->size() > maxItems) {
-        fail(name, {TextId::HasMoreItemsThan, {std::to_string(maxItems)}});
+        fail(name, {TextId::HasMoreItemsThan, {maxItems}});
         return nullptr;
     }
     return value;

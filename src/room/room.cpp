@@ -33,7 +33,7 @@ Status Room::admit(Member member) {
     if (isFull()) {
         const std::size_t limit =
             participantLimit(policy_.direction, policy_.maxParticipantsAllowed);
-        return makeError(ErrorCode::RoomFull, {TextId::RoomIsFull, {id_, std::to_string(limit)}});
+        return makeError(ErrorCode::RoomFull, {TextId::RoomIsFull, {id_, limit}});
     }
     members_.push_back(std::move(member));
     return okStatus();

@@ -13,40 +13,34 @@ IncomingTransfer::IncomingTransfer(std::uint32_t transferId, std::string userid,
 }
 
 Error IncomingTransfer::refuse(ErrorCode code, const Text& what) const {
-    return makeError(code,
-                     Text(TextId::TransferFrom, {std::to_string(transferId_), userid_}).then(what));
+    return makeError(code, Text(TextId::TransferFrom, {transferId_, userid_}).then(what));
 }
 
 Status IncomingTransfer::acceptChunk(const PacketHeader& header, ConstBytes payload) {
     // Every check comes first: a refused packet changes nothing.
     if (header.count != metadata_.count) {
         return refuse(ErrorCode::TransferMismatch,
-                      {TextId::PacketCountChanged,
-                       {std::to_string(metadata_.count), std::to_string(header.count)}});
+                      {TextId::PacketCountChanged, {metadata_.count, header.count}});
     }
     // The decoder guarantees index < header.count, so the index is within the transfer.
     const std::uint32_t expectedLength = chunkLengthAt(metadata_, header.index);
     if (payload.size != expectedLength) {
         return refuse(
             ErrorCode::TransferMismatch,
-            Text(TextId::ChunkWrongLength,
-                 {std::to_string(header.index), std::to_string(payload.size),
-                  std::to_string(expectedLength)})
+            Text(TextId::ChunkWrongLength, {header.index, payload.size, expectedLength})
                 .then(Text(header.index + 1 == metadata_.count ? TextId::LastChunkIsRemainder
                                                                : TextId::ChunkIsChunkSize)));
     }
     if (arrived_.contains(header.index)) {
-        return refuse(ErrorCode::DuplicatePacket,
-                      {TextId::ChunkAlreadyReceived, {std::to_string(header.index)}});
+        return refuse(ErrorCode::DuplicatePacket, {TextId::ChunkAlreadyReceived, {header.index}});
     }
     // Every index below the first missing one arrived, so after the duplicate check
     // header.index >= firstMissing and the subtraction cannot wrap.
     const std::uint32_t firstMissing = checksum_.firstMissing();
     if (header.index - firstMissing >= kMaxPacketsAheadOfGap) {
-        return refuse(ErrorCode::PacketOutOfRange,
-                      {TextId::ChunkTooFarAhead,
-                       {std::to_string(header.index), std::to_string(header.index - firstMissing),
-                        std::to_string(firstMissing), std::to_string(kMaxPacketsAheadOfGap)}});
+        return refuse(ErrorCode::PacketOutOfRange, {TextId::ChunkTooFarAhead,
+                                                    {header.index, header.index - firstMissing,
+                                                     firstMissing, kMaxPacketsAheadOfGap}});
     }
 
     arrived_.insert(header.index);
@@ -59,8 +53,7 @@ Status IncomingTransfer::acceptChunk(const PacketHeader& header, ConstBytes payl
 Status IncomingTransfer::acceptEnd(const PacketHeader& header, std::uint64_t checksum) {
     if (header.count != metadata_.count) {
         return refuse(ErrorCode::TransferMismatch,
-                      {TextId::EndCountDiffers,
-                       {std::to_string(header.count), std::to_string(metadata_.count)}});
+                      {TextId::EndCountDiffers, {header.count, metadata_.count}});
     }
     if (expectedChecksum_) {
         return refuse(ErrorCode::DuplicatePacket, {TextId::EndAlreadyReceived});

@@ -33,21 +33,20 @@ Result<std::uint64_t> readUnsigned(const json& object, const char* field, std::u
     if (found == object.end()) {
         return invalidField({TextId::FieldIsMissing, {field}});
     }
-    auto outOfRange = [&](std::string got) {
-        return invalidField({TextId::FieldMustBeIntegerIn,
-                             {field, std::to_string(min), std::to_string(max), std::move(got)}});
-    };
-    if (found->is_number_integer() && !found->is_number_unsigned()) {
-        return outOfRange(std::to_string(found->get<std::int64_t>()));
+    // What was there instead, each a Text argument made in place: the number, or the JSON type
+    // of anything else.
+    if (found->is_number_unsigned()) {
+        const auto value = found->get<std::uint64_t>();
+        if (value >= min && value <= max) {
+            return value;
+        }
+        return invalidField({TextId::FieldMustBeIntegerIn, {field, min, max, value}});
     }
-    if (!found->is_number_unsigned()) {
-        return outOfRange(found->type_name());
+    if (found->is_number_integer()) {
+        return invalidField(
+            {TextId::FieldMustBeIntegerIn, {field, min, max, found->get<std::int64_t>()}});
     }
-    const auto value = found->get<std::uint64_t>();
-    if (value < min || value > max) {
-        return outOfRange(std::to_string(value));
-    }
-    return value;
+    return invalidField({TextId::FieldMustBeIntegerIn, {field, min, max, found->type_name()}});
 }
 
 Result<std::string> readString(const json& object, const char* field) {
@@ -94,21 +93,18 @@ Result<std::uint32_t> chunkCountFor(std::uint64_t size, std::uint32_t chunkSize)
     const std::uint64_t count = size / chunkSize + (size % chunkSize != 0 ? 1 : 0);
     if (count > kMaxChunkCount) {
         return makeError(ErrorCode::InvalidArgument,
-                         {TextId::TooManyChunks,
-                          {std::to_string(size), std::to_string(chunkSize), std::to_string(count),
-                           std::to_string(kMaxChunkCount)}});
+                         {TextId::TooManyChunks, {size, chunkSize, count, kMaxChunkCount}});
     }
     return static_cast<std::uint32_t>(count);
 }
 
 Status validateMetadata(const TransferMetadata& metadata) {
-    if (!parseTransferKind(transferKindName(metadata.kind))) {
+    if (metadata.kind > TransferKind::Binary) {
         return invalidField({TextId::KindMustBe});
     }
     if (metadata.name.size() > kMaxNameBytes) {
         return invalidField(
-            {TextId::FieldTooManyBytes,
-             {"name", std::to_string(metadata.name.size()), std::to_string(kMaxNameBytes)}});
+            {TextId::FieldTooManyBytes, {"name", metadata.name.size(), kMaxNameBytes}});
     }
     if (!isValidUtf8(metadata.name)) {
         return invalidField({TextId::NameNotUtf8});
@@ -118,20 +114,17 @@ Status validateMetadata(const TransferMetadata& metadata) {
     }
     if (metadata.type.size() > kMaxTypeBytes) {
         return invalidField(
-            {TextId::FieldTooManyBytes,
-             {"type", std::to_string(metadata.type.size()), std::to_string(kMaxTypeBytes)}});
+            {TextId::FieldTooManyBytes, {"type", metadata.type.size(), kMaxTypeBytes}});
     }
     if (!isPrintableAscii(metadata.type)) {
         return invalidField({TextId::TypeMustBeAscii});
     }
     if (metadata.size > kMaxTransferSize) {
-        return invalidField({TextId::SizeTooLarge,
-                             {std::to_string(metadata.size), std::to_string(kMaxTransferSize)}});
+        return invalidField({TextId::SizeTooLarge, {metadata.size, kMaxTransferSize}});
     }
     if (metadata.chunkSize < kMinChunkSize || metadata.chunkSize > kMaxChunkSize) {
-        return invalidField({TextId::ChunkSizeOutOfRange,
-                             {std::to_string(kMinChunkSize), std::to_string(kMaxChunkSize),
-                              std::to_string(metadata.chunkSize)}});
+        return invalidField(
+            {TextId::ChunkSizeOutOfRange, {kMinChunkSize, kMaxChunkSize, metadata.chunkSize}});
     }
     const auto count = chunkCountFor(metadata.size, metadata.chunkSize);
     if (!count) {
@@ -139,8 +132,7 @@ Status validateMetadata(const TransferMetadata& metadata) {
     }
     if (count.value() != metadata.count) {
         return invalidField({TextId::CountDisagrees,
-                             {std::to_string(metadata.count), std::to_string(metadata.size),
-                              std::to_string(metadata.chunkSize), std::to_string(count.value())}});
+                             {metadata.count, metadata.size, metadata.chunkSize, count.value()}});
     }
     return okStatus();
 }
@@ -222,16 +214,23 @@ Result<TransferMetadata> parseMetadata(std::string_view text) {
     return metadata;
 }
 
+// Written field by field, in the order nlohmann's object (a std::map) kept its keys, so that the
+// text is what writeJson of that object was; valid UTF-8 is a precondition (validateMetadata).
 std::string serializeMetadata(const TransferMetadata& metadata) {
-    json document = json::object();
-    document["kind"] = transferKindName(metadata.kind);
-    document["name"] = metadata.name;
-    document["type"] = metadata.type;
-    document["size"] = metadata.size;
-    document["chunkSize"] = metadata.chunkSize;
-    document["count"] = metadata.count;
-    // Valid UTF-8 is a precondition (validateMetadata).
-    return writeJson(document);
+    std::string text = "{\"chunkSize\":";
+    appendDecimal(text, metadata.chunkSize);
+    text += ",\"count\":";
+    appendDecimal(text, metadata.count);
+    text += ",\"kind\":";
+    appendJsonString(text, transferKindName(metadata.kind));
+    text += ",\"name\":";
+    appendJsonString(text, metadata.name);
+    text += ",\"size\":";
+    appendDecimal(text, metadata.size);
+    text += ",\"type\":";
+    appendJsonString(text, metadata.type);
+    text += '}';
+    return text;
 }
 
 std::uint32_t chunkLengthAt(const TransferMetadata& metadata, std::uint32_t index) {

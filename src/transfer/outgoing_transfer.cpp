@@ -25,8 +25,7 @@ OutgoingTransfer::OutgoingTransfer(std::uint32_t transferId, std::string userid,
       metadataJson_(serializeMetadata(metadata_)) {}
 
 Error OutgoingTransfer::refuse(ErrorCode code, const Text& what) const {
-    return makeError(code,
-                     Text(TextId::TransferTo, {std::to_string(transferId_), userid_}).then(what));
+    return makeError(code, Text(TextId::TransferTo, {transferId_, userid_}).then(what));
 }
 
 Result<std::size_t> OutgoingTransfer::writeStart(MutableBytes out) const {
@@ -40,21 +39,17 @@ Result<std::size_t> OutgoingTransfer::writeStart(MutableBytes out) const {
 Result<std::size_t> OutgoingTransfer::writeChunk(ConstBytes payload, MutableBytes out) {
     // Every check comes first: a refused call leaves the transfer and `out` untouched.
     if (phase_ != Phase::Sending || nextIndex_ >= metadata_.count) {
-        return refuse(ErrorCode::InvalidState,
-                      {TextId::AllChunksWritten, {std::to_string(metadata_.count)}});
+        return refuse(ErrorCode::InvalidState, {TextId::AllChunksWritten, {metadata_.count}});
     }
     const std::uint32_t expectedLength = chunkLengthAt(metadata_, nextIndex_);
     if (payload.size != expectedLength) {
         return refuse(ErrorCode::InvalidArgument,
-                      {TextId::ChunkMustBe,
-                       {std::to_string(nextIndex_), std::to_string(expectedLength),
-                        std::to_string(payload.size)}});
+                      {TextId::ChunkMustBe, {nextIndex_, expectedLength, payload.size}});
     }
     const std::size_t packetLength = kPacketHeaderBytes + payload.size;
     if (out.size < packetLength) {
         return refuse(ErrorCode::InvalidArgument,
-                      {TextId::OutputTooSmallForChunk,
-                       {std::to_string(out.size), std::to_string(packetLength)}});
+                      {TextId::OutputTooSmallForChunk, {out.size, packetLength}});
     }
 
     PacketHeader header;
@@ -87,8 +82,7 @@ Result<std::size_t> OutgoingTransfer::writeEnd(MutableBytes out) {
     }
     if (nextIndex_ != metadata_.count) {
         return refuse(ErrorCode::InvalidState,
-                      {TextId::EndBeforeEveryChunk,
-                       {std::to_string(nextIndex_), std::to_string(metadata_.count)}});
+                      {TextId::EndBeforeEveryChunk, {nextIndex_, metadata_.count}});
     }
     std::uint8_t checksumBytes[kChecksumBytes];
     storeLittleEndian64(checksumBytes, checksum_.value());
@@ -110,8 +104,7 @@ Status OutgoingTransfer::checkComplete(const PacketHeader& header,
     }
     if (header.count != metadata_.count) {
         return refuse(ErrorCode::TransferMismatch,
-                      {TextId::CompleteCountDiffers,
-                       {std::to_string(header.count), std::to_string(metadata_.count)}});
+                      {TextId::CompleteCountDiffers, {header.count, metadata_.count}});
     }
     if (echoedChecksum != checksum_.value()) {
         return refuse(ErrorCode::TransferMismatch, {TextId::CompleteWrongChecksum});

@@ -11,14 +11,14 @@ namespace rtcmc::transfer {
 
 namespace {
 
-Error malformed(TextId id, std::initializer_list<std::string_view> args = {}) {
+Error malformed(TextId id, std::initializer_list<TextArg> args = {}) {
     return makeError(ErrorCode::MalformedPacket, {id, args});
 }
 
 Status expectIndexZero(const PacketHeader& header) {
     if (header.index != 0) {
         return malformed(TextId::PacketMustHaveIndexZero,
-                         {packetKindName(header.kind), std::to_string(header.index)});
+                         {packetKindName(header.kind), header.index});
     }
     return okStatus();
 }
@@ -26,16 +26,15 @@ Status expectIndexZero(const PacketHeader& header) {
 Status expectCountZero(const PacketHeader& header) {
     if (header.count != 0) {
         return malformed(TextId::PacketMustHaveCountZero,
-                         {packetKindName(header.kind), std::to_string(header.count)});
+                         {packetKindName(header.kind), header.count});
     }
     return okStatus();
 }
 
 Status expectPayloadLength(const PacketHeader& header, ConstBytes payload, std::size_t expected) {
     if (payload.size != expected) {
-        return malformed(
-            TextId::PayloadMustBe,
-            {packetKindName(header.kind), std::to_string(expected), std::to_string(payload.size)});
+        return malformed(TextId::PayloadMustBe,
+                         {packetKindName(header.kind), expected, payload.size});
     }
     return okStatus();
 }
@@ -43,8 +42,7 @@ Status expectPayloadLength(const PacketHeader& header, ConstBytes payload, std::
 Status checkReason(const PacketHeader& header, ConstBytes payload) {
     if (payload.size > kMaxReasonBytes) {
         return malformed(TextId::PacketReasonTooLong,
-                         {packetKindName(header.kind), std::to_string(payload.size),
-                          std::to_string(kMaxReasonBytes)});
+                         {packetKindName(header.kind), payload.size, kMaxReasonBytes});
     }
     const std::string_view reason(reinterpret_cast<const char*>(payload.data), payload.size);
     if (!isValidUtf8(reason)) {
@@ -90,16 +88,14 @@ Status checkPacketShape(const PacketHeader& header, ConstBytes payload) {
             return malformed(TextId::StartPayloadEmpty);
         }
         if (payload.size > kMaxMetadataBytes) {
-            return malformed(TextId::StartMetadataTooLarge,
-                             {std::to_string(payload.size), std::to_string(kMaxMetadataBytes)});
+            return malformed(TextId::StartMetadataTooLarge, {payload.size, kMaxMetadataBytes});
         }
         return okStatus();
     }
     case PacketKind::Chunk:
         if (header.index >= header.count) {
             return makeError(ErrorCode::PacketOutOfRange,
-                             {TextId::ChunkIndexPastCount,
-                              {std::to_string(header.index), std::to_string(header.count)}});
+                             {TextId::ChunkIndexPastCount, {header.index, header.count}});
         }
         if (payload.size == 0) {
             return malformed(TextId::ChunkPayloadEmpty);
@@ -123,31 +119,29 @@ Status checkPacketShape(const PacketHeader& header, ConstBytes payload) {
         }
         return checkReason(header, payload);
     }
-    return malformed(TextId::UnknownPacketKind, {std::to_string(static_cast<int>(header.kind))});
+    return malformed(TextId::UnknownPacketKind, {static_cast<int>(header.kind)});
 }
 
 Result<Packet> decodePacket(ConstBytes bytes) {
     if (bytes.size < kPacketHeaderBytes) {
-        return malformed(TextId::PacketShorterThanHeader, {std::to_string(bytes.size)});
+        return malformed(TextId::PacketShorterThanHeader, {bytes.size});
     }
     if (bytes.size > kMaxPacketBytes) {
-        return malformed(TextId::PacketTooLarge,
-                         {std::to_string(bytes.size), std::to_string(kMaxPacketBytes)});
+        return malformed(TextId::PacketTooLarge, {bytes.size, kMaxPacketBytes});
     }
     const std::uint8_t version = bytes.data[0];
     if (version != kPacketVersion) {
         return makeError(ErrorCode::UnsupportedVersion,
-                         {TextId::PacketVersionUnsupported,
-                          {std::to_string(version), std::to_string(kPacketVersion)}});
+                         {TextId::PacketVersionUnsupported, {version, kPacketVersion}});
     }
     const std::uint8_t kindByte = bytes.data[1];
     if (kindByte < static_cast<std::uint8_t>(PacketKind::Start) ||
         kindByte > static_cast<std::uint8_t>(PacketKind::Cancel)) {
-        return malformed(TextId::UnknownPacketKind, {std::to_string(kindByte)});
+        return malformed(TextId::UnknownPacketKind, {kindByte});
     }
     const std::uint16_t reserved = loadLittleEndian16(bytes.data + 2);
     if (reserved != 0) {
-        return malformed(TextId::ReservedFieldNotZero, {std::to_string(reserved)});
+        return malformed(TextId::ReservedFieldNotZero, {reserved});
     }
 
     Packet packet;
@@ -178,14 +172,12 @@ Result<std::size_t> encodePacket(const PacketHeader& header, ConstBytes payload,
     const std::size_t packetLength = kPacketHeaderBytes + payload.size;
     if (packetLength > kMaxPacketBytes) {
         return makeError(ErrorCode::InvalidArgument,
-                         {TextId::PacketTooLarge,
-                          {std::to_string(packetLength), std::to_string(kMaxPacketBytes)}});
+                         {TextId::PacketTooLarge, {packetLength, kMaxPacketBytes}});
     }
     if (out.size < packetLength) {
         return makeError(ErrorCode::InvalidArgument,
                          {TextId::OutputTooSmallForPacket,
-                          {std::to_string(out.size), std::to_string(packetLength),
-                           packetKindName(header.kind)}});
+                          {out.size, packetLength, packetKindName(header.kind)}});
     }
     writePacketHeader(header, out.data);
     if (payload.size > 0) {

@@ -21,27 +21,24 @@ Result<std::string_view> boundedReason(std::string_view reason) {
 
 Error unknownTransfer(PacketKind kind, std::uint32_t transferId, const char* preposition,
                       std::string_view userid) {
-    return makeError(ErrorCode::UnknownTransfer, {TextId::PacketForUnknownTransfer,
-                                                  {packetKindName(kind), std::to_string(transferId),
-                                                   preposition, std::string(userid)}});
+    return makeError(ErrorCode::UnknownTransfer,
+                     {TextId::PacketForUnknownTransfer,
+                      {packetKindName(kind), transferId, preposition, userid}});
 }
 
 Error noOutgoingTransfer(std::uint32_t transferId) {
-    return makeError(ErrorCode::UnknownTransfer,
-                     {TextId::NoOutgoingTransfer, {std::to_string(transferId)}});
+    return makeError(ErrorCode::UnknownTransfer, {TextId::NoOutgoingTransfer, {transferId}});
 }
 
 Error noIncomingTransfer(std::uint32_t transferId, std::string_view userid) {
-    return makeError(
-        ErrorCode::UnknownTransfer,
-        {TextId::NoIncomingTransfer, {std::to_string(transferId), std::string(userid)}});
+    return makeError(ErrorCode::UnknownTransfer,
+                     {TextId::NoIncomingTransfer, {transferId, userid}});
 }
 
 // A text about a transfer whose peer did something: {who, id, name, detail}.
 Text aboutTransfer(TextId id, std::string_view userid, std::uint32_t transferId,
-                   const TransferMetadata& metadata, std::string detail = {}) {
-    return Text(
-        id, {std::string(userid), std::to_string(transferId), metadata.name, std::move(detail)});
+                   const TransferMetadata& metadata, std::string_view detail = {}) {
+    return Text(id, {userid, transferId, metadata.name, detail});
 }
 
 TransferUpdate makeUpdate(TransferEvent event, TransferDirection direction,
@@ -161,40 +158,34 @@ Result<TransferUpdate> TransferManager::receive(std::string_view userid, ConstBy
     }
     if (reply.size < kMaxReplyPacketBytes) {
         return makeError(ErrorCode::InvalidArgument,
-                         {TextId::ReplyBufferTooSmall,
-                          {std::to_string(kMaxReplyPacketBytes), std::to_string(reply.size)}});
+                         {TextId::ReplyBufferTooSmall, {kMaxReplyPacketBytes, reply.size}});
     }
     auto decoded = decodePacket(bytes);
     if (!decoded) {
-        return makeError(
-            decoded.error().code,
-            Text(TextId::PacketFrom, {std::string(userid)}).then(decoded.error().text));
+        return makeError(decoded.error().code,
+                         Text(TextId::PacketFrom, {userid}).then(decoded.error().text));
     }
     const Packet& packet = decoded.value();
     switch (packet.header.kind) {
     case PacketKind::Start:
         return receiveStart(userid, packet);
     case PacketKind::Chunk:
-        return receiveChunk(userid, packet, kPacketHeaderBytes, reply);
     case PacketKind::End:
-        return receiveEnd(userid, packet, reply);
     case PacketKind::Abort:
-        return receiveAbort(userid, packet);
+        return receiveForIncoming(userid, packet, reply);
     case PacketKind::Complete:
-        return receiveComplete(userid, packet);
     case PacketKind::Failed:
     case PacketKind::Cancel:
-        return receiveFailedOrCancel(userid, packet);
+        return receiveAnswer(userid, packet);
     }
-    return makeError(
-        ErrorCode::MalformedPacket,
-        {TextId::UnknownPacketKind, {std::to_string(static_cast<int>(packet.header.kind))}});
+    return makeError(ErrorCode::MalformedPacket,
+                     {TextId::UnknownPacketKind, {static_cast<int>(packet.header.kind)}});
 }
 
 Result<TransferUpdate> TransferManager::receiveStart(std::string_view userid,
                                                      const Packet& packet) {
     const std::uint32_t transferId = packet.header.transferId;
-    const Text context(TextId::StartOfTransfer, {std::to_string(transferId), std::string(userid)});
+    const Text context(TextId::StartOfTransfer, {transferId, userid});
     auto refuse = [&](ErrorCode code, const Text& what) {
         return makeError(code, Text(context).then(what));
     };
@@ -204,9 +195,8 @@ Result<TransferUpdate> TransferManager::receiveStart(std::string_view userid,
             return refuse(ErrorCode::DuplicatePacket, {TextId::TransferAlreadyStarted});
         }
         if (peer->second.size() >= kMaxIncomingTransfersPerPeer) {
-            return refuse(
-                ErrorCode::InvalidState,
-                {TextId::TooManyOpenTransfers, {std::to_string(kMaxIncomingTransfersPerPeer)}});
+            return refuse(ErrorCode::InvalidState,
+                          {TextId::TooManyOpenTransfers, {kMaxIncomingTransfersPerPeer}});
         }
     }
     auto metadata = parseMetadata(
@@ -215,9 +205,8 @@ Result<TransferUpdate> TransferManager::receiveStart(std::string_view userid,
         return refuse(metadata.error().code, metadata.error().text);
     }
     if (metadata.value().count != packet.header.count) {
-        return refuse(ErrorCode::TransferMismatch, {TextId::HeaderCountDiffers,
-                                                    {std::to_string(packet.header.count),
-                                                     std::to_string(metadata.value().count)}});
+        return refuse(ErrorCode::TransferMismatch,
+                      {TextId::HeaderCountDiffers, {packet.header.count, metadata.value().count}});
     }
 
     IncomingById& transfers =
@@ -229,45 +218,48 @@ Result<TransferUpdate> TransferManager::receiveStart(std::string_view userid,
                       inserted.first->second.progress());
 }
 
-Result<TransferUpdate> TransferManager::receiveChunk(std::string_view userid, const Packet& packet,
-                                                     std::size_t payloadOffset,
-                                                     MutableBytes reply) {
+// Chunk, End and Abort: the sender's packets for a transfer under way share the lookup, the
+// refusal of an unknown transfer and the update (one path costs the wasm less than three).
+Result<TransferUpdate> TransferManager::receiveForIncoming(std::string_view userid,
+                                                           const Packet& packet,
+                                                           MutableBytes reply) {
+    const PacketKind kind = packet.header.kind;
+    const std::uint32_t transferId = packet.header.transferId;
     const auto peer = incoming_.find(userid);
-    const auto found = peer == incoming_.end() ? IncomingById::iterator{}
-                                               : peer->second.find(packet.header.transferId);
+    const auto found =
+        peer == incoming_.end() ? IncomingById::iterator{} : peer->second.find(transferId);
     if (peer == incoming_.end() || found == peer->second.end()) {
-        return unknownTransfer(PacketKind::Chunk, packet.header.transferId, "from", userid);
+        return unknownTransfer(kind, transferId, "from", userid);
     }
     IncomingTransfer& transfer = found->second;
-    if (auto status = transfer.acceptChunk(packet.header, packet.payload); !status) {
-        return status.error();
+    TransferEvent event = TransferEvent::Aborted;
+    if (kind == PacketKind::Chunk) {
+        if (auto status = transfer.acceptChunk(packet.header, packet.payload); !status) {
+            return status.error();
+        }
+        event = TransferEvent::Chunk;
+    } else if (kind == PacketKind::End) {
+        if (auto status =
+                transfer.acceptEnd(packet.header, loadLittleEndian64(packet.payload.data));
+            !status) {
+            return status.error();
+        }
+        event = TransferEvent::End;
     }
-    TransferUpdate update = makeUpdate(TransferEvent::Chunk, TransferDirection::Incoming,
-                                       packet.header.transferId, transfer.progress());
-    update.index = packet.header.index;
-    update.payloadOffset = static_cast<std::uint32_t>(payloadOffset);
-    update.payloadLength = static_cast<std::uint32_t>(packet.payload.size);
-    if (transfer.readyToVerify()) {
-        return finishIncoming(peer->second, found, userid, update, reply);
+    TransferUpdate update =
+        makeUpdate(event, TransferDirection::Incoming, transferId, transfer.progress());
+    if (kind == PacketKind::Abort) {
+        update.error = makeError(ErrorCode::TransferAborted,
+                                 aboutTransfer(TextId::PeerAborted, userid, transferId,
+                                               transfer.metadata(), reasonOf(packet)));
+        forgetIncoming(userid, transferId);
+        return update;
     }
-    return update;
-}
-
-Result<TransferUpdate> TransferManager::receiveEnd(std::string_view userid, const Packet& packet,
-                                                   MutableBytes reply) {
-    const auto peer = incoming_.find(userid);
-    const auto found = peer == incoming_.end() ? IncomingById::iterator{}
-                                               : peer->second.find(packet.header.transferId);
-    if (peer == incoming_.end() || found == peer->second.end()) {
-        return unknownTransfer(PacketKind::End, packet.header.transferId, "from", userid);
+    if (kind == PacketKind::Chunk) {
+        update.index = packet.header.index;
+        update.payloadOffset = static_cast<std::uint32_t>(kPacketHeaderBytes);
+        update.payloadLength = static_cast<std::uint32_t>(packet.payload.size);
     }
-    IncomingTransfer& transfer = found->second;
-    if (auto status = transfer.acceptEnd(packet.header, loadLittleEndian64(packet.payload.data));
-        !status) {
-        return status.error();
-    }
-    TransferUpdate update = makeUpdate(TransferEvent::End, TransferDirection::Incoming,
-                                       packet.header.transferId, transfer.progress());
     if (transfer.readyToVerify()) {
         return finishIncoming(peer->second, found, userid, update, reply);
     }
@@ -296,11 +288,10 @@ TransferUpdate TransferManager::finishIncoming(IncomingById& transfers,
         header.kind = PacketKind::Failed;
         // The Failed packet's reason is data, not words: the two checksums.
         reason = std::to_string(transfer.expectedChecksum()) + " != " + std::to_string(computed);
-        update.error = makeError(
-            ErrorCode::ChecksumMismatch,
-            {TextId::FailedVerification,
-             {std::to_string(transfer.transferId()), transfer.metadata().name, std::string(userid),
-              std::to_string(transfer.expectedChecksum()), std::to_string(computed)}});
+        update.error = makeError(ErrorCode::ChecksumMismatch,
+                                 {TextId::FailedVerification,
+                                  {transfer.transferId(), transfer.metadata().name, userid,
+                                   transfer.expectedChecksum(), computed}});
         payload = ConstBytes(reason.data(), reason.size());
     }
     // `reply` holds kMaxReplyPacketBytes (checked in receive) and the reason is shorter than
@@ -314,61 +305,33 @@ TransferUpdate TransferManager::finishIncoming(IncomingById& transfers,
     return update;
 }
 
-Result<TransferUpdate> TransferManager::receiveAbort(std::string_view userid,
-                                                     const Packet& packet) {
-    const std::uint32_t transferId = packet.header.transferId;
-    const IncomingTransfer* transfer = findIncoming(userid, transferId);
-    if (transfer == nullptr) {
-        return unknownTransfer(PacketKind::Abort, transferId, "from", userid);
-    }
-    TransferUpdate update = makeUpdate(TransferEvent::Aborted, TransferDirection::Incoming,
-                                       transferId, transfer->progress());
-    update.error = makeError(ErrorCode::TransferAborted,
-                             aboutTransfer(TextId::PeerAborted, userid, transferId,
-                                           transfer->metadata(), std::string(reasonOf(packet))));
-    forgetIncoming(userid, transferId);
-    return update;
-}
-
-Result<TransferUpdate> TransferManager::receiveComplete(std::string_view userid,
-                                                        const Packet& packet) {
+// Complete, Failed and Cancel: the receiver's answers about a transfer to it.
+Result<TransferUpdate> TransferManager::receiveAnswer(std::string_view userid,
+                                                      const Packet& packet) {
+    const PacketKind kind = packet.header.kind;
     const std::uint32_t transferId = packet.header.transferId;
     OutgoingTransfer* transfer = findOutgoing(userid, transferId);
     if (transfer == nullptr) {
-        return unknownTransfer(PacketKind::Complete, transferId, "to", userid);
+        return unknownTransfer(kind, transferId, "to", userid);
     }
-    if (auto status =
-            transfer->checkComplete(packet.header, loadLittleEndian64(packet.payload.data));
-        !status) {
-        return status.error();
-    }
-    TransferUpdate update = makeUpdate(TransferEvent::Delivered, TransferDirection::Outgoing,
-                                       transferId, transfer->progress());
-    outgoing_.erase(transferId);
-    return update;
-}
-
-Result<TransferUpdate> TransferManager::receiveFailedOrCancel(std::string_view userid,
-                                                              const Packet& packet) {
-    const std::uint32_t transferId = packet.header.transferId;
-    OutgoingTransfer* transfer = findOutgoing(userid, transferId);
-    if (transfer == nullptr) {
-        return unknownTransfer(packet.header.kind, transferId, "to", userid);
-    }
-    const std::string reason(reasonOf(packet));
-    TransferUpdate update;
-    if (packet.header.kind == PacketKind::Failed) {
-        update = makeUpdate(TransferEvent::Failed, TransferDirection::Outgoing, transferId,
-                            transfer->progress());
-        update.error = makeError(ErrorCode::ChecksumMismatch,
-                                 aboutTransfer(TextId::PeerCouldNotVerify, userid, transferId,
-                                               transfer->metadata(), reason));
+    TransferEvent event = TransferEvent::Delivered;
+    if (kind == PacketKind::Complete) {
+        if (auto status =
+                transfer->checkComplete(packet.header, loadLittleEndian64(packet.payload.data));
+            !status) {
+            return status.error();
+        }
     } else {
-        update = makeUpdate(TransferEvent::Aborted, TransferDirection::Outgoing, transferId,
-                            transfer->progress());
-        update.error = makeError(
-            ErrorCode::TransferAborted,
-            aboutTransfer(TextId::PeerCancelled, userid, transferId, transfer->metadata(), reason));
+        event = kind == PacketKind::Failed ? TransferEvent::Failed : TransferEvent::Aborted;
+    }
+    TransferUpdate update =
+        makeUpdate(event, TransferDirection::Outgoing, transferId, transfer->progress());
+    if (kind != PacketKind::Complete) {
+        const bool failed = kind == PacketKind::Failed;
+        update.error =
+            makeError(failed ? ErrorCode::ChecksumMismatch : ErrorCode::TransferAborted,
+                      aboutTransfer(failed ? TextId::PeerCouldNotVerify : TextId::PeerCancelled,
+                                    userid, transferId, transfer->metadata(), reasonOf(packet)));
     }
     outgoing_.erase(transferId);
     return update;

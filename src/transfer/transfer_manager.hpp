@@ -83,13 +83,11 @@ private:
     using IncomingById = std::map<std::uint32_t, IncomingTransfer>;
 
     Result<TransferUpdate> receiveStart(std::string_view userid, const Packet& packet);
-    Result<TransferUpdate> receiveChunk(std::string_view userid, const Packet& packet,
-                                        std::size_t payloadOffset, MutableBytes reply);
-    Result<TransferUpdate> receiveEnd(std::string_view userid, const Packet& packet,
-                                      MutableBytes reply);
-    Result<TransferUpdate> receiveAbort(std::string_view userid, const Packet& packet);
-    Result<TransferUpdate> receiveComplete(std::string_view userid, const Packet& packet);
-    Result<TransferUpdate> receiveFailedOrCancel(std::string_view userid, const Packet& packet);
+    // Chunk, End and Abort of a transfer to us.
+    Result<TransferUpdate> receiveForIncoming(std::string_view userid, const Packet& packet,
+                                              MutableBytes reply);
+    // Complete, Failed and Cancel of a transfer from us.
+    Result<TransferUpdate> receiveAnswer(std::string_view userid, const Packet& packet);
 
     // Writes Complete or Failed once every chunk and the End arrived, and forgets the transfer.
     TransferUpdate finishIncoming(IncomingById& transfers, IncomingById::iterator found,

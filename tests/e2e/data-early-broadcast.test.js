@@ -1,7 +1,7 @@
 // Issue 13, defect 1, with real pages and real data channels: a connection.send() made right
 // after join(), before any channel is open, reaches every member of the room once (it went to
-// the first channel that opened, and nobody else). tests/js/web/data-channels.test.js covers
-// the orderings a browser cannot force.
+// the first channel that opened, and nobody else). tests/core/dataplane_broadcast_test.cpp and
+// tests/js/web/data-plane-driver.test.js cover the orderings a browser cannot force.
 import { expect, test } from '@jest/globals';
 import { setupE2E } from './support/e2e.js';
 

@@ -225,7 +225,7 @@ test('a receiver that leaves or closes its page mid-transfer: errors naming the 
     expect(await bob.page.evaluate(() => window.events('onFileReceived'))).toEqual([]);
     expect(await alice.page.evaluate(() => window.events('onFileSent'))).toEqual([]);
     // The library still works for the one who stayed: nothing half-open is left in its core.
-    expect(await alice.page.evaluate(() => connection._internals.runtime.transfers.manager().outgoingCount())).toBe(0);
+    expect(await alice.page.evaluate(() => connection._internals.runtime.data.openTransfers())).toBe(0);
 });
 
 test('what is sent before anyone joined arrives once the first data channel opens', async () => {

@@ -70,14 +70,38 @@ test('a receiver killed mid-transfer: the sender hears within seconds, the other
     expect(await aborts(bob)).toEqual([]);
     expect((await aborts(alice)).map((error) => error.userid)).toEqual([ids.carol]);
     // alice's core holds nothing for carol any more: the transfer to bob was the last one.
-    await e2e.waitFor(alice, () => connection._internals.runtime.transfers.manager().outgoingCount() === 0, 20000, 'no transfer left at alice');
+    await e2e.waitFor(alice, () => connection._internals.runtime.data.plane.outgoingCount() === 0, 20000, 'no transfer left at alice');
     console.log(`vanished receiver: the sender heard ${noticedMs} ms after the kill`);
 });
 
 test('the sender killed mid-transfer: every receiver hears within seconds and keeps nothing of it', async () => {
     const { users, ids } = await threeWithChannels('vanish-sender');
     const [alice, bob, carol] = users;
-    await alice.page.evaluate(() => connection.send(seededFile('cut-short.bin', 64 * 1024 * 1024, 9)));
+    await alice.page.evaluate((heldBack) => {
+        const file = seededFile('cut-short.bin', 64 * 1024 * 1024, 9);
+        // alice's reads of the file stop for good after its first bytes (the data plane reads a
+        // file through blob.stream()): the receivers can never have all of it, so the kill below
+        // lands mid-transfer however loaded the machine is.
+        const whole = file.stream.bind(file);
+        file.stream = () => {
+            const reader = whole().getReader();
+            let passed = 0;
+            return new ReadableStream({
+                async pull(controller) {
+                    if (passed >= heldBack) return new Promise(() => {});
+                    const { done, value } = await reader.read();
+                    if (done) {
+                        controller.close();
+                        return undefined;
+                    }
+                    passed += value.byteLength;
+                    controller.enqueue(value);
+                    return undefined;
+                },
+            });
+        };
+        connection.send(file);
+    }, 16 * MiB);
     // Meanwhile bob sends carol a file of his own.
     const bobDigest = await bob.page.evaluate(async (carolId) => {
         const file = seededFile('bob-to-carol.bin', 8 * 1024 * 1024, 11);
@@ -100,7 +124,7 @@ test('the sender killed mid-transfer: every receiver hears within seconds and ke
         expect(error).toMatchObject({ fileName: 'cut-short.bin', sending: false });
         expect(error.message).toContain('cut-short.bin');
         // The partial file is gone from the core; it never reached the page.
-        await e2e.waitFor(user, () => connection._internals.runtime.transfers.manager().incomingCount() <= 1, 10000, 'the partial file discarded');
+        await e2e.waitFor(user, () => connection._internals.runtime.data.plane.incomingCount() <= 1, 10000, 'the partial file discarded');
         const names = await user.page.evaluate(() => files.receivedNames);
         expect(names).not.toContain('cut-short.bin');
     }
@@ -114,7 +138,7 @@ test('the sender killed mid-transfer: every receiver hears within seconds and ke
     expect(received).toEqual({ size: 8 * MiB, digest: bobDigest });
     for (const user of [bob, carol]) {
         expect((await aborts(user)).map((error) => error.userid)).toEqual([ids.alice]);
-        await e2e.waitFor(user, () => connection._internals.runtime.transfers.manager().incomingCount() === 0, 10000, 'no incoming transfer left');
+        await e2e.waitFor(user, () => connection._internals.runtime.data.plane.incomingCount() === 0, 10000, 'no incoming transfer left');
     }
     console.log(`vanished sender: both receivers heard within ${noticedMs} ms of the kill`);
 });

@@ -1,49 +1,51 @@
-// Where a sender's chunks come from. Every source answers ready(length) (are the next `length`
-// bytes in memory?) and copyTo(target, length) (copy them into `target`, the core's chunk
-// payload buffer, and move on). A source that is not ready calls `onReady` when it becomes so;
-// the sender serves other transfers meanwhile.
-//   - AsciiTextSource: ASCII text (and JSON) encoded packet by packet;
-//   - BytesSource: bytes already in memory (other text, encoded once);
-//   - BlobSource: a File or Blob streamed ahead of the sender, so that the channel never waits
-//     on the disk and no more than a few MiB of a file are in the JS heap at once.
+// Where a sender's bytes come from. The core asks for them chunk by chunk (ReadSource: "the
+// next `length` bytes into the heap at `address`"), in order and ahead of the channel; a
+// reader answers each request by copying the bytes into the wasm heap and reports how many
+// requests it filled (onFilled). The core decides how far ahead to read; readers keep no more
+// than what was asked for, plus the rest of the pieces the browser handed them.
+//   - AsciiTextReader: ASCII text (and JSON), encoded into the heap as it is asked for;
+//   - BytesReader: bytes already in memory (other text, encoded once);
+//   - BlobReader: a File or Blob streamed from the browser's blob storage.
+// `heap()` returns the current Module.HEAPU8 (a grown heap replaces it).
 
-export class BytesSource {
-    constructor(bytes) {
-        this.bytes = bytes; // Uint8Array
-        this.offset = 0;
+class Requests {
+    constructor() {
+        this.list = []; // [address, length] pairs not filled yet, in order
+        this.head = 0;
     }
 
-    ready(length) {
-        return this.offset + length <= this.bytes.byteLength;
+    push(address, length) {
+        this.list.push(address, length);
     }
 
-    copyTo(target, length) {
-        target.set(this.bytes.subarray(this.offset, this.offset + length));
-        this.offset += length;
+    get empty() {
+        return this.head === this.list.length;
     }
 
-    close() {
-        this.bytes = null;
+    shift() {
+        this.head += 2;
+        if (this.head === this.list.length) {
+            this.list.length = 0;
+            this.head = 0;
+        }
     }
 }
 
-// ASCII text, encoded into each packet as it is written: one byte per character, so its size
-// is known without encoding it first. Encoding a whole 1 MiB string up front took 4-11 ms in
-// Chromium here (mostly allocating the result) before the first packet could leave.
-export class AsciiTextSource {
-    constructor(text) {
+// Text of one byte per character: each request is encoded straight into the heap, so the
+// whole text is never encoded at once (encoding 1 MiB up front took 4-11 ms in Chromium here,
+// mostly allocating the result, before the first packet could leave).
+export class AsciiTextReader {
+    constructor(text, heap) {
         this.text = text;
-        this.offset = 0;
+        this.heap = heap;
         this.encoder = new TextEncoder();
     }
 
-    ready(length) {
-        return this.offset + length <= this.text.length;
-    }
-
-    copyTo(target, length) {
-        this.encoder.encodeInto(this.text.substring(this.offset, this.offset + length), target.subarray(0, length));
-        this.offset += length;
+    // Fills at once; returns how many requests were filled.
+    request(address, length, position) {
+        const heap = this.heap();
+        this.encoder.encodeInto(this.text.substring(position, position + length), heap.subarray(address, address + length));
+        return 1;
     }
 
     close() {
@@ -51,101 +53,125 @@ export class AsciiTextSource {
     }
 }
 
-// Bytes read ahead of the sender: 2 MiB is about 50 ms of the link's 46 MiB/s
-// (../shared/TOOLCHAIN.md), far more than a read takes.
-const READ_AHEAD_BYTES = 2 << 20;
+export class BytesReader {
+    constructor(bytes, heap) {
+        this.bytes = bytes; // Uint8Array
+        this.heap = heap;
+    }
 
-// Reads through blob.stream(): one stream for the whole file. Reading it in slices
-// (blob.slice().arrayBuffer()) costs a synchronous round trip to the browser process per slice
-// to register the slice, 1.7 ms each on these machines, on the sender's main thread; the
-// stream's reads are pipelined (bench/files/README.md).
-export class BlobSource {
-    // onReady(): bytes the sender waited for have arrived. onError(error): the file cannot be read.
-    constructor(blob, onReady, onError) {
+    request(address, length, position) {
+        this.heap().set(this.bytes.subarray(position, position + length), address);
+        return 1;
+    }
+
+    close() {
+        this.bytes = null;
+    }
+}
+
+// One stream for the whole file (blob.stream()): reading it in slices (blob.slice() then
+// arrayBuffer()) costs the renderer about a third more CPU and the browser process ten times
+// more than the stream, whose reads are pipelined (bench/files/README.md).
+export class BlobReader {
+    // onFilled(count): requests filled since the last call; onError(reason): the file cannot
+    // be read (a string for the receiver and the page).
+    constructor(blob, heap, onFilled, onError) {
         this.reader = blob.stream().getReader();
-        this.onReady = onReady;
+        this.heap = heap;
+        this.onFilled = onFilled;
         this.onError = onError;
-        this.chunks = []; // Uint8Array pieces of the stream not yet copied out, in order
-        this.head = 0; // bytes of chunks[0] already copied out
-        this.queued = 0; // bytes in chunks not yet copied out
+        this.requests = new Requests();
+        this.piece = null; // the piece of the stream being copied out
+        this.pieceAt = 0; // bytes of it already copied
+        this.pieces = []; // pieces read after it
+        this.partial = 0; // bytes of the first request already filled
         this.reading = false;
-        this.done = false;
-        this.waiting = false; // ready() said no since the last onReady
-        this.failed = false;
         this.closed = false;
-        this.readMore();
     }
 
-    ready(length) {
-        if (this.queued >= length) {
-            this.readMore();
-            return true;
-        }
-        if (this.done) {
-            // The file is shorter than when it was sent (it changed on disk): never a short chunk.
-            this.fail(new Error(`the file ended ${length - this.queued} bytes early; was it changed?`));
-            return false;
-        }
-        this.waiting = true;
-        this.readMore();
-        return false;
+    // Nothing is filled at once: the bytes come from the browser process.
+    request(address, length) {
+        this.requests.push(address, length);
+        this.fill();
+        return 0;
     }
 
-    fail(error) {
-        if (this.closed || this.failed) return;
-        this.failed = true;
-        // Reported outside the sender's loop, as a read error is.
-        Promise.resolve().then(() => {
-            if (!this.closed) this.onError(error);
-        });
-    }
-
-    copyTo(target, length) {
-        let written = 0;
-        while (written < length) {
-            const chunk = this.chunks[0];
-            const take = Math.min(length - written, chunk.byteLength - this.head);
-            target.set(chunk.subarray(this.head, this.head + take), written);
-            written += take;
-            this.head += take;
-            if (this.head === chunk.byteLength) {
-                this.chunks.shift();
-                this.head = 0;
+    // Copies what is at hand into the requests in order (a request may take the end of one
+    // piece and the start of the next); whole requests are reported.
+    fill() {
+        if (this.closed) return;
+        const requests = this.requests;
+        let filled = 0;
+        let heap = null;
+        while (!requests.empty && this.piece !== null) {
+            const address = requests.list[requests.head];
+            const length = requests.list[requests.head + 1];
+            const take = Math.min(length - this.partial, this.piece.byteLength - this.pieceAt);
+            heap = heap || this.heap();
+            heap.set(this.piece.subarray(this.pieceAt, this.pieceAt + take), address + this.partial);
+            this.pieceAt += take;
+            this.partial += take;
+            if (this.pieceAt === this.piece.byteLength) {
+                this.piece = this.pieces.length ? this.pieces.shift() : null;
+                this.pieceAt = 0;
+            }
+            if (this.partial === length) {
+                requests.shift();
+                this.partial = 0;
+                filled += 1;
             }
         }
-        this.queued -= length;
-        this.readMore();
+        if (filled > 0) this.onFilled(filled);
+        if (!requests.empty && this.piece === null) this.read();
     }
 
-    readMore() {
-        if (this.reading || this.done || this.closed || this.queued >= READ_AHEAD_BYTES) return;
+    read() {
+        if (this.reading || this.done || this.closed) return;
         this.reading = true;
         this.reader.read().then(
             ({ done, value }) => {
                 this.reading = false;
                 if (this.closed) return;
-                if (done) this.done = true;
-                else if (value.byteLength > 0) {
-                    this.chunks.push(value);
-                    this.queued += value.byteLength;
+                if (done) {
+                    this.done = true;
+                    const missing = this.missingBytes();
+                    if (missing > 0) this.fail(`the file ended ${missing} bytes early; was it changed?`);
+                    return;
                 }
-                this.readMore();
-                if (this.waiting) {
-                    this.waiting = false;
-                    this.onReady();
+                if (value.byteLength > 0) {
+                    if (this.piece === null) this.piece = value;
+                    else this.pieces.push(value);
                 }
+                this.fill();
             },
             (error) => {
                 this.reading = false;
-                this.fail(error);
+                this.fail(`${error.name}: ${error.message}`);
             },
         );
     }
 
-    close() {
+    missingBytes() {
+        let missing = -this.partial;
+        const requests = this.requests;
+        for (let at = requests.head; at < requests.list.length; at += 2) missing += requests.list[at + 1];
+        return missing;
+    }
+
+    fail(reason) {
         if (this.closed) return;
         this.closed = true;
-        this.chunks = [];
-        this.reader.cancel().catch(() => {});
+        this.onError(reason);
+    }
+
+    close() {
+        if (this.closed && !this.reader) return;
+        this.closed = true;
+        this.piece = null;
+        this.pieces = [];
+        this.requests = new Requests();
+        const reader = this.reader;
+        this.reader = null;
+        if (reader) reader.cancel().catch(() => {});
     }
 }

@@ -158,4 +158,16 @@ export const CORE_TEXTS = [
     "chunkSize must be a whole number of bytes from 1 to {0}", // 154 ChunkSizeMustBeWholeBytes
     "{0} of {1} bytes exceeds {2}", // 155 TooLongFor
     "the connection with '{0}' broke and {1} ICE restarts did not bring it back", // 156 PeerConnectionLost
+    "file \"{0}\"", // 157 JobFile
+    "a {0} message of {1} bytes", // 158 JobMessage
+    " to '{0}' was not sent: '{0}' left before it could start", // 159 NotSentPeerLeft
+    " to '{0}' was not sent: this page left the session", // 160 NotSentPageLeft
+    " was not sent: this page left the session before any data channel opened", // 161 NotSentNobody
+    " to '{0}' was refused: ", // 162 NotSentRefused
+    "transfer {0} (\"{1}\") to '{2}' stopped: this page left the session", // 163 StoppedPageLeftTo
+    "transfer {0} (\"{1}\") from '{2}' stopped: this page left the session", // 164 StoppedPageLeftFrom
+    " could not be read: {0}", // 165 SourceUnreadable
+    " could not be sent to '{0}': {1}", // 166 SendingFailed
+    "a data-channel packet from '{0}' was refused: ", // 167 PacketRefusedFrom
+    "more than {0} peers with a data channel", // 168 TooManyDataPeers
 ];

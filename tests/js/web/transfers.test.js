@@ -1,114 +1,79 @@
-// web/data/transfers.js over the real wasm core in Node, between two fake pages joined by a
-// fake data channel that behaves like Chromium's where it matters here: send() copies, delivery
-// is asynchronous, bufferedAmount counts what is not delivered yet, and `bufferedamountlow`
-// fires when it drops to the threshold. The browser suite (tests/e2e/files.test.js) proves the
-// same with real channels; this one is fast and checks what a browser cannot show (the window,
-// refused packets, handles left behind).
-import { loadCore } from '../core/load-core.js';
-import { Transfers } from '../../../web/data/transfers.js';
+// Text and files through the whole facade (RTCMultiConnection, web/runtime.js, web/data/ and
+// the real wasm core) in Node, on a fake browser (support/fake-browser.js): pages open and
+// join a room over a pub/sub bus, their links connect in memory, and their data channels
+// behave like Chromium's where it matters (asynchronous delivery, bufferedAmount,
+// bufferedamountlow). tests/e2e/files.test.js proves the same between real Chromium pages.
+import { RTCMultiConnection } from '../../../web/RTCMultiConnection.js';
+import { loadCore, provideEmbeddedWasm } from '../../../web/loader.js';
+// The bundle's embedded core (jest.config.js maps the name to the Node build); the bundles'
+// entry modules hand it over the same way (web/index.js).
+import embeddedWasm from 'rtcmc-core-wasm';
+import { FakeWorld } from './support/fake-browser.js';
 
 const MiB = 1024 * 1024;
+const EVENTS = ['onopen', 'onclose', 'onleave', 'onmessage', 'onFileStart', 'onFileProgress', 'onFileEnd', 'onFileSent', 'onerror'];
+
 let core;
+let world;
+let pages;
 
 beforeAll(async () => {
+    provideEmbeddedWasm(embeddedWasm);
     core = await loadCore();
 });
 
-class FakeChannel extends EventTarget {
-    constructor() {
-        super();
-        this.readyState = 'open';
-        this.bufferedAmount = 0;
-        this.bufferedAmountLowThreshold = 0;
-        this.peer = null; // {page, userid}: where sent messages arrive
-        this.maxBuffered = 0;
-    }
+beforeEach(() => {
+    world = new FakeWorld();
+    pages = [];
+});
 
-    send(data) {
-        if (this.readyState !== 'open') throw new Error('InvalidStateError: the channel is not open');
-        const copy = typeof data === 'string' ? data : data.slice().buffer;
-        const size = typeof data === 'string' ? data.length : data.byteLength;
-        this.bufferedAmount += size;
-        this.maxBuffered = Math.max(this.maxBuffered, this.bufferedAmount);
-        setImmediate(() => {
-            if (this.readyState !== 'open') return;
-            const before = this.bufferedAmount;
-            this.bufferedAmount -= size;
-            if (before > this.bufferedAmountLowThreshold && this.bufferedAmount <= this.bufferedAmountLowThreshold) {
-                this.dispatchEvent(new Event('bufferedamountlow'));
-            }
-            this.peer.page.deliver(this.peer.userid, copy);
-        });
-    }
-}
+afterEach(async () => {
+    for (const page of pages) page.connection.close();
+    await settle();
+    // leave()/close() deleted every plane the facade made.
+    expect(core.DataPlane.liveInstances()).toBe(0);
+});
 
-// A page: a runtime with just what Transfers uses, and a log of its events.
-function makePage(userid) {
+// A page of the fake browser, its events logged by name.
+function page(userid, extra = {}) {
+    const connection = new RTCMultiConnection(undefined, { _drivers: world.drivers() });
+    connection.userid = userid;
+    connection.extra = extra;
+    connection.session = 'data';
+    connection.interval = 100; // announcements, so that joiners find the room at once
+    connection.iceServers = [];
     const events = [];
-    const connection = { userid, extra: { name: userid } };
-    for (const name of ['onFileStart', 'onFileProgress', 'onFileEnd', 'onFileSent', 'onmessage']) {
-        connection[name] = (...args) => events.push({ name, args });
-    }
+    for (const name of EVENTS) connection[name] = (...args) => events.push({ name, args });
     connection.onFileReceived = (fileName, file) => events.push({ name: 'onFileReceived', args: [fileName, file] });
-    const runtime = {
-        core,
+    const created = {
+        userid,
         connection,
-        userid,
-        engine: null,
-        fireError: (error) => events.push({ name: 'onerror', args: [error] }),
-        deliverMessage: (data, from, extra) => connection.onmessage({ data, userid: from, extra }),
-        data: {
-            channels: new Map(),
-            openChannels() {
-                return [...this.channels].filter(([, channel]) => channel.readyState === 'open');
-            },
-            frames: [],
-            sendTo(peer, data) {
-                this.frames.push({ peer, data });
-            },
-            sendToAll(data) {
-                this.frames.push({ peer: null, data });
-            },
-        },
-    };
-    runtime.transfers = new Transfers(runtime);
-    return {
-        userid,
-        runtime,
-        transfers: runtime.transfers,
         events,
-        named: (name) => events.filter((event) => event.name === name),
-        deliver(from, data) {
-            if (typeof data !== 'string') runtime.transfers.receive(from, data);
-        },
+        named: (name) => events.filter((event) => event.name === name).map((event) => event.args[0]),
+        runtime: () => connection._internals.runtime,
     };
-}
-
-// Two pages with an open channel each way.
-function link(a, b, { open = true } = {}) {
-    const ab = new FakeChannel();
-    const ba = new FakeChannel();
-    ab.peer = { page: b, userid: a.userid };
-    ba.peer = { page: a, userid: b.userid };
-    if (!open) ab.readyState = ba.readyState = 'connecting';
-    a.runtime.data.channels.set(b.userid, ab);
-    b.runtime.data.channels.set(a.userid, ba);
-    channelsMade.push(ab, ba);
-    return { ab, ba };
-}
-
-function openLink(a, b, channels) {
-    channels.ab.readyState = channels.ba.readyState = 'open';
-    a.transfers.channelOpened(b.userid, channels.ab);
-    b.transfers.channelOpened(a.userid, channels.ba);
+    pages.push(created);
+    return created;
 }
 
 async function until(predicate, what, timeout = 20000) {
     const deadline = Date.now() + timeout;
     while (!predicate()) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => setTimeout(resolve, 2));
     }
+}
+
+async function settle() {
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+// The owner opens the room, the others join it; resolves once every pair has an open channel.
+async function room(owner, ...members) {
+    owner.connection.open('room');
+    for (const member of members) member.connection.connect('room');
+    const everyone = [owner, ...members];
+    await until(() => everyone.every((p) => p.named('onopen').length === everyone.length - 1), 'every data channel to open');
 }
 
 function bytes(size, seed) {
@@ -130,32 +95,17 @@ async function sameBytes(blob, expected) {
     return got.length === expected.length && Buffer.compare(Buffer.from(got), Buffer.from(expected)) === 0;
 }
 
-const pages = [];
-const channelsMade = [];
-function page(userid) {
-    const created = makePage(userid);
-    pages.push(created);
-    return created;
-}
-
-afterEach(() => {
-    // As leave() does: the channels close (nothing more arrives), then the transfers go.
-    for (const channel of channelsMade.splice(0)) channel.readyState = 'closed';
-    for (const created of pages.splice(0)) created.transfers.release();
-    expect(core.TransferManager.liveInstances()).toBe(0);
-});
-
 test('files arrive whole, after progress that grows to their size, and onFileSent waits for the receiver', async () => {
     const alice = page('alice');
     const bob = page('bob');
-    const { ab } = link(alice, bob);
+    await room(alice, bob);
     const small = bytes(1024, 1);
     const large = bytes(3 * MiB + 123, 2);
-    alice.transfers.send(new File([small], 'small.bin', { type: 'application/x-small' }), 'bob');
-    alice.transfers.send(new File([large], 'large.bin'), 'bob');
+    alice.connection.send(new File([small], 'small.bin', { type: 'application/x-small' }), 'bob');
+    alice.connection.send(new File([large], 'large.bin'), 'bob');
     await until(() => bob.named('onFileReceived').length === 2 && alice.named('onFileSent').length === 2, 'both files');
 
-    const received = Object.fromEntries(bob.named('onFileReceived').map(({ args: [name, file] }) => [name, file]));
+    const received = Object.fromEntries(bob.events.filter((e) => e.name === 'onFileReceived').map(({ args: [name, file] }) => [name, file]));
     expect(received['small.bin']).toBeInstanceOf(File);
     expect(received['small.bin'].type).toBe('application/x-small');
     expect(await sameBytes(received['small.bin'], small)).toBe(true);
@@ -163,198 +113,248 @@ test('files arrive whole, after progress that grows to their size, and onFileSen
     expect(received['large.bin'].userid).toBe('alice');
 
     for (const who of [alice, bob]) {
-        const progress = who.named('onFileProgress').map(({ args: [event] }) => event).filter((event) => event.name === 'large.bin');
+        const progress = who.named('onFileProgress').filter((event) => event.name === 'large.bin');
         const done = progress.map((event) => (who === alice ? event.sent : event.received));
         expect(done).toEqual(progress.map((_, index) => index + 1));
         for (let i = 1; i < progress.length; i++) expect(progress[i].bytes).toBeGreaterThan(progress[i - 1].bytes);
-        const last = progress[progress.length - 1];
-        expect(last).toMatchObject({ bytes: large.length, size: large.length, remaining: 0, length: progress.length, name: 'large.bin' });
-        expect(last.uuid).toBe(`alice:${last.uuid.split(':')[1]}`);
+        expect(progress[progress.length - 1]).toMatchObject({ bytes: large.length, size: large.length, remaining: 0, length: progress.length, name: 'large.bin' });
+        expect(progress[0].uuid).toMatch(/^alice:\d+$/);
     }
-    // The sender's onFileSent comes after the receiver's onFileReceived.
-    const sentLarge = alice.named('onFileSent').find(({ args: [file] }) => file.name === 'large.bin');
+    const sentLarge = alice.events.find((e) => e.name === 'onFileSent' && e.args[0].name === 'large.bin');
     expect(sentLarge.args[1]).toMatchObject({ remoteUserId: 'bob', sending: true, name: 'large.bin' });
+    // Starts and ends on both sides, with upstream's fields.
+    expect(bob.named('onFileStart').map((e) => e.name).sort()).toEqual(['large.bin', 'small.bin']);
+    expect(bob.named('onFileEnd').every((e) => e.file instanceof File && e.sending === false)).toBe(true);
     // The window: never more than 128 KiB buffered before a packet of at most 128 KiB.
-    expect(ab.maxBuffered).toBeLessThanOrEqual(128 * 1024 + 128 * 1024);
+    expect(world.channel('alice', 'bob').maxBuffered).toBeLessThanOrEqual(256 * 1024 + 8192);
     expect(alice.named('onerror')).toEqual([]);
     expect(bob.named('onerror')).toEqual([]);
 });
 
-test('long text, objects and typed arrays arrive whole in onmessage; short ones stay JSON frames', async () => {
+test('a broadcast sent before any channel opens reaches every member, once', async () => {
     const alice = page('alice');
     const bob = page('bob');
-    link(alice, bob);
+    const carol = page('carol');
+    world.holdChannels = true;
+    alice.connection.open('room');
+    bob.connection.connect('room');
+    carol.connection.connect('room');
+    // Both links are made, no channel is open yet.
+    await until(() => alice.runtime() && alice.runtime().data.peers.size === 2, 'two links at alice');
+    alice.connection.send('hello, everyone');
+    alice.connection.send(new File([bytes(5000, 3)], 'early.bin'));
+    alice.connection.send('x'.repeat(40000));
+    await settle();
+    world.openChannels();
+    for (const member of [bob, carol]) {
+        await until(() => member.named('onmessage').length === 2 && member.named('onFileReceived').length === 1, `${member.userid}'s messages`);
+    }
+    await settle();
+    for (const member of [bob, carol]) {
+        expect(member.named('onmessage').map((m) => (m.data.length > 100 ? m.data.length : m.data)).sort()).toEqual([40000, 'hello, everyone'].sort());
+        expect(member.named('onFileReceived')).toEqual(['early.bin']);
+    }
+});
+
+test('what is sent while alone goes to whoever is linked when the first channel opens', async () => {
+    const alice = page('alice');
+    alice.connection.open('room');
+    await until(() => alice.runtime() && alice.runtime().engine, 'the room');
+    alice.connection.send('hello, whoever comes first');
+    alice.connection.send(new File([bytes(300 * 1024, 9)], 'early.bin'));
+    const bob = page('bob');
+    bob.connection.connect('room');
+    await until(() => bob.named('onmessage').length === 1 && bob.named('onFileReceived').length === 1, 'the early message and file');
+    expect(bob.named('onmessage')[0]).toMatchObject({ data: 'hello, whoever comes first', userid: 'alice' });
+});
+
+// tests/e2e/data-early-broadcast.test.js on the fake browser: a member who joins and sends at
+// once, before it knows anyone, reaches every member of the room once.
+test('a message sent right after join() reaches every member once', async () => {
+    const owner = page('owner');
+    const first = page('first');
+    await room(owner, first);
+    const late = page('late');
+    late.connection.connect('room');
+    late.connection.send('sent right after join()');
+    await until(() => late.named('onopen').length === 2, "late's two channels");
+    for (const member of [owner, first]) await until(() => member.named('onmessage').length >= 1, `${member.userid}'s message`);
+    await settle();
+    for (const member of [owner, first]) {
+        expect(member.named('onmessage').map((m) => `${m.data} from ${m.userid}`)).toEqual(['sent right after join() from late']);
+        expect(member.named('onerror')).toEqual([]);
+    }
+});
+
+test('long text, objects and typed arrays arrive whole in onmessage; short ones too, with the sender and its extra', async () => {
+    const alice = page('alice', { name: 'Alice' });
+    const bob = page('bob');
+    await room(alice, bob);
     const text = 'héllo 漢字 🙂 '.repeat(100000);
     const object = { list: Array.from({ length: 5000 }, (_, i) => ({ i, name: `item ${i}`, nested: { ok: i % 2 === 0 } })) };
     const numbers = Float64Array.from({ length: 10000 }, (_, i) => i / 7);
-    const ascii = Array.from({ length: 30000 }, (_, i) => `line ${i}\n`).join(''); // packet by packet
-    alice.transfers.send(text, 'bob');
-    alice.transfers.send(object, 'bob');
-    alice.transfers.send(numbers, 'bob');
-    alice.transfers.send({ short: true }, 'bob');
-    alice.transfers.send(ascii, 'bob');
-    expect(alice.transfers.handles('short text')).toBe(false);
-    await until(() => bob.named('onmessage').length === 4, 'four messages');
-    // Small transfers go first (web/data/outgoing-lane.js): the 1.4 MiB text may come last.
-    const data = bob.named('onmessage').map(({ args: [event] }) => event.data);
+    const ascii = Array.from({ length: 30000 }, (_, i) => `line ${i}\n`).join('');
+    alice.connection.send(text);
+    alice.connection.send(object);
+    alice.connection.send(numbers);
+    alice.connection.send({ short: true });
+    alice.connection.send(ascii);
+    await until(() => bob.named('onmessage').length === 5, 'five messages');
+    const data = bob.named('onmessage').map((event) => event.data);
     const gotText = data.find((value) => typeof value === 'string' && value.startsWith('héllo'));
-    expect(gotText.length).toBe(text.length);
-    expect(data.find((value) => typeof value === 'string' && value.startsWith('line')) === ascii).toBe(true);
     expect(gotText === text).toBe(true); // (not toBe: a failure would print megabytes)
+    expect(data.find((value) => typeof value === 'string' && value.startsWith('line')) === ascii).toBe(true);
     expect(data.find((value) => value && value.list)).toEqual(object);
-    const gotNumbers = data.find((value) => value instanceof Float64Array);
-    expect(Array.from(gotNumbers)).toEqual(Array.from(numbers));
-    for (const { args: [event] } of bob.named('onmessage')) expect(event.userid).toBe('alice');
-    // The short object went to the JSON frames of web/data/data-channels.js.
-    expect(alice.runtime.data.frames).toEqual([{ peer: 'bob', data: { short: true } }]);
+    expect(Array.from(data.find((value) => value instanceof Float64Array))).toEqual(Array.from(numbers));
+    expect(data).toContainEqual({ short: true });
+    for (const event of bob.named('onmessage')) expect(event).toMatchObject({ userid: 'alice', extra: { name: 'Alice' } });
+
+    // The sender's extra follows updateExtraData() for short and long messages alike.
+    alice.connection.extra = { name: 'Alice B.' };
+    alice.connection.updateExtraData();
+    await settle();
+    alice.connection.send('after the change');
+    alice.connection.send('y'.repeat(20000));
+    await until(() => bob.named('onmessage').length === 7, 'two more messages');
+    for (const event of bob.named('onmessage').slice(5)) expect(event.extra).toEqual({ name: 'Alice B.' });
 });
 
 test('a small message is not stuck behind a large file', async () => {
     const alice = page('alice');
     const bob = page('bob');
-    link(alice, bob);
-    // The message goes out at bob's 6th progress event, synchronously: on a loaded machine a
-    // polling wait could let the whole file through first.
-    const logProgress = bob.runtime.connection.onFileProgress;
-    bob.runtime.connection.onFileProgress = (...args) => {
-        logProgress(...args);
-        if (bob.named('onFileProgress').length === 6) alice.transfers.send('x'.repeat(50000), 'bob');
+    await room(alice, bob);
+    let sentAt = null;
+    const log = bob.connection.onFileProgress;
+    bob.connection.onFileProgress = (...args) => {
+        log(...args);
+        // At bob's 6th progress event, synchronously: a polling wait could let the whole file
+        // through first on a loaded machine.
+        if (bob.named('onFileProgress').length === 6 && sentAt === null) {
+            sentAt = 6;
+            alice.connection.send('x'.repeat(50000), 'bob');
+            alice.connection.send('short chat', 'bob');
+        }
     };
-    alice.transfers.send(new File([bytes(8 * MiB, 3)], 'big.bin'), 'bob');
-    await until(() => bob.named('onFileReceived').length === 1, 'the file');
+    alice.connection.send(new File([bytes(8 * MiB, 3)], 'big.bin'), 'bob');
+    await until(() => bob.named('onFileReceived').length === 1 && bob.named('onmessage').length === 2, 'the file and the messages');
     const order = bob.events.map((event) => event.name).filter((name) => name === 'onmessage' || name === 'onFileReceived');
-    expect(order).toEqual(['onmessage', 'onFileReceived']);
+    expect(order).toEqual(['onmessage', 'onmessage', 'onFileReceived']);
 });
 
 test('refused packets are reported with the core reason, and transfers go on', async () => {
     const alice = page('alice');
     const bob = page('bob');
-    link(alice, bob);
-    const header = (kind, id, index, count, payloadBytes = 0) => {
-        const packet = new Uint8Array(16 + payloadBytes);
-        const view = new DataView(packet.buffer);
+    await room(alice, bob);
+    const channel = world.channel('alice', 'bob');
+    const packet = (kind, id, index, count, payloadBytes = 0) => {
+        const out = new Uint8Array(16 + payloadBytes);
+        const view = new DataView(out.buffer);
         view.setUint8(0, 1);
         view.setUint8(1, kind);
         view.setUint32(4, id, true);
         view.setUint32(8, index, true);
         view.setUint32(12, count, true);
-        return packet;
+        return out;
     };
     const start = (id, size, chunkSize) => {
         const json = new TextEncoder().encode(JSON.stringify({ kind: 'file', name: 'x', type: '', size, chunkSize, count: Math.ceil(size / chunkSize) }));
-        const packet = header(1, id, 0, Math.ceil(size / chunkSize), json.length);
-        packet.set(json, 16);
-        return packet.buffer;
+        const out = packet(1, id, 0, Math.ceil(size / chunkSize), json.length);
+        out.set(json, 16);
+        return out;
     };
-    bob.transfers.receive('alice', header(2, 77, 0, 1, 10).buffer); // chunk of no transfer
-    bob.transfers.receive('alice', start(900, 100, 10));
-    bob.transfers.receive('alice', start(900, 100, 10)); // duplicate Start
-    bob.transfers.receive('alice', header(2, 900, 0, 10, 5).buffer); // truncated chunk
-    bob.transfers.receive('alice', header(2, 900, 0, 11, 10).buffer); // count changed
-    const oversize = header(1, 901, 0, 1, 9000);
+    channel.send(packet(2, 77, 0, 1, 10)); // chunk of no transfer
+    channel.send(start(900, 100, 10));
+    channel.send(start(900, 100, 10)); // duplicate Start
+    channel.send(packet(2, 900, 0, 10, 5)); // truncated chunk
+    channel.send(packet(2, 900, 0, 11, 10)); // count changed
+    const oversize = packet(1, 901, 0, 1, 9000);
     oversize.fill(32, 16);
-    bob.transfers.receive('alice', oversize.buffer); // metadata over 8192 bytes
-    bob.transfers.receive('alice', new Uint8Array(300000).buffer); // over the packet limit
-    bob.transfers.receive('alice', new Uint8Array(3).buffer); // under the header
-    const codes = bob.named('onerror').map(({ args: [error] }) => error.code);
-    expect(codes).toEqual(['UNKNOWN_TRANSFER', 'DUPLICATE_PACKET', 'TRANSFER_MISMATCH', 'TRANSFER_MISMATCH', 'MALFORMED_PACKET', 'INVALID_ARGUMENT', 'MALFORMED_PACKET']);
-    for (const { args: [error] } of bob.named('onerror')) expect(error.message).toMatch(/refused: ./);
-
-    alice.transfers.send(new File([bytes(200000, 4)], 'after.bin'), 'bob');
+    channel.send(oversize); // metadata over 8192 bytes
+    channel.send(new Uint8Array(300000)); // over the packet limit
+    channel.send(new Uint8Array(3)); // under the header
+    await until(() => bob.named('onerror').length === 7, 'seven refusals');
+    expect(bob.named('onerror').map((error) => error.code)).toEqual(['UNKNOWN_TRANSFER', 'DUPLICATE_PACKET', 'TRANSFER_MISMATCH', 'TRANSFER_MISMATCH', 'MALFORMED_PACKET', 'INVALID_ARGUMENT', 'MALFORMED_PACKET']);
+    for (const error of bob.named('onerror')) {
+        expect(error.message).toMatch(/^a data-channel packet from 'alice' was refused: ./);
+        expect(error.userid).toBe('alice');
+    }
+    alice.connection.send(new File([bytes(200000, 4)], 'after.bin'), 'bob');
     await until(() => bob.named('onFileReceived').length === 1, 'a good file after the bad packets');
 });
 
 test('a peer that leaves mid-transfer: both sides get errors naming the file, nothing is delivered', async () => {
     const alice = page('alice');
     const bob = page('bob');
-    const { ab, ba } = link(alice, bob);
-    // The link goes down at the 10th progress event, synchronously: on a loaded machine a
-    // polling wait could let the whole file through first.
-    const logProgress = bob.runtime.connection.onFileProgress;
-    bob.runtime.connection.onFileProgress = (...args) => {
-        logProgress(...args);
-        if (bob.named('onFileProgress').length === 10) ab.readyState = ba.readyState = 'closed';
-    };
-    alice.transfers.send(new File([bytes(6 * MiB, 5)], 'cut.bin'), 'bob');
+    await room(alice, bob);
+    alice.connection.send(new File([bytes(6 * MiB, 5)], 'cut.bin'), 'bob');
     await until(() => bob.named('onFileProgress').length >= 10, 'the file to be under way');
-    alice.transfers.peerGone('bob');
-    bob.transfers.peerGone('alice');
-    for (const [who, other] of [
-        [alice, 'bob'],
-        [bob, 'alice'],
+    bob.connection.leave();
+    await until(() => alice.named('onerror').length === 1 && bob.named('onerror').length === 1, 'both errors');
+    await settle();
+    for (const [who, other, sending] of [
+        [alice, 'bob', true],
+        [bob, 'alice', false],
     ]) {
-        const errors = who.named('onerror').map(({ args: [error] }) => error);
+        const errors = who.named('onerror');
         expect(errors).toHaveLength(1);
-        expect(errors[0]).toMatchObject({ code: 'TRANSFER_ABORTED', fileName: 'cut.bin', userid: other });
+        expect(errors[0]).toMatchObject({ code: 'TRANSFER_ABORTED', fileName: 'cut.bin', userid: other, sending });
         expect(errors[0].message).toContain('cut.bin');
     }
     expect(bob.named('onFileReceived')).toEqual([]);
     expect(alice.named('onFileSent')).toEqual([]);
-    expect(alice.transfers.manager().outgoingCount()).toBe(0);
-    expect(bob.transfers.manager().incomingCount()).toBe(0);
+    expect(alice.runtime().data.openTransfers()).toBe(0);
 });
 
-test('what is sent before a channel opens waits for it; what never leaves is reported', async () => {
-    const alice = page('alice');
-    const bob = page('bob');
-    alice.transfers.send('y'.repeat(40000)); // to everyone: nobody yet
-    const channels = link(alice, bob, { open: false });
-    alice.transfers.send(new File([bytes(5000, 6)], 'queued.bin'), 'bob');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(bob.events).toEqual([]);
-    openLink(alice, bob, channels);
-    await until(() => bob.named('onmessage').length === 1 && bob.named('onFileReceived').length === 1, 'the queued message and file');
-
+test('what never leaves is reported when the page leaves', async () => {
     const carol = page('carol');
-    carol.transfers.send(new File([bytes(10, 7)], 'never.bin'), 'dave');
-    carol.transfers.send('z'.repeat(40000));
-    carol.transfers.release();
-    const errors = carol.named('onerror').map(({ args: [error] }) => error);
+    carol.connection.open('room');
+    await until(() => carol.runtime() && carol.runtime().engine, 'the room');
+    carol.connection.send(new File([bytes(10, 7)], 'never.bin'), 'dave');
+    carol.connection.send('z'.repeat(40000));
+    await settle();
+    carol.connection.leave();
+    await until(() => carol.named('onerror').length === 2, 'two errors');
+    const errors = carol.named('onerror');
     expect(errors.map((error) => error.code)).toEqual(['TRANSFER_ABORTED', 'TRANSFER_ABORTED']);
+    expect(errors[0]).toMatchObject({ fileName: 'never.bin', userid: 'dave', sending: true });
     expect(errors[0].message).toContain('never.bin');
+    expect(errors[1].message).toMatch(/before any data channel opened/);
 });
 
 test('a checksum mismatch is an error on both sides, never a file', async () => {
     const alice = page('alice');
     const bob = page('bob');
-    const { ab } = link(alice, bob);
-    // Corrupt one payload byte of the third packet (a chunk) on its way.
-    const send = ab.send.bind(ab);
-    let packets = 0;
-    ab.send = (data) => {
-        packets += 1;
-        if (packets === 3) {
-            const copy = data.slice();
-            copy[100] ^= 0xff;
-            return send(copy);
-        }
-        return send(data);
+    await room(alice, bob);
+    // One payload byte of the third packet (a chunk) is flipped on its way.
+    world.channel('alice', 'bob').tamper = (payload, count) => {
+        if (count === 3) payload[100] ^= 0xff;
+        return payload;
     };
-    alice.transfers.send(new File([bytes(300000, 8)], 'corrupt.bin'), 'bob');
+    alice.connection.send(new File([bytes(300000, 8)], 'corrupt.bin'), 'bob');
     await until(() => alice.named('onerror').length === 1 && bob.named('onerror').length === 1, 'both errors');
-    expect(bob.named('onerror')[0].args[0].code).toBe('CHECKSUM_MISMATCH');
-    expect(alice.named('onerror')[0].args[0].code).toBe('CHECKSUM_MISMATCH');
+    expect(bob.named('onerror')[0]).toMatchObject({ code: 'CHECKSUM_MISMATCH', fileName: 'corrupt.bin' });
+    expect(alice.named('onerror')[0]).toMatchObject({ code: 'CHECKSUM_MISMATCH', fileName: 'corrupt.bin' });
     expect(bob.named('onFileReceived')).toEqual([]);
     expect(alice.named('onFileSent')).toEqual([]);
 });
 
 // A Blob whose stream fails after `goodBytes`, as a file removed or changed on disk does.
 class FailingFile extends File {
-    constructor(bytes, name, goodBytes, { shorter = false } = {}) {
-        super([bytes], name);
+    constructor(content, name, goodBytes, { shorter = false } = {}) {
+        super([content], name);
         this.goodBytes = goodBytes;
         this.shorter = shorter;
     }
 
     stream() {
-        const bytes = this.goodBytes;
+        const bytesBefore = this.goodBytes;
         const shorter = this.shorter;
         let sent = false;
         return new ReadableStream({
             pull(controller) {
                 if (!sent) {
                     sent = true;
-                    controller.enqueue(new Uint8Array(bytes));
+                    controller.enqueue(new Uint8Array(bytesBefore));
                 } else if (shorter) controller.close();
                 else controller.error(new DOMException('the file could not be read', 'NotReadableError'));
             },
@@ -362,21 +362,43 @@ class FailingFile extends File {
     }
 }
 
-test('a file that cannot be read to its end: the sender reports it and the receiver drops it', async () => {
-    for (const shorter of [false, true]) {
-        const alice = page('alice');
-        const bob = page('bob');
-        link(alice, bob);
-        alice.transfers.send(new FailingFile(bytes(3 * MiB, 9), 'vanishing.bin', 1 * MiB, { shorter }), 'bob');
-        await until(() => alice.named('onerror').length === 1 && bob.named('onerror').length === 1, 'both errors');
-        const [sent] = alice.named('onerror').map(({ args: [error] }) => error);
-        expect(sent).toMatchObject({ code: 'FILE_READ_FAILED', fileName: 'vanishing.bin', userid: 'bob', sending: true });
-        expect(sent.message).toMatch(shorter ? /ended .* early/ : /NotReadableError/);
-        const [received] = bob.named('onerror').map(({ args: [error] }) => error);
-        expect(received).toMatchObject({ code: 'TRANSFER_ABORTED', fileName: 'vanishing.bin', userid: 'alice', sending: false });
-        expect(bob.named('onFileReceived')).toEqual([]);
-        expect(alice.named('onFileSent')).toEqual([]);
-        for (const channel of channelsMade.splice(0)) channel.readyState = 'closed';
-        for (const created of pages.splice(0)) created.transfers.release();
+test.each([false, true])('a file that cannot be read to its end (shorter: %s): the sender reports it and the receiver drops it', async (shorter) => {
+    const alice = page('alice');
+    const bob = page('bob');
+    await room(alice, bob);
+    alice.connection.send(new FailingFile(bytes(3 * MiB, 9), 'vanishing.bin', 1 * MiB, { shorter }), 'bob');
+    await until(() => alice.named('onerror').length === 1 && bob.named('onerror').length === 1, 'both errors');
+    const [sent] = alice.named('onerror');
+    expect(sent).toMatchObject({ code: 'FILE_READ_FAILED', fileName: 'vanishing.bin', userid: 'bob', sending: true });
+    expect(sent.message).toMatch(shorter ? /ended .* early/ : /NotReadableError/);
+    expect(sent.message).toContain('vanishing.bin');
+    const [received] = bob.named('onerror');
+    expect(received).toMatchObject({ code: 'TRANSFER_ABORTED', fileName: 'vanishing.bin', userid: 'alice', sending: false });
+    expect(bob.named('onFileReceived')).toEqual([]);
+    expect(alice.named('onFileSent')).toEqual([]);
+});
+
+test('several files both ways at once, each whole', async () => {
+    const alice = page('alice');
+    const bob = page('bob');
+    const carol = page('carol');
+    await room(alice, bob, carol);
+    const sizes = [2 * MiB + 1, 700 * 1024, 3 * MiB];
+    for (const [index, size] of sizes.entries()) {
+        alice.connection.send(new File([bytes(size, 10 + index)], `a${index}.bin`));
+        bob.connection.send(new File([bytes(size, 20 + index)], `b${index}.bin`), 'alice');
     }
+    await until(() => bob.named('onFileReceived').length === 3 && carol.named('onFileReceived').length === 3 && alice.named('onFileReceived').length === 3, 'nine files');
+    for (const [who, prefix, seed] of [
+        [bob, 'a', 10],
+        [carol, 'a', 10],
+        [alice, 'b', 20],
+    ]) {
+        for (const { args: [name, file] } of who.events.filter((e) => e.name === 'onFileReceived')) {
+            const index = Number(name.slice(1, 2));
+            expect(name.startsWith(prefix)).toBe(true);
+            expect(await sameBytes(file, bytes(sizes[index], seed + index))).toBe(true);
+        }
+    }
+    await until(() => alice.named('onFileSent').length === 6 && bob.named('onFileSent').length === 3, 'every confirmation');
 });
