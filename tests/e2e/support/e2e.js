@@ -231,6 +231,31 @@ export function setupE2E({ needsBundle = false, serverOptions = {} } = {}) {
             }
         },
 
+        // For work that takes long on a loaded machine (a big file): waits until `predicate()`
+        // holds in the user's page while `await progress()` (run here, in Node: a number such as
+        // the bytes received so far) keeps growing. It fails when progress stops for `stallMs`, so a hang is caught that
+        // soon, or after `limitMs` in all; a slow but moving transfer is not a failure.
+        async waitWhileProgressing(user, predicate, progress, { stallMs = 30000, limitMs = 360000, description = 'a condition' } = {}) {
+            const start = Date.now();
+            let last = -Infinity;
+            let lastChange = start;
+            for (;;) {
+                if (await user.page.evaluate(predicate)) return;
+                const now = Number(await progress());
+                if (now > last) {
+                    last = now;
+                    lastChange = Date.now();
+                }
+                const stalled = Date.now() - lastChange > stallMs;
+                if (stalled || Date.now() - start > limitMs) {
+                    const report = await fixture.describeState(user);
+                    const reason = stalled ? `no progress for ${stallMs} ms (at ${last})` : `still at ${last} after ${limitMs} ms`;
+                    throw new Error(`${user.name}: waiting for ${description}: ${reason}\n\n${report}`);
+                }
+                await new Promise((resolve) => setTimeout(resolve, 250));
+            }
+        },
+
         // Waits until the server has room `roomid` (and, when given, `members` members in it).
         async waitForRoom(roomid, { members = 1, timeout = WAIT_MS } = {}) {
             const deadline = Date.now() + timeout;
