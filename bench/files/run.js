@@ -11,7 +11,7 @@
 //
 // Run it through bench/files/run.sh, which puts it in a private network namespace:
 //   bash bench/files/run.sh [--rounds 6] [--sizes 64,256] [--only ours,raw,upstream]
-//                           [--text-only | --files-only] [--variants high:low[:chunkSize],...]
+//                           [--text-only | --files-only] [--variants high:low[:chunkSize[:partBytes[:wholeRead]]],...]
 //                           [--profile DIR] [--net rtt:loss,... [--upstream-sizes 4,...]]
 // --profile DIR: samples both renderers' main threads with Chromium's profiler during each
 // timed transfer, writes DIR/<case>-<round>-{sender,receiver}.cpuprofile (open them in DevTools)
@@ -109,10 +109,13 @@ function parseArgs(argv) {
         else if (arg === '--profile') options.profile = argv[++i];
         else if (arg === '--variants') {
             // Extra cases of ours with another send window and packet size,
-            // high:low[:chunkSize] in bytes, e.g. 262144:131072,131072:65536:131056
+            // high:low[:chunkSize[:partBytes[:wholeRead]]] in bytes, e.g. 262144:131072,
+            // 131072:65536:131056; partBytes: the receiver's Blob parts
+            // (web/data/incoming-assembly.js); wholeRead: the largest file the sender reads at
+            // once, -1 for none (web/data/transfer-sources.js); 0 = the default
             options.variants = argv[++i].split(',').map((spec) => {
-                const [high, low, chunk] = spec.split(':').map(Number);
-                return { high, low, chunk: chunk || null };
+                const [high, low, chunk, part, whole] = spec.split(':').map(Number);
+                return { high, low, chunk: chunk || null, part: part || null, whole: whole || null };
             });
         } else throw new Error(`unknown argument ${arg}`);
     }
@@ -132,7 +135,7 @@ function cases(options) {
                     list.push({ id: `${library}-file-${bytes / MiB}@${net.label}`, library, payload: 'file', bytes, net, pair });
                 }
                 for (const variant of options.variants) {
-                    const name = `ours@${variant.high / 1024}k/${variant.low / 1024}k${variant.chunk ? `/c${variant.chunk}` : ''}`;
+                    const name = `ours@${variant.high / 1024}k/${variant.low / 1024}k${variant.chunk ? `/c${variant.chunk}` : ''}${variant.part ? `/p${variant.part >> 20}M` : ''}${variant.whole ? `/w${variant.whole > 0 ? `${variant.whole >> 20}M` : 'none'}` : ''}`;
                     list.push({ id: `${name}-file-${size}@${net.label}`, library: 'ours', payload: 'file', bytes: size * MiB, variant, net, pair });
                 }
             });
@@ -143,7 +146,7 @@ function cases(options) {
         for (const size of options.sizes) {
             for (const library of ['raw', 'ours', 'upstream']) list.push({ id: `${library}-file-${size}`, library, payload: 'file', bytes: size * MiB });
             for (const variant of options.variants) {
-                const name = `ours@${variant.high / 1024}k/${variant.low / 1024}k${variant.chunk ? `/c${variant.chunk}` : ''}`;
+                const name = `ours@${variant.high / 1024}k/${variant.low / 1024}k${variant.chunk ? `/c${variant.chunk}` : ''}${variant.part ? `/p${variant.part >> 20}M` : ''}${variant.whole ? `/w${variant.whole > 0 ? `${variant.whole >> 20}M` : 'none'}` : ''}`;
                 list.push({ id: `${name}-file-${size}`, library: 'ours', payload: 'file', bytes: size * MiB, variant });
             }
         }
@@ -151,7 +154,7 @@ function cases(options) {
     if (options.text) {
         for (const library of ['raw', 'ours', 'upstream']) list.push({ id: `${library}-text-1`, library, payload: 'text', bytes: TEXT_CHARS });
         for (const variant of options.variants) {
-            const name = `ours@${variant.high / 1024}k/${variant.low / 1024}k${variant.chunk ? `/c${variant.chunk}` : ''}`;
+            const name = `ours@${variant.high / 1024}k/${variant.low / 1024}k${variant.chunk ? `/c${variant.chunk}` : ''}${variant.part ? `/p${variant.part >> 20}M` : ''}${variant.whole ? `/w${variant.whole > 0 ? `${variant.whole >> 20}M` : 'none'}` : ''}`;
             list.push({ id: `${name}-text-1`, library: 'ours', payload: 'text', bytes: TEXT_CHARS, variant });
         }
     }
@@ -207,6 +210,8 @@ async function runOnce(browser, entry, round, env) {
             params.set('high', variant.high);
             params.set('low', variant.low);
             if (variant.chunk) params.set('chunk', variant.chunk);
+            if (variant.part) params.set('part', variant.part);
+            if (variant.whole) params.set('whole', variant.whole);
         }
         if (entry.net) params.set('ice', JSON.stringify(env.iceServersFor(entry.net)));
         const query = params.size ? `?${params}` : '';

@@ -49,8 +49,10 @@ export class DataPlaneDriver {
     constructor(runtime) {
         this.runtime = runtime;
         this.core = runtime.core;
-        // The send window and chunk size; 0 keeps the core's (bench/files/ --variants sets them).
-        this.policy = { high: 0, low: 0, chunk: 0 };
+        // The send window, chunk size, the receiver's Blob part size and the largest file read
+        // at once; 0 keeps the defaults (bench/files/ --variants sets them; whole: -1 streams
+        // every file).
+        this.policy = { high: 0, low: 0, chunk: 0, part: 0, whole: 0 };
         this.plane = null; // the core's DataPlane, made on first use, deleted by release()
         this.peers = new Map(); // userid -> peer {userid, index, channel, open}
         this.channels = new Map(); // userid -> RTCDataChannel
@@ -338,6 +340,7 @@ export class DataPlaneDriver {
             heap,
             (count) => this.call((core) => core.filled(handle, count)),
             (reason) => this.call((core) => core.readFailed(handle, reason)),
+            this.policy.whole || undefined,
         );
     }
 
@@ -541,7 +544,7 @@ export class DataPlaneDriver {
             senderExtra: notice.extra,
             assembly: null,
         };
-        record.assembly = new IncomingAssembly({ kind: record.kind, name: record.name, type: record.type, size: record.size, count: record.count });
+        record.assembly = new IncomingAssembly({ kind: record.kind, name: record.name, type: record.type, size: record.size, count: record.count }, this.policy.part || undefined);
         this.incoming.set(notice.handle, record);
         if (record.kind === 'file') this.callPage('onFileStart', fileEvent(record));
     }

@@ -8,13 +8,15 @@
 // that little is left to do once the last packet is in. Binary data becomes one ArrayBuffer in
 // the end, so it stays as views until then.
 //
-// Why 16 MiB: each Blob costs the page a price of its own on top of the copy (its registration
-// with the browser process and its transport). In Chromium 156 here, turning 64 MiB of
-// messages into Blobs of 4 MiB took 165-190 ms of the main thread, into Blobs of 16 MiB
-// 99-144 ms, into one Blob 69-82 ms. With 4 MiB parts, a 256 MiB file spent 537-627 ms in the
-// Blob constructor (a raw receiver's single Blob: 184-194 ms), the receiving page used about
-// 3 ms/MiB more CPU than a raw one and the link ran about 13% slower (bench/files/).
-const PART_FLUSH_BYTES = 16 << 20;
+// Why 64 MiB: each Blob costs the page a price of its own on top of the copy (its registration
+// with the browser process and its transport). In Chromium 156 here, turning 64 MiB of 128 KiB
+// messages into Blobs of 2 MiB took 690-1060 ms of the main thread, into Blobs of 16 MiB
+// 530-590 ms, into one Blob 300-370 ms (2026-12-05, a loaded machine). In bench/files/ (64 MiB,
+// 5 rounds, one run) the receiving page spent 53.6 ms of CPU per MiB with 16 MiB parts and
+// 43.9-45.2 with 64 MiB ones, against 43.0 for a raw receiver that makes one Blob of every
+// message. The price is memory: up to 64 MiB of a file's messages are held by the page before
+// they become a Blob (a raw receiver holds the whole file).
+const PART_FLUSH_BYTES = 64 << 20;
 
 const TYPED_ARRAYS = {
     Int8Array,
@@ -32,9 +34,11 @@ const TYPED_ARRAYS = {
 };
 
 export class IncomingAssembly {
-    // metadata: {kind: 'file'|'text'|'object'|'binary', name, type, size, count}
-    constructor(metadata) {
+    // metadata: {kind: 'file'|'text'|'object'|'binary', name, type, size, count}; partBytes:
+    // the size of a file's Blob parts (bench/files/ --variants tries others).
+    constructor(metadata, partBytes = PART_FLUSH_BYTES) {
         this.metadata = metadata;
+        this.partBytes = partBytes;
         this.nextIndex = 0;
         this.early = new Map(); // index -> view, for chunks that overtook earlier ones
         this.views = []; // contiguous payload views not yet in a Blob
@@ -70,7 +74,7 @@ export class IncomingAssembly {
         }
         this.views.push(view);
         this.viewBytes += view.byteLength;
-        if (this.metadata.kind === 'file' && this.viewBytes >= PART_FLUSH_BYTES) this.flush();
+        if (this.metadata.kind === 'file' && this.viewBytes >= this.partBytes) this.flush();
     }
 
     flush() {
