@@ -56,6 +56,10 @@ const char* errorCodeName(ErrorCode code) {
         return "FILE_READ_FAILED";
     case ErrorCode::SendFailed:
         return "SEND_FAILED";
+    case ErrorCode::SfuRefused:
+        return "SFU_REFUSED";
+    case ErrorCode::SfuUnavailable:
+        return "SFU_UNAVAILABLE";
     }
     return "UNKNOWN_ERROR";
 }

@@ -39,6 +39,8 @@ enum class ErrorCode {
     PeerConnectionFailed, // a link's path broke and ICE restarts did not bring it back
     FileReadFailed,       // the bytes of a file being sent could not be read (changed or removed)
     SendFailed,           // the data channel refused a packet while it was open
+    SfuRefused,           // the SFU (Janus) answered a request with an error
+    SfuUnavailable,       // the SFU (Janus) did not answer in time, or its session ended
 };
 
 // The stable, upper-case name used on the wire and as `error.code` in JS.

@@ -170,4 +170,18 @@ export const CORE_TEXTS = [
     " could not be sent to '{0}': {1}", // 166 SendingFailed
     "a data-channel packet from '{0}' was refused: ", // 167 PacketRefusedFrom
     "more than {0} peers with a data channel", // 168 TooManyDataPeers
+    "a Janus frame was dropped: it is not a JSON object", // 169 SfuFrameNotJson
+    "a Janus frame of {0} bytes was dropped: larger than {1} bytes", // 170 SfuFrameTooLarge
+    "a Janus frame was dropped: unknown kind '{0}'", // 171 SfuFrameUnknownKind
+    "a Janus frame was dropped: field 'janus' is missing or not a string", // 172 SfuFrameNoKind
+    "a Janus '{0}' reply was dropped: transaction '{1}' is not outstanding", // 173 SfuFrameUnknownTransaction
+    "a Janus '{0}' frame was dropped: it is for another session", // 174 SfuFrameWrongSession
+    "a Janus '{0}' frame was dropped: field '{1}' is missing or of the wrong type", // 175 SfuFrameMissingField
+    "a Janus '{0}' frame was dropped: not expected now", // 176 SfuFrameUnexpected
+    "Janus refused {0}: {1} (error {2})", // 177 SfuRefused
+    "Janus did not answer {0} within {1} ms", // 178 SfuNoReply
+    "the Janus session timed out", // 179 SfuSessionTimedOut
+    "the Janus session no longer exists", // 180 SfuSessionLost
+    "{0} is not possible now: the Janus client is {1}", // 181 SfuWrongState
+    "feed {0} was ignored: the room already has {1} feeds", // 182 SfuTooManyFeeds
 ];

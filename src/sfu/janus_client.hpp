@@ -1,0 +1,115 @@
+// One page's Janus videoroom client, without I/O: a session with its keepalive, a publisher
+// handle that joins the room (and publishes if asked), and one multistream subscriber handle
+// that receives every remote feed. Inputs are received frames, timer ticks and page intents;
+// each returns the frames to send and the events for the facade (client_event.hpp).
+//
+//   Idle --join--> CreatingSession --success--> AttachingPublisher --success--> Joining
+//   Joining --joined event--> Joined --leave--> Closing --destroy success--> Closed
+//   any refusal before Joined, Janus gone, session timeout --> Closed
+// docs/sfu-janus-core.md has the subscriber's states and the frames of each step.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sfu/client_event.hpp"
+#include "sfu/feed_roster.hpp"
+#include "sfu/janus_reply.hpp"
+#include "sfu/limits.hpp"
+#include "sfu/transactions.hpp"
+
+namespace rtcmc::sfu {
+
+struct ClientConfig {
+    std::uint64_t keepaliveIntervalMs = kKeepaliveIntervalMs;
+    std::uint64_t transactionDeadlineMs = kTransactionDeadlineMs;
+    std::size_t maxFeeds = kMaxFeedsPerRoom;
+};
+
+struct JoinRequest {
+    std::uint64_t room = 0;
+    std::string pin;     // the room's pin, empty when it has none
+    std::string display; // shown to the others (our pages put the userid here)
+    // false: subscriber only. The page still joins as a publisher that never publishes, which
+    // is how the videoroom plugin tells a participant about the room's feeds.
+    bool publisher = true;
+};
+
+enum class ClientState {
+    Idle,
+    CreatingSession,
+    AttachingPublisher,
+    Joining,
+    Joined,
+    Closing,
+    Closed
+};
+enum class SubscriberState { None, Attaching, Joining, AwaitingAnswer, Starting, Ready, Updating };
+enum class HandleRole { Publisher, Subscriber };
+
+const char* clientStateName(ClientState state);
+
+class JanusClient {
+public:
+    explicit JanusClient(ClientConfig config = {});
+
+    Output join(const JoinRequest& request, std::uint64_t nowMs);
+    Output publish(const std::string& offerSdp, std::uint64_t nowMs);
+    Output answerSubscription(const std::string& answerSdp, std::uint64_t nowMs);
+    Output trickle(HandleRole role, const nlohmann::json& candidate, std::uint64_t nowMs);
+    Output trickleCompleted(HandleRole role, std::uint64_t nowMs);
+    Output leave(std::uint64_t nowMs);
+    Output receive(std::string_view frame, std::uint64_t nowMs);
+    Output tick(std::uint64_t nowMs);
+
+    ClientState state() const { return state_; }
+    SubscriberState subscriberState() const { return subscriber_; }
+    bool publishing() const { return published_; }
+    std::uint64_t session() const { return session_; }
+    std::uint64_t publisherHandle() const { return publisherHandle_; }
+    std::uint64_t subscriberHandle() const { return subscriberHandle_; }
+    std::uint64_t ownFeed() const { return ownFeed_; }
+    const FeedRoster& roster() const { return roster_; }
+    const std::vector<std::uint64_t>& subscribedFeeds() const { return subscribed_; }
+    std::size_t outstanding() const { return transactions_.size(); }
+
+private:
+    std::string open(Purpose purpose, std::uint64_t nowMs);
+    void wrongState(Output& out, const char* what) const;
+    void dropped(Output& out, Error error) const;
+    void closeLocally(Output& out);
+    void teardown(Output& out, std::uint64_t nowMs);
+    void fail(Output& out, ClientEventKind kind, Error error);
+
+    void onSuccess(Output& out, const Pending& pending, const Reply& reply, std::uint64_t nowMs);
+    void onError(Output& out, const Pending& pending, const Reply& reply, std::uint64_t nowMs);
+    void onEvent(Output& out, const Pending* pending, const Reply& reply, std::uint64_t nowMs);
+    void onPluginError(Output& out, Purpose purpose, const Reply& reply, std::uint64_t nowMs);
+    void applyRoster(Output& out, const nlohmann::json& data, std::uint64_t nowMs);
+    void sendSubscriberJoin(Output& out, std::uint64_t nowMs);
+    void flushSubscriptions(Output& out, std::uint64_t nowMs);
+
+    ClientConfig config_;
+    ClientState state_ = ClientState::Idle;
+    SubscriberState subscriber_ = SubscriberState::None;
+    JoinRequest request_;
+    Transactions transactions_;
+    std::uint64_t session_ = 0;
+    std::uint64_t publisherHandle_ = 0;
+    std::uint64_t subscriberHandle_ = 0;
+    std::uint64_t ownFeed_ = 0;
+    std::uint64_t privateId_ = 0;
+    std::uint64_t nextKeepaliveMs_ = 0;
+    bool publishRequested_ = false;
+    bool published_ = false;
+    FeedRoster roster_;
+    std::vector<std::uint64_t> subscribed_;  // feeds the subscriber handle receives
+    std::vector<std::uint64_t> toSubscribe_; // waiting for the subscriber handle to be idle
+    std::vector<std::uint64_t> toUnsubscribe_;
+};
+
+} // namespace rtcmc::sfu
