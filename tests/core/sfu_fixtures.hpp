@@ -39,13 +39,7 @@ struct Fixtures {
     nlohmann::json handWritten(const char* name) const { return hand["frames"][name]; }
 };
 
-#ifdef __EMSCRIPTEN__
-#define RTCMC_NEED_FIXTURES(fixtures)                                                              \
-    if (!(fixtures).ok())                                                                          \
-    GTEST_SKIP() << "no file system for the Janus fixtures in wasm"
-#else
 #define RTCMC_NEED_FIXTURES(fixtures) ASSERT_TRUE((fixtures).ok()) << "tests/core/fixtures/janus"
-#endif
 
 // The transaction of a frame the client sent.
 inline std::string transactionOf(const std::string& frame) {
