@@ -338,7 +338,9 @@ test('a checksum mismatch is an error on both sides, never a file', async () => 
     expect(alice.named('onFileSent')).toEqual([]);
 });
 
-// A Blob whose stream fails after `goodBytes`, as a file removed or changed on disk does.
+// A Blob that cannot be read past `goodBytes`, as a file removed or changed on disk: its
+// stream fails (or ends) there, and arrayBuffer() rejects (or returns the good bytes);
+// Chromium rejects arrayBuffer() with NotReadableError when the file changed on disk.
 class FailingFile extends File {
     constructor(content, name, goodBytes, { shorter = false } = {}) {
         super([content], name);
@@ -360,13 +362,24 @@ class FailingFile extends File {
             },
         });
     }
+
+    arrayBuffer() {
+        if (this.shorter) return Promise.resolve(new ArrayBuffer(this.goodBytes));
+        return Promise.reject(new DOMException('the file could not be read', 'NotReadableError'));
+    }
 }
 
-test.each([false, true])('a file that cannot be read to its end (shorter: %s): the sender reports it and the receiver drops it', async (shorter) => {
+// 3 MiB is read with one arrayBuffer(), 9 MiB is streamed (WHOLE_READ_BYTES is 8 MiB).
+test.each([
+    [false, 3],
+    [true, 3],
+    [false, 9],
+    [true, 9],
+])('a file that cannot be read to its end (shorter: %s, %i MiB): the sender reports it and the receiver drops it', async (shorter, size) => {
     const alice = page('alice');
     const bob = page('bob');
     await room(alice, bob);
-    alice.connection.send(new FailingFile(bytes(3 * MiB, 9), 'vanishing.bin', 1 * MiB, { shorter }), 'bob');
+    alice.connection.send(new FailingFile(bytes(size * MiB, 9), 'vanishing.bin', 1 * MiB, { shorter }), 'bob');
     await until(() => alice.named('onerror').length === 1 && bob.named('onerror').length === 1, 'both errors');
     const [sent] = alice.named('onerror');
     expect(sent).toMatchObject({ code: 'FILE_READ_FAILED', fileName: 'vanishing.bin', userid: 'bob', sending: true });
