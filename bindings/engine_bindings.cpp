@@ -223,7 +223,9 @@ EMSCRIPTEN_BINDINGS(rtcmc_engine) {
         .field("autoRedialOnFailure", &EngineConfig::autoRedialOnFailure)
         .field("iceRestartDelayMs", &EngineConfig::iceRestartDelayMs)
         .field("iceRestartTimeoutMs", &EngineConfig::iceRestartTimeoutMs)
-        .field("maxIceRestarts", &EngineConfig::maxIceRestarts);
+        .field("maxIceRestarts", &EngineConfig::maxIceRestarts)
+        .field("sfu", &EngineConfig::sfu)
+        .field("sfuBitrate", &EngineConfig::sfuBitrate);
 
     compact_value_object<Bandwidth>("Bandwidth")
         .field("audio", &Bandwidth::audio)

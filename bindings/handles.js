@@ -85,3 +85,7 @@ rtcmcHandleClass('DataPlane', 'dataPlane', ['attach', 'sendFrame', 'sendTransfer
     ],
     'fail': ['readFailed', 'sendFailed'],
 });
+// The Janus client of a page in an SFU room (bindings/sfu_bindings.cpp): join(requestJson,
+// now), text(op, text, now) and call(op, now) answer a JSON text; web/sfu/janus-link.js names
+// the ops.
+rtcmcHandleClass('SfuClient', 'sfuClient', ['join', 'text', 'call']);

@@ -12,6 +12,7 @@ import { watchSpeaking } from './media/speaking.js';
 import { SocketIoChannel } from './signaling/socketio-channel.js';
 import { CustomChannel } from './signaling/custom-channel.js';
 import { DataPlaneDriver } from './data/data-plane-driver.js';
+import { SfuDriver } from './sfu/sfu-driver.js';
 import { errorFromPayload, RTCMultiConnectionError, wordsOf } from './errors.js';
 import { createStreamEntry, endStreamEntry } from './streams.js';
 import { directionValue, RTCDirection, sessionFromName, sessionValue } from './enums.js';
@@ -56,6 +57,7 @@ export class ConnectionRuntime {
         this.pageEvents = new Map(Object.entries(PAGE_EVENTS).map(([kind, name]) => [core.PageEvent[kind], name]));
         this.engine = null;
         this.signaling = null;
+        this.sfu = null; // the room's media through the server's SFU (web/sfu/), when it has one
         this.localStreams = []; // [{stream, streamid, session:{audio,video,screen}, captured}]
         this.remoteStreams = new Map(); // streamid -> {stream, userid, element}
         this.stopSpeaking = new Map(); // streamid -> stop function
@@ -137,6 +139,10 @@ export class ConnectionRuntime {
             iceRestartDelayMs: wholeNumber(connection.iceRestartDelay, 2000),
             iceRestartTimeoutMs: wholeNumber(connection.iceRestartTimeout, 6000),
             maxIceRestarts: wholeNumber(connection.maxIceRestarts, 4),
+            // connection.sfu: ask our server to route the room's media through its SFU;
+            // bandwidth.video (kbps, as for mesh links) caps each published video there.
+            sfu: !!connection.sfu,
+            sfuBitrate: Math.min(10000000, wholeNumber(connection.bandwidth && connection.bandwidth.video, 0) * 1000),
         };
     }
 
@@ -195,6 +201,14 @@ export class ConnectionRuntime {
             onServerEvent: (name, payload) => this.tell('ServerEvent', { name, text: JSON.stringify(payload) }),
             onError: (code, message) => this.fire('onerror', { code, message }),
             onConnect: () => {},
+            onSfu: (roomid, frame) => {
+                if (this.sfu && roomid === this.sfuRoom) this.sfu.receive(frame);
+            },
+            onSfuStatus: (roomid, status, reason) => {
+                if (!this.sfu || roomid !== this.sfuRoom) return;
+                if (status === 'refused') this.fire('onerror', { code: 'SFU_REFUSED', message: `the signaling server refused a frame for the SFU: ${reason}` });
+                else this.sfu.status(status);
+            },
             // Renewed TURN credentials: the links made so far take them too, for their next
             // gathering (an ICE restart); their current relay allocations stay as they are.
             onIceServers: () => {
@@ -356,6 +370,7 @@ export class ConnectionRuntime {
         this.localStreams.push(local);
         this.announceLocalStream(local);
         const carries = { ...NO_MEDIA, ...session };
+        if (this.sfu) this.sfu.localStreamAdded();
         if (adding) {
             this.tell('StreamAdded', { id: local.streamid, media: carries });
             for (const peer of this.engine.linkedPeers()) this.peers.addStream(peer, stream, { audio: true, video: true, screen: true });
@@ -691,11 +706,13 @@ export class ConnectionRuntime {
             case '_opened':
                 connection.isInitiator = true;
                 connection.sessionid = payload.sessionid;
+                this.startSfu(payload.sessionid, payload.sfu);
                 this.settleOpen(true);
                 return;
             case '_joined': {
                 connection.isInitiator = false;
                 connection.sessionid = payload.sessionid;
+                this.startSfu(payload.sessionid, payload.sfu);
                 const callback = this.joinCallback;
                 this.joinCallback = null;
                 callPage(this.connection, callback, [true, payload.sessionid]);
@@ -802,11 +819,43 @@ export class ConnectionRuntime {
         callPage(this.connection, callback, [true, this.connection.sessionid]);
     }
 
+    // ---- the room's SFU
+
+    // plan: the engine's sfuPlan() (null in a mesh room). An opener that asked for the SFU
+    // of a server without one learns it here; its room is a mesh.
+    startSfu(roomid, plan) {
+        if (!plan) {
+            if (this.connection.sfu && this.signaling && this.signaling.authority === 'server') {
+                this.fire('onerror', { code: 'SFU_UNAVAILABLE', message: `the signaling server has no SFU: room ${roomid} is a mesh` });
+            }
+            return;
+        }
+        if (this.sfu || typeof this.signaling.sendSfu !== 'function') return;
+        const engine = this.engine;
+        this.sfuRoom = roomid;
+        this.sfu = new SfuDriver(this.core, plan, this.userid, {
+            send: (frame) => this.signaling && this.signaling.sendSfu(roomid, frame),
+            localStreams: () => this.localStreams.map((local) => local.stream),
+            iceServers: () => this.iceServersForLink(),
+            now: () => Date.now(),
+            onTrack: (userid, track, stream) => {
+                if (this.engine === engine) this.onTrack(userid, track, [stream]);
+            },
+            onStreamGone: (userid, streamid) => {
+                if (this.engine === engine && this.remoteStreams.has(streamid)) this.tell('RemoteStreamRemoved', { peer: userid, id: streamid });
+            },
+            onError: (payload) => this.fire('onerror', payload),
+        });
+        this.sfu.start();
+    }
+
     // ---- teardown
 
     // After leave(): peers closed, media released, the engine deleted (a later open() or
     // join() starts afresh). The signaling channel stays up for the next session.
     release() {
+        if (this.sfu) this.sfu.close();
+        this.sfu = null;
         for (const userid of [...this.relayWatches.keys()]) this.relayGathered(userid);
         this.peers.closeAll();
         this.data.release();

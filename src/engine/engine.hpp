@@ -81,6 +81,12 @@ public:
     Actions remoteStreamAdded(const std::string& peer, const std::string& streamid);
     Actions remoteStreamRemoved(const std::string& peer, const std::string& streamid);
 
+    // ---- the room's SFU (engine_sfu.cpp)
+    // What this side does in the room's SFU: null when the room is a mesh; else
+    // {publish, receiveFrom: "everyone" | "owner" | "nobody", owner}, from the same rules
+    // as the mesh's links (session/direction.hpp).
+    nlohmann::json sfuPlan() const;
+
     // ---- signaling (engine_signals.cpp)
     // verifiedFrom: the sender as an authority vouches for it (the socket.io server binds
     // userids); "" when the channel cannot tell (pub/sub). A mismatch is rejected.
@@ -227,6 +233,8 @@ private:
     void memberGone(const std::string& userid, protocol::LeaveReason reason,
                     const std::optional<std::string>& successor, std::uint64_t nowMs, Actions& out);
     nlohmann::json memberExtra(const std::string& userid) const;
+    // A member whose media reaches us: over its link, or through the room's SFU.
+    bool sendsMediaToUs(const std::string& userid) const;
     void sessionClosed(const std::string& owner, const nlohmann::json& ownerExtra, Actions& out);
 
     // The SendSignal action of a message: its text, and its room for the channel (our server

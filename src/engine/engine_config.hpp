@@ -58,6 +58,11 @@ struct EngineConfig {
     std::uint32_t iceRestartDelayMs = 2000;
     std::uint32_t iceRestartTimeoutMs = 6000;
     std::uint32_t maxIceRestarts = 4;
+    // connection.sfu: the opener asks our signaling server to route the room's media through
+    // its SFU (Janus). The server decides (it may have none); joiners follow the room.
+    // sfuBitrate (bits/s, 0 = the server's default) caps each published video in the SFU.
+    bool sfu = false;
+    std::uint32_t sfuBitrate = 0;
 };
 
 constexpr std::uint32_t kMaxIceRestartDelayMs = 600000;

@@ -34,6 +34,12 @@ void Engine::linkTo(const Member& member, bool offerer, Actions& out) {
     const bool selfIsOwner = room_->owner() == config_.userid;
     MediaPlan plan =
         planMedia(room_->policy().direction, room_->policy().session, sendAs(), selfIsOwner);
+    if (room_->policy().sfu) {
+        // The media goes through the SFU; the link carries the data channel only, and a room
+        // without data needs no link at all (connectAsNeeded).
+        plan = MediaPlan{};
+        plan.data = true;
+    }
     // Media added during the session (addStream, a shared part of the screen) goes to links
     // made later too, where this side may send at all.
     const bool maySend = selfIsOwner || room_->policy().direction != Direction::OneWay;
@@ -93,6 +99,9 @@ void Engine::connectAsNeeded(Actions& out) {
     const bool selfIsOwner = room_->owner() == config_.userid;
     for (const Member& member : room_->members()) {
         if (member.userid == config_.userid || links_.count(member.userid)) {
+            continue;
+        }
+        if (room_->policy().sfu && !room_->policy().session.data) {
             continue;
         }
         if (shouldConnect(room_->policy().direction, room_->owner() == member.userid,

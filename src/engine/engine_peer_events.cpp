@@ -197,7 +197,7 @@ Actions Engine::localCandidate(const std::string& peer, const std::string& candi
 
 Actions Engine::remoteStreamAdded(const std::string& peer, const std::string& streamid) {
     Actions out;
-    if (!links_.count(peer) || !room_) {
+    if (!room_ || !sendsMediaToUs(peer)) {
         return out;
     }
     auto session = remoteStreamSessions_.find(streamid);
@@ -217,7 +217,7 @@ Actions Engine::remoteStreamAdded(const std::string& peer, const std::string& st
 
 Actions Engine::remoteStreamRemoved(const std::string& peer, const std::string& streamid) {
     Actions out;
-    if (!links_.count(peer)) {
+    if (!room_ || !sendsMediaToUs(peer)) {
         return out;
     }
     out.push_back(fireEvent(PageEvent::OnStreamEnded, json{{"type", "remote"},

@@ -103,6 +103,12 @@ void Engine::requestOpenRoom(Actions& out) {
     if (!config_.channel.empty()) {
         payload["channel"] = config_.channel;
     }
+    if (config_.sfu) {
+        payload["sfu"] = true;
+        if (config_.sfuBitrate > 0) {
+            payload["sfuBitrate"] = config_.sfuBitrate;
+        }
+    }
     openRequested_ = true;
     ++sessionRequestsOut_;
     out.push_back(serverRequest("open-room", payload));
@@ -184,6 +190,7 @@ bool Engine::adoptRoomView(const json& view, Actions& out) {
     policy.maxParticipantsAllowed =
         reader.count("maxParticipantsAllowed", 1, proto::kMaxParticipantsAllowed, 1000);
     policy.autoCloseEntireSession = reader.flag("autoCloseEntireSession", false);
+    policy.sfu = reader.flag("sfu", false);
     const std::vector<Member> list = readMembers(reader);
     if (!roomViewReadable(reader, roomid, out)) {
         return false;
@@ -245,7 +252,8 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
             return out;
         }
         transition(SessionEvent::MediaReady, out);
-        out.push_back(fireEvent(PageEvent::Opened, json{{"sessionid", targetRoom_}}));
+        out.push_back(
+            fireEvent(PageEvent::Opened, json{{"sessionid", targetRoom_}, {"sfu", sfuPlan()}}));
     } else if (request == "join-room" && state_ == SessionState::Joining && joinRequested_) {
         if (!adoptRoomView(reply.value("room", json::object()), out)) {
             out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
@@ -264,7 +272,8 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
                                               {"owner", room_->owner()},
                                               {"members", members},
                                               {"session", toString(room_->policy().session)},
-                                              {"direction", toString(room_->policy().direction)}}));
+                                              {"direction", toString(room_->policy().direction)},
+                                              {"sfu", sfuPlan()}}));
         connectAsNeeded(out);
     } else if (request == "check-presence") {
         const bool exists =

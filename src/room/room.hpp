@@ -26,6 +26,9 @@ struct RoomPolicy {
     Direction direction = Direction::ManyToMany;
     std::size_t maxParticipantsAllowed = 1000; // participants besides the owner
     bool autoCloseEntireSession = false;
+    // The room's media goes through the server's SFU (Janus): each member publishes once and
+    // subscribes to the others; peer links carry data only (engine_sfu.cpp).
+    bool sfu = false;
 };
 
 // What happened when a member left.

@@ -25,10 +25,19 @@ enum class ClientEventKind {
     Left,              // leave() finished, or the client closed: nothing more will be sent
 };
 
+// One media line of the subscriber handle's offer: which feed it carries, so that the page
+// can give each remote track to the user who publishes it (the offer's "streams" list).
+struct OfferedStream {
+    std::string mid;
+    Feed feed;
+    std::string type; // "audio", "video" or "data"
+};
+
 struct ClientEvent {
     ClientEventKind kind;
     Feed feed;
     std::string sdp;
+    std::vector<OfferedStream> streams; // RemoteOffer: the offer's media lines
     std::optional<Error> error;
 };
 

@@ -9,7 +9,7 @@ namespace rtcmc::sfu {
 namespace {
 
 ClientEvent event(ClientEventKind kind) {
-    return ClientEvent{kind, Feed{}, std::string(), std::nullopt};
+    return ClientEvent{kind, Feed{}, std::string(), {}, std::nullopt};
 }
 
 void erase(std::vector<std::uint64_t>& ids, std::uint64_t id) {
@@ -26,6 +26,31 @@ nlohmann::json streamsOf(const std::vector<std::uint64_t>& feeds) {
         nlohmann::json stream = nlohmann::json::object();
         stream["feed"] = feed;
         streams.push_back(std::move(stream));
+    }
+    return streams;
+}
+
+// The "streams" list of an "attached" or "updated" event: each media line with the feed it
+// carries. Entries without a mid or a feed (the data line, inactive lines) are skipped; at
+// most one line per audio/video track of kMaxFeedsPerRoom feeds, plus data, is kept.
+std::vector<OfferedStream> offeredStreams(const nlohmann::json& data) {
+    std::vector<OfferedStream> streams;
+    const nlohmann::json* list = arrayField(data, "streams");
+    if (!list) {
+        return streams;
+    }
+    for (const nlohmann::json& entry : *list) {
+        if (streams.size() >= 2 * kMaxFeedsPerRoom + 1) {
+            break;
+        }
+        std::optional<std::string> mid = stringField(entry, "mid");
+        std::optional<std::uint64_t> feed = unsignedField(entry, "feed_id");
+        if (!mid || !feed) {
+            continue;
+        }
+        streams.push_back(OfferedStream{*mid,
+                                        Feed{*feed, stringField(entry, "feed_display").value_or("")},
+                                        stringField(entry, "type").value_or("")});
     }
     return streams;
 }
@@ -522,6 +547,7 @@ void JanusClient::onEvent(Output& out, const Pending* pending, const Reply& repl
             subscriber_ = SubscriberState::AwaitingAnswer;
             ClientEvent offer = event(ClientEventKind::RemoteOffer);
             offer.sdp = reply.jsep->sdp;
+            offer.streams = offeredStreams(data);
             out.events.push_back(std::move(offer));
             return;
         }
@@ -534,6 +560,18 @@ void JanusClient::onEvent(Output& out, const Pending* pending, const Reply& repl
         return;
     }
     applyRoster(out, data, nowMs);
+}
+
+bool JanusClient::wanted(const Feed& feed) const {
+    switch (request_.receiveFrom) {
+    case ReceiveFrom::Everyone:
+        return true;
+    case ReceiveFrom::OneUser:
+        return feed.display == request_.receiveUser;
+    case ReceiveFrom::Nobody:
+        return false;
+    }
+    return false;
 }
 
 void JanusClient::applyRoster(Output& out, const nlohmann::json& data, std::uint64_t nowMs) {
@@ -552,7 +590,9 @@ void JanusClient::applyRoster(Output& out, const nlohmann::json& data, std::uint
         out.events.push_back(std::move(removed));
     }
     for (Feed& feed : change.added) {
-        toSubscribe_.push_back(feed.id);
+        if (wanted(feed)) {
+            toSubscribe_.push_back(feed.id);
+        }
         ClientEvent added = event(ClientEventKind::FeedAdded);
         added.feed = std::move(feed);
         out.events.push_back(std::move(added));

@@ -30,6 +30,10 @@ struct ClientConfig {
     std::size_t maxFeeds = kMaxFeedsPerRoom;
 };
 
+// Whose feeds the subscriber handle receives: the room's direction decides (the engine's
+// Engine::sfuPlan()). A one-to-many viewer receives the owner only; a one-way owner, nobody.
+enum class ReceiveFrom { Everyone, OneUser, Nobody };
+
 struct JoinRequest {
     std::uint64_t room = 0;
     std::string pin;     // the room's pin, empty when it has none
@@ -37,6 +41,8 @@ struct JoinRequest {
     // false: subscriber only. The page still joins as a publisher that never publishes, which
     // is how the videoroom plugin tells a participant about the room's feeds.
     bool publisher = true;
+    ReceiveFrom receiveFrom = ReceiveFrom::Everyone;
+    std::string receiveUser; // OneUser: the display whose feeds are received
 };
 
 enum class ClientState {
@@ -89,6 +95,7 @@ private:
     void onError(Output& out, const Pending& pending, const Reply& reply, std::uint64_t nowMs);
     void onEvent(Output& out, const Pending* pending, const Reply& reply, std::uint64_t nowMs);
     void onPluginError(Output& out, Purpose purpose, const Reply& reply, std::uint64_t nowMs);
+    bool wanted(const Feed& feed) const;
     void applyRoster(Output& out, const nlohmann::json& data, std::uint64_t nowMs);
     void sendSubscriberJoin(Output& out, std::uint64_t nowMs);
     void flushSubscriptions(Output& out, std::uint64_t nowMs);

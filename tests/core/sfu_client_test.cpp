@@ -363,6 +363,52 @@ TEST_F(SfuClient, MultistreamSubscriberJoinsTakesTheOfferAndStarts) {
     EXPECT_EQ(client.subscribedFeeds(), std::vector<std::uint64_t>{kBobFeed});
 }
 
+TEST_F(SfuClient, TheOfferSaysWhichFeedEachMediaLineCarries) {
+    joinRoom();
+    bobPublishes();
+    nlohmann::json attached = fixtures.handWritten("subscriber_attached_offer");
+    nlohmann::json& streams = attached["plugindata"]["data"]["streams"];
+    // A line without a feed (Janus's data line) and one with a mistyped mid are skipped.
+    streams.push_back(parseJson(R"({"type":"data","mid":"2"})"));
+    streams.push_back(parseJson(R"({"type":"video","mid":3,"feed_id":77,"feed_display":"x"})"));
+    Output offer = client.receive(answering(attached, subscriberJoin), 120);
+    const ClientEvent* remote = findEvent(offer, ClientEventKind::RemoteOffer);
+    ASSERT_NE(remote, nullptr);
+    ASSERT_EQ(remote->streams.size(), 1u);
+    EXPECT_EQ(remote->streams[0].mid, "0");
+    EXPECT_EQ(remote->streams[0].feed.id, kBobFeed);
+    EXPECT_EQ(remote->streams[0].feed.display, "bob");
+    EXPECT_EQ(remote->streams[0].type, "audio");
+}
+
+TEST_F(SfuClient, OnlyTheFeedsThePlanAsksForAreReceived) {
+    JoinRequest viewer = aliceJoin();
+    viewer.receiveFrom = ReceiveFrom::OneUser;
+    viewer.receiveUser = "carol";
+    joinRoom(viewer);
+    // Bob is announced but not the user this page receives: no subscriber handle.
+    Output out = client.receive(frame("publishers_event"), 100);
+    EXPECT_TRUE(hasEvent(out, ClientEventKind::FeedAdded));
+    EXPECT_TRUE(out.frames.empty());
+    EXPECT_EQ(client.subscriberState(), SubscriberState::None);
+    nlohmann::json carol = fixtures.handWritten("publishers_event");
+    carol["plugindata"]["data"]["publishers"][0]["id"] = 77;
+    carol["plugindata"]["data"]["publishers"][0]["display"] = "carol";
+    out = client.receive(writeJson(carol), 110);
+    ASSERT_EQ(out.frames.size(), 1u);
+    EXPECT_EQ(sent(out.frames[0])["janus"], "attach");
+    EXPECT_EQ(client.subscriberState(), SubscriberState::Attaching);
+}
+
+TEST_F(SfuClient, AWatcherOfNobodyNeverSubscribes) {
+    JoinRequest owner = aliceJoin();
+    owner.receiveFrom = ReceiveFrom::Nobody;
+    joinRoom(owner);
+    Output out = client.receive(frame("publishers_event"), 100);
+    EXPECT_TRUE(out.frames.empty());
+    EXPECT_EQ(client.subscriberState(), SubscriberState::None);
+}
+
 TEST_F(SfuClient, AnswerWithoutOfferIsRefused) {
     joinRoom();
     Output out = client.answerSubscription("v=0\r\n", 50);

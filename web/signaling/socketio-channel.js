@@ -29,7 +29,7 @@ const RESUME_REFUSED_RETRY_MS = 60000;
 
 export class SocketIoChannel {
     // handlers: {onServerEvent(name, payload), onRelay(from, data), onError(error), onConnect(userid),
-    //            onIceServers(servers)}
+    //            onIceServers(servers), onSfu(roomid, frame), onSfuStatus(roomid, status)}
     //
     // Resume (docs/server.md, "Resuming"): each `welcome` carries a secret resumeToken; the
     // automatic reconnections of this channel present the last one as `auth.resume`, so that
@@ -94,6 +94,14 @@ export class SocketIoChannel {
         this.socket.on('server-shutdown', () => {
             handlers.onError('SERVER_SHUTDOWN', 'the signaling server is shutting down');
         });
+        // Janus frames of an SFU room, forwarded by the server (docs/sfu-broker.md), and its
+        // news of Janus ('gone', 'back', 'refused').
+        this.socket.on('sfu', (message) => {
+            if (isObject(message) && typeof message['frame'] === 'string' && handlers.onSfu) handlers.onSfu(message['roomid'], message['frame']);
+        });
+        this.socket.on('sfu-status', (message) => {
+            if (isObject(message) && handlers.onSfuStatus) handlers.onSfuStatus(message['roomid'], message['status'], message['reason']);
+        });
         for (const name of SERVER_EVENTS) {
             this.socket.on(name, (payload) => handlers.onServerEvent(name, payload));
         }
@@ -139,6 +147,11 @@ export class SocketIoChannel {
         const message = { 'roomid': roomid, 'data': text };
         if (to) message['to'] = to;
         this.socket.emit('relay', message);
+    }
+
+    // A frame for the room's Janus, through the server (which checks and forwards it).
+    sendSfu(roomid, frame) {
+        this.socket.emit('sfu', { 'roomid': roomid, 'frame': frame });
     }
 
     // The ICE servers the server issued (with live credentials), or null when it issues none.

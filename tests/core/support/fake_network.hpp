@@ -34,12 +34,22 @@ public:
     // (a stand-in for server/ inside this unit test; the real one is tested in tests/js/server).
     explicit FakeNetwork(bool serverAuthority = false) : serverAuthority_(serverAuthority) {}
 
+    // Whether the fake server has an SFU (docs/sfu-broker.md): rooms opened with sfu: true
+    // then route their media through it.
+    void setServerHasSfu(bool has) { hasSfu_ = has; }
+    std::uint32_t serverSfuBitrate(const std::string& roomid) const {
+        return rooms_.at(roomid).sfuBitrate;
+    }
+    const std::set<std::string>& mediaLinks(const std::string& userid) const {
+        return nodes_.at(userid)->mediaLinks;
+    }
+
     Engine& add(const std::string& userid, EngineConfig config = {}) {
         config.userid = userid;
         if (serverAuthority_) {
             config.authority = RoomAuthority::Server;
         }
-        auto node = std::make_unique<Node>(Node{Engine(config), {}, {}, {}, {}, {}, {}, {}});
+        auto node = std::make_unique<Node>(Node{Engine(config), {}, {}, {}, {}, {}, {}, {}, {}});
         Engine& engine = node->engine;
         nodes_[userid] = std::move(node);
         return engine;
@@ -212,6 +222,7 @@ private:
         std::set<std::string> links;     // peers the fake browser holds a connection with
         std::set<std::string> connected; // links whose negotiation completed
         std::set<std::string> dataLinks; // links that carry an RTCDataChannel
+        std::set<std::string> mediaLinks; // links that send or receive audio or video
         std::vector<FiredEvent> events;
         std::vector<Action> actions;
         std::map<std::string, int> connectionIds; // peer -> id of the connection held with it
@@ -266,6 +277,9 @@ private:
                 node.connectionIds[action.peer] = ++connectionsMade_;
                 if (action.data) {
                     node.dataLinks.insert(action.peer);
+                }
+                if (action.media.hasMedia() || action.receive.hasMedia()) {
+                    node.mediaLinks.insert(action.peer);
                 }
                 if (action.offerer) {
                     const std::string peer = action.peer;
@@ -435,6 +449,8 @@ private:
         nlohmann::json session;
         std::string direction;
         std::string channel;
+        bool sfu = false;
+        std::uint32_t sfuBitrate = 0;
     };
 
     bool sameRoom(const std::string& a, const std::string& b) const {
@@ -466,7 +482,8 @@ private:
                 {"extra", room.extra.at(room.owner)},
                 {"participants", room.members.size()},
                 {"channel", room.channel.empty() ? nlohmann::json() : nlohmann::json(room.channel)},
-                {"isFull", isFull(room)}};
+                {"isFull", isFull(room)},
+                {"sfu", room.sfu}};
     }
 
     static bool isFull(const ServerRoom& room) {
@@ -546,6 +563,8 @@ private:
             room.session = body.value("session", nlohmann::json::object());
             room.direction = body.value("direction", "many-to-many");
             room.channel = body.value("channel", "");
+            room.sfu = hasSfu_ && body.value("sfu", false);
+            room.sfuBitrate = body.value("sfuBitrate", 0u);
             rooms_[roomid] = room;
             return reply(userid, name, body, {{"ok", true}, {"room", view(roomid)}});
         }
@@ -654,6 +673,7 @@ private:
     }
 
     bool serverAuthority_ = false;
+    bool hasSfu_ = true;
     std::set<std::string> brokenPaths_; // pairKey()s
     std::map<std::string, ServerRoom> rooms_;
     std::map<std::string, std::unique_ptr<Node>> nodes_;

@@ -1,0 +1,196 @@
+// A page's media in a room that goes through the server's SFU (Janus): one publisher
+// RTCPeerConnection that sends the page's streams once, and one subscriber RTCPeerConnection
+// that receives every feed the core's plan asks for. The decisions (whether to publish, whose
+// feeds to receive, every Janus request and its state) are the core's: Engine::sfuPlan() and
+// the Janus client (src/sfu/, through JanusLink). This file only carries the frames over the
+// signaling server and the descriptions, candidates and tracks of the two connections.
+//
+// Remote tracks are grouped into one MediaStream per feed and handed to the runtime as a
+// remote stream of the feed's user (its display, which the server sets to the userid), so
+// that onstream, onstreamended and the rest behave as in a mesh.
+import { JanusLink } from './janus-link.js';
+
+// How often the core's Janus client gets a tick (keepalives, request deadlines).
+const TICK_MS = 1000;
+
+export class SfuDriver {
+    // hooks: {send(frame), localStreams(): [MediaStream], iceServers(): [...], now(): ms,
+    //         onTrack(userid, track, stream), onStreamGone(userid, streamid),
+    //         onError({code, text | message}): text is the core's Text, message plain words}
+    constructor(core, plan, userid, hooks) {
+        this.core = core;
+        this.plan = plan;
+        this.userid = userid;
+        this.hooks = hooks;
+        this.link = null;
+        this.publisher = null; // RTCPeerConnection
+        this.subscriber = null; // RTCPeerConnection
+        this.midFeeds = new Map(); // subscriber mid -> {id, display}
+        this.feedStreams = new Map(); // feed id -> {stream, userid}
+        this.publishing = false;
+        this.timer = null;
+        this.closed = false;
+    }
+
+    start() {
+        if (this.closed || this.link) return;
+        this.link = new JanusLink(this.core);
+        this.apply(this.link.join(this.plan, this.userid, this.hooks.now()));
+        this.timer = setInterval(() => this.link && this.apply(this.link.tick(this.hooks.now())), TICK_MS);
+    }
+
+    // A frame from Janus, forwarded by the signaling server.
+    receive(frame) {
+        if (this.link && typeof frame === 'string') this.apply(this.link.receive(frame, this.hooks.now()));
+    }
+
+    // The server lost Janus ('gone') or has it again ('back'): the page's streams through it
+    // end, and the driver joins again once Janus is back (docs/sfu.md).
+    status(status) {
+        if (status === 'gone' && this.link) {
+            this.stop();
+            this.hooks.onError({ code: 'SFU_UNAVAILABLE', message: 'the SFU (Janus) of the signaling server went away; the media of this room comes back when it returns' });
+        } else if (status === 'back' && !this.link && !this.closed) {
+            this.start();
+        }
+    }
+
+    // A local stream added after joining: published if nothing was yet.
+    localStreamAdded() {
+        if (this.joined && this.plan.publish && !this.publishing) this.publish();
+    }
+
+    apply({ frames, events }) {
+        for (const frame of frames) this.hooks.send(frame);
+        for (const event of events) this.onEvent(event);
+    }
+
+    onEvent(event) {
+        switch (event['kind']) {
+            case 'joined':
+                this.joined = true;
+                if (this.plan.publish) this.publish();
+                break;
+            case 'local-answer':
+                if (this.publisher) this.publisher.setRemoteDescription({ type: 'answer', sdp: event['sdp'] }).catch((error) => this.failed(error));
+                break;
+            case 'remote-offer':
+                this.answerOffer(event['sdp'], event['streams'] || []);
+                break;
+            case 'feed-removed':
+                this.feedGone(event['feed']['id']);
+                break;
+            case 'error':
+                this.hooks.onError({ code: event['code'], text: event['text'] });
+                break;
+            case 'janus-gone':
+            case 'session-timed-out':
+                this.stop();
+                this.hooks.onError({ code: event['code'] || 'SFU_UNAVAILABLE', text: event['text'] });
+                break;
+            default:
+                // feed-added (the offer that follows carries it), publishing, frame-dropped, left
+                break;
+        }
+    }
+
+    newConnection(role) {
+        const pc = new RTCPeerConnection({ iceServers: this.hooks.iceServers() });
+        pc.onicecandidate = (event) => {
+            if (this.link && this.isCurrent(pc, role)) {
+                this.apply(this.link.trickle(role, event.candidate ? event.candidate.toJSON() : null, this.hooks.now()));
+            }
+        };
+        return pc;
+    }
+
+    isCurrent(pc, role) {
+        return (role === 'publisher' ? this.publisher : this.subscriber) === pc;
+    }
+
+    async publish() {
+        const streams = this.hooks.localStreams();
+        if (streams.length === 0 || this.publishing) return;
+        this.publishing = true;
+        const pc = (this.publisher = this.newConnection('publisher'));
+        for (const stream of streams) {
+            for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+        }
+        try {
+            const offer = await pc.createOffer();
+            await pc.setLocalDescription(offer);
+            if (this.link && this.publisher === pc) this.apply(this.link.publish(offer.sdp, this.hooks.now()));
+        } catch (error) {
+            this.failed(error);
+        }
+    }
+
+    async answerOffer(sdp, streams) {
+        for (const stream of streams) this.midFeeds.set(stream['mid'], stream['feed']);
+        if (!this.subscriber) {
+            const pc = (this.subscriber = this.newConnection('subscriber'));
+            pc.ontrack = (event) => this.onTrack(pc, event);
+        }
+        const pc = this.subscriber;
+        try {
+            await pc.setRemoteDescription({ type: 'offer', sdp });
+            const answer = await pc.createAnswer();
+            await pc.setLocalDescription(answer);
+            if (this.link && this.subscriber === pc) this.apply(this.link.answer(answer.sdp, this.hooks.now()));
+        } catch (error) {
+            this.failed(error);
+        }
+    }
+
+    onTrack(pc, event) {
+        if (this.subscriber !== pc) return;
+        const feed = this.midFeeds.get(event.transceiver && event.transceiver.mid);
+        if (!feed || !feed['display']) return;
+        let entry = this.feedStreams.get(feed['id']);
+        if (!entry) {
+            entry = { stream: new MediaStream(), userid: feed['display'] };
+            this.feedStreams.set(feed['id'], entry);
+        }
+        const { stream } = entry;
+        for (const track of stream.getTracks()) if (track.kind === event.track.kind && track !== event.track) stream.removeTrack(track);
+        if (!stream.getTracks().includes(event.track)) stream.addTrack(event.track);
+        this.hooks.onTrack(entry.userid, event.track, stream);
+    }
+
+    feedGone(feedId) {
+        const entry = this.feedStreams.get(feedId);
+        this.feedStreams.delete(feedId);
+        for (const [mid, feed] of [...this.midFeeds]) if (feed['id'] === feedId) this.midFeeds.delete(mid);
+        if (entry) this.hooks.onStreamGone(entry.userid, entry.stream.id);
+    }
+
+    failed(error) {
+        this.hooks.onError({ code: 'SFU_REFUSED', message: `the SFU connection failed: ${error && error.message ? error.message : error}` });
+    }
+
+    // Ends the connections and the page's streams through Janus; the driver may start again.
+    stop() {
+        clearInterval(this.timer);
+        this.timer = null;
+        if (this.link) this.link.delete();
+        this.link = null;
+        this.joined = false;
+        this.publishing = false;
+        for (const pc of [this.publisher, this.subscriber]) if (pc) pc.close();
+        this.publisher = this.subscriber = null;
+        for (const feedId of [...this.feedStreams.keys()]) this.feedGone(feedId);
+        this.midFeeds.clear();
+    }
+
+    // leave() or close(): the core says goodbye to Janus (the server also closes our Janus
+    // connection when we leave the room), then everything stops for good.
+    close() {
+        if (this.closed) return;
+        if (this.link) {
+            const { frames } = this.link.leave(this.hooks.now());
+            for (const frame of frames) this.hooks.send(frame);
+        }
+        this.stop();
+        this.closed = true;
+    }
+}
