@@ -3,59 +3,15 @@
 // short session timeout), drives a signaling-only exchange with the `ws` client and writes
 // each step's sent and received frames verbatim. Usage: node scripts/record-janus.mjs [outDir]
 // Needs `apt-get install -y janus`. No media is sent: publishing needs a browser's SDP.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { startJanus } from '../tests/support/janus.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = process.argv[2] || path.join(root, 'tests/core/fixtures/janus');
 const SESSION_TIMEOUT_S = 3;
-
-function freePort() {
-    return new Promise((resolve) => {
-        const server = net.createServer();
-        server.listen(0, '127.0.0.1', () => {
-            const { port } = server.address();
-            server.close(() => resolve(port));
-        });
-    });
-}
-
-function writeConfig(dir, port) {
-    const plugins = ['audiobridge', 'echotest', 'recordplay', 'sip', 'nosip', 'streaming',
-        'textroom', 'videocall', 'voicemail', 'duktape', 'lua'].map((p) => `libjanus_${p}.so`);
-    const transports = ['http', 'pfunix', 'mqtt', 'nanomsg', 'rabbitmq'].map((t) => `libjanus_${t}.so`);
-    fs.writeFileSync(path.join(dir, 'janus.jcfg'), `general: {
-    configs_folder = "${dir}"
-    plugins_folder = "/usr/lib/x86_64-linux-gnu/janus/plugins"
-    transports_folder = "/usr/lib/x86_64-linux-gnu/janus/transports"
-    events_folder = "/usr/lib/x86_64-linux-gnu/janus/events"
-    loggers_folder = "/usr/lib/x86_64-linux-gnu/janus/loggers"
-    debug_level = 4
-    session_timeout = ${SESSION_TIMEOUT_S}
-}
-media: { rtp_port_range = "20000-20999" }
-nat: { ice_ignore_list = "vmnet" }
-plugins: { disable = "${plugins.join(',')}" }
-transports: { disable = "${transports.join(',')}" }
-events: { broadcast = false }
-loggers: { disable = "libjanus_jsonlog.so" }
-`);
-    fs.writeFileSync(path.join(dir, 'janus.plugin.videoroom.jcfg'), `general: { }\n`);
-    fs.writeFileSync(path.join(dir, 'janus.transport.websockets.jcfg'), `general: {
-    json = "indented"
-    ws = true
-    ws_port = ${port}
-    ws_ip = "127.0.0.1"
-    wss = false
-}
-admin: { admin_ws = false admin_wss = false }
-`);
-}
 
 class Client {
     constructor(url) {
@@ -98,26 +54,15 @@ const tid = (what) => `${what}-${++counter}`;
 
 async function main() {
     fs.mkdirSync(outDir, { recursive: true });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'janus-rec-'));
-    const port = await freePort();
-    writeConfig(dir, port);
-    const janus = spawn('janus', ['-F', dir, '-C', path.join(dir, 'janus.jcfg')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    janus.stdout.on('data', (d) => (log += d));
-    janus.stderr.on('data', (d) => (log += d));
+    // The configuration and the launch are the tests' (tests/support/janus.js).
+    const janus = await startJanus({ sessionTimeout: SESSION_TIMEOUT_S });
     const recordings = {};
     const record = (name, sent, received) => {
         recordings[name] = { sent, received };
     };
     try {
-        let a;
-        for (let i = 0; ; i++) {
-            a = new Client(`ws://127.0.0.1:${port}`);
-            try { await a.open(); break; } catch (e) {
-                if (i > 50) throw new Error('janus did not start:\n' + log);
-                await new Promise((r) => setTimeout(r, 100));
-            }
-        }
+        const a = new Client(janus.url);
+        await a.open();
         const roundTrip = async (c, name, frame, test) => {
             c.send(frame);
             const reply = await c.next(test || ((f) => f.transaction === frame.transaction));
@@ -149,7 +94,7 @@ async function main() {
         await ackThenEvent(a, 'join_publisher_again', { janus: 'message', session_id: sessionA, handle_id: handleA, transaction: tid('join'),
             body: { request: 'join', ptype: 'publisher', room, pin: 'roompin', display: 'alice' } });
 
-        const b = new Client(`ws://127.0.0.1:${port}`);
+        const b = new Client(janus.url);
         await b.open();
         const sessionB = (await roundTrip(b, 'create_b', { janus: 'create', transaction: tid('create') })).data.id;
         const handleB = (await roundTrip(b, 'attach_b', { janus: 'attach', plugin: 'janus.plugin.videoroom', session_id: sessionB, transaction: tid('attach') })).data.id;
@@ -163,7 +108,7 @@ async function main() {
         await roundTrip(b, 'destroy_b', { janus: 'destroy', session_id: sessionB, transaction: tid('destroy') });
         await roundTrip(b, 'keepalive_no_such_session', { janus: 'keepalive', session_id: sessionB, transaction: tid('keepalive') });
         // A session left without keepalive times out (session_timeout above).
-        const c = new Client(`ws://127.0.0.1:${port}`);
+        const c = new Client(janus.url);
         await c.open();
         const sessionC = (await roundTrip(c, 'create_c', { janus: 'create', transaction: tid('create') })).data.id;
         recordings.session_timeout = { received: await c.next((f) => f.janus === 'timeout' && f.session_id === sessionC, (SESSION_TIMEOUT_S + 5) * 1000) };
@@ -173,8 +118,7 @@ async function main() {
         console.log('wrote', Object.keys(recordings).length, 'exchanges to', outDir);
         a.ws.close(); b.ws.close(); c.ws.close();
     } finally {
-        janus.kill('SIGTERM');
-        fs.rmSync(dir, { recursive: true, force: true });
+        await janus.stop();
     }
 }
 

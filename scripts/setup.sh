@@ -15,11 +15,12 @@ start) ;;
 test)
     # g++/googletest: the native core and its tests; redis-server: the scale-out tests;
     # chromium: the browser tests and benchmarks; iproute2/util-linux: their private network;
-    # coturn: the TURN server the relay tests start on a free port (tests/e2e/support/coturn.js).
+    # coturn: the TURN server the relay tests start on a free port (tests/e2e/support/coturn.js);
+    # janus: the SFU the SFU tests start with a generated config (tests/support/janus.js).
     # clang-14/libclang-rt-14-dev: the fuzzers (clang with libFuzzer and the sanitizer runtimes,
     # which clang-14 only recommends).
     apt_packages+=(g++ googletest libgtest-dev redis-server chromium iproute2 util-linux coturn
-        clang-14 libclang-rt-14-dev)
+        janus clang-14 libclang-rt-14-dev)
     ;;
 *)
     echo "usage: $0 [start|test]" >&2
@@ -42,6 +43,10 @@ if ((${#missing[@]})); then
     # should not be a TURN server as well.
     if [[ " ${missing[*]} " == *" coturn "* ]] && [ -d /run/systemd/system ]; then
         $sudo systemctl disable --now coturn.service >/dev/null 2>&1 || true
+    fi
+    # Janus too (its sample configuration: HTTP on 8088 and WebSockets on 8188, every address).
+    if [[ " ${missing[*]} " == *" janus "* ]] && [ -d /run/systemd/system ]; then
+        $sudo systemctl disable --now janus.service >/dev/null 2>&1 || true
     fi
 fi
 
