@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTurnUrls } from './turn-credentials.js';
+import { SFU_BITRATE_MAX, SFU_BITRATE_MIN } from './validate.js';
 
 // The repository root: static roots given as relative folders are resolved against it,
 // so `npm start` works from any working directory.
@@ -98,7 +99,59 @@ export const DEFAULTS = Object.freeze({
     // Life of one credential. Clients ask for a new one before it ends (a quarter of it
     // before), so a call can last any time; a leaked one is good for at most this long.
     turnCredentialTtlMs: 3600000,
+    // SFU (docs/sfu-broker.md). These take the RTCMC_ prefix in the environment
+    // (RTCMC_JANUS_URL, RTCMC_SFU_FRAME_RATE, ...).
+    // Janus's WebSocket transport (ws://127.0.0.1:8188). Unset: no SFU, and open-room's
+    // `sfu: true` makes a mesh room.
+    janusUrl: null,
+    // The videoroom plugin's admin_key, when Janus requires one to create rooms.
+    janusAdminKey: null,
+    // A room's video bitrate cap (bits per second) when open-room gives no sfuBitrate.
+    sfuDefaultBitrate: 1000000,
+    // Janus's publisher limit per room: the room's participants, but never more than this.
+    sfuMaxPublishers: 100,
+    // Largest Janus frame a client may send, in bytes of its text: the core's kMaxFrameBytes
+    // (src/sfu/limits.def). An answer to a subscription of many feeds is the big one.
+    sfuMaxFrameBytes: 262144,
+    // Token bucket per socket for `sfu` frames (besides the per-socket rateLimit): an ICE
+    // gathering trickles a few dozen candidates at once, hence the burst.
+    sfuFrameRate: 50,
+    sfuFrameBurst: 200,
+    // Janus WebSockets one client may hold at once: one per SFU room it is active in.
+    sfuMaxJanusSockets: 4,
+    // Janus sessions per client WebSocket, and handles per session (a page uses one session
+    // with a publisher handle and one subscriber handle; the rest is room for a retry).
+    sfuMaxSessions: 2,
+    sfuMaxHandles: 4,
+    // Frames of one client waiting for its Janus WebSocket to open or for the room to be
+    // created on Janus; past it refused (their bytes also count against maxQueuedBytes).
+    sfuMaxQueuedFrames: 32,
+    // Deadline of the admin connection's requests and of opening a Janus WebSocket.
+    janusTimeoutMs: 5000,
+    // The admin connection retries after 100 ms, doubling up to this.
+    janusRetryMaxMs: 5000,
+    // Admin session keepalive period, well within Janus's session_timeout (60 s by default).
+    janusKeepaliveMs: 25000,
 });
+
+// SFU settings read as integers: [option, min, max]. Environment: RTCMC_ + the option in
+// UPPER_SNAKE_CASE (sfuFrameRate -> RTCMC_SFU_FRAME_RATE).
+const SFU_INTEGER_SETTINGS = [
+    ['sfuDefaultBitrate', SFU_BITRATE_MIN, SFU_BITRATE_MAX],
+    ['sfuMaxPublishers', 1, 1000],
+    ['sfuMaxFrameBytes', 4096, 4 * 1024 * 1024],
+    ['sfuFrameRate', 1, 10000],
+    ['sfuFrameBurst', 1, 100000],
+    ['sfuMaxJanusSockets', 1, 1000],
+    ['sfuMaxSessions', 1, 64],
+    ['sfuMaxHandles', 1, 64],
+    ['sfuMaxQueuedFrames', 1, 10000],
+    ['janusTimeoutMs', 100, 600000],
+    ['janusRetryMaxMs', 100, 3600000],
+    ['janusKeepaliveMs', 1000, 55000],
+];
+
+export const sfuVariable = (option) => 'RTCMC_' + option.replace(/[A-Z]/g, (letter) => '_' + letter).toUpperCase();
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'];
 
@@ -179,6 +232,12 @@ export function configFromEnv(env = process.env) {
     for (const [variable, option, min, max] of INTEGER_VARIABLES) {
         if (env[variable]) config[option] = integer(variable, env[variable], min, max);
     }
+    if (env.RTCMC_JANUS_URL) config.janusUrl = env.RTCMC_JANUS_URL;
+    if (env.RTCMC_JANUS_ADMIN_KEY) config.janusAdminKey = env.RTCMC_JANUS_ADMIN_KEY;
+    for (const [option, min, max] of SFU_INTEGER_SETTINGS) {
+        const variable = sfuVariable(option);
+        if (env[variable]) config[option] = integer(variable, env[variable], min, max);
+    }
     return config;
 }
 
@@ -199,9 +258,11 @@ export function resolveConfig(options = {}) {
     }
     config.trustedProxies = parseTrustedProxies(config.trustProxy);
     checkTurn(config);
+    checkSfu(config);
     // Engine-level cap: socket.io drops the connection above it, so keep it well above
-    // maxMessageBytes and let our own check answer MESSAGE_TOO_LARGE in between.
-    config.transportMaxBytes = Math.max(1e6, config.maxMessageBytes * 4);
+    // maxMessageBytes (and above an `sfu` frame's limit, sfuEventMaxBytes) and let our own
+    // checks answer in between.
+    config.transportMaxBytes = Math.max(1e6, config.maxMessageBytes * 4, config.janusUrl ? config.sfuEventMaxBytes + 4096 : 0);
     return Object.freeze(config);
 }
 
@@ -219,6 +280,33 @@ function checkTurn(config) {
     if (!Number.isInteger(ttl) || ttl < 2000 || ttl > 7 * 24 * 3600000) {
         throw new Error(`TURN_CREDENTIAL_TTL_MS must be an integer from 2000 to ${7 * 24 * 3600000}, got "${ttl}"`);
     }
+}
+
+// Janus: a ws:// or wss:// URL or nothing; integer settings within their bounds (options
+// given to createServer are checked as the environment's are).
+function checkSfu(config) {
+    if (config.janusUrl === '') config.janusUrl = null;
+    if (config.janusUrl !== null) {
+        let url = null;
+        try {
+            url = new URL(config.janusUrl);
+        } catch {
+            // reported below
+        }
+        if (!url || (url.protocol !== 'ws:' && url.protocol !== 'wss:')) {
+            throw new Error(`RTCMC_JANUS_URL must be a ws:// or wss:// URL, got "${config.janusUrl}"`);
+        }
+    }
+    if (config.janusAdminKey === '') config.janusAdminKey = null;
+    for (const [option, min, max] of SFU_INTEGER_SETTINGS) {
+        const value = config[option];
+        if (!Number.isInteger(value) || value < min || value > max) {
+            throw new Error(`${sfuVariable(option)} must be an integer from ${min} to ${max}, got "${value}"`);
+        }
+    }
+    // The request guard's size limit for one `sfu` event: the frame text (sfuMaxFrameBytes,
+    // checked exactly by the broker) once more escaped inside the event's JSON, plus roomid.
+    config.sfuEventMaxBytes = config.sfuMaxFrameBytes * 2 + 1024;
 }
 
 // TRUST_PROXY="127.0.0.1, 10.0.0.5" -> Set of addresses (IPv4-mapped IPv6 forms included).

@@ -30,8 +30,9 @@ export function reply(socket, event, ack, response, { alwaysEmit = false } = {})
 
 // knownEvents: Set of event names this socket handles. explain(event, args): the
 // validator's message for a request the walk found malformed (so that the message names
-// the field), or null. onRefused(event, code) is for logs.
-export function guardRequests(socket, { knownEvents, config, explain, onRefused }) {
+// the field), or null. onRefused(event, code) is for logs. maxBytesOf: event -> its size
+// limit when it is not config.maxMessageBytes (an `sfu` frame may be larger: sfu/broker.js).
+export function guardRequests(socket, { knownEvents, config, explain, onRefused, maxBytesOf = {} }) {
     const bucket = new TokenBucket({ ratePerSecond: config.rateLimit, burst: config.rateLimitBurst });
     socket.use((packet, next) => {
         const event = packet[0];
@@ -49,18 +50,15 @@ export function guardRequests(socket, { knownEvents, config, explain, onRefused 
             // One walk over the arguments: size, depth, binary. The ack function, if any,
             // is the last element and is skipped.
             const args = packet.slice(1, ack ? -1 : undefined);
+            const maxBytes = Object.hasOwn(maxBytesOf, event) ? maxBytesOf[event] : config.maxMessageBytes;
             const { bytes, problem } = inspectJson(args, {
-                maxBytes: config.maxMessageBytes,
+                maxBytes,
                 maxDepth: LIMITS.maxRequestDepth,
             });
             const tooLarge =
-                problem === 'size' ||
-                (problem === null && bytes * 3 > config.maxMessageBytes && jsonBytes(args) > config.maxMessageBytes);
+                problem === 'size' || (problem === null && bytes * 3 > maxBytes && jsonBytes(args) > maxBytes);
             if (tooLarge) {
-                refusal = errorReply(
-                    'MESSAGE_TOO_LARGE',
-                    `${event} payload is larger than ${config.maxMessageBytes} bytes`,
-                );
+                refusal = errorReply('MESSAGE_TOO_LARGE', `${event} payload is larger than ${maxBytes} bytes`);
             } else if (problem) {
                 refusal = errorReply(
                     'INVALID_PAYLOAD',

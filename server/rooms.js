@@ -34,6 +34,8 @@ export function roomView(record) {
         direction: record.direction,
         isPasswordProtected: record.password !== null,
         extra: record.extra,
+        // An SFU room (docs/sfu-broker.md); its Janus parameters (record.sfu) stay here.
+        ...(record.sfu ? { sfu: true } : {}),
     };
 }
 
@@ -49,6 +51,7 @@ export function publicRoomView(record) {
         session: record.session,
         direction: record.direction,
         ...(record.channel ? { channel: record.channel } : {}),
+        ...(record.sfu ? { sfu: true } : {}),
     };
 }
 
@@ -87,6 +90,8 @@ function samePassword(a, b) {
 //   'handover' the owner left, the longest-present remaining member owns the room now;
 //   'closed'   the owner left a room opened with autoCloseEntireSession: room deleted;
 //   'empty'    nobody is left: room deleted.
+// A deleted SFU room's result carries its Janus parameters (`sfu`), for the broker to destroy
+// the Janus room; the server never sends a result as it is.
 export function departure(record, userid, reason) {
     const member = findMember(record, userid);
     const remaining = record.members.filter((m) => m.userid !== userid);
@@ -98,15 +103,16 @@ export function departure(record, userid, reason) {
         listed: record.listed,
         remaining: remaining.map((m) => m.userid),
     };
+    const removed = { ...base, owner: null, sfu: record.sfu ?? null };
     if (remaining.length === 0) {
-        return { record: null, result: { ...base, outcome: 'empty', owner: null } };
+        return { record: null, result: { ...removed, outcome: 'empty' } };
     }
     if (userid !== record.owner) {
         const next = { ...record, members: remaining };
         return { record: next, result: { ...base, outcome: 'left', owner: record.owner } };
     }
     if (record.autoCloseEntireSession) {
-        return { record: null, result: { ...base, outcome: 'closed', owner: null } };
+        return { record: null, result: { ...removed, outcome: 'closed' } };
     }
     // members[] is in join order, so the first remaining one has been there longest.
     const heir = remaining[0];
@@ -181,7 +187,9 @@ export class Rooms {
 
     // -- requests. `user` is {userid, extra, token}: who asks, as bound by the server --
 
-    async open(user, request) {
+    // `sfu`: the room's Janus parameters when it is an SFU room (sfu/room-params.js), else
+    // null. The server decides (the opener asked and Janus is configured), not the request.
+    async open(user, request, { sfu = null } = {}) {
         const { roomid } = request;
         const limitError = await this.#roomLimitError(user.userid);
         if (limitError) return limitError;
@@ -206,6 +214,7 @@ export class Rooms {
                 password,
                 ejected: [],
                 createdAt: joinedAt,
+                sfu,
             };
             return { record, result: { ok: true, room: roomView(record), listed: record.listed } };
         });
@@ -344,6 +353,7 @@ export class Rooms {
                     roomid,
                     members: current.members.map((m) => m.userid),
                     listed: current.listed,
+                    sfu: current.sfu ?? null,
                 },
             };
         });
@@ -424,6 +434,12 @@ export class Rooms {
         if (!record) return failure('ROOM_NOT_FOUND', `room "${roomid}" does not exist`);
         if (!findSession(record, user)) return failure('NOT_IN_ROOM', `you are not in room "${roomid}"`);
         return { ok: true, room: roomView(record) };
+    }
+
+    // The Janus parameters of an SFU room (record.sfu), or null (no such room, or a mesh room).
+    async sfuParams(roomid) {
+        const record = await this.store.get(roomid);
+        return record?.sfu ?? null;
     }
 
     async getRoom(roomid) {

@@ -23,6 +23,7 @@ import { verifyPassword } from './passwords.js';
 import { ROOM_LIST_CHANNEL, RoomListFeed } from './room-list-feed.js';
 import { guardRequests, reply, splitAck } from './request-guard.js';
 import { isThenable, SerialQueue } from './serial-queue.js';
+import { createSfuBroker } from './sfu/broker.js';
 import { rebuildFromSessions } from './state-rebuild.js';
 import { Deadlines } from './store-errors.js';
 import { createTurnIssuer } from './turn-credentials.js';
@@ -73,6 +74,8 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
         firstPage: () => listPage(undefined, undefined),
         logger,
     });
+    // Janus frames of SFU rooms (sfu/broker.js); disabled without RTCMC_JANUS_URL.
+    const sfu = createSfuBroker({ nsp, rooms, config, logger });
 
     // ---- identity -----------------------------------------------------------------------
 
@@ -202,6 +205,7 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
             const channel = roomChannel(roomid);
             io.to(channel).emit('room-closed', { roomid, reason: 'closed-by-owner' });
             io.in(channel).socketsLeave(channel);
+            sfu.roomRemoved(result.sfu);
             if (result.listed) roomList.changed();
             return OK;
         },
@@ -209,7 +213,8 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
 
     const handlers = {
         async 'open-room'(socket, request) {
-            return effects['open-room'](socket, request, await rooms.open(user(socket), request));
+            const opened = await rooms.open(user(socket), request, { sfu: sfu.roomParams(request) });
+            return effects['open-room'](socket, request, opened);
         },
 
         async 'join-room'(socket, request) {
@@ -368,6 +373,8 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
     };
 
     const knownEvents = new Set(Object.keys(handlers));
+    // `sfu` frames are plain events (no answer), handled by the broker, not by dispatch().
+    const knownEventsWithSfu = new Set([...knownEvents, 'sfu']);
 
     function explainInvalid(event, args) {
         const check = validators[event] ? validators[event](args) : validateRequest(event, args);
@@ -385,6 +392,7 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
     function announceDeparture(result) {
         const { roomid, member, reason, outcome } = result;
         const channel = roomChannel(roomid);
+        if (outcome === 'closed' || outcome === 'empty') sfu.roomRemoved(result.sfu);
         if (outcome === 'closed') {
             io.to(channel).emit('room-closed', { roomid, reason: 'owner-left' });
             io.in(channel).socketsLeave(channel);
@@ -512,7 +520,8 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
             supersede(userid, resumed.from, previous);
         }
         guardRequests(socket, {
-            knownEvents,
+            knownEvents: knownEventsWithSfu,
+            maxBytesOf: { sfu: config.sfuEventMaxBytes },
             config,
             explain: explainInvalid,
             onRefused: (event, code) => {
@@ -523,6 +532,7 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
             socket.on(event, (...args) => dispatch(socket, event, args));
         }
         socket.on('disconnect', (reason) => onDisconnect(socket, reason));
+        sfu.attach(socket);
         socket.emit('welcome', {
             userid,
             protocol: PROTOCOL_VERSION,
@@ -691,6 +701,7 @@ export function attachSignaling(io, { rooms, config, logger, refusals, seedChann
         // Resolves when every disconnect cleanup started so far has finished (or timeoutMs).
         drain: (timeoutMs) => cleanups.drain(timeoutMs),
         close() {
+            sfu.close();
             roomList.close();
             cleanups.close();
         },

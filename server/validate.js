@@ -6,6 +6,10 @@ import { LIMITS } from './limits.js';
 
 export { LIMITS };
 
+// A room's SFU video bitrate cap, bits per second: 32 kbps (a thumbnail) to 10 Mbps.
+export const SFU_BITRATE_MIN = 32000;
+export const SFU_BITRATE_MAX = 10000000;
+
 // C0 controls and DEL. Ids end up in logs, room lists and UI labels.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
@@ -172,6 +176,10 @@ function integerRule(min, max) {
             : `must be an integer from ${min} to ${max}, got ${describe(value)}`;
 }
 
+function stringRule(value) {
+    return typeof value === 'string' ? null : `must be a string, got ${describe(value)}`;
+}
+
 function booleanRule(value) {
     return typeof value === 'boolean' ? null : `must be a boolean, got ${describe(value)}`;
 }
@@ -251,6 +259,10 @@ export const REQUEST_SCHEMAS = {
             // The client's signaling channel (upstream `connection.channel`): onNewSession only
             // offers rooms of the page's own channel.
             channel: optional(idRule),
+            // An SFU room (docs/sfu-broker.md), if the server has Janus; its video bitrate cap
+            // in bits per second (default: the SFU_DEFAULT_BITRATE setting).
+            sfu: optional(booleanRule),
+            sfuBitrate: optional(integerRule(SFU_BITRATE_MIN, SFU_BITRATE_MAX)),
         },
     },
     'join-room': {
@@ -273,6 +285,9 @@ export const REQUEST_SCHEMAS = {
     // Seed protocol (seed-channels.js).
     'new-channel': { fields: { channel: required(channelRule), sender: optional(senderRule) } },
     message: { fields: { sender: optional(senderRule), data: required(dataRule) } },
+    // One Janus frame for the SFU broker (server/sfu/): its size and content are checked there
+    // (sfu/frame-rules.js), against the operator's limits.
+    sfu: { fields: { roomid: required(idRule), frame: required(stringRule) } },
 };
 
 function invalid(message) {
