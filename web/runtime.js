@@ -142,7 +142,8 @@ export class ConnectionRuntime {
             // connection.sfu: ask our server to route the room's media through its SFU;
             // bandwidth.video (kbps, as for mesh links) caps each published video there.
             sfu: !!connection.sfu,
-            sfuBitrate: Math.min(10000000, wholeNumber(connection.bandwidth && connection.bandwidth.video, 0) * 1000),
+            // (the server accepts 32 kbps to 10 Mbps; outside it, its default)
+            sfuBitrate: sfuBitrateOf(connection.bandwidth),
         };
     }
 
@@ -966,6 +967,11 @@ function candidateKinds(candidates, iceTransportPolicy) {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // A value for an unsigned 32-bit field of the core's config: a whole number (the core applies
 // its own bounds), or `fallback` when the page set none (or not a number).
+function sfuBitrateOf(bandwidth) {
+    const bps = wholeNumber(bandwidth && bandwidth.video, 0) * 1000;
+    return bps >= 32000 && bps <= 10000000 ? bps : 0;
+}
+
 function wholeNumber(value, fallback) {
     const number = Math.floor(Number(value));
     return Number.isFinite(number) ? Math.max(0, Math.min(0xffffffff, number)) : fallback;

@@ -178,6 +178,8 @@ export function engineConfig(core, settings) {
         iceRestartDelayMs: 2000,
         iceRestartTimeoutMs: 6000,
         maxIceRestarts: 4,
+        sfu: false,
+        sfuBitrate: 0,
         ...settings,
     };
 }
