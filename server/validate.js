@@ -3,12 +3,13 @@
 // {ok: true, value} or {ok: false, code, message} where the message names the field.
 
 import { LIMITS } from './limits.js';
+import { PROTOCOL_LIMITS } from './generated/protocol-limits.js';
 
 export { LIMITS };
 
-// A room's SFU video bitrate cap, bits per second: 32 kbps (a thumbnail) to 10 Mbps.
-export const SFU_BITRATE_MIN = 32000;
-export const SFU_BITRATE_MAX = 10000000;
+// A room's SFU video bitrate cap, bits per second (src/protocol/limits.def).
+export const SFU_BITRATE_MIN = PROTOCOL_LIMITS.sfuBitrateMin;
+export const SFU_BITRATE_MAX = PROTOCOL_LIMITS.sfuBitrateMax;
 
 // C0 controls and DEL. Ids end up in logs, room lists and UI labels.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;

@@ -142,8 +142,7 @@ export class ConnectionRuntime {
             // connection.sfu: ask our server to route the room's media through its SFU;
             // bandwidth.video (kbps, as for mesh links) caps each published video there.
             sfu: !!connection.sfu,
-            // (the server accepts 32 kbps to 10 Mbps; outside it, its default)
-            sfuBitrate: sfuBitrateOf(connection.bandwidth),
+            sfuBitrate: Math.min(0xffffffff, wholeNumber(connection.bandwidth && connection.bandwidth.video, 0) * 1000),
         };
     }
 
@@ -857,6 +856,7 @@ export class ConnectionRuntime {
     release() {
         if (this.sfu) this.sfu.close();
         this.sfu = null;
+        this.sfuRoom = null;
         for (const userid of [...this.relayWatches.keys()]) this.relayGathered(userid);
         this.peers.closeAll();
         this.data.release();
@@ -967,11 +967,6 @@ function candidateKinds(candidates, iceTransportPolicy) {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // A value for an unsigned 32-bit field of the core's config: a whole number (the core applies
 // its own bounds), or `fallback` when the page set none (or not a number).
-function sfuBitrateOf(bandwidth) {
-    const bps = wholeNumber(bandwidth && bandwidth.video, 0) * 1000;
-    return bps >= 32000 && bps <= 10000000 ? bps : 0;
-}
-
 function wholeNumber(value, fallback) {
     const number = Math.floor(Number(value));
     return Number.isFinite(number) ? Math.max(0, Math.min(0xffffffff, number)) : fallback;

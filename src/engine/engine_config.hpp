@@ -60,7 +60,8 @@ struct EngineConfig {
     std::uint32_t maxIceRestarts = 4;
     // connection.sfu: the opener asks our signaling server to route the room's media through
     // its SFU (Janus). The server decides (it may have none); joiners follow the room.
-    // sfuBitrate (bits/s, 0 = the server's default) caps each published video in the SFU.
+    // sfuBitrate (bits/s) caps each published video in the SFU; 0, or a value outside
+    // protocol/limits.def's bounds, leaves it to the server's default.
     bool sfu = false;
     std::uint32_t sfuBitrate = 0;
 };

@@ -105,7 +105,10 @@ void Engine::requestOpenRoom(Actions& out) {
     }
     if (config_.sfu) {
         payload["sfu"] = true;
-        if (config_.sfuBitrate > 0) {
+        // Outside the protocol's bounds (a page's bandwidth.video of 8 kbps) the server's
+        // default applies rather than a refused open-room.
+        if (config_.sfuBitrate >= proto::kMinSfuBitrate &&
+            config_.sfuBitrate <= proto::kMaxSfuBitrate) {
             payload["sfuBitrate"] = config_.sfuBitrate;
         }
     }

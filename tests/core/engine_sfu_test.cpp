@@ -94,6 +94,17 @@ TEST(EngineSfu, TheOpenRequestCarriesTheBitrate) {
     EXPECT_EQ(net.serverSfuBitrate("room"), 512000u);
 }
 
+TEST(EngineSfu, ABitrateOutsideTheBoundsLeavesTheServersDefault) {
+    for (std::uint32_t bitrate : {8000u, 20000000u}) {
+        FakeNetwork net(true);
+        EngineConfig config = sfuConfig(Direction::ManyToMany);
+        config.sfuBitrate = bitrate;
+        openAndJoinFour(net, config);
+        EXPECT_EQ(net.serverSfuBitrate("room"), 0u) << bitrate;
+        EXPECT_EQ(net.engine("a").state(), SessionState::Open);
+    }
+}
+
 TEST(EngineSfu, AServerWithoutAnSfuKeepsTheMesh) {
     FakeNetwork net(true);
     net.setServerHasSfu(false);

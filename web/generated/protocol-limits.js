@@ -13,5 +13,7 @@ export const PROTOCOL_LIMITS = Object.freeze({
     streamsMax: 16, // streams: streams described in one description
     reasonMaxBytes: 512, // bytes: a signaling message's reason
     messageMaxBytes: 65536, // bytes: one signaling message, as text
+    sfuBitrateMin: 32000, // bits/s: an SFU room's video cap: a thumbnail
+    sfuBitrateMax: 10000000, // bits/s: ... to 10 Mbps
     abortReasonMaxBytes: 1024, // bytes: a file transfer's abort reason
 });
