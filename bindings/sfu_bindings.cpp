@@ -77,7 +77,10 @@ std::string toJs(const sfu::Output& output) {
             json streams = json::array();
             for (const sfu::OfferedStream& stream : event.streams) {
                 streams.push_back(
-                    json{{"mid", stream.mid}, {"feed", feedOf(stream.feed)}, {"type", stream.type}});
+                    json{{"mid", stream.mid},
+                         {"feed", feedOf(stream.feed)},
+                         {"type", stream.type},
+                         {"streamid", stream.streamid}});
             }
             entry["streams"] = std::move(streams);
         }

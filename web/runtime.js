@@ -291,6 +291,9 @@ export class ConnectionRuntime {
             case kinds.RestartIce:
                 this.peers.restartIce(action.peer);
                 break;
+            case kinds.LeaveSfu:
+                this.stopSfu();
+                break;
             case kinds.FireEvent: {
                 const name = this.pageEvents.get(action.event);
                 if (!name) throw new RTCMultiConnectionError('UNKNOWN_ACTION', `the core fired event ${action.event}, which this facade does not know`);
@@ -849,14 +852,20 @@ export class ConnectionRuntime {
         this.sfu.start();
     }
 
+    // The session in the SFU room ended: goodbye to Janus, the connections to it closed,
+    // the remote streams through it gone.
+    stopSfu() {
+        if (this.sfu) this.sfu.close();
+        this.sfu = null;
+        this.sfuRoom = null;
+    }
+
     // ---- teardown
 
     // After leave(): peers closed, media released, the engine deleted (a later open() or
     // join() starts afresh). The signaling channel stays up for the next session.
     release() {
-        if (this.sfu) this.sfu.close();
-        this.sfu = null;
-        this.sfuRoom = null;
+        this.stopSfu();
         for (const userid of [...this.relayWatches.keys()]) this.relayGathered(userid);
         this.peers.closeAll();
         this.data.release();

@@ -37,6 +37,8 @@ const char* toString(ActionKind kind) {
         return "schedule-tick";
     case ActionKind::RestartIce:
         return "restart-ice";
+    case ActionKind::LeaveSfu:
+        return "leave-sfu";
     }
     return "?";
 }

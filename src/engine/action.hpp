@@ -37,6 +37,8 @@ enum class ActionKind : std::uint8_t {
     ScheduleTick,         // at = the time (ms) to call Engine::tick()
     RestartIce,           // peer: restart ICE on this link (fresh ICE servers, then an offer
                           // with new ICE credentials through the usual negotiation)
+    LeaveSfu,             // the session in an SFU room ended (left, ejected, closed by its
+                          // owner): say goodbye to Janus and close the connections to it
 };
 
 // The callbacks the engine fires, and four notices for the facade's own bookkeeping.

@@ -392,6 +392,9 @@ void Engine::endSession(SessionEvent why, Actions& out) {
         out.push_back(peerAction(ActionKind::ClosePeer, entry.first));
     }
     links_.clear();
+    if (room_ && room_->policy().sfu) {
+        out.push_back(peerAction(ActionKind::LeaveSfu, {}));
+    }
     if (mediaReady_) {
         out.push_back(peerAction(ActionKind::StopLocalMedia, {}));
     }

@@ -30,7 +30,9 @@ enum class ClientEventKind {
 struct OfferedStream {
     std::string mid;
     Feed feed;
-    std::string type; // "audio", "video" or "data"
+    std::string type;        // "audio", "video" or "data"
+    std::string description; // the publisher's description of the line: its stream id
+    std::string streamid;    // the stream id the page's track gets (stream_ids.hpp)
 };
 
 struct ClientEvent {

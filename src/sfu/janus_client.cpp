@@ -4,6 +4,7 @@
 
 #include "sfu/janus_request.hpp"
 #include "sfu/json_fields.hpp"
+#include "sfu/stream_ids.hpp"
 
 namespace rtcmc::sfu {
 namespace {
@@ -50,8 +51,11 @@ std::vector<OfferedStream> offeredStreams(const nlohmann::json& data) {
         }
         streams.push_back(OfferedStream{*mid,
                                         Feed{*feed, stringField(entry, "feed_display").value_or("")},
-                                        stringField(entry, "type").value_or("")});
+                                        stringField(entry, "type").value_or(""),
+                                        stringField(entry, "feed_description").value_or(""),
+                                        std::string()});
     }
+    assignStreamIds(streams);
     return streams;
 }
 
@@ -177,6 +181,14 @@ Output JanusClient::publish(const std::string& offerSdp, std::uint64_t nowMs) {
     publishRequested_ = true;
     nlohmann::json body = nlohmann::json::object();
     body["request"] = "publish";
+    // Each line's stream id, for the subscribers' msid lines (stream_ids.hpp).
+    nlohmann::json descriptions = nlohmann::json::array();
+    for (const LineStream& line : lineStreams(offerSdp)) {
+        descriptions.push_back({{"mid", line.mid}, {"description", line.streamid}});
+    }
+    if (!descriptions.empty()) {
+        body["descriptions"] = std::move(descriptions);
+    }
     out.frames.push_back(encodeMessage(open(Purpose::Publish, nowMs), session_, publisherHandle_,
                                        body, Jsep{"offer", offerSdp}));
     return out;
@@ -546,8 +558,8 @@ void JanusClient::onEvent(Output& out, const Pending* pending, const Reply& repl
             // "attached" after the join, "updated" after an update or when Janus renegotiates.
             subscriber_ = SubscriberState::AwaitingAnswer;
             ClientEvent offer = event(ClientEventKind::RemoteOffer);
-            offer.sdp = reply.jsep->sdp;
             offer.streams = offeredStreams(data);
+            offer.sdp = withStreamIds(reply.jsep->sdp, offer.streams);
             out.events.push_back(std::move(offer));
             return;
         }

@@ -39,6 +39,32 @@ TEST(EngineSfu, LinksCarryDataOnlyAndEveryoneGetsThePlan) {
     }
 }
 
+// Every way a session in an SFU room ends tells the page to leave Janus; no other member's
+// session, and no mesh room, does.
+TEST(EngineSfu, TheSessionsEndLeavesTheSfu) {
+    FakeNetwork net(true);
+    EngineConfig config = sfuConfig(Direction::ManyToMany, "audio+video");
+    config.autoCloseEntireSession = true;
+    openAndJoinFour(net, config);
+    net.run("a", net.engine("a").eject("c"));
+    EXPECT_EQ(net.engine("c").state(), SessionState::Ejected);
+    EXPECT_EQ(net.actions("c", ActionKind::LeaveSfu).size(), 1u) << "ejected";
+    net.run("d", net.engine("d").leave());
+    EXPECT_EQ(net.actions("d", ActionKind::LeaveSfu).size(), 1u) << "left";
+    for (const char* id : {"a", "b"}) {
+        EXPECT_TRUE(net.actions(id, ActionKind::LeaveSfu).empty()) << id << " is still in the room";
+    }
+    net.run("a", net.engine("a").leave());
+    for (const char* id : {"a", "b"}) {
+        EXPECT_EQ(net.actions(id, ActionKind::LeaveSfu).size(), 1u) << id << ": the owner closed it";
+    }
+
+    FakeNetwork mesh(true);
+    openAndJoinFour(mesh, configFor(Direction::ManyToMany, parseSession("audio+video").value()));
+    mesh.run("a", mesh.engine("a").eject("c"));
+    EXPECT_TRUE(mesh.actions("c", ActionKind::LeaveSfu).empty()) << "a mesh room has no SFU";
+}
+
 TEST(EngineSfu, ARoomWithoutDataNeedsNoLinks) {
     FakeNetwork net(true);
     openAndJoinFour(net, sfuConfig(Direction::ManyToMany, "audio+video"));

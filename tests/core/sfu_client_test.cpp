@@ -381,6 +381,32 @@ TEST_F(SfuClient, TheOfferSaysWhichFeedEachMediaLineCarries) {
     EXPECT_EQ(remote->streams[0].type, "audio");
 }
 
+TEST_F(SfuClient, PublishTellsJanusEachLinesStreamId) {
+    joinRoom();
+    Output out = client.publish(
+        "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=msid:cam-a t1\r\n"
+        "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\na=msid:cam-a t2\r\n",
+        50);
+    ASSERT_EQ(out.frames.size(), 1u);
+    EXPECT_EQ(sent(out.frames[0])["body"]["descriptions"],
+              parseJson(R"([{"mid":"0","description":"cam-a"},{"mid":"1","description":"cam-a"}])"));
+}
+
+TEST_F(SfuClient, TheOfferReachesThePageWithTheSendersStreamIds) {
+    joinRoom();
+    bobPublishes();
+    nlohmann::json attached = fixtures.handWritten("subscriber_attached_offer");
+    attached["plugindata"]["data"]["streams"][0]["feed_description"] = "bob-camera";
+    attached["jsep"]["sdp"] =
+        "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=msid:janus janus0\r\n";
+    Output offer = client.receive(answering(attached, subscriberJoin), 120);
+    const ClientEvent* remote = findEvent(offer, ClientEventKind::RemoteOffer);
+    ASSERT_NE(remote, nullptr);
+    ASSERT_EQ(remote->streams.size(), 1u);
+    EXPECT_EQ(remote->streams[0].streamid, "bob-camera");
+    EXPECT_NE(remote->sdp.find("a=msid:bob-camera janus0\r\n"), std::string::npos) << remote->sdp;
+}
+
 TEST_F(SfuClient, OnlyTheFeedsThePlanAsksForAreReceived) {
     JoinRequest viewer = aliceJoin();
     viewer.receiveFrom = ReceiveFrom::OneUser;

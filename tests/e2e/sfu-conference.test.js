@@ -1,12 +1,12 @@
 // Issue 16: a conference whose media goes through a real Janus (Debian's, started here in the
 // test's network namespace, ICE on its bridge) instead of a mesh. The pages are the seed's
 // conference page with one more line (connection.sfu = true for the opener); everything
-// else (onstream, onleave) is the same API as in a mesh.
+// else (onstream, mute, onleave, eject, the owner's close) is the same API as in a mesh.
 
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { startJanus } from '../support/janus.js';
 import { setupE2E } from './support/e2e.js';
-import { openRoom, remoteStreams, useridOf, waitForFreshFrames, waitForPlayingRemotes } from './support/room.js';
+import { localStreams, openRoom, remoteStreams, useridOf, waitForFreshFrames, waitForPlayingRemotes } from './support/room.js';
 
 let janus;
 beforeAll(async () => {
@@ -18,8 +18,8 @@ afterAll(async () => {
 
 const e2e = setupE2E({ needsBundle: true, serverOptions: () => ({ janusUrl: janus.url }) });
 
-// What each of the page's peer connections sends and receives (tracks), and how many
-// outbound RTP streams the page has in all (getStats).
+// How many outbound RTP streams the page's peer connections have in all (getStats), and its
+// peer connections that are not closed.
 async function uplink(user) {
     return user.page.evaluate(async () => {
         let outbound = 0;
@@ -33,37 +33,107 @@ async function uplink(user) {
     });
 }
 
-test('four users through Janus: each sees the three others, uploads one audio and one video stream, and sees a leaver go', async () => {
+async function waitForLeave(user, userid, what) {
+    await e2e.waitFor(user, (gone) => window.events('onleave').some((event) => event.userid === gone), 30000, what, userid);
+}
+
+test('six users through Janus: each plays the five others, uploads one audio and one video stream, sees a mute and a leaver', async () => {
     const room = e2e.uniqueId('sfu');
-    const users = await openRoom(e2e, 'conference', room, ['alice', 'bob', 'carol', 'dave'], { sfu: '1' });
+    const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+    const users = await openRoom(e2e, 'conference', room, names, { sfu: '1', small: '1' });
     const ids = new Map();
     for (const user of users) ids.set(user, await useridOf(e2e, user));
 
-    for (const user of users) await waitForPlayingRemotes(e2e, user, 3, 60000);
+    for (const user of users) await waitForPlayingRemotes(e2e, user, 5, 90000);
+    // Every remote stream has the id its sender gave it (mute and removeStream name it).
+    const localIds = new Map();
+    for (const user of users) localIds.set(ids.get(user), (await localStreams(user))[0].streamid);
     for (const user of users) {
         const others = users.filter((other) => other !== user).map((other) => ids.get(other));
         const remotes = await remoteStreams(user);
         expect(remotes.map((stream) => stream.userid).sort()).toEqual([...others].sort());
-        for (const stream of remotes) expect([...stream.tracks].sort()).toEqual(['audio', 'video']);
-        // Two connections to Janus (publisher, subscriber) and no peer link (no data in
-        // this session): one audio and one video stream leave the page, whatever the room's size.
+        for (const stream of remotes) {
+            expect([...stream.tracks].sort()).toEqual(['audio', 'video']);
+            expect(stream.streamid).toBe(localIds.get(stream.userid));
+        }
+        // Two connections to Janus (publisher, subscriber) and no peer link (no data in this
+        // session): one audio and one video stream leave the page, whatever the room's size.
         const { outbound, peers } = await uplink(user);
         expect(peers).toHaveLength(2);
         expect(outbound).toBe(2);
     }
     // The videos keep coming.
-    await waitForFreshFrames(e2e, users[1], ids.get(users[3]));
+    await waitForFreshFrames(e2e, users[1], ids.get(users[5]));
+    await waitForFreshFrames(e2e, users[4], ids.get(users[0]));
 
-    // dave leaves: the others hear it and his video goes.
-    await users[3].page.evaluate(() => window.connection.leave());
-    for (const user of users.slice(0, 3)) {
-        await e2e.waitFor(
+    // carol mutes her microphone: all five others are told, naming her stream.
+    const [carol, carolId] = [users[2], ids.get(users[2])];
+    const carolStream = localIds.get(carolId);
+    await carol.page.evaluate((streamid) => window.connection.streams[streamid].mute({ audio: true }), carolStream);
+    for (const user of users.filter((user) => user !== carol)) {
+        const muted = await e2e.waitFor(
             user,
-            (gone) => window.events('onleave').some((event) => event.userid === gone),
-            30000,
-            'onleave of dave',
-            ids.get(users[3]),
+            (id) => window.events('onmute').find((event) => event.userid === id && event.type === 'remote'),
+            15000,
+            'onmute of carol',
+            carolId,
         );
-        await waitForPlayingRemotes(e2e, user, 2, 30000);
+        expect(muted).toMatchObject({ streamid: carolStream, muteType: 'audio' });
     }
+    await carol.page.evaluate((streamid) => window.connection.streams[streamid].unmute({ audio: true }), carolStream);
+    for (const user of users.filter((user) => user !== carol)) {
+        await e2e.waitFor(user, (id) => window.events('onunmute').some((event) => event.userid === id), 15000, 'onunmute of carol', carolId);
+    }
+    // Her video went on through it.
+    await waitForFreshFrames(e2e, users[0], carolId);
+
+    // frank leaves: the others hear it and his video goes.
+    await users[5].page.evaluate(() => window.connection.leave());
+    for (const user of users.slice(0, 5)) {
+        await waitForLeave(user, ids.get(users[5]), 'onleave of frank');
+        await waitForPlayingRemotes(e2e, user, 4, 30000);
+    }
+}, 300000);
+
+test('through Janus, the owner ejects a user and then closes the session, as in a mesh', async () => {
+    const room = e2e.uniqueId('sfu-eject');
+    const users = await openRoom(e2e, 'conference', room, ['owner', 'bob', 'carol'], { sfu: '1' });
+    const [owner, bob, carol] = users;
+    const [ownerId, bobId] = [await useridOf(e2e, owner), await useridOf(e2e, bob)];
+    for (const user of users) await waitForPlayingRemotes(e2e, user, 2, 60000);
+
+    await owner.page.evaluate((userid) => window.connection.eject(userid), bobId);
+    await e2e.waitFor(
+        bob,
+        () =>
+            window.events('onstatechange').some((event) => event.state === 'ejected') ||
+            window.events('onleave').some((event) => event.ejected === true),
+        15000,
+        'being told of the ejection',
+    );
+    // Bob is out: his connections to Janus closed, nothing of the room plays on his page.
+    await e2e.waitFor(bob, () => window.openPeerConnections().length === 0, 15000, 'his connections to Janus to close');
+    await e2e.waitFor(bob, () => window.videosIn('#remote').every((video) => video.liveTracks === 0), 15000, 'the remote videos to end');
+    // The others hear it, his video goes, and theirs go on.
+    for (const user of [owner, carol]) {
+        await waitForLeave(user, bobId, 'onleave of the ejected user');
+        await waitForPlayingRemotes(e2e, user, 1, 30000);
+    }
+    await waitForFreshFrames(e2e, carol, ownerId);
+    expect((await e2e.server.rooms.getRoom(room)).members.map((member) => member.userid)).not.toContain(bobId);
+
+    // The owner closes the whole session.
+    await owner.page.evaluate(() => {
+        window.connection.autoCloseEntireSession = true;
+        window.connection.leave();
+    });
+    const closed = await e2e.waitFor(
+        carol,
+        () => window.events('onEntireSessionClosed')[0] || window.events('onleave').find((event) => event.entireSessionClosed === true),
+        15000,
+        'being told the entire session closed',
+    );
+    expect(closed.userid).toBe(ownerId);
+    await e2e.waitFor(carol, () => window.openPeerConnections().length === 0, 15000, 'her connections to Janus to close');
+    expect(await e2e.server.rooms.getRoom(room)).toBeNull();
 });

@@ -5,13 +5,19 @@
 // the Janus client (src/sfu/, through JanusLink). This file only carries the frames over the
 // signaling server and the descriptions, candidates and tracks of the two connections.
 //
-// Remote tracks are grouped into one MediaStream per feed and handed to the runtime as a
-// remote stream of the feed's user (its display, which the server sets to the userid), so
-// that onstream, onstreamended and the rest behave as in a mesh.
+// Remote tracks are grouped into one MediaStream per stream of the sender, with the sender's
+// stream id, and handed to the runtime as a remote stream of the feed's user (its display,
+// which the server sets to the userid), so that onstream, mute, onstreamended and the rest
+// behave as in a mesh.
 import { JanusLink } from './janus-link.js';
 
 // How often the core's Janus client gets a tick (keepalives, request deadlines).
 const TICK_MS = 1000;
+// When the core gives up on Janus while the server still has it (a request unanswered on a
+// starved machine, our session timed out), the driver joins again after a pause that doubles
+// from the first to the last value; a join that succeeds starts the pauses over.
+const REJOIN_FIRST_MS = 1000;
+const REJOIN_LAST_MS = 30000;
 
 export class SfuDriver {
     // hooks: {send(frame), localStreams(): [MediaStream], iceServers(): [...], now(): ms,
@@ -25,11 +31,14 @@ export class SfuDriver {
         this.link = null;
         this.publisher = null; // RTCPeerConnection
         this.subscriber = null; // RTCPeerConnection
-        this.midFeeds = new Map(); // subscriber mid -> {id, display}
-        this.feedStreams = new Map(); // feed id -> {stream, userid}
+        this.midFeeds = new Map(); // subscriber mid -> {feed: {id, display}, streamid}
+        this.remoteStreams = new Map(); // streamid -> {stream, userid, feedId}
         this.publishing = false;
         this.timer = null;
         this.closed = false;
+        this.serverLostJanus = false; // the server said 'gone': wait for its 'back'
+        this.rejoinTimer = null;
+        this.rejoinDelay = REJOIN_FIRST_MS;
     }
 
     start() {
@@ -47,12 +56,32 @@ export class SfuDriver {
     // The server lost Janus ('gone') or has it again ('back'): the page's streams through it
     // end, and the driver joins again once Janus is back (docs/sfu.md).
     status(status) {
-        if (status === 'gone' && this.link) {
+        if (status === 'gone') {
+            this.serverLostJanus = true;
+            this.cancelRejoin();
+            if (!this.link) return;
             this.stop();
             this.hooks.onError({ code: 'SFU_UNAVAILABLE', message: 'the SFU (Janus) of the signaling server went away; the media of this room comes back when it returns' });
-        } else if (status === 'back' && !this.link && !this.closed) {
-            this.start();
+        } else if (status === 'back') {
+            this.serverLostJanus = false;
+            this.cancelRejoin();
+            if (!this.link && !this.closed) this.start();
         }
+    }
+
+    rejoinLater() {
+        if (this.closed || this.serverLostJanus || this.rejoinTimer) return;
+        const delay = this.rejoinDelay;
+        this.rejoinDelay = Math.min(delay * 2, REJOIN_LAST_MS);
+        this.rejoinTimer = setTimeout(() => {
+            this.rejoinTimer = null;
+            if (!this.link && !this.closed && !this.serverLostJanus) this.start();
+        }, delay);
+    }
+
+    cancelRejoin() {
+        clearTimeout(this.rejoinTimer);
+        this.rejoinTimer = null;
     }
 
     // A local stream added after joining: published if nothing was yet.
@@ -69,6 +98,7 @@ export class SfuDriver {
         switch (event['kind']) {
             case 'joined':
                 this.joined = true;
+                this.rejoinDelay = REJOIN_FIRST_MS;
                 if (this.plan.publish) this.publish();
                 break;
             case 'local-answer':
@@ -87,6 +117,7 @@ export class SfuDriver {
             case 'session-timed-out':
                 this.stop();
                 this.hooks.onError({ code: event['code'] || 'SFU_UNAVAILABLE', text: event['text'] });
+                this.rejoinLater();
                 break;
             default:
                 // feed-added (the offer that follows carries it), publishing, frame-dropped, left
@@ -126,7 +157,7 @@ export class SfuDriver {
     }
 
     async answerOffer(sdp, streams) {
-        for (const stream of streams) this.midFeeds.set(stream['mid'], stream['feed']);
+        for (const stream of streams) this.midFeeds.set(stream['mid'], { feed: stream['feed'], streamid: stream['streamid'] || `feed-${stream['feed']['id']}` });
         if (!this.subscriber) {
             const pc = (this.subscriber = this.newConnection('subscriber'));
             pc.ontrack = (event) => this.onTrack(pc, event);
@@ -144,12 +175,16 @@ export class SfuDriver {
 
     onTrack(pc, event) {
         if (this.subscriber !== pc) return;
-        const feed = this.midFeeds.get(event.transceiver && event.transceiver.mid);
-        if (!feed || !feed['display']) return;
-        let entry = this.feedStreams.get(feed['id']);
+        const line = this.midFeeds.get(event.transceiver && event.transceiver.mid);
+        if (!line || !line.feed['display']) return;
+        // The core rewrote the offer's msid lines, so Chrome's stream for the track already has
+        // the sender's stream id (src/sfu/stream_ids.hpp); without one, a stream of our own.
+        const streamid = line.streamid;
+        let entry = this.remoteStreams.get(streamid);
         if (!entry) {
-            entry = { stream: new MediaStream(), userid: feed['display'] };
-            this.feedStreams.set(feed['id'], entry);
+            const given = event.streams.find((stream) => stream.id === streamid);
+            entry = { stream: given || new MediaStream(), userid: line.feed['display'], feedId: line.feed['id'] };
+            this.remoteStreams.set(streamid, entry);
         }
         const { stream } = entry;
         for (const track of stream.getTracks()) if (track.kind === event.track.kind && track !== event.track) stream.removeTrack(track);
@@ -158,10 +193,12 @@ export class SfuDriver {
     }
 
     feedGone(feedId) {
-        const entry = this.feedStreams.get(feedId);
-        this.feedStreams.delete(feedId);
-        for (const [mid, feed] of [...this.midFeeds]) if (feed['id'] === feedId) this.midFeeds.delete(mid);
-        if (entry) this.hooks.onStreamGone(entry.userid, entry.stream.id);
+        for (const [mid, line] of [...this.midFeeds]) if (line.feed['id'] === feedId) this.midFeeds.delete(mid);
+        for (const [streamid, entry] of [...this.remoteStreams]) {
+            if (entry.feedId !== feedId) continue;
+            this.remoteStreams.delete(streamid);
+            this.hooks.onStreamGone(entry.userid, entry.stream.id);
+        }
     }
 
     failed(error) {
@@ -178,7 +215,7 @@ export class SfuDriver {
         this.publishing = false;
         for (const pc of [this.publisher, this.subscriber]) if (pc) pc.close();
         this.publisher = this.subscriber = null;
-        for (const feedId of [...this.feedStreams.keys()]) this.feedGone(feedId);
+        for (const { feedId } of [...this.remoteStreams.values()]) this.feedGone(feedId);
         this.midFeeds.clear();
     }
 
@@ -186,6 +223,7 @@ export class SfuDriver {
     // connection when we leave the room), then everything stops for good.
     close() {
         if (this.closed) return;
+        this.cancelRejoin();
         if (this.link) {
             const { frames } = this.link.leave(this.hooks.now());
             for (const frame of frames) this.hooks.send(frame);

@@ -356,6 +356,7 @@ private:
             case ActionKind::AddIceCandidate:
             case ActionKind::StopLocalMedia:
             case ActionKind::ScheduleTick:
+            case ActionKind::LeaveSfu:
                 break;
             }
         }

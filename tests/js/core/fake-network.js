@@ -100,6 +100,7 @@ export class FakeNetwork {
                 case kinds.AddIceCandidate:
                 case kinds.StopLocalMedia:
                 case kinds.ScheduleTick:
+                case kinds.LeaveSfu:
                     break;
                 default:
                     throw new Error(`unknown action kind ${action.kind}`);
