@@ -76,11 +76,10 @@ std::string toJs(const sfu::Output& output) {
         if (!event.streams.empty()) {
             json streams = json::array();
             for (const sfu::OfferedStream& stream : event.streams) {
-                streams.push_back(
-                    json{{"mid", stream.mid},
-                         {"feed", feedOf(stream.feed)},
-                         {"type", stream.type},
-                         {"streamid", stream.streamid}});
+                streams.push_back(json{{"mid", stream.mid},
+                                       {"feed", feedOf(stream.feed)},
+                                       {"type", stream.type},
+                                       {"streamid", stream.streamid}});
             }
             entry["streams"] = std::move(streams);
         }

@@ -49,11 +49,10 @@ std::vector<OfferedStream> offeredStreams(const nlohmann::json& data) {
         if (!mid || !feed) {
             continue;
         }
-        streams.push_back(OfferedStream{*mid,
-                                        Feed{*feed, stringField(entry, "feed_display").value_or("")},
-                                        stringField(entry, "type").value_or(""),
-                                        stringField(entry, "feed_description").value_or(""),
-                                        std::string()});
+        streams.push_back(
+            OfferedStream{*mid, Feed{*feed, stringField(entry, "feed_display").value_or("")},
+                          stringField(entry, "type").value_or(""),
+                          stringField(entry, "feed_description").value_or(""), std::string()});
     }
     assignStreamIds(streams);
     return streams;

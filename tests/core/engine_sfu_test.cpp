@@ -56,7 +56,8 @@ TEST(EngineSfu, TheSessionsEndLeavesTheSfu) {
     }
     net.run("a", net.engine("a").leave());
     for (const char* id : {"a", "b"}) {
-        EXPECT_EQ(net.actions(id, ActionKind::LeaveSfu).size(), 1u) << id << ": the owner closed it";
+        EXPECT_EQ(net.actions(id, ActionKind::LeaveSfu).size(), 1u)
+            << id << ": the owner closed it";
     }
 
     FakeNetwork mesh(true);
@@ -109,7 +110,8 @@ TEST(EngineSfu, AJoinerWithoutMediaOnlyWatches) {
     net.add("b", viewer);
     net.run("a", net.engine("a").open("room", net.now()));
     net.run("b", net.engine("b").connect("room", net.now()));
-    EXPECT_EQ(planOf(net, "b"), (json{{"publish", false}, {"receiveFrom", "everyone"}, {"owner", "a"}}));
+    EXPECT_EQ(planOf(net, "b"),
+              (json{{"publish", false}, {"receiveFrom", "everyone"}, {"owner", "a"}}));
 }
 
 TEST(EngineSfu, TheOpenRequestCarriesTheBitrate) {

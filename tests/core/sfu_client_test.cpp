@@ -383,13 +383,14 @@ TEST_F(SfuClient, TheOfferSaysWhichFeedEachMediaLineCarries) {
 
 TEST_F(SfuClient, PublishTellsJanusEachLinesStreamId) {
     joinRoom();
-    Output out = client.publish(
-        "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=msid:cam-a t1\r\n"
-        "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\na=msid:cam-a t2\r\n",
-        50);
+    Output out =
+        client.publish("v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=msid:cam-a t1\r\n"
+                       "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\na=msid:cam-a t2\r\n",
+                       50);
     ASSERT_EQ(out.frames.size(), 1u);
-    EXPECT_EQ(sent(out.frames[0])["body"]["descriptions"],
-              parseJson(R"([{"mid":"0","description":"cam-a"},{"mid":"1","description":"cam-a"}])"));
+    EXPECT_EQ(
+        sent(out.frames[0])["body"]["descriptions"],
+        parseJson(R"([{"mid":"0","description":"cam-a"},{"mid":"1","description":"cam-a"}])"));
 }
 
 TEST_F(SfuClient, TheOfferReachesThePageWithTheSendersStreamIds) {

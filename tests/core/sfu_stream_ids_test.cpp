@@ -9,33 +9,31 @@ namespace rtcmc::sfu {
 namespace {
 
 // Chrome's offer for one camera stream (audio + video) and a data line, trimmed.
-constexpr const char* kPublisherOffer =
-    "v=0\r\n"
-    "o=- 1 2 IN IP4 127.0.0.1\r\n"
-    "a=msid-semantic: WMS 4398df0c-2fe7\r\n"
-    "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
-    "a=mid:0\r\n"
-    "a=sendonly\r\n"
-    "a=msid:4398df0c-2fe7 a1b2\r\n"
-    "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
-    "a=mid:1\r\n"
-    "a=msid:4398df0c-2fe7 c3d4\r\n"
-    "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
-    "a=mid:2\r\n";
+constexpr const char* kPublisherOffer = "v=0\r\n"
+                                        "o=- 1 2 IN IP4 127.0.0.1\r\n"
+                                        "a=msid-semantic: WMS 4398df0c-2fe7\r\n"
+                                        "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
+                                        "a=mid:0\r\n"
+                                        "a=sendonly\r\n"
+                                        "a=msid:4398df0c-2fe7 a1b2\r\n"
+                                        "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
+                                        "a=mid:1\r\n"
+                                        "a=msid:4398df0c-2fe7 c3d4\r\n"
+                                        "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
+                                        "a=mid:2\r\n";
 
 // Janus's subscriber offer for two feeds: every line's stream is "janus".
-constexpr const char* kSubscriberOffer =
-    "v=0\r\n"
-    "a=msid-semantic: WMS janus\r\n"
-    "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
-    "a=mid:0\r\n"
-    "a=msid:janus janus0\r\n"
-    "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
-    "a=mid:1\r\n"
-    "a=msid:janus janus1\r\n"
-    "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
-    "a=mid:2\r\n"
-    "a=msid:janus janus2\r\n";
+constexpr const char* kSubscriberOffer = "v=0\r\n"
+                                         "a=msid-semantic: WMS janus\r\n"
+                                         "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
+                                         "a=mid:0\r\n"
+                                         "a=msid:janus janus0\r\n"
+                                         "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
+                                         "a=mid:1\r\n"
+                                         "a=msid:janus janus1\r\n"
+                                         "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
+                                         "a=mid:2\r\n"
+                                         "a=msid:janus janus2\r\n";
 
 OfferedStream line(const char* mid, std::uint64_t feed, const char* description) {
     return OfferedStream{mid, Feed{feed, "user"}, "video", description, std::string()};
@@ -64,8 +62,8 @@ TEST(SfuStreamIds, LinesWithoutAStreamOrWithAStrangeIdAreLeftOut) {
 }
 
 TEST(SfuStreamIds, EachFeedKeepsItsDescriptionAndNoFeedTakesAnother) {
-    std::vector<OfferedStream> streams{line("0", 7, "cam-a"), line("1", 7, "cam-a"),
-                                       line("2", 8, "cam-a"), line("3", 8, ""),
+    std::vector<OfferedStream> streams{line("0", 7, "cam-a"),  line("1", 7, "cam-a"),
+                                       line("2", 8, "cam-a"),  line("3", 8, ""),
                                        line("4", 9, "bad id"), line("5", 9, "feed-7")};
     assignStreamIds(streams);
     EXPECT_EQ(streams[0].streamid, "cam-a");
