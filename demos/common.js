@@ -240,6 +240,25 @@
         };
     }
 
+    // The "Through the SFU" checkbox: usable when the server has one (/healthz says sfu: true).
+    // Returns whether the room to open should ask for it. Only the opener's choice counts: a
+    // room is a mesh or goes through the SFU for everyone in it.
+    function offerSfu(checkbox) {
+        if (!checkbox) return function () { return false; };
+        fetch('/healthz', { cache: 'no-store' })
+            .then(function (response) { return response.json(); })
+            .then(function (health) {
+                checkbox.disabled = !health.sfu;
+                if (!health.sfu) checkbox.parentNode.title = 'This server has no SFU (start it with RTCMC_JANUS_URL): rooms are a mesh.';
+            })
+            .catch(function () {
+                checkbox.disabled = true;
+            });
+        return function () {
+            return checkbox.checked && !checkbox.disabled;
+        };
+    }
+
     // Shows `buttons` (ids) and hides every other button of `all`.
     function showButtons(all, visible) {
         all.forEach(function (id) {
@@ -368,6 +387,7 @@
         clearErrors: clearErrors,
         describeError: describeError,
         watchErrors: watchErrors,
+        offerSfu: offerSfu,
         setupRoomForm: setupRoomForm,
         showButtons: showButtons,
         displayName: displayName,

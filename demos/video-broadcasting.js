@@ -5,6 +5,7 @@
     'use strict';
 
     var form = Demo.setupRoomForm('broadcast');
+    var wantsSfu = Demo.offerSfu(Demo.byId('sfu')); // read when opening: the opener decides
     var stage = Demo.byId('stage');
     var audience = Demo.byId('audience');
     var viewerList = Demo.byId('viewers');
@@ -95,6 +96,7 @@
         Demo.showButtons(BUTTONS, ['leave']);
         if (asBroadcaster) {
             Demo.setStatus('Starting the camera…');
+            connection.sfu = wantsSfu();
             connection.open(room);
         } else {
             Demo.setStatus('Looking for broadcast "' + room + '"…');

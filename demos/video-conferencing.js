@@ -4,6 +4,7 @@
     'use strict';
 
     var form = Demo.setupRoomForm('video-room');
+    var wantsSfu = Demo.offerSfu(Demo.byId('sfu')); // read when opening: the opener decides
     var videos = Demo.byId('videos');
     var BUTTONS = ['open', 'join', 'leave'];
     var inRoom = false;
@@ -74,6 +75,7 @@
         Demo.showButtons(BUTTONS, ['leave']);
         if (opening) {
             Demo.setStatus('Opening room "' + room + '"…');
+            connection.sfu = wantsSfu();
             connection.open(room);
         } else {
             Demo.setStatus('Looking for room "' + room + '"…');

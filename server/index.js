@@ -108,6 +108,8 @@ export function createServer(options = {}) {
             ...(health ? { redis: degraded ? 'unreachable' : 'ok' } : {}),
             rooms: roomCount,
             sockets: signaling ? signaling.localSocketCount() : 0,
+            // Whether rooms may ask for the SFU (RTCMC_JANUS_URL): the demos offer it then.
+            sfu: Boolean(config.janusUrl),
             uptime: Math.round((performance.now() - startedAt) / 1000),
         };
     }

@@ -373,10 +373,11 @@ export class ConnectionRuntime {
         this.localStreams.push(local);
         this.announceLocalStream(local);
         const carries = { ...NO_MEDIA, ...session };
-        if (this.sfu) this.sfu.localStreamAdded();
+        if (this.sfu) this.sfu.localStreamAdded(stream);
         if (adding) {
             this.tell('StreamAdded', { id: local.streamid, media: carries });
-            for (const peer of this.engine.linkedPeers()) this.peers.addStream(peer, stream, { audio: true, video: true, screen: true });
+            // In an SFU room the links carry data only: the stream goes through Janus.
+            if (!this.sfu) for (const peer of this.engine.linkedPeers()) this.peers.addStream(peer, stream, { audio: true, video: true, screen: true });
         } else {
             this.tell('MediaReady', { id: local.streamid, media: carries });
         }
@@ -512,7 +513,8 @@ export class ConnectionRuntime {
     removeLocalStream(streamid) {
         const local = this.localStreams.find((candidate) => candidate.streamid === streamid);
         if (!local) return false;
-        for (const userid of this.engine ? this.engine.linkedPeers() : []) this.peers.removeStream(userid, local.stream);
+        if (this.sfu) this.sfu.localStreamRemoved(local.stream);
+        else for (const userid of this.engine ? this.engine.linkedPeers() : []) this.peers.removeStream(userid, local.stream);
         this.localStreams = this.localStreams.filter((candidate) => candidate !== local);
         if (local.captured) stopStream(local.stream);
         this.tell('EndStream', { id: streamid });

@@ -50,7 +50,7 @@ std::vector<OfferedStream> offeredStreams(const nlohmann::json& data) {
             continue;
         }
         streams.push_back(
-            OfferedStream{*mid, Feed{*feed, stringField(entry, "feed_display").value_or("")},
+            OfferedStream{*mid, Feed{*feed, stringField(entry, "feed_display").value_or(""), {}},
                           stringField(entry, "type").value_or(""),
                           stringField(entry, "feed_description").value_or(""), std::string()});
     }
@@ -120,6 +120,7 @@ void JanusClient::closeLocally(Output& out) {
     subscribed_.clear();
     toSubscribe_.clear();
     toUnsubscribe_.clear();
+    toSubscribeStreams_.clear();
     out.events.push_back(event(ClientEventKind::Left));
 }
 
@@ -157,6 +158,7 @@ void JanusClient::teardown(Output& out, std::uint64_t nowMs) {
     subscribed_.clear();
     toSubscribe_.clear();
     toUnsubscribe_.clear();
+    toSubscribeStreams_.clear();
 }
 
 Output JanusClient::join(const JoinRequest& request, std::uint64_t nowMs) {
@@ -179,7 +181,9 @@ Output JanusClient::publish(const std::string& offerSdp, std::uint64_t nowMs) {
     }
     publishRequested_ = true;
     nlohmann::json body = nlohmann::json::object();
-    body["request"] = "publish";
+    // The first offer publishes; a later one (a stream added or removed) reconfigures the
+    // publication with the new offer, and Janus renegotiates the subscribers.
+    body["request"] = published_ ? "configure" : "publish";
     // Each line's stream id, for the subscribers' msid lines (stream_ids.hpp).
     nlohmann::json descriptions = nlohmann::json::array();
     for (const LineStream& line : lineStreams(offerSdp)) {
@@ -252,6 +256,11 @@ Output JanusClient::tick(std::uint64_t nowMs) {
              makeError(ErrorCode::SfuUnavailable,
                        Text(TextId::SfuNoReply, {purposeName(expired.front().purpose),
                                                  config_.transactionDeadlineMs})));
+        if (session_ != 0) {
+            // Best effort: a Janus that is only slow frees the session (and the server its
+            // count of our sessions), so that the page can join again at once.
+            out.frames.push_back(encodeDestroy(open(Purpose::Destroy, nowMs), session_));
+        }
         closeLocally(out);
         return out;
     }
@@ -527,7 +536,7 @@ void JanusClient::onEvent(Output& out, const Pending* pending, const Reply& repl
         roster_.setOwnFeed(ownFeed_);
         state_ = ClientState::Joined;
         ClientEvent joined = event(ClientEventKind::Joined);
-        joined.feed = Feed{ownFeed_, request_.display};
+        joined.feed = Feed{ownFeed_, request_.display, {}};
         out.events.push_back(std::move(joined));
         applyRoster(out, data, nowMs);
         return;
@@ -545,6 +554,7 @@ void JanusClient::onEvent(Output& out, const Pending* pending, const Reply& repl
             return;
         }
         published_ = true;
+        publishRequested_ = false; // the next offer may go
         ClientEvent answer = event(ClientEventKind::LocalAnswer);
         answer.sdp = reply.jsep->sdp;
         out.events.push_back(std::move(answer));
@@ -600,6 +610,12 @@ void JanusClient::applyRoster(Output& out, const nlohmann::json& data, std::uint
         removed.feed = std::move(feed);
         out.events.push_back(std::move(removed));
     }
+    for (FeedStream& stream : change.streamsAdded) {
+        // A feed waiting in toSubscribe_ gets all its lines anyway.
+        if (contains(subscribed_, stream.feed)) {
+            toSubscribeStreams_.push_back(std::move(stream));
+        }
+    }
     for (Feed& feed : change.added) {
         if (wanted(feed)) {
             toSubscribe_.push_back(feed.id);
@@ -645,13 +661,23 @@ void JanusClient::flushSubscriptions(Output& out, std::uint64_t nowMs) {
     if (subscriber_ != SubscriberState::Ready) {
         return;
     }
-    if (toSubscribe_.empty() && toUnsubscribe_.empty()) {
+    for (auto it = toSubscribeStreams_.begin(); it != toSubscribeStreams_.end();) {
+        // A line of a feed that left meanwhile is not asked for.
+        it = contains(subscribed_, it->feed) && !contains(toUnsubscribe_, it->feed)
+                 ? it + 1
+                 : toSubscribeStreams_.erase(it);
+    }
+    if (toSubscribe_.empty() && toUnsubscribe_.empty() && toSubscribeStreams_.empty()) {
         return;
     }
     nlohmann::json body = nlohmann::json::object();
     body["request"] = "update";
-    if (!toSubscribe_.empty()) {
-        body["subscribe"] = streamsOf(toSubscribe_);
+    if (!toSubscribe_.empty() || !toSubscribeStreams_.empty()) {
+        nlohmann::json subscribe = streamsOf(toSubscribe_);
+        for (const FeedStream& stream : toSubscribeStreams_) {
+            subscribe.push_back({{"feed", stream.feed}, {"mid", stream.mid}});
+        }
+        body["subscribe"] = std::move(subscribe);
     }
     if (!toUnsubscribe_.empty()) {
         body["unsubscribe"] = streamsOf(toUnsubscribe_);
@@ -662,6 +688,7 @@ void JanusClient::flushSubscriptions(Output& out, std::uint64_t nowMs) {
     subscribed_.insert(subscribed_.end(), toSubscribe_.begin(), toSubscribe_.end());
     toSubscribe_.clear();
     toUnsubscribe_.clear();
+    toSubscribeStreams_.clear();
     subscriber_ = SubscriberState::Updating;
     out.frames.push_back(
         encodeMessage(open(Purpose::Subscribe, nowMs), session_, subscriberHandle_, body));

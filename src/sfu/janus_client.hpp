@@ -64,6 +64,8 @@ public:
     explicit JanusClient(ClientConfig config = {});
 
     Output join(const JoinRequest& request, std::uint64_t nowMs);
+    // The publisher connection's offer: "publish" the first time, "configure" (renegotiation:
+    // a stream added or removed) afterwards; one at a time, until Janus answers.
     Output publish(const std::string& offerSdp, std::uint64_t nowMs);
     Output answerSubscription(const std::string& answerSdp, std::uint64_t nowMs);
     Output trickle(HandleRole role, const nlohmann::json& candidate, std::uint64_t nowMs);
@@ -117,6 +119,7 @@ private:
     std::vector<std::uint64_t> subscribed_;  // feeds the subscriber handle receives
     std::vector<std::uint64_t> toSubscribe_; // waiting for the subscriber handle to be idle
     std::vector<std::uint64_t> toUnsubscribe_;
+    std::vector<FeedStream> toSubscribeStreams_; // new lines of feeds already subscribed
 };
 
 } // namespace rtcmc::sfu

@@ -36,7 +36,7 @@ constexpr const char* kSubscriberOffer = "v=0\r\n"
                                          "a=msid:janus janus2\r\n";
 
 OfferedStream line(const char* mid, std::uint64_t feed, const char* description) {
-    return OfferedStream{mid, Feed{feed, "user"}, "video", description, std::string()};
+    return OfferedStream{mid, Feed{feed, "user", {}}, "video", description, std::string()};
 }
 
 TEST(SfuStreamIds, ThePublisherOfferGivesEachMediaLineItsStreamId) {

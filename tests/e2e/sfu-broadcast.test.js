@@ -8,7 +8,7 @@ import { setupE2E } from './support/e2e.js';
 import { localStreams, remoteStreams, useridOf, waitForFreshFrames, waitForPlayingRemotes } from './support/room.js';
 
 const VIEWERS = Number(process.env.RTCMC_SFU_VIEWERS || 20);
-const BATCH = 4;
+const BATCH = 2;
 
 let janus;
 beforeAll(async () => {
@@ -53,28 +53,21 @@ test(`a broadcast to ${VIEWERS} viewers through Janus: one uplink, every viewer 
     // Every viewer receives the broadcaster's audio and video RTP, sends nothing, captured
     // nothing, and shows the broadcaster's stream only.
     for (const viewer of viewers) {
-        const received = await e2e.waitFor(
-            viewer,
-            async () => {
-                let audio = 0;
-                let video = 0;
-                for (const pc of window.openPeerConnections()) {
-                    (await pc.getStats()).forEach((report) => {
-                        if (report.type === 'inbound-rtp' && report.kind === 'audio') audio += report.packetsReceived;
-                        if (report.type === 'inbound-rtp' && report.kind === 'video') video += report.packetsReceived;
-                    });
-                }
-                return audio > 0 && video > 0;
-            },
-            60000,
-            'audio and video RTP from Janus',
-        );
-        expect(received).toBe(true);
+        const deadline = Date.now() + 60000;
+        let inbound = {};
+        while (!(inbound.audio > 0 && inbound.video > 0) && Date.now() < deadline) {
+            ({ inbound } = await rtp(viewer));
+            if (!(inbound.audio > 0 && inbound.video > 0)) await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        expect({ viewer: viewer.name, audio: inbound.audio > 0, video: inbound.video > 0 }).toEqual({ viewer: viewer.name, audio: true, video: true });
         const { outbound, connections } = await rtp(viewer);
         expect(outbound).toBe(0);
         expect(connections).toBe(1); // the subscriber connection to Janus only
         expect(await viewer.page.evaluate(() => window.captures)).toMatchObject({ getUserMedia: 0, getDisplayMedia: 0 });
-        expect((await remoteStreams(viewer)).map((stream) => stream.userid)).toEqual([broadcasterId]);
+        // What the viewer sees: the broadcaster's video, and nothing else. (On a starved machine
+        // a viewer may have lost Janus and joined again meanwhile: one video all the same.)
+        expect(await viewer.page.evaluate(() => [...document.querySelectorAll('#remote video')].map((video) => video.dataset.userid))).toEqual([broadcasterId]);
+        expect(new Set((await remoteStreams(viewer)).map((stream) => stream.userid))).toEqual(new Set([broadcasterId]));
     }
 
     // The broadcaster uploads one audio and one video stream over one connection and receives none.

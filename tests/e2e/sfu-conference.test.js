@@ -137,3 +137,39 @@ test('through Janus, the owner ejects a user and then closes the session, as in 
     await e2e.waitFor(carol, () => window.openPeerConnections().length === 0, 15000, 'her connections to Janus to close');
     expect(await e2e.server.rooms.getRoom(room)).toBeNull();
 });
+
+test('through Janus, a screen added during the call reaches the other side as its own stream, and its removal too', async () => {
+    const room = e2e.uniqueId('sfu-screen');
+    const [owner, bob] = await openRoom(e2e, 'conference', room, ['owner', 'bob'], { sfu: '1', small: '1' });
+    const ownerId = await useridOf(e2e, owner);
+    for (const user of [owner, bob]) await waitForPlayingRemotes(e2e, user, 1, 60000);
+
+    await owner.page.evaluate(() => window.connection.addStream('screen'));
+    const screen = await e2e.waitFor(
+        owner,
+        () => window.events('onstream').find((event) => event.type === 'local' && event.tracks.length === 1 && event.tracks[0] === 'video' && window.captures.getDisplayMedia === 1),
+        30000,
+        'the local screen stream',
+    );
+    // Bob gets it as a second remote stream of the owner, with the owner's stream id, over the
+    // same two connections to Janus.
+    await waitForPlayingRemotes(e2e, bob, 2, 60000);
+    const remotes = await remoteStreams(bob);
+    expect(remotes.map((stream) => stream.userid)).toEqual([ownerId, ownerId]);
+    expect(remotes.map((stream) => stream.streamid)).toContain(screen.streamid);
+    expect(await bob.page.evaluate(() => window.openPeerConnections().length)).toBe(2);
+    const { outbound } = await uplink(owner);
+    expect(outbound).toBe(3); // microphone, camera, screen: once each
+
+    await owner.page.evaluate((streamid) => window.connection.removeStream(streamid), screen.streamid);
+    const ended = await e2e.waitFor(
+        bob,
+        (streamid) => window.events('onstreamended').find((event) => event.streamid === streamid),
+        30000,
+        'onstreamended of the screen',
+        screen.streamid,
+    );
+    expect(ended.userid).toBe(ownerId);
+    await waitForPlayingRemotes(e2e, bob, 1, 30000);
+    await waitForFreshFrames(e2e, bob, ownerId);
+});

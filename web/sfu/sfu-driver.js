@@ -34,6 +34,8 @@ export class SfuDriver {
         this.midFeeds = new Map(); // subscriber mid -> {feed: {id, display}, streamid}
         this.remoteStreams = new Map(); // streamid -> {stream, userid, feedId}
         this.publishing = false;
+        this.offering = false; // an offer of the publisher connection waits for Janus's answer
+        this.offerPending = false; // a stream changed meanwhile: offer again after the answer
         this.timer = null;
         this.closed = false;
         this.serverLostJanus = false; // the server said 'gone': wait for its 'back'
@@ -84,9 +86,51 @@ export class SfuDriver {
         this.rejoinTimer = null;
     }
 
-    // A local stream added after joining: published if nothing was yet.
-    localStreamAdded() {
-        if (this.joined && this.plan.publish && !this.publishing) this.publish();
+    // A local stream added after joining (addStream, a screen): published with the first offer,
+    // or added to the publisher connection, which offers again (the core sends "configure").
+    localStreamAdded(stream) {
+        if (!this.joined || !this.plan.publish) return;
+        if (!this.publishing) {
+            this.publish();
+            return;
+        }
+        if (!this.publisher) return;
+        for (const track of stream.getTracks()) this.publisher.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+        this.offerAgain();
+    }
+
+    // A local stream removed (removeStream, a screen share ended): its tracks leave the
+    // publisher connection, which offers again.
+    localStreamRemoved(stream) {
+        if (!this.publisher) return;
+        const tracks = new Set(stream.getTracks());
+        let removed = false;
+        for (const sender of this.publisher.getSenders()) {
+            if (sender.track && tracks.has(sender.track)) {
+                this.publisher.removeTrack(sender);
+                removed = true;
+            }
+        }
+        if (removed) this.offerAgain();
+    }
+
+    // One offer at a time: a change while Janus has not answered the last one waits for it.
+    async offerAgain() {
+        if (this.offering) {
+            this.offerPending = true;
+            return;
+        }
+        const pc = this.publisher;
+        this.offering = true;
+        try {
+            const offer = await pc.createOffer();
+            await pc.setLocalDescription(offer);
+            if (this.link && this.publisher === pc) this.apply(this.link.publish(offer.sdp, this.hooks.now()));
+            else this.offering = false;
+        } catch (error) {
+            this.offering = false;
+            this.failed(error);
+        }
     }
 
     apply({ frames, events }) {
@@ -102,7 +146,18 @@ export class SfuDriver {
                 if (this.plan.publish) this.publish();
                 break;
             case 'local-answer':
-                if (this.publisher) this.publisher.setRemoteDescription({ type: 'answer', sdp: event['sdp'] }).catch((error) => this.failed(error));
+                if (this.publisher) {
+                    this.publisher
+                        .setRemoteDescription({ type: 'answer', sdp: event['sdp'] })
+                        .then(() => {
+                            this.offering = false;
+                            if (this.offerPending) {
+                                this.offerPending = false;
+                                this.offerAgain();
+                            }
+                        })
+                        .catch((error) => this.failed(error));
+                }
                 break;
             case 'remote-offer':
                 this.answerOffer(event['sdp'], event['streams'] || []);
@@ -111,6 +166,8 @@ export class SfuDriver {
                 this.feedGone(event['feed']['id']);
                 break;
             case 'error':
+                // A refused offer must not hold back the next one.
+                this.offering = false;
                 this.hooks.onError({ code: event['code'], text: event['text'] });
                 break;
             case 'janus-gone':
@@ -143,6 +200,7 @@ export class SfuDriver {
         const streams = this.hooks.localStreams();
         if (streams.length === 0 || this.publishing) return;
         this.publishing = true;
+        this.offering = true;
         const pc = (this.publisher = this.newConnection('publisher'));
         for (const stream of streams) {
             for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
@@ -213,6 +271,8 @@ export class SfuDriver {
         this.link = null;
         this.joined = false;
         this.publishing = false;
+        this.offering = false;
+        this.offerPending = false;
         for (const pc of [this.publisher, this.subscriber]) if (pc) pc.close();
         this.publisher = this.subscriber = null;
         for (const { feedId } of [...this.remoteStreams.values()]) this.feedGone(feedId);

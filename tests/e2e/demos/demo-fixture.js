@@ -56,7 +56,9 @@ export function uniqueRoom(prefix) {
     return `${prefix}-${Date.now().toString(36)}-${counter}`;
 }
 
-export function setupDemos() {
+// serverOptions: more createServer options (an object, or a function called in beforeAll,
+// after the test file's own beforeAll hooks declared before this call, e.g. a Janus URL).
+export function setupDemos({ serverOptions = {} } = {}) {
     const state = { server: null, origin: null, browser: null, people: [], serverLog: [] };
 
     beforeAll(async () => {
@@ -70,7 +72,8 @@ export function setupDemos() {
                 if (state.serverLog.length > 400) state.serverLog.shift();
             },
         });
-        state.server = createServer({ logger, staticRoots: DEFAULT_STATIC_ROOTS });
+        const extraOptions = typeof serverOptions === 'function' ? await serverOptions() : serverOptions;
+        state.server = createServer({ logger, staticRoots: DEFAULT_STATIC_ROOTS, ...extraOptions });
         const [{ port }, browser] = await Promise.all([
             state.server.listen(0, '127.0.0.1'),
             chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true }),

@@ -112,13 +112,24 @@ describe('static files', () => {
 });
 
 describe('/healthz', () => {
-    test('reports status, rooms, sockets and uptime as JSON', async () => {
+    test('reports status, rooms, sockets, whether there is an SFU, and uptime as JSON', async () => {
         const { socket } = await connectUser(url);
         await request(socket, 'open-room', { roomid: 'health' });
         const res = await get('/healthz');
         expect(res.status).toBe(200);
         expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-        expect(JSON.parse(res.body)).toEqual({ status: 'ok', rooms: 1, sockets: 1, uptime: expect.any(Number) });
+        expect(JSON.parse(res.body)).toEqual({ status: 'ok', rooms: 1, sockets: 1, sfu: false, uptime: expect.any(Number) });
+    });
+
+    test('says sfu: true when the server has a Janus URL (the demos then offer the SFU)', async () => {
+        // Nothing listens on port 9: /healthz says what the server is set up for, at once.
+        const { server: withSfu, url: sfuUrl } = await startServer({ janusUrl: 'ws://127.0.0.1:9' });
+        try {
+            const res = await fetch(`${sfuUrl}healthz`);
+            expect(await res.json()).toMatchObject({ sfu: true });
+        } finally {
+            await withSfu.close();
+        }
     });
 });
 
