@@ -1,29 +1,4 @@
 #!/usr/bin/env bash
-# Runs bench/files/run.js inside a private network namespace (as scripts/e2e.sh runs the
-# browser tests): a loopback and one port-less bridge as the default route, so the pages
-# connect over 198.18.0.1 and no packet can leave the machine. Arguments go to run.js.
-# Needs dist/RTCMultiConnection.js (npm run build:web).
-set -euo pipefail
-self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
-cd "$(dirname "$self")/../.."
-
-if [ "${RTCMC_BENCH_NAMESPACE:-}" = "inside" ]; then
-    ip link set lo up
-    ip link add iso0 type bridge
-    ip addr add 198.18.0.1/32 dev iso0
-    ip link set iso0 up
-    ip route add default dev iso0
-    exec node bench/files/run.js "$@"
-fi
-
-[ -f dist/RTCMultiConnection.js ] || {
-    echo "bench/files: dist/RTCMultiConnection.js is missing: run scripts/build-web.sh first" >&2
-    exit 1
-}
-if [ "$(id -u)" -eq 0 ]; then
-    unshare_args=(-n)
-else
-    unshare_args=(-r -n)
-fi
-export RTCMC_BENCH_NAMESPACE=inside
-exec unshare "${unshare_args[@]}" bash "$self" "$@"
+# Runs bench/files/run.js in a private network namespace (bench/in-namespace.sh). Arguments
+# go to run.js. Needs dist/RTCMultiConnection.js (npm run build:web).
+exec bash "$(dirname "$0")/../in-namespace.sh" bench/files/run.js "$@"

@@ -106,9 +106,19 @@ async function runOnce(size, mode, options, env) {
         const deadline = Date.now() + PLAYING_TIMEOUT_MS;
         for (const { page } of members) {
             for (;;) {
-                const state = await page.evaluate(() => ({ frames: Object.keys(window.firstFrames).length, errors: window.errors }));
+                const state = await page.evaluate(() => ({
+                    frames: Object.keys(window.firstFrames).length,
+                    streams: window.remoteStreams,
+                    peers: window.benchPeers.map((pc) => `${pc.connectionState}/${pc.getReceivers().filter((r) => r.track && r.track.readyState === 'live').length} live receivers`),
+                    errors: window.errors,
+                }));
                 if (state.frames >= size - 1) break;
-                if (Date.now() > deadline) throw new Error(`a page painted ${state.frames} of ${size - 1} remote videos in ${PLAYING_TIMEOUT_MS} ms (errors: ${state.errors.join('; ') || 'none'})`);
+                if (Date.now() > deadline) {
+                    throw new Error(
+                        `page ${members.findIndex((member) => member.page === page) + 1} painted ${state.frames} of ${size - 1} remote videos in ${PLAYING_TIMEOUT_MS} ms ` +
+                            `(remote streams: ${state.streams}; connections: ${state.peers.join(', ') || 'none'}; errors: ${state.errors.join('; ') || 'none'})`,
+                    );
+                }
                 await new Promise((resolve) => setTimeout(resolve, 200));
             }
         }

@@ -2,23 +2,14 @@
 // broadcaster would upload 20 copies; here it uploads one audio and one video stream, Janus
 // forwards them, and every viewer receives RTP. RTCMC_SFU_VIEWERS changes the count.
 
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { startJanus } from '../support/janus.js';
-import { setupE2E } from './support/e2e.js';
+import { expect, test } from '@jest/globals';
 import { localStreams, remoteStreams, useridOf, waitForFreshFrames, waitForPlayingRemotes } from './support/room.js';
+import { setupSfuE2E } from './support/sfu.js';
 
 const VIEWERS = Number(process.env.RTCMC_SFU_VIEWERS || 20);
 const BATCH = 2;
 
-let janus;
-beforeAll(async () => {
-    janus = await startJanus({ iceEnforceList: 'iso0' });
-});
-afterAll(async () => {
-    await janus?.stop();
-});
-
-const e2e = setupE2E({ needsBundle: true, serverOptions: () => ({ janusUrl: janus.url }) });
+const { e2e } = setupSfuE2E();
 
 // The page's RTP as getStats counts it: outbound streams, and inbound streams by kind with the
 // packets received so far.

@@ -3,20 +3,11 @@
 // conference page with one more line (connection.sfu = true for the opener); everything
 // else (onstream, mute, onleave, eject, the owner's close) is the same API as in a mesh.
 
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { startJanus } from '../support/janus.js';
-import { setupE2E } from './support/e2e.js';
+import { expect, test } from '@jest/globals';
 import { localStreams, openRoom, remoteStreams, useridOf, waitForFreshFrames, waitForPlayingRemotes } from './support/room.js';
+import { setupSfuE2E } from './support/sfu.js';
 
-let janus;
-beforeAll(async () => {
-    janus = await startJanus({ iceEnforceList: 'iso0' });
-});
-afterAll(async () => {
-    await janus?.stop();
-});
-
-const e2e = setupE2E({ needsBundle: true, serverOptions: () => ({ janusUrl: janus.url }) });
+const { e2e } = setupSfuE2E();
 
 // How many outbound RTP streams the page's peer connections have in all (getStats), and its
 // peer connections that are not closed.

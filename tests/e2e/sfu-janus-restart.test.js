@@ -2,21 +2,12 @@
 // pages are told with onerror SFU_UNAVAILABLE and the remote videos end; the room and its
 // members stay; when the same Janus comes back the pages join it again and the videos play.
 
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { startJanus } from '../support/janus.js';
-import { setupE2E } from './support/e2e.js';
+import { expect, test } from '@jest/globals';
 import { openRoom, useridOf, waitForFreshFrames, waitForPlayingRemotes } from './support/room.js';
-
-let janus;
-beforeAll(async () => {
-    janus = await startJanus({ iceEnforceList: 'iso0' });
-});
-afterAll(async () => {
-    await janus?.stop();
-});
+import { setupSfuE2E } from './support/sfu.js';
 
 // Short retries so that the server finds the restarted Janus quickly.
-const e2e = setupE2E({ needsBundle: true, serverOptions: () => ({ janusUrl: janus.url, janusRetryMaxMs: 500 }) });
+const { e2e, janus } = setupSfuE2E({ janusRetryMaxMs: 500 });
 
 test('janus killed mid-call: the pages are told and the videos end; once it is back, they play again', async () => {
     const room = e2e.uniqueId('sfu-crash');
@@ -24,7 +15,7 @@ test('janus killed mid-call: the pages are told and the videos end; once it is b
     const ids = await Promise.all(users.map((user) => useridOf(e2e, user)));
     for (const user of users) await waitForPlayingRemotes(e2e, user, 2, 60000);
 
-    await janus.kill();
+    await janus().kill();
     for (const user of users) {
         const told = await e2e.waitFor(
             user,
@@ -39,7 +30,7 @@ test('janus killed mid-call: the pages are told and the videos end; once it is b
     expect((await e2e.server.rooms.getRoom(room)).members.map((member) => member.userid).sort()).toEqual([...ids].sort());
     for (const user of users) expect(await user.page.evaluate(() => window.events('onleave'))).toEqual([]);
 
-    await janus.restart();
+    await janus().restart();
     for (const user of users) await waitForPlayingRemotes(e2e, user, 2, 60000);
     await waitForFreshFrames(e2e, users[0], ids[2]);
     await waitForFreshFrames(e2e, users[2], ids[1]);

@@ -162,6 +162,7 @@ void World::perform(int userIndex, const Action& action) {
     case ActionKind::AddIceCandidate:
     case ActionKind::StopLocalMedia:
     case ActionKind::ScheduleTick:
+    case ActionKind::LeaveSfu: // the model's rooms are meshes; an SFU room's page has no link to close
         break;
     }
 }

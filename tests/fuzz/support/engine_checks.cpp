@@ -95,6 +95,7 @@ std::optional<std::string> actionProblem(const Engine& engine, const Actions& ac
             }
             break;
         case ActionKind::StopLocalMedia:
+        case ActionKind::LeaveSfu:
             break;
         }
     }
