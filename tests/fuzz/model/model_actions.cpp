@@ -162,7 +162,8 @@ void World::perform(int userIndex, const Action& action) {
     case ActionKind::AddIceCandidate:
     case ActionKind::StopLocalMedia:
     case ActionKind::ScheduleTick:
-    case ActionKind::LeaveSfu: // the model's rooms are meshes; an SFU room's page has no link to close
+    // The model's rooms are meshes: leave-sfu never comes, and would close no link.
+    case ActionKind::LeaveSfu:
         break;
     }
 }
