@@ -37,6 +37,7 @@ import { chromium } from 'playwright-core';
 import { DEFAULT_STATIC_ROOTS } from '../../server/config.js';
 import { createServer } from '../../server/index.js';
 import { createLogger } from '../../server/log.js';
+import { BENCH_CHROMIUM_ARGS as CHROMIUM_ARGS } from '../chromium-args.js';
 import { cpuMs, launchedProfile, rendererOf, sampleRss } from './processes.js';
 import { startUpstreamServer } from './upstream-server.js';
 import { startCoturn } from '../../tests/e2e/support/coturn.js';
@@ -67,28 +68,6 @@ function udpCounters() {
         return null;
     }
 }
-
-// ../shared/TOOLCHAIN.md's headless flags, plus those of ../shared/reference/perf-anchors.md:
-// real host addresses instead of mDNS names, precise performance.memory, no throttling of
-// background pages, and no spare renderer (so each page's renderer PID can be told apart).
-const CHROMIUM_ARGS = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-    '--enable-precise-memory-info',
-    '--disable-features=WebRtcHideLocalIpsWithMdns,SpareRendererForSitePerProcess',
-    '--disable-background-timer-throttling',
-    '--disable-renderer-backgrounding',
-    '--disable-backgrounding-occluded-windows',
-    // More flags for an experiment, e.g. BENCH_CHROMIUM_ARGS="--js-flags=--no-liftoff".
-    ...(process.env.BENCH_CHROMIUM_ARGS || '').split(/\s+/).filter(Boolean),
-];
 
 function parseArgs(argv) {
     const options = { rounds: 6, sizes: [64, 256], only: null, text: true, files: true, variants: [], profile: null, nets: [], upstreamSizes: null };

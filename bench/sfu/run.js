@@ -17,29 +17,15 @@
 
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
+import { BENCH_CHROMIUM_ARGS } from '../chromium-args.js';
 import { DEFAULT_STATIC_ROOTS } from '../../server/config.js';
 import { createServer } from '../../server/index.js';
 import { createLogger } from '../../server/log.js';
 import { cpuMs, launchedProfile, rendererOf } from '../files/processes.js';
 import { startJanus } from '../../tests/support/janus.js';
 
-const CHROMIUM_ARGS = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-    '--autoplay-policy=no-user-gesture-required',
-    // One renderer per page, none spare, no throttling: each page's CPU can be read apart.
-    '--disable-features=SpareRendererForSitePerProcess',
-    '--disable-background-timer-throttling',
-    '--disable-renderer-backgrounding',
-    '--disable-backgrounding-occluded-windows',
-];
+// Remote videos play with sound, as in a call the user joined (no autoplay block).
+const CHROMIUM_ARGS = [...BENCH_CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'];
 const PLAYING_TIMEOUT_MS = 120000;
 const SETTLE_MS = 3000;
 
