@@ -150,11 +150,9 @@ export async function runFaultScenario({
             client.channel.request('relay', { roomid: client.channel.roomid, to: client.peer.userid, data: String(id) }).then((reply) => {
                 if (reply && reply.ok) {
                     stats.acked += 1;
-                    // Sent just before the kill to a client of the node being killed: it may have
-                    // been in that node's buffers when it died.
-                    const inFlightToKilled =
-                        toKilledNode && killedAt !== null && sentAt <= killedAt && sentAt >= killedAt - IN_FLIGHT_WINDOW_MS;
-                    pending.set(id, { inFlightToKilled, sentAt, ackedAt: performance.now(), to: client.peer.role });
+                    // Whether it was in flight to the killed node is decided at the verdict: an
+                    // acknowledgement that arrives just before the kill has no killedAt yet.
+                    pending.set(id, { toKilledNode, sentAt, ackedAt: performance.now(), to: client.peer.role });
                 } else {
                     const code = reply?.error?.code ?? 'NO_ANSWER';
                     stats.refused.set(code, (stats.refused.get(code) ?? 0) + 1);
@@ -191,10 +189,17 @@ export async function runFaultScenario({
         let lost = 0;
         let lostInFlightToKilled = 0;
         const lostSamples = [];
+        // Sent just before the kill to a client of the node being killed: it may have been in
+        // that node's buffers when it died, whether acknowledged just before or just after.
+        const inFlightToKilled = (entry) =>
+            entry.toKilledNode && entry.sentAt <= killedAt && entry.sentAt >= killedAt - IN_FLIGHT_WINDOW_MS;
         for (const [id, entry] of pending) {
             if (deliveredIds.has(id)) continue;
-            if (entry.inFlightToKilled) lostInFlightToKilled += 1;
-            else lost += 1;
+            if (inFlightToKilled(entry)) {
+                lostInFlightToKilled += 1;
+                continue;
+            }
+            lost += 1;
             if (lostSamples.length < 5) {
                 lostSamples.push({
                     to: entry.to,
