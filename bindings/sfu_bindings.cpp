@@ -160,13 +160,21 @@ std::string callWithText(int handle, int op, const std::string& text, double now
     }
 }
 
-// 0 tick, 1 leave.
+// 0 tick, 1 leave, 2 the server has its Janus again ("back"), 3 it lost it ("gone").
 std::string call(int handle, int op, double now) {
     JanusClient* client = clients().get(handle);
     if (!client) {
         return toJs({});
     }
-    return toJs(op == 1 ? client->leave(ms(now)) : client->tick(ms(now)));
+    switch (op) {
+    case 1:
+        return toJs(client->leave(ms(now)));
+    case 2:
+    case 3:
+        return toJs(client->serverStatus(op == 2, ms(now)));
+    default:
+        return toJs(client->tick(ms(now)));
+    }
 }
 
 } // namespace

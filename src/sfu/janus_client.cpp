@@ -124,6 +124,31 @@ void JanusClient::closeLocally(Output& out) {
     out.events.push_back(event(ClientEventKind::Left));
 }
 
+// Janus is given up (no answer, our session lost or timed out): everything through it ends,
+// and unless the page left or the server says it has no Janus, tick() joins again after the
+// pause, which doubles each time up to its last value.
+void JanusClient::giveUp(Output& out, ClientEventKind kind, Error error, std::uint64_t nowMs) {
+    fail(out, kind, std::move(error));
+    closeLocally(out);
+    rejoinAtMs_ = 0;
+    if (left_ || !serverHasJanus_) {
+        return;
+    }
+    rejoinAtMs_ = nowMs + rejoinPauseMs_;
+    rejoinPauseMs_ = std::min(rejoinPauseMs_ * 2, config_.rejoinLastPauseMs);
+}
+
+// The same join from the start, with a new session; only the rejoin state carries over.
+Output JanusClient::joinAgain(std::uint64_t nowMs) {
+    JoinRequest request = std::move(request_);
+    const std::uint64_t pauseMs = rejoinPauseMs_;
+    const bool serverHasJanus = serverHasJanus_;
+    *this = JanusClient(config_);
+    rejoinPauseMs_ = pauseMs;
+    serverHasJanus_ = serverHasJanus;
+    return join(request, nowMs);
+}
+
 // Leaves politely: leave the room, detach both handles, destroy the session; Closed once
 // Janus confirms the destroy (or its deadline passes).
 void JanusClient::teardown(Output& out, std::uint64_t nowMs) {
@@ -235,6 +260,12 @@ Output JanusClient::trickleCompleted(HandleRole role, std::uint64_t nowMs) {
 
 Output JanusClient::leave(std::uint64_t nowMs) {
     Output out;
+    rejoinAtMs_ = 0;
+    if (state_ == ClientState::Closed && !left_) {
+        left_ = true; // waiting to join again: nothing to say to Janus
+        return out;
+    }
+    left_ = true;
     if (state_ == ClientState::Idle || state_ == ClientState::Closing ||
         state_ == ClientState::Closed) {
         wrongState(out, "leave");
@@ -252,22 +283,45 @@ Output JanusClient::tick(std::uint64_t nowMs) {
             closeLocally(out);
             return out;
         }
-        fail(out, ClientEventKind::JanusGone,
-             makeError(ErrorCode::SfuUnavailable,
-                       Text(TextId::SfuNoReply, {purposeName(expired.front().purpose),
-                                                 config_.transactionDeadlineMs})));
         if (session_ != 0) {
             // Best effort: a Janus that is only slow frees the session (and the server its
             // count of our sessions), so that the page can join again at once.
             out.frames.push_back(encodeDestroy(open(Purpose::Destroy, nowMs), session_));
         }
-        closeLocally(out);
+        giveUp(out, ClientEventKind::JanusGone,
+               makeError(ErrorCode::SfuUnavailable,
+                         Text(TextId::SfuNoReply, {purposeName(expired.front().purpose),
+                                                   config_.transactionDeadlineMs})),
+               nowMs);
         return out;
+    }
+    if (state_ == ClientState::Closed && rejoinAtMs_ != 0 && nowMs >= rejoinAtMs_) {
+        return joinAgain(nowMs);
     }
     if (session_ != 0 && state_ != ClientState::Closing && state_ != ClientState::Closed &&
         nowMs >= nextKeepaliveMs_) {
         out.frames.push_back(encodeKeepalive(open(Purpose::Keepalive, nowMs), session_));
         nextKeepaliveMs_ = nowMs + config_.keepaliveIntervalMs;
+    }
+    return out;
+}
+
+Output JanusClient::serverStatus(bool serverHasJanus, std::uint64_t nowMs) {
+    Output out;
+    serverHasJanus_ = serverHasJanus;
+    if (!serverHasJanus) {
+        rejoinAtMs_ = 0;
+        if (state_ == ClientState::Closing) {
+            closeLocally(out); // we were leaving anyway
+        } else if (state_ != ClientState::Idle && state_ != ClientState::Closed) {
+            // The server closed our Janus connection: nothing can be said to Janus any more.
+            giveUp(out, ClientEventKind::JanusGone,
+                   makeError(ErrorCode::SfuUnavailable, Text(TextId::SfuServerLostJanus)), nowMs);
+        }
+        return out;
+    }
+    if (state_ == ClientState::Closed && !left_) {
+        return joinAgain(nowMs);
     }
     return out;
 }
@@ -296,9 +350,8 @@ Output JanusClient::receive(std::string_view frame, std::uint64_t nowMs) {
                     makeError(ErrorCode::InvalidState, Text(TextId::SfuFrameWrongSession, {kind})));
             return out;
         }
-        fail(out, ClientEventKind::SessionTimedOut,
-             makeError(ErrorCode::SfuUnavailable, Text(TextId::SfuSessionTimedOut)));
-        closeLocally(out);
+        giveUp(out, ClientEventKind::SessionTimedOut,
+               makeError(ErrorCode::SfuUnavailable, Text(TextId::SfuSessionTimedOut)), nowMs);
         return out;
     }
     const Pending* pending =
@@ -432,9 +485,8 @@ void JanusClient::onError(Output& out, const Pending& pending, const Reply& repl
                                                       reply.errorReason, reply.errorCode}));
     // 458: no such session (janus.h JANUS_ERROR_SESSION_NOT_FOUND).
     if (reply.errorCode == 458) {
-        fail(out, ClientEventKind::JanusGone,
-             makeError(ErrorCode::SfuUnavailable, Text(TextId::SfuSessionLost)));
-        closeLocally(out);
+        giveUp(out, ClientEventKind::JanusGone,
+               makeError(ErrorCode::SfuUnavailable, Text(TextId::SfuSessionLost)), nowMs);
         return;
     }
     if (state_ == ClientState::Closing) {
@@ -535,6 +587,7 @@ void JanusClient::onEvent(Output& out, const Pending* pending, const Reply& repl
         privateId_ = *privateId;
         roster_.setOwnFeed(ownFeed_);
         state_ = ClientState::Joined;
+        rejoinPauseMs_ = config_.rejoinFirstPauseMs;
         ClientEvent joined = event(ClientEventKind::Joined);
         joined.feed = Feed{ownFeed_, request_.display, {}};
         out.events.push_back(std::move(joined));

@@ -6,6 +6,10 @@
 //   Idle --join--> CreatingSession --success--> AttachingPublisher --success--> Joining
 //   Joining --joined event--> Joined --leave--> Closing --destroy success--> Closed
 //   any refusal before Joined, Janus gone, session timeout --> Closed
+//   Closed (Janus gone or timed out, not left) --tick at the rejoin time, or the server's
+//     "back"--> CreatingSession with the same request; the pause before it doubles from
+//     kRejoinFirstPauseMs to kRejoinLastPauseMs and starts over once Joined. While the server
+//     says it has no Janus, nothing is tried until it says "back".
 // docs/sfu-janus-core.md has the subscriber's states and the frames of each step.
 #pragma once
 
@@ -28,6 +32,8 @@ struct ClientConfig {
     std::uint64_t keepaliveIntervalMs = kKeepaliveIntervalMs;
     std::uint64_t transactionDeadlineMs = kTransactionDeadlineMs;
     std::size_t maxFeeds = kMaxFeedsPerRoom;
+    std::uint64_t rejoinFirstPauseMs = kRejoinFirstPauseMs;
+    std::uint64_t rejoinLastPauseMs = kRejoinLastPauseMs;
 };
 
 // Whose feeds the subscriber handle receives: the room's direction decides (the engine's
@@ -73,6 +79,9 @@ public:
     Output leave(std::uint64_t nowMs);
     Output receive(std::string_view frame, std::uint64_t nowMs);
     Output tick(std::uint64_t nowMs);
+    // The signaling server's word about its Janus: false ("gone") ends our session there
+    // without a frame and holds every rejoin; true ("back") joins again at once.
+    Output serverStatus(bool serverHasJanus, std::uint64_t nowMs);
 
     ClientState state() const { return state_; }
     SubscriberState subscriberState() const { return subscriber_; }
@@ -84,6 +93,8 @@ public:
     const FeedRoster& roster() const { return roster_; }
     const std::vector<std::uint64_t>& subscribedFeeds() const { return subscribed_; }
     std::size_t outstanding() const { return transactions_.size(); }
+    // When tick() joins again after Janus was given up; 0: no rejoin is due.
+    std::uint64_t rejoinAtMs() const { return rejoinAtMs_; }
 
 private:
     std::string open(Purpose purpose, std::uint64_t nowMs);
@@ -92,6 +103,8 @@ private:
     void closeLocally(Output& out);
     void teardown(Output& out, std::uint64_t nowMs);
     void fail(Output& out, ClientEventKind kind, Error error);
+    void giveUp(Output& out, ClientEventKind kind, Error error, std::uint64_t nowMs);
+    Output joinAgain(std::uint64_t nowMs);
 
     void onSuccess(Output& out, const Pending& pending, const Reply& reply, std::uint64_t nowMs);
     void onError(Output& out, const Pending& pending, const Reply& reply, std::uint64_t nowMs);
@@ -120,6 +133,11 @@ private:
     std::vector<std::uint64_t> toSubscribe_; // waiting for the subscriber handle to be idle
     std::vector<std::uint64_t> toUnsubscribe_;
     std::vector<FeedStream> toSubscribeStreams_; // new lines of feeds already subscribed
+    // Joining again after giving Janus up (kept by joinAgain(); everything above starts over).
+    bool left_ = false;          // leave() was called: never join again
+    bool serverHasJanus_ = true; // false between the server's "gone" and "back"
+    std::uint64_t rejoinAtMs_ = 0;
+    std::uint64_t rejoinPauseMs_ = config_.rejoinFirstPauseMs;
 };
 
 } // namespace rtcmc::sfu

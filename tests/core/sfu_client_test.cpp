@@ -35,8 +35,10 @@ protected:
     void SetUp() override { RTCMC_NEED_FIXTURES(fixtures); }
 
     // create -> attach -> join -> joined, from the recording.
-    void joinRoom(JoinRequest request = aliceJoin()) {
-        Output out = client.join(request, 0);
+    void joinRoom(JoinRequest request = aliceJoin()) { completeJoin(client.join(request, 0)); }
+
+    // The exchange after the create frame (a first join, or the client joining again).
+    void completeJoin(Output out) {
         ASSERT_EQ(out.frames.size(), 1u);
         EXPECT_EQ(sent(out.frames[0])["janus"], "create");
         EXPECT_EQ(client.state(), ClientState::CreatingSession);
@@ -151,7 +153,96 @@ TEST_F(SfuClient, JanusThatVanishesIsGoneAfterTheDeadline) {
     ASSERT_EQ(out.frames.size(), 1u);
     EXPECT_EQ(sent(out.frames[0])["janus"], "destroy");
     EXPECT_EQ(sent(out.frames[0])["session_id"], kSession);
-    EXPECT_TRUE(client.tick(1000000).frames.empty()) << "no keepalive once closed";
+    const std::uint64_t goneAt = 10 + kKeepaliveIntervalMs + kTransactionDeadlineMs;
+    EXPECT_EQ(client.rejoinAtMs(), goneAt + kRejoinFirstPauseMs);
+    EXPECT_TRUE(client.tick(goneAt + kRejoinFirstPauseMs - 1).frames.empty())
+        << "no keepalive once closed";
+}
+
+// Janus given up (a starved page, a restarted Janus the server has not noticed): the page joins
+// again by itself, pausing 1 s, 2 s, 4 s ... up to 30 s between attempts.
+TEST_F(SfuClient, JanusGivenUpIsJoinedAgainAfterPausesThatDouble) {
+    Output out = client.join(aliceJoin(), 0);
+    std::uint64_t now = kTransactionDeadlineMs;
+    std::vector<std::uint64_t> pauses;
+    for (int attempt = 0; attempt < 7; ++attempt) {
+        out = client.tick(now);
+        ASSERT_TRUE(hasEvent(out, ClientEventKind::JanusGone));
+        ASSERT_NE(client.rejoinAtMs(), 0u);
+        const std::uint64_t pause = client.rejoinAtMs() - now;
+        pauses.push_back(pause);
+        EXPECT_TRUE(client.tick(now + pause - 1).frames.empty());
+        out = client.tick(now + pause);
+        ASSERT_EQ(out.frames.size(), 1u);
+        EXPECT_EQ(sent(out.frames[0])["janus"], "create");
+        EXPECT_EQ(client.state(), ClientState::CreatingSession);
+        now += pause + kTransactionDeadlineMs;
+    }
+    EXPECT_EQ(pauses, (std::vector<std::uint64_t>{1000, 2000, 4000, 8000, 16000, 30000, 30000}));
+}
+
+TEST_F(SfuClient, JoiningAgainWorksAndStartsThePausesOver) {
+    joinRoom();
+    // Twice given up without joining: the pause has doubled.
+    ASSERT_EQ(client.tick(10 + kKeepaliveIntervalMs).frames.size(), 1u); // never answered
+    std::uint64_t now = 10 + kKeepaliveIntervalMs + kTransactionDeadlineMs;
+    ASSERT_TRUE(hasEvent(client.tick(now), ClientEventKind::JanusGone));
+    now = client.rejoinAtMs();
+    client.tick(now);
+    now += kTransactionDeadlineMs;
+    ASSERT_TRUE(hasEvent(client.tick(now), ClientEventKind::JanusGone));
+    EXPECT_EQ(client.rejoinAtMs() - now, 2 * kRejoinFirstPauseMs);
+
+    // The third attempt is answered: the same room, pin and display, a new session.
+    completeJoin(client.tick(client.rejoinAtMs()));
+    EXPECT_EQ(client.state(), ClientState::Joined);
+    EXPECT_EQ(client.rejoinAtMs(), 0u);
+
+    // Given up again later: the first pause again.
+    Output out = client.receive(writeJson(fixtures.received("a_unsolicited", 0)), 200000);
+    ASSERT_TRUE(hasEvent(out, ClientEventKind::SessionTimedOut));
+    EXPECT_EQ(client.rejoinAtMs(), 200000 + kRejoinFirstPauseMs);
+}
+
+TEST_F(SfuClient, WhileTheServerHasNoJanusNothingIsTriedUntilItIsBack) {
+    joinRoom();
+    Output out = client.serverStatus(false, 100);
+    const ClientEvent* gone = findEvent(out, ClientEventKind::JanusGone);
+    ASSERT_NE(gone, nullptr);
+    EXPECT_EQ(gone->error->code, ErrorCode::SfuUnavailable);
+    EXPECT_NE(describe(gone->error->text).find("the signaling server lost its Janus"),
+              std::string::npos);
+    EXPECT_TRUE(out.frames.empty()) << "the server closed our Janus connection";
+    EXPECT_EQ(client.state(), ClientState::Closed);
+    EXPECT_EQ(client.rejoinAtMs(), 0u);
+    EXPECT_TRUE(client.tick(10000000).frames.empty());
+
+    out = client.serverStatus(true, 10000001);
+    ASSERT_EQ(out.frames.size(), 1u);
+    EXPECT_EQ(sent(out.frames[0])["janus"], "create");
+    EXPECT_TRUE(client.serverStatus(true, 10000002).frames.empty()) << "one join at a time";
+}
+
+TEST_F(SfuClient, APageThatLeftNeverJoinsAgain) {
+    Output out = client.join(aliceJoin(), 0);
+    ASSERT_TRUE(hasEvent(client.tick(kTransactionDeadlineMs), ClientEventKind::JanusGone));
+    out = client.leave(kTransactionDeadlineMs + 1);
+    EXPECT_TRUE(out.frames.empty());
+    EXPECT_FALSE(hasEvent(out, ClientEventKind::Error)) << "leaving while waiting is not an error";
+    EXPECT_EQ(client.rejoinAtMs(), 0u);
+    EXPECT_TRUE(client.tick(10000000).frames.empty());
+    EXPECT_TRUE(client.serverStatus(true, 10000001).frames.empty());
+}
+
+TEST_F(SfuClient, TheServerLosingJanusWhileWeLeaveIsNoAlarm) {
+    joinRoom();
+    Output out = client.leave(100);
+    EXPECT_EQ(client.state(), ClientState::Closing);
+    out = client.serverStatus(false, 200);
+    EXPECT_FALSE(hasEvent(out, ClientEventKind::JanusGone));
+    EXPECT_TRUE(hasEvent(out, ClientEventKind::Left));
+    EXPECT_EQ(client.state(), ClientState::Closed);
+    EXPECT_TRUE(client.serverStatus(true, 300).frames.empty());
 }
 
 TEST_F(SfuClient, NoReplyToCreateIsJanusGone) {

@@ -182,6 +182,7 @@ export const CORE_TEXTS = [
     "Janus did not answer {0} within {1} ms", // 178 SfuNoReply
     "the Janus session timed out", // 179 SfuSessionTimedOut
     "the Janus session no longer exists", // 180 SfuSessionLost
-    "{0} is not possible now: the Janus client is {1}", // 181 SfuWrongState
-    "feed {0} was ignored: the room already has {1} feeds", // 182 SfuTooManyFeeds
+    "the signaling server lost its Janus: the media of this room comes back when it returns", // 181 SfuServerLostJanus
+    "{0} is not possible now: the Janus client is {1}", // 182 SfuWrongState
+    "feed {0} was ignored: the room already has {1} feeds", // 183 SfuTooManyFeeds
 ];

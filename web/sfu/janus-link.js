@@ -4,7 +4,7 @@
 
 // The ops of SfuClient.text() and .call(), in the order sfu_bindings.cpp numbers them.
 const TEXT_OPS = { publish: 0, answer: 1, receive: 2, tricklePublisher: 3, trickleSubscriber: 4 };
-const CALL_OPS = { tick: 0, leave: 1 };
+const CALL_OPS = { tick: 0, leave: 1, serverHasJanus: 2, serverLostJanus: 3 };
 
 export class JanusLink {
     constructor(core) {
@@ -38,6 +38,12 @@ export class JanusLink {
 
     tick(now) {
         return parse(this.client.call(CALL_OPS.tick, now));
+    }
+
+    // The signaling server's 'gone' (false) or 'back' (true) about its Janus: the core ends
+    // the session through it, or joins again (src/sfu/janus_client.hpp).
+    serverStatus(hasJanus, now) {
+        return parse(this.client.call(hasJanus ? CALL_OPS.serverHasJanus : CALL_OPS.serverLostJanus, now));
     }
 
     leave(now) {

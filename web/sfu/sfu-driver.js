@@ -11,13 +11,9 @@
 // behave as in a mesh.
 import { JanusLink } from './janus-link.js';
 
-// How often the core's Janus client gets a tick (keepalives, request deadlines).
+// How often the core's Janus client gets a tick (keepalives, request deadlines, and joining
+// again after it gave Janus up: the core decides when).
 const TICK_MS = 1000;
-// When the core gives up on Janus while the server still has it (a request unanswered on a
-// starved machine, our session timed out), the driver joins again after a pause that doubles
-// from the first to the last value; a join that succeeds starts the pauses over.
-const REJOIN_FIRST_MS = 1000;
-const REJOIN_LAST_MS = 30000;
 
 export class SfuDriver {
     // hooks: {send(frame), localStreams(): [MediaStream], iceServers(): [...], now(): ms,
@@ -38,9 +34,6 @@ export class SfuDriver {
         this.offerPending = false; // a stream changed meanwhile: offer again after the answer
         this.timer = null;
         this.closed = false;
-        this.serverLostJanus = false; // the server said 'gone': wait for its 'back'
-        this.rejoinTimer = null;
-        this.rejoinDelay = REJOIN_FIRST_MS;
     }
 
     start() {
@@ -55,35 +48,10 @@ export class SfuDriver {
         if (this.link && typeof frame === 'string') this.apply(this.link.receive(frame, this.hooks.now()));
     }
 
-    // The server lost Janus ('gone') or has it again ('back'): the page's streams through it
-    // end, and the driver joins again once Janus is back (docs/sfu.md).
+    // The server lost Janus ('gone') or has it again ('back'): the core ends the session
+    // through it (janus-gone), or joins again (docs/sfu.md).
     status(status) {
-        if (status === 'gone') {
-            this.serverLostJanus = true;
-            this.cancelRejoin();
-            if (!this.link) return;
-            this.stop();
-            this.hooks.onError({ code: 'SFU_UNAVAILABLE', message: 'the SFU (Janus) of the signaling server went away; the media of this room comes back when it returns' });
-        } else if (status === 'back') {
-            this.serverLostJanus = false;
-            this.cancelRejoin();
-            if (!this.link && !this.closed) this.start();
-        }
-    }
-
-    rejoinLater() {
-        if (this.closed || this.serverLostJanus || this.rejoinTimer) return;
-        const delay = this.rejoinDelay;
-        this.rejoinDelay = Math.min(delay * 2, REJOIN_LAST_MS);
-        this.rejoinTimer = setTimeout(() => {
-            this.rejoinTimer = null;
-            if (!this.link && !this.closed && !this.serverLostJanus) this.start();
-        }, delay);
-    }
-
-    cancelRejoin() {
-        clearTimeout(this.rejoinTimer);
-        this.rejoinTimer = null;
+        if (this.link && (status === 'gone' || status === 'back')) this.apply(this.link.serverStatus(status === 'back', this.hooks.now()));
     }
 
     // A local stream added after joining (addStream, a screen): published with the first offer,
@@ -142,7 +110,6 @@ export class SfuDriver {
         switch (event['kind']) {
             case 'joined':
                 this.joined = true;
-                this.rejoinDelay = REJOIN_FIRST_MS;
                 if (this.plan.publish) this.publish();
                 break;
             case 'local-answer':
@@ -172,9 +139,9 @@ export class SfuDriver {
                 break;
             case 'janus-gone':
             case 'session-timed-out':
-                this.stop();
+                // The core joins again when it decides (its tick, or the server's 'back').
+                this.endMedia();
                 this.hooks.onError({ code: event['code'] || 'SFU_UNAVAILABLE', text: event['text'] });
-                this.rejoinLater();
                 break;
             default:
                 // feed-added (the offer that follows carries it), publishing, frame-dropped, left
@@ -263,12 +230,8 @@ export class SfuDriver {
         this.hooks.onError({ code: 'SFU_REFUSED', message: `the SFU connection failed: ${error && error.message ? error.message : error}` });
     }
 
-    // Ends the connections and the page's streams through Janus; the driver may start again.
-    stop() {
-        clearInterval(this.timer);
-        this.timer = null;
-        if (this.link) this.link.delete();
-        this.link = null;
+    // Ends the connections and the page's streams through Janus; the core may join again.
+    endMedia() {
         this.joined = false;
         this.publishing = false;
         this.offering = false;
@@ -283,12 +246,15 @@ export class SfuDriver {
     // connection when we leave the room), then everything stops for good.
     close() {
         if (this.closed) return;
-        this.cancelRejoin();
         if (this.link) {
             const { frames } = this.link.leave(this.hooks.now());
             for (const frame of frames) this.hooks.send(frame);
         }
-        this.stop();
+        clearInterval(this.timer);
+        this.timer = null;
+        if (this.link) this.link.delete();
+        this.link = null;
+        this.endMedia();
         this.closed = true;
     }
 }
