@@ -200,6 +200,14 @@ async function runOnce(browser, entry, round, env) {
         const sender = a.result;
         const receiver = b.result;
         const setupMs = await connect(entry, sender, receiver, env);
+        // The joiner's setup steps as ms from join() (pages/common.js); raw has no join().
+        const setupSteps =
+            entry.library === 'raw'
+                ? null
+                : await receiver.evaluate(() => {
+                      const steps = window.setupSteps;
+                      return Object.fromEntries(Object.entries(steps).map(([name, at]) => [name, at - steps.join]));
+                  });
 
         const seed = 0x5eed0000 + round;
         if (entry.payload === 'file') {
@@ -253,6 +261,7 @@ async function runOnce(browser, entry, round, env) {
             mibps: mib / seconds,
             ms: end - start,
             setupMs,
+            setupSteps,
             cpuSender: cpuA0 === null || cpuA1 === null ? null : (cpuA1 - cpuA0) / mib,
             cpuReceiver: cpuB0 === null || cpuB1 === null ? null : (cpuB1 - cpuB0) / mib,
             peakRss,
@@ -403,6 +412,47 @@ function printSummary(list, results) {
             }
             console.log(`| ${entry.id} | ${baseline.id} | ${fixed(median(ratios))} | ${ratios.map((ratio) => fixed(ratio)).join(' ')} |`);
         }
+    }
+    printSetup(list, results);
+}
+
+// Setup (join() to onopen) of ours against upstream, per round and case, and where the time
+// goes: the median time from join() at which the joiner reached each step (pages/common.js).
+function printSetup(list, results) {
+    const ratios = [];
+    for (const entry of list.filter((candidate) => candidate.library === 'ours' && !candidate.variant)) {
+        const baseline = list.find((candidate) => candidate.library === 'upstream' && candidate.payload === entry.payload && candidate.bytes === entry.bytes && candidate.pair === entry.pair);
+        if (!baseline) continue;
+        const ours = results.get(entry.id) || [];
+        const theirs = results.get(baseline.id) || [];
+        for (let round = 0; round < ours.length; round++) {
+            if (ours[round] && theirs[round]) ratios.push(ours[round].setupMs / theirs[round].setupMs);
+        }
+    }
+    if (ratios.length) {
+        console.log(`\nSetup, ours / upstream (median of ${ratios.length} per-round ratios, file and text cases): ${fixed(median(ratios))} (${ratios.map((ratio) => fixed(ratio)).join(' ')})`);
+    }
+    const byLibrary = new Map();
+    for (const entry of list.filter((candidate) => candidate.library !== 'raw')) {
+        const name = entry.variant ? entry.id.split('-')[0] : entry.library;
+        for (const run of results.get(entry.id) || []) {
+            if (!run || !run.setupSteps) continue;
+            if (!byLibrary.has(name)) byLibrary.set(name, []);
+            byLibrary.get(name).push(run.setupSteps);
+        }
+    }
+    if (!byLibrary.size) return;
+    const order = ['peer connection', 'remote offer', 'local offer', 'local answer', 'remote answer', 'first local candidate', 'ice connected', 'dtls connected', 'channel open', 'onopen'];
+    const libraries = [...byLibrary.keys()];
+    console.log('\n## The joiner\'s setup, ms from join() (medians over every run)\n');
+    console.log(`| step | ${libraries.join(' | ')} |`);
+    console.log(`|---|${libraries.map(() => '---').join('|')}|`);
+    for (const step of order) {
+        const cells = libraries.map((library) => {
+            const times = byLibrary.get(library).map((steps) => steps[step]).filter((value) => typeof value === 'number');
+            return times.length ? fixed(median(times), 1) : '-';
+        });
+        if (cells.some((cell) => cell !== '-')) console.log(`| ${step} | ${cells.join(' | ')} |`);
     }
 }
 

@@ -211,6 +211,11 @@ private:
     // open() + connect() for a room another page already owns: join that room instead, with
     // the media captured for opening.
     void joinTakenRoom(std::uint64_t nowMs, Actions& out);
+    // The owner's member-left named us: ask to join again (once per session), or end the
+    // session with SESSION_LOST the second time.
+    void droppedByOwner(std::uint64_t nowMs, Actions& out);
+    // engine_recovery.cpp: the owner drops admitted members that never dialed by their time.
+    std::uint64_t dropSilentMembers(std::uint64_t nowMs, Actions& out);
 
     // engine_recovery.cpp
     void linkDown(const std::string& peer, PeerState state, std::uint64_t nowMs, Actions& out);
@@ -280,6 +285,11 @@ private:
     // vanishes before saying so: succession passes over them and a new owner drops them
     // (memberGone). Anything else they send while we join takes them off again.
     std::set<std::string> heardLeaving_;
+    // Owner over pub/sub: members admitted whose dial has not come yet, with the time by which
+    // it must (a joiner that crashed right after asking is otherwise counted in for good;
+    // nothing else tells the owner). A member dropped for being late asks again when it hears
+    // its own member-left (droppedByOwner).
+    std::map<std::string, std::uint64_t> awaitingDial_;
     // Per peer, the SDP session id of its peer connection in the last link we closed with it:
     // an offer from that connection afterwards is an ICE restart of a link we gave up, not a
     // new dial (onSessionDescription).
@@ -301,6 +311,7 @@ private:
     // for the others. Alone in the room, we yield to it when we hear it announced (onAnnounce).
     bool ownerBySuccession_ = false;
     bool rejoinedAfterTakeover_ = false; // that happened once this session
+    bool askedAgainAfterDrop_ = false;   // the owner counted us out once this session
 
     // open-room and join-room requests not answered yet, of this session and earlier ones:
     // answers come in order, so only the last one answers the current session (serverReply).

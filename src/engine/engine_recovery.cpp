@@ -117,6 +117,32 @@ void Engine::giveUpLink(const std::string& peer, std::uint64_t nowMs, Actions& o
     replayPendingSignals(nowMs, out); // the room may have a new owner
 }
 
+std::uint64_t Engine::dropSilentMembers(std::uint64_t nowMs, Actions& out) {
+    std::uint64_t next = 0;
+    std::vector<std::string> silent;
+    for (auto it = awaitingDial_.begin(); it != awaitingDial_.end();) {
+        const bool settled =
+            !isOwner() || !room_ || !room_->contains(it->first) || links_.count(it->first) != 0;
+        if (settled) {
+            it = awaitingDial_.erase(it);
+            continue;
+        }
+        if (nowMs >= it->second) {
+            silent.push_back(it->first);
+            it = awaitingDial_.erase(it);
+            continue;
+        }
+        next = next == 0 ? it->second : std::min(next, it->second);
+        ++it;
+    }
+    for (const std::string& userid : silent) {
+        if (isOwner() && room_ && room_->contains(userid)) {
+            memberGone(userid, protocol::LeaveReason::Disconnected, std::nullopt, nowMs, out);
+        }
+    }
+    return next;
+}
+
 std::uint64_t Engine::recoverLinks(std::uint64_t nowMs, Actions& out) {
     std::uint64_t next = 0;
     auto schedule = [&](std::uint64_t at) { next = next == 0 ? at : std::min(next, at); };

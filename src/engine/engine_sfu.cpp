@@ -22,9 +22,8 @@ nlohmann::json Engine::sfuPlan() const {
         // Outside many-to-many, a participant is linked with the owner only.
         receiveFrom = "owner";
     }
-    return json{{"publish", plan.sendsMedia()},
-                {"receiveFrom", receiveFrom},
-                {"owner", room_->owner()}};
+    return json{
+        {"publish", plan.sendsMedia()}, {"receiveFrom", receiveFrom}, {"owner", room_->owner()}};
 }
 
 bool Engine::sendsMediaToUs(const std::string& userid) const {

@@ -1,5 +1,7 @@
 // Engine: signaling messages from other members. Room-control messages (admission, ejection,
 // membership) count only when they come from the room's owner.
+#include <algorithm>
+
 #include "common/json_text.hpp"
 #include "engine/engine.hpp"
 #include "protocol/codec.hpp"
@@ -329,6 +331,14 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
         refuse(admitted.error().code);
         return;
     }
+    if (!alreadyMember) {
+        // What it sent before this request belongs to an earlier stay (an offer we dropped it
+        // for being late with): answered now, it would replace the link it is about to dial.
+        pendingSignals_.erase(
+            std::remove_if(pendingSignals_.begin(), pendingSignals_.end(),
+                           [&](const auto& pending) { return pending.first == m.envelope.from; }),
+            pendingSignals_.end());
+    }
     proto::JoinAccept accept;
     accept.envelope = envelope(m.envelope.from);
     accept.owner = config_.userid;
@@ -345,6 +355,15 @@ void Engine::onJoinRequest(const proto::JoinRequest& m, Actions& out) {
     accept.request = m.request;
     out.push_back(signal(m.envelope.from, accept));
     captureOnDemand(out);
+    if (!serverMode() && !links_.count(m.envelope.from) &&
+        !(room_->policy().sfu && !room_->policy().session.data) &&
+        shouldConnect(room_->policy().direction, true, false)) {
+        // The newcomer dials us: by the time a link of ours gets to connect, or it is dropped.
+        const std::uint64_t by =
+            now_ + config_.iceRestartDelayMs + 2ull * config_.iceRestartTimeoutMs;
+        awaitingDial_[m.envelope.from] = by;
+        out.push_back(scheduleTick(by));
+    }
     if (alreadyMember) {
         return; // the others know it already
     }
@@ -437,6 +456,12 @@ void Engine::onMemberLeft(const proto::MemberLeft& m, std::uint64_t nowMs, Actio
         // The owner we took the room over from gave our link up too: it does not count us, and
         // its announcements are no reason to rejoin it (onAnnounce).
         rejoinedAfterTakeover_ = true;
+        return;
+    }
+    if (m.userid == config_.userid && state_ == SessionState::Joined && room_ && !serverMode() &&
+        fromOwner(m.envelope, "member-left", out)) {
+        // The owner counts us out (it gave our link up) while we count ourselves in.
+        droppedByOwner(nowMs, out);
         return;
     }
     if (!room_ || m.userid == config_.userid || !fromOwner(m.envelope, "member-left", out)) {

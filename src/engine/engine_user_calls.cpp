@@ -266,6 +266,38 @@ void Engine::joinTakenRoom(std::uint64_t nowMs, Actions& out) {
     searchForRoom(nowMs, out);
 }
 
+void Engine::droppedByOwner(std::uint64_t nowMs, Actions& out) {
+    const std::string owner = room_->owner();
+    if (askedAgainAfterDrop_) {
+        // Counted out again: the path to the owner stays broken. Say so and end, rather than
+        // count ourselves in a room that does not count us.
+        error(ErrorCode::SessionLost, {TextId::SessionLostOwnerDropped, {targetRoom_, owner}}, out);
+        endSession(SessionEvent::SessionClosed, out);
+        return;
+    }
+    if (!transition(SessionEvent::Dropped, out)) {
+        return;
+    }
+    askedAgainAfterDrop_ = true;
+    // The members drop their links with us when they hear the owner's member-left: we dial
+    // them again once admitted (the owner's accept lists them). The captured media stays.
+    while (!links_.empty()) {
+        const std::string peer = links_.begin()->first; // a copy: unlink() erases the key
+        unlink(peer, out);
+    }
+    room_.reset();
+    pendingSignals_.clear();
+    heardLeaving_.clear();
+    joinRequested_ = false;
+    if (auto known = knownRooms_.find(targetRoom_); known != knownRooms_.end()) {
+        known->second.owner = owner; // the announcement we kept may name an earlier owner
+        Actions requested = sendJoinRequest(nowMs);
+        out.insert(out.end(), requested.begin(), requested.end());
+        return;
+    }
+    searchForRoom(nowMs, out);
+}
+
 Actions Engine::join(const std::string& roomid, const std::optional<SessionType>& joinAs,
                      std::uint64_t nowMs) {
     noteTime(nowMs);
@@ -405,10 +437,12 @@ void Engine::endSession(SessionEvent why, Actions& out) {
     joinIfTaken_ = false;
     ownerBySuccession_ = false;
     rejoinedAfterTakeover_ = false;
+    askedAgainAfterDrop_ = false;
     ejectedFromRoom_.clear();
     room_.reset();
     pendingSignals_.clear();
     heardLeaving_.clear();
+    awaitingDial_.clear();
     closedConnections_.clear();
     remoteStreamSessions_.clear();
     localStreams_.clear();
@@ -626,6 +660,9 @@ Actions Engine::tick(std::uint64_t nowMs) {
     // that took the room over hears from it whether we still count it: onAnnounce).
     if (const std::uint64_t recovery = recoverLinks(nowMs, out)) {
         schedule(recovery);
+    }
+    if (const std::uint64_t silent = dropSilentMembers(nowMs, out)) {
+        schedule(silent);
     }
     if (isOwner() && !serverMode()) {
         if (nowMs >= nextAnnounceAt_) {

@@ -57,6 +57,8 @@ const char* toString(SessionEvent event) {
         return "donot-join";
     case SessionEvent::Leave:
         return "leave";
+    case SessionEvent::Dropped:
+        return "dropped";
     }
     return "?";
 }
@@ -112,6 +114,9 @@ constexpr std::array kTransitions{
     Transition{S::Opening, E::RoomTaken, S::Joining},
     Transition{S::Open, E::RoomTaken, S::Joining},
     Transition{S::Joined, E::BecameOwner, S::Open},
+    // Over pub/sub the owner's member-left names us (it gave our link up, e.g. our offer came
+    // after its connect deadline) while we count ourselves in: ask it again, once per session.
+    Transition{S::Joined, E::Dropped, S::Joining},
     Transition{S::Joined, E::Ejected, S::Ejected},
     Transition{S::Joining, E::Ejected, S::Ejected},
     // The room was closed (or lost) under us; the owner's too when the server dropped it.

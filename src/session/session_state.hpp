@@ -33,6 +33,7 @@ enum class SessionEvent {
     SessionClosed, // the entire session was closed (or lost) under us
     DonotJoin,     // donotJoin() for the room being sought or waited for
     Leave,         // leave()
+    Dropped,       // the owner counted us out (it gave our link up): ask to join again
 };
 
 // One legal step of the lifecycle.

@@ -1173,5 +1173,153 @@ TEST(EngineFuzzFindings, AServerAnswerWithAFieldOfTheWrongTypeIsReadAsAbsent) {
     EXPECT_EQ(me.state(), SessionState::Idle);
 }
 
+// model_fuzzer --seed 9844 --no-faults (owner authority, one-way), minimal reproduction:
+//   1. u1.open("r1")  2. u4.join  3. u3.join  4. everything settles  5. u1.leave() (successor u3)
+//   6. 7.7 s pass before u4 hears anything
+// The successor dialed the other viewer, whose answer did not come before the successor's
+// connect deadline: it gave the link up and told the room the viewer left (member-left). The
+// viewer, hearing its own member-left, kept counting the successor as its owner with no link,
+// a viewer with no stream for good. A member the owner counts out now closes its links and
+// asks the owner to admit it again (joined --dropped--> joining), once per session.
+TEST(EngineFuzzFindings, AViewerTheNewOwnerDroppedAsksToJoinAgain) {
+    Engine me = joinerWhoAskedAlice();
+    me.receiveSignal(acceptFrom("alice", {"alice", "bob", "me"}, Direction::OneWay), "", 2);
+    ASSERT_EQ(me.state(), SessionState::Joined);
+    proto::Leave leave;
+    leave.envelope = proto::Envelope{"room", "alice", std::nullopt};
+    leave.successor = "bob";
+    me.receiveSignal(proto::encode(leave), "", 3);
+    ASSERT_EQ(me.room()->owner(), "bob");
+    const proto::MemberLeft dropped{proto::Envelope{"room", "bob", std::nullopt}, "me",
+                                    proto::LeaveReason::Disconnected};
+    const Actions heard = me.receiveSignal(proto::encode(dropped), "", 9000);
+    EXPECT_NE(findSignal<proto::JoinRequest>(signalsIn(heard), "bob"), nullptr);
+    EXPECT_EQ(me.state(), SessionState::Joining);
+    EXPECT_TRUE(me.linkedPeers().empty());
+    // Admitted again, it is a viewer of bob's room once more.
+    me.receiveSignal(acceptFrom("bob", {"bob", "me"}, Direction::OneWay), "", 9001);
+    EXPECT_EQ(me.state(), SessionState::Joined);
+    EXPECT_EQ(me.room()->owner(), "bob");
+    EXPECT_EQ(me.linkedPeers(), (std::vector<std::string>{"bob"}));
+
+    // Counted out a second time (the path to bob stays broken): the session ends with
+    // SESSION_LOST instead of counting itself in a room that does not count it.
+    const Actions again = me.receiveSignal(proto::encode(dropped), "", 20000);
+    EXPECT_EQ(findSignal<proto::JoinRequest>(signalsIn(again)), nullptr);
+    EXPECT_EQ(me.state(), SessionState::Closed);
+    EXPECT_FALSE(me.room().has_value());
+    bool lost = false;
+    for (const Action& action : again) {
+        lost |=
+            action.event == PageEvent::OnError &&
+            testing::wordsOf(action).find("could not reach this user twice") != std::string::npos;
+    }
+    EXPECT_TRUE(lost);
+}
+
+// Only the owner counts us out: a member-left naming us from anyone else changes nothing.
+TEST(EngineFuzzFindings, AMemberLeftNamingUsFromAnotherMemberIsNotADrop) {
+    Engine me = joinerWhoAskedAlice();
+    me.receiveSignal(acceptFrom("alice", {"alice", "bob", "me"}), "", 2);
+    ASSERT_EQ(me.state(), SessionState::Joined);
+    const proto::MemberLeft forged{proto::Envelope{"room", "bob", std::nullopt}, "me",
+                                   proto::LeaveReason::Disconnected};
+    const Actions heard = me.receiveSignal(proto::encode(forged), "", 3);
+    EXPECT_EQ(findSignal<proto::JoinRequest>(signalsIn(heard)), nullptr);
+    EXPECT_EQ(me.state(), SessionState::Joined);
+    EXPECT_EQ(me.linkedPeers(), (std::vector<std::string>{"alice", "bob"}));
+}
+
+// A data-only owner of "room" (owner authority) and a join request from `from`, as sent.
+Engine dataOwner() {
+    EngineConfig config = named("a");
+    config.session = parseSession("only data").value();
+    Engine owner(config);
+    owner.open("room", 0);
+    EXPECT_EQ(owner.state(), SessionState::Open);
+    return owner;
+}
+
+std::string joinRequestFrom(const std::string& from) {
+    return proto::encode(proto::JoinRequest{proto::Envelope{"room", from, std::string("a")},
+                                            json::object(), defaultSession(), std::nullopt,
+                                            std::nullopt});
+}
+
+std::string offerFrom(const std::string& from, const char* connection) {
+    proto::SessionDescription offer;
+    offer.envelope = proto::Envelope{"room", from, std::string("a")};
+    offer.sdpType = proto::SdpType::Offer;
+    offer.sdp = std::string("v=0\r\no=- ") + connection + " 2 IN IP4 127.0.0.1\r\ns=-\r\n";
+    return proto::encode(offer);
+}
+
+bool createsPeer(const Actions& actions, const std::string& peer) {
+    for (const Action& action : actions) {
+        if (action.kind == ActionKind::CreatePeer && action.peer == peer) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// model_fuzzer --seed 704 (faults on; owner authority), minimal reproduction:
+//   1. u4.open("r1")  2. u2.connect("r1")  3. u2 crashes right after asking
+// The owner admitted u2 and kept it as a member with no link for good: over pub/sub nothing
+// tells an owner that a joiner's tab died. A newcomer dials the owner; one that has not by the
+// time a link gets to connect is dropped (member-left), and one that was only late asks again
+// when it hears its own member-left (AViewerTheNewOwnerDroppedAsksToJoinAgain).
+TEST(EngineFuzzFindings, AnAdmittedJoinerThatNeverDialsIsDropped) {
+    Engine a = dataOwner();
+    a.receiveSignal(joinRequestFrom("c"), "", 10);
+    ASSERT_TRUE(a.room()->contains("c"));
+    const std::uint64_t by =
+        10 + a.config().iceRestartDelayMs + 2ull * a.config().iceRestartTimeoutMs;
+    EXPECT_EQ(findSignal<proto::MemberLeft>(signalsIn(a.tick(by - 1))), nullptr);
+    EXPECT_TRUE(a.room()->contains("c"));
+    const Actions dropped = a.tick(by);
+    EXPECT_FALSE(a.room()->contains("c"));
+    const auto* left = findSignal<proto::MemberLeft>(signalsIn(dropped));
+    ASSERT_NE(left, nullptr);
+    EXPECT_EQ(left->userid, "c");
+
+    // One that dials in time stays.
+    Engine b = dataOwner();
+    b.receiveSignal(joinRequestFrom("c"), "", 10);
+    EXPECT_TRUE(createsPeer(b.receiveSignal(offerFrom("c", "31"), "", 500), "c"));
+    b.tick(by);
+    EXPECT_TRUE(b.room()->contains("c"));
+}
+
+// model_fuzzer --seed 4586 --no-faults (owner authority, one-to-many): the owner dropped a
+// joiner whose accept came late; the joiner's offer, sent before it heard its own member-left,
+// reached the owner after the drop and waited with the signals of unknown users. When the
+// joiner asked again and was admitted, the owner answered that old offer after the new one, and
+// its new connection replaced the one the joiner had just dialed: the joiner saw the owner's
+// link close and passed ownership on. An owner now forgets what a user sent before it admits it.
+TEST(EngineFuzzFindings, AnOfferFromBeforeAReadmissionIsNotAnswered) {
+    Engine a = dataOwner();
+    a.receiveSignal(joinRequestFrom("c"), "", 10);
+    const std::uint64_t by =
+        10 + a.config().iceRestartDelayMs + 2ull * a.config().iceRestartTimeoutMs;
+    a.tick(by);
+    ASSERT_FALSE(a.room()->contains("c"));
+    EXPECT_FALSE(createsPeer(a.receiveSignal(offerFrom("c", "41"), "", by + 1), "c"));
+    const Actions readmitted = a.receiveSignal(joinRequestFrom("c"), "", by + 2);
+    ASSERT_TRUE(a.room()->contains("c"));
+    EXPECT_FALSE(createsPeer(readmitted, "c")) << "the old offer is not answered";
+    EXPECT_TRUE(createsPeer(a.receiveSignal(offerFrom("c", "42"), "", by + 3), "c"));
+    // Kept signals are looked at again whenever someone leaves (in the seed, a user of another
+    // room): the old offer must not come back then and replace the new link.
+    const Actions later = a.receiveSignal(
+        proto::encode(proto::Leave{proto::Envelope{"room2", "z", std::nullopt}, false, {}}), "",
+        by + 4);
+    for (const Action& action : later) {
+        EXPECT_FALSE(
+            (action.kind == ActionKind::ClosePeer || action.kind == ActionKind::CreatePeer) &&
+            action.peer == "c");
+    }
+}
+
 } // namespace
 } // namespace rtcmc

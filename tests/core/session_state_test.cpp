@@ -37,6 +37,7 @@ const std::map<std::pair<S, E>, S> kLegal = {
     {{S::Opening, E::RoomTaken}, S::Joining},
     {{S::Open, E::RoomTaken}, S::Joining},
     {{S::Joined, E::BecameOwner}, S::Open},
+    {{S::Joined, E::Dropped}, S::Joining},
     {{S::Joined, E::Ejected}, S::Ejected},
     {{S::Joining, E::Ejected}, S::Ejected},
     {{S::Joined, E::SessionClosed}, S::Closed},
@@ -57,7 +58,7 @@ TEST(SessionStateTransitions, EveryRowLegalAndIllegal) {
                         S::Joined, S::Left,    S::Ejected, S::Closed};
     const E events[] = {E::Open,          E::MediaReady, E::MediaFailed, E::Connect,     E::Join,
                         E::Accepted,      E::Refused,    E::RoomTaken,   E::BecameOwner, E::Ejected,
-                        E::SessionClosed, E::DonotJoin,  E::Leave};
+                        E::SessionClosed, E::DonotJoin,  E::Leave,       E::Dropped};
     int legal = 0;
     for (S state : states) {
         for (E event : events) {

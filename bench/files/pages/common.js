@@ -52,8 +52,52 @@
     window.RTCPeerConnection = function () {
         var pc = new (Function.prototype.bind.apply(NativePeerConnection, [null].concat(Array.prototype.slice.call(arguments))))();
         window.benchPeerConnections.push(pc);
+        watchSetup(pc);
         return pc;
     };
+
+    // The steps of the joiner's setup, each once, as times from join() (setupMark('join')):
+    // where the time between join() and onopen goes, the same way for every library. The
+    // first connection's first of each: the signaling before it, the description exchange,
+    // ICE, the channel.
+    window.setupSteps = {};
+    window.setupMark = function (name) {
+        if (name === 'join') window.setupSteps = {};
+        if (!(name in window.setupSteps)) window.setupSteps[name] = now();
+    };
+    var nativeSetLocal = NativePeerConnection.prototype.setLocalDescription;
+    var nativeSetRemote = NativePeerConnection.prototype.setRemoteDescription;
+    NativePeerConnection.prototype.setLocalDescription = function (description) {
+        setupMark('local ' + ((description && description.type) || 'description'));
+        return nativeSetLocal.apply(this, arguments);
+    };
+    NativePeerConnection.prototype.setRemoteDescription = function (description) {
+        setupMark('remote ' + ((description && description.type) || 'description'));
+        return nativeSetRemote.apply(this, arguments);
+    };
+    function watchSetup(pc) {
+        setupMark('peer connection');
+        pc.addEventListener('icecandidate', function (event) {
+            if (event.candidate) setupMark('first local candidate');
+        });
+        pc.addEventListener('iceconnectionstatechange', function () {
+            if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') setupMark('ice connected');
+        });
+        pc.addEventListener('connectionstatechange', function () {
+            if (pc.connectionState === 'connected') setupMark('dtls connected');
+        });
+        var watchChannel = function (channel) {
+            if (channel.readyState === 'open') setupMark('channel open');
+            else channel.addEventListener('open', function () { setupMark('channel open'); });
+        };
+        pc.addEventListener('datachannel', function (event) { watchChannel(event.channel); });
+        var nativeCreate = pc.createDataChannel;
+        pc.createDataChannel = function () {
+            var channel = nativeCreate.apply(pc, arguments);
+            watchChannel(channel);
+            return channel;
+        };
+    }
     window.RTCPeerConnection.prototype = NativePeerConnection.prototype;
     Object.setPrototypeOf(window.RTCPeerConnection, NativePeerConnection);
 

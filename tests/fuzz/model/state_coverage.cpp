@@ -9,10 +9,10 @@
 
 namespace {
 
-// SessionState::Idle .. Closed and SessionEvent::Open .. Leave (session_state.hpp: the last
+// SessionState::Idle .. Closed and SessionEvent::Open .. Dropped (session_state.hpp: the last
 // enumerator of each).
 constexpr int kStates = static_cast<int>(rtcmc::SessionState::Closed) + 1;
-constexpr int kEvents = static_cast<int>(rtcmc::SessionEvent::Leave) + 1;
+constexpr int kEvents = static_cast<int>(rtcmc::SessionEvent::Dropped) + 1;
 int seen[kStates][kEvents] = {};
 // Transitions the engine reached through the table since the last noteStateChange().
 std::vector<rtcmc::SessionState> reached;
