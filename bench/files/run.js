@@ -200,14 +200,16 @@ async function runOnce(browser, entry, round, env) {
         const sender = a.result;
         const receiver = b.result;
         const setupMs = await connect(entry, sender, receiver, env);
-        // The joiner's setup steps as ms from join() (pages/common.js); raw has no join().
-        const setupSteps =
-            entry.library === 'raw'
-                ? null
-                : await receiver.evaluate(() => {
-                      const steps = window.setupSteps;
-                      return Object.fromEntries(Object.entries(steps).map(([name, at]) => [name, at - steps.join]));
-                  });
+        // Both pages' setup steps as ms from the joiner's join() (pages/common.js; both clocks
+        // are performance.timeOrigin-based, so they compare); raw has no join().
+        let setupSteps = null;
+        if (entry.library !== 'raw') {
+            const joinerSteps = await receiver.evaluate(() => window.setupSteps);
+            const ownerSteps = await sender.evaluate(() => window.setupSteps);
+            setupSteps = {};
+            for (const [name, at] of Object.entries(joinerSteps)) setupSteps[name] = at - joinerSteps.join;
+            for (const [name, at] of Object.entries(ownerSteps)) setupSteps[`owner: ${name}`] = at - joinerSteps.join;
+        }
 
         const seed = 0x5eed0000 + round;
         if (entry.payload === 'file') {
@@ -442,9 +444,10 @@ function printSetup(list, results) {
         }
     }
     if (!byLibrary.size) return;
-    const order = ['peer connection', 'remote offer', 'local offer', 'local answer', 'remote answer', 'first local candidate', 'ice connected', 'dtls connected', 'channel open', 'onopen'];
+    const steps = ['peer connection', 'remote offer', 'local offer', 'local description', 'local answer', 'remote answer', 'first local candidate', 'ice connected', 'dtls connected', 'channel open'];
+    const order = [...steps, 'onopen', ...steps.map((step) => `owner: ${step}`)];
     const libraries = [...byLibrary.keys()];
-    console.log('\n## The joiner\'s setup, ms from join() (medians over every run)\n');
+    console.log('\n## Setup steps of the joiner and the owner, ms from the joiner\'s join() (medians over every run)\n');
     console.log(`| step | ${libraries.join(' | ')} |`);
     console.log(`|---|${libraries.map(() => '---').join('|')}|`);
     for (const step of order) {
