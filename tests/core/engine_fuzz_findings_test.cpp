@@ -456,13 +456,17 @@ std::string offerFrom(const std::string& peer) {
         proto::Envelope{"room", peer, std::string("me")}, proto::SdpType::Offer, "v=0", {}, {}});
 }
 
-bool answersOffer(const Actions& actions, const std::string& peer) {
+bool hasAction(const Actions& actions, ActionKind kind, const std::string& peer) {
     for (const Action& action : actions) {
-        if (action.kind == ActionKind::SetRemoteDescription && action.peer == peer) {
+        if (action.kind == kind && action.peer == peer) {
             return true;
         }
     }
     return false;
+}
+
+bool answersOffer(const Actions& actions, const std::string& peer) {
+    return hasAction(actions, ActionKind::SetRemoteDescription, peer);
 }
 
 // model_fuzzer --seed 94 --no-faults (owner authority), minimal reproduction:
@@ -1246,7 +1250,7 @@ std::string joinRequestFrom(const std::string& from) {
                                             std::nullopt});
 }
 
-std::string offerFrom(const std::string& from, const char* connection) {
+std::string offerToA(const std::string& from, const char* connection) {
     proto::SessionDescription offer;
     offer.envelope = proto::Envelope{"room", from, std::string("a")};
     offer.sdpType = proto::SdpType::Offer;
@@ -1255,12 +1259,7 @@ std::string offerFrom(const std::string& from, const char* connection) {
 }
 
 bool createsPeer(const Actions& actions, const std::string& peer) {
-    for (const Action& action : actions) {
-        if (action.kind == ActionKind::CreatePeer && action.peer == peer) {
-            return true;
-        }
-    }
-    return false;
+    return hasAction(actions, ActionKind::CreatePeer, peer);
 }
 
 // model_fuzzer --seed 704 (faults on; owner authority), minimal reproduction:
@@ -1286,7 +1285,7 @@ TEST(EngineFuzzFindings, AnAdmittedJoinerThatNeverDialsIsDropped) {
     // One that dials in time stays.
     Engine b = dataOwner();
     b.receiveSignal(joinRequestFrom("c"), "", 10);
-    EXPECT_TRUE(createsPeer(b.receiveSignal(offerFrom("c", "31"), "", 500), "c"));
+    EXPECT_TRUE(createsPeer(b.receiveSignal(offerToA("c", "31"), "", 500), "c"));
     b.tick(by);
     EXPECT_TRUE(b.room()->contains("c"));
 }
@@ -1304,21 +1303,18 @@ TEST(EngineFuzzFindings, AnOfferFromBeforeAReadmissionIsNotAnswered) {
         10 + a.config().iceRestartDelayMs + 2ull * a.config().iceRestartTimeoutMs;
     a.tick(by);
     ASSERT_FALSE(a.room()->contains("c"));
-    EXPECT_FALSE(createsPeer(a.receiveSignal(offerFrom("c", "41"), "", by + 1), "c"));
+    EXPECT_FALSE(createsPeer(a.receiveSignal(offerToA("c", "41"), "", by + 1), "c"));
     const Actions readmitted = a.receiveSignal(joinRequestFrom("c"), "", by + 2);
     ASSERT_TRUE(a.room()->contains("c"));
     EXPECT_FALSE(createsPeer(readmitted, "c")) << "the old offer is not answered";
-    EXPECT_TRUE(createsPeer(a.receiveSignal(offerFrom("c", "42"), "", by + 3), "c"));
+    EXPECT_TRUE(createsPeer(a.receiveSignal(offerToA("c", "42"), "", by + 3), "c"));
     // Kept signals are looked at again whenever someone leaves (in the seed, a user of another
     // room): the old offer must not come back then and replace the new link.
     const Actions later = a.receiveSignal(
         proto::encode(proto::Leave{proto::Envelope{"room2", "z", std::nullopt}, false, {}}), "",
         by + 4);
-    for (const Action& action : later) {
-        EXPECT_FALSE(
-            (action.kind == ActionKind::ClosePeer || action.kind == ActionKind::CreatePeer) &&
-            action.peer == "c");
-    }
+    EXPECT_FALSE(hasAction(later, ActionKind::ClosePeer, "c"));
+    EXPECT_FALSE(hasAction(later, ActionKind::CreatePeer, "c"));
 }
 
 } // namespace
