@@ -1278,7 +1278,8 @@ TEST(EngineFuzzFindings, AnAdmittedJoinerThatNeverDialsIsDropped) {
     EXPECT_TRUE(a.room()->contains("c"));
     const Actions dropped = a.tick(by);
     EXPECT_FALSE(a.room()->contains("c"));
-    const auto* left = findSignal<proto::MemberLeft>(signalsIn(dropped));
+    const std::vector<proto::Message> sent = signalsIn(dropped); // outlives `left`
+    const auto* left = findSignal<proto::MemberLeft>(sent);
     ASSERT_NE(left, nullptr);
     EXPECT_EQ(left->userid, "c");
 
