@@ -181,8 +181,12 @@ export class ConnectionRuntime {
         else this.engine.configure(config);
         this.data.roomChanged();
         this.run(this.engine.handle(this.event(kind, fields)));
-        // After the call's requests went out: links come next (peer-driver.js, warmUp).
-        if (WARM_UP_CALLS.has(kind)) this.peers.warmUp();
+        // After the call's requests went out: links come next (peer-driver.js and
+        // data-plane-driver.js, warmUp).
+        if (WARM_UP_CALLS.has(kind)) {
+            this.peers.warmUp();
+            if (config.session.data) this.data.warmUp();
+        }
     }
 
     // What the browser, the signaling channel or the clock reports; dropped once the session's

@@ -199,7 +199,18 @@ async function runOnce(browser, entry, round, env) {
         const b = await openPage(contextB, url, env.profile);
         const sender = a.result;
         const receiver = b.result;
+        // --profile: the setup too (join() to onopen on both pages), in ms rather than per MiB.
+        const setupProfilers = env.profileDir && entry.library !== 'raw' ? await Promise.all([startProfiler(sender), startProfiler(receiver)]) : null;
         const setupMs = await connect(entry, sender, receiver, env);
+        if (setupProfilers) {
+            for (const [side, profiler] of [
+                ['owner', setupProfilers[0]],
+                ['joiner', setupProfilers[1]],
+            ]) {
+                const file = path.join(env.profileDir, `${entry.id}-${round + 1}-setup-${side}.cpuprofile`);
+                console.log(`\n${entry.id} round ${round + 1}, setup, ${side} (${file}), ms:\n${await stopProfiler(profiler, file, 1)}`);
+            }
+        }
         // Both pages' setup steps as ms from the joiner's join() (pages/common.js; both clocks
         // are performance.timeOrigin-based, so they compare); raw has no join().
         let setupSteps = null;
@@ -209,6 +220,7 @@ async function runOnce(browser, entry, round, env) {
             setupSteps = {};
             for (const [name, at] of Object.entries(joinerSteps)) setupSteps[name] = at - joinerSteps.join;
             for (const [name, at] of Object.entries(ownerSteps)) setupSteps[`owner: ${name}`] = at - joinerSteps.join;
+            if (process.env.BENCH_SETUP_STEPS) fs.appendFileSync(process.env.BENCH_SETUP_STEPS, `${JSON.stringify({ id: entry.id, round, setupSteps })}\n`);
         }
 
         const seed = 0x5eed0000 + round;
@@ -444,7 +456,7 @@ function printSetup(list, results) {
         }
     }
     if (!byLibrary.size) return;
-    const steps = ['peer connection', 'remote offer', 'local offer', 'local description', 'local answer', 'remote answer', 'first local candidate', 'ice connected', 'dtls connected', 'channel open'];
+    const steps = ['peer connection asked', 'peer connection', 'remote offer', 'local offer', 'local description', 'local answer', 'remote answer', 'first local candidate', 'ice connected', 'dtls connected', 'channel open'];
     const order = [...steps, 'onopen', ...steps.map((step) => `owner: ${step}`)];
     const libraries = [...byLibrary.keys()];
     console.log('\n## Setup steps of the joiner and the owner, ms from the joiner\'s join() (medians over every run)\n');
@@ -456,6 +468,16 @@ function printSetup(list, results) {
             return times.length ? fixed(median(times), 1) : '-';
         });
         if (cells.some((cell) => cell !== '-')) console.log(`| ${step} | ${cells.join(' | ')} |`);
+    }
+    // The signaling frames (pages/common.js), per library in the order they happened: where
+    // the legs before the first peer connection go.
+    for (const library of libraries) {
+        const names = new Set();
+        for (const steps of byLibrary.get(library)) for (const name of Object.keys(steps)) if (/^(owner: )?signal /.test(name)) names.add(name);
+        const rows = [...names].map((name) => [name, median(byLibrary.get(library).map((steps) => steps[name]).filter((value) => typeof value === 'number'))]);
+        if (!rows.length) continue;
+        console.log(`\n${library}: signaling frames, first of each kind, ms from join() (median)\n`);
+        for (const [name, at] of rows.sort((a, b) => a[1] - b[1])) console.log(`    ${fixed(at, 1).padStart(8)}  ${name}`);
     }
 }
 

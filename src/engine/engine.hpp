@@ -42,6 +42,10 @@ public:
     bool isOwner() const;
     // Userids this side holds (or is opening) a peer connection with.
     std::vector<std::string> linkedPeers() const;
+    // While join-room is out over our server: the owner dialed with it (dialKnownOwner).
+    std::optional<std::string> dialedWithJoin() const {
+        return earlyDial_ ? std::optional<std::string>(earlyDial_->owner) : std::nullopt;
+    }
 
     // ---- user calls (engine_user_calls.cpp)
     Actions open(const std::string& roomid, std::uint64_t nowMs);
@@ -135,6 +139,13 @@ private:
     struct KnownRoom {
         std::string owner;
         protocol::Announce announce;
+        bool sfu = false;  // the server's room list says so (pub/sub announcements do not)
+        bool full = false; // as of the server's view
+    };
+    // The owner dialed together with join-room (dialKnownOwner), and the room as we knew it.
+    struct EarlyDial {
+        std::string owner;
+        RoomPolicy policy;
     };
 
     // engine_user_calls.cpp
@@ -234,6 +245,10 @@ private:
     void linkTo(const Member& member, bool offerer, Actions& out);
     void unlink(const std::string& peer, Actions& out);
     void connectAsNeeded(Actions& out); // after joining or becoming owner
+    void linkWith(const std::string& peer, bool offerer, const std::string& owner,
+                  const RoomPolicy& policy, Actions& out);
+    void dialKnownOwner(Actions& out);            // with join-room
+    void keepEarlyDialIfStillRight(Actions& out); // once join-room is answered
     // A member is gone (left, ejected, vanished): bookkeeping, successor, events.
     void memberGone(const std::string& userid, protocol::LeaveReason reason,
                     const std::optional<std::string>& successor, std::uint64_t nowMs, Actions& out);
@@ -261,6 +276,7 @@ private:
     std::optional<SessionType> joinAs_;
     std::optional<Room> room_;                    // our view of the room once open or joined
     std::map<std::string, Link> links_;           // peer userid -> link
+    std::optional<EarlyDial> earlyDial_;          // server mode, until join-room is answered
     std::map<std::string, KnownRoom> knownRooms_; // announced rooms seen on the channel
     std::set<std::string> notifiedRooms_;         // onNewSession fires once per room
     std::set<std::string> blockedRooms_;          // donotJoin()

@@ -31,10 +31,16 @@ json Engine::memberExtra(const std::string& userid) const {
 }
 
 void Engine::linkTo(const Member& member, bool offerer, Actions& out) {
-    const bool selfIsOwner = room_->owner() == config_.userid;
-    MediaPlan plan =
-        planMedia(room_->policy().direction, room_->policy().session, sendAs(), selfIsOwner);
-    if (room_->policy().sfu) {
+    linkWith(member.userid, offerer, room_->owner(), room_->policy(), out);
+}
+
+// A link planned from a room's policy and owner: room_'s once joined, the known room's when
+// the owner is dialed together with join-room (dialKnownOwner).
+void Engine::linkWith(const std::string& peer, bool offerer, const std::string& owner,
+                      const RoomPolicy& policy, Actions& out) {
+    const bool selfIsOwner = owner == config_.userid;
+    MediaPlan plan = planMedia(policy.direction, policy.session, sendAs(), selfIsOwner);
+    if (policy.sfu) {
         // The media goes through the SFU; the link carries the data channel only, and a room
         // without data needs no link at all (connectAsNeeded).
         plan = MediaPlan{};
@@ -42,7 +48,7 @@ void Engine::linkTo(const Member& member, bool offerer, Actions& out) {
     }
     // Media added during the session (addStream, a shared part of the screen) goes to links
     // made later too, where this side may send at all.
-    const bool maySend = selfIsOwner || room_->policy().direction != Direction::OneWay;
+    const bool maySend = selfIsOwner || policy.direction != Direction::OneWay;
     if (maySend) {
         for (const auto& [streamid, carries] : localStreams_) {
             plan.sendAudio |= carries.audio;
@@ -50,13 +56,13 @@ void Engine::linkTo(const Member& member, bool offerer, Actions& out) {
             plan.sendScreen |= carries.screen;
         }
     }
-    Link& link = links_[member.userid] = Link{plan, offerer, false, false};
+    Link& link = links_[peer] = Link{plan, offerer, false, false};
     // The first connection gets the delay and two restart timeouts (gathering, TURN, a busy
     // signaling server); past that it is restarted as a failed one would be.
     link.connectBy = now_ + config_.iceRestartDelayMs + 2ull * config_.iceRestartTimeoutMs;
     out.push_back(scheduleTick(link.connectBy));
     // The offerer is impolite in the perfect-negotiation sense: on glare its offer wins.
-    Action create = peerAction(ActionKind::CreatePeer, member.userid);
+    Action create = peerAction(ActionKind::CreatePeer, peer);
     create.offerer = offerer;
     create.media.audio = plan.sendAudio;
     create.media.video = plan.sendVideo;
@@ -108,6 +114,46 @@ void Engine::connectAsNeeded(Actions& out) {
                           selfIsOwner)) {
             linkTo(member, true, out);
         }
+    }
+}
+
+// One signaling leg fewer on the join path (the setup goal of issue 13): over our server the
+// owner that the room list or check-presence named is dialed together with join-room, not a
+// round trip later. The server handles one client's requests in order and relays only between
+// members of a room (server/serial-queue.js, relay), so the offer reaches the owner after the
+// member-joined that admits us, and never when the join is refused: that ends the session and
+// the link with it (endSession).
+void Engine::dialKnownOwner(Actions& out) {
+    auto known = knownRooms_.find(targetRoom_);
+    if (!serverMode() || known == knownRooms_.end() || known->second.full ||
+        known->second.owner == config_.userid || links_.count(known->second.owner)) {
+        return;
+    }
+    RoomPolicy policy;
+    policy.session = known->second.announce.session;
+    policy.direction = effectiveDirection(known->second.announce.direction, policy.session);
+    policy.sfu = known->second.sfu;
+    if ((policy.sfu && !policy.session.data) || !shouldConnect(policy.direction, true, false)) {
+        return;
+    }
+    earlyDial_ = EarlyDial{known->second.owner, policy};
+    linkWith(known->second.owner, true, known->second.owner, policy, out);
+}
+
+// The room join-room answered with is the truth: a link dialed early that it would not have
+// made (the owner changed, or the room's media or direction did since it was listed) is
+// closed, and connectAsNeeded makes the right ones.
+void Engine::keepEarlyDialIfStillRight(Actions& out) {
+    if (!earlyDial_) {
+        return;
+    }
+    const EarlyDial dialed = *earlyDial_;
+    earlyDial_.reset();
+    const RoomPolicy& now = room_->policy();
+    const bool same = room_->owner() == dialed.owner && now.session == dialed.policy.session &&
+                      now.direction == dialed.policy.direction && now.sfu == dialed.policy.sfu;
+    if (!same) {
+        unlink(dialed.owner, out);
     }
 }
 

@@ -126,6 +126,7 @@ void Engine::requestJoinRoom(Actions& out) {
     ++sessionRequestsOut_;
     stateChange("connecting-with-initiator", out);
     out.push_back(serverRequest("join-room", payload));
+    dialKnownOwner(out);
 }
 
 // A PublicRoomView (list-rooms, check-presence, room-list) becomes a known, announced room.
@@ -145,6 +146,8 @@ bool Engine::knowRoom(const json& view, Actions& out) {
     announce.maxParticipantsAllowed =
         reader.count("maxParticipantsAllowed", 1, proto::kMaxParticipantsAllowed, 1000);
     announce.passwordProtected = reader.flag("isPasswordProtected", false);
+    const bool sfu = reader.flag("sfu", false);
+    const bool full = reader.flag("isFull", false);
     if (!reader.ok()) {
         error(reader.error(), out);
         return false;
@@ -156,7 +159,7 @@ bool Engine::knowRoom(const json& view, Actions& out) {
     }
     const std::string roomid = announce.envelope.room;
     const bool isNew = !knownRooms_.count(roomid);
-    knownRooms_[roomid] = KnownRoom{announce.envelope.from, announce};
+    knownRooms_[roomid] = KnownRoom{announce.envelope.from, announce, sfu, full};
     // Rooms of other channels stay joinable by id (connect/join) but are not offered, and
     // neither is a room of our own (upstream ignored its own announcements; a page listing
     // sessions would offer its owner a join to itself).
@@ -265,6 +268,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
             return out;
         }
         transition(SessionEvent::Accepted, out);
+        keepEarlyDialIfStillRight(out);
         stateChange("request-accepted", out);
         json members = json::array();
         for (const Member& member : room_->members()) {
@@ -400,6 +404,9 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
         if (reader.ok() && userid != config_.userid && !room_->contains(userid)) {
             room_->admit(Member{userid, writeJson(extra), {}});
             captureOnDemand(out);
+            // The newcomer's offer, sent right after its join-room, can overtake this event
+            // when the two reach us through different nodes (Redis): it waited for it.
+            replayPendingSignals(nowMs, out);
         }
     } else if (event == "member-left") {
         const std::string userid = reader.id("userid");

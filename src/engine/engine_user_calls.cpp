@@ -424,6 +424,7 @@ void Engine::endSession(SessionEvent why, Actions& out) {
         out.push_back(peerAction(ActionKind::ClosePeer, entry.first));
     }
     links_.clear();
+    earlyDial_.reset();
     if (room_ && room_->policy().sfu) {
         out.push_back(peerAction(ActionKind::LeaveSfu, {}));
     }

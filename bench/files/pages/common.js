@@ -50,6 +50,7 @@
     var NativePeerConnection = window.RTCPeerConnection;
     window.benchPeerConnections = [];
     window.RTCPeerConnection = function () {
+        setupMark('peer connection asked');
         var pc = new (Function.prototype.bind.apply(NativePeerConnection, [null].concat(Array.prototype.slice.call(arguments))))();
         window.benchPeerConnections.push(pc);
         watchSetup(pc);
@@ -98,6 +99,40 @@
             return channel;
         };
     }
+    // The signaling on the setup path, the same way for every library: the first WebSocket
+    // frame of each kind each way ('signal out: join-room', 'signal in: relay offer'), read as
+    // socket.io frames (42["event", payload] and acks 43<id>[...]); other frames are 'other'.
+    var NativeWebSocket = window.WebSocket;
+    function frameName(data) {
+        if (typeof data !== 'string') return 'binary';
+        var match = /^4([23])\d*(\[.*)$/.exec(data);
+        if (!match) return 'other';
+        if (match[1] === '3') return 'ack';
+        try {
+            var frame = JSON.parse(match[2]);
+            var payload = frame[1];
+            var inner = payload && typeof payload.data === 'string' ? /"type":"([a-z-]+)"/.exec(payload.data) : null;
+            return String(frame[0]) + (inner ? ' ' + inner[1] : '');
+        } catch (error) {
+            return 'other';
+        }
+    }
+    window.WebSocket = function (url, protocols) {
+        var socket = protocols === undefined ? new NativeWebSocket(url) : new NativeWebSocket(url, protocols);
+        setupMark('signal socket');
+        var nativeSend = socket.send;
+        socket.send = function (data) {
+            setupMark('signal out: ' + frameName(data));
+            return nativeSend.apply(socket, arguments);
+        };
+        socket.addEventListener('open', function () { setupMark('signal socket open'); });
+        socket.addEventListener('message', function (event) { setupMark('signal in: ' + frameName(event.data)); });
+        return socket;
+    };
+    window.WebSocket.prototype = NativeWebSocket.prototype;
+    Object.setPrototypeOf(window.WebSocket, NativeWebSocket);
+    ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'].forEach(function (name) { window.WebSocket[name] = NativeWebSocket[name]; });
+
     window.RTCPeerConnection.prototype = NativePeerConnection.prototype;
     Object.setPrototypeOf(window.RTCPeerConnection, NativePeerConnection);
 

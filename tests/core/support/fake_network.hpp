@@ -258,6 +258,14 @@ private:
                 ++signalsSent_;
                 if (away_.count(userid)) {
                     outbox_[userid].push_back(Envelope{userid, action.peer, action.text});
+                } else if (serverAuthority_) {
+                    // Like the real server: a client's relays and requests are handled in the
+                    // order it sent them, and a relay goes only between members of one room.
+                    later_.emplace_back(userid, [this, userid, action] {
+                        if (action.peer.empty() || sameRoom(userid, action.peer)) {
+                            queue_.push_back(Envelope{userid, action.peer, action.text});
+                        }
+                    });
                 } else {
                     queue_.push_back(Envelope{userid, action.peer, action.text});
                 }

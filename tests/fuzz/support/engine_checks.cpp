@@ -122,8 +122,20 @@ std::optional<std::string> coherenceProblem(const Engine& engine) {
             return "joined, but not a member of someone else's room: " + describeEngine(engine);
         }
         break;
+    case SessionState::Joining: {
+        // Over our server the owner it knows is dialed together with join-room: that one link,
+        // and no room yet.
+        const std::optional<std::string> dialed = engine.dialedWithJoin();
+        const bool onlyTheDialedOwner =
+            links.empty() || (dialed && links == std::vector<std::string>{*dialed});
+        if (room || !onlyTheDialedOwner) {
+            return "joining yet holding a room or a peer link other than the owner it dialed "
+                   "with join-room: " +
+                   describeEngine(engine);
+        }
+        return std::nullopt;
+    }
     case SessionState::Searching:
-    case SessionState::Joining:
     case SessionState::Idle:
     case SessionState::Left:
     case SessionState::Ejected:
