@@ -306,6 +306,11 @@ private:
     // nothing else tells the owner). A member dropped for being late asks again when it hears
     // its own member-left (droppedByOwner).
     std::map<std::string, std::uint64_t> awaitingDial_;
+    // Member over pub/sub: the time by which an owner by succession that we hold no link with
+    // must have dialed us (0 = none due). Our link with it may have failed before it took over
+    // (a member's failed link is no departure); if it vanished too, nothing else would ever
+    // tell us, and we would stay in a room whose owner is gone.
+    std::uint64_t ownerDialBy_ = 0;
     // Per peer, the SDP session id of its peer connection in the last link we closed with it:
     // an offer from that connection afterwards is an ICE restart of a link we gave up, not a
     // new dial (onSessionDescription).

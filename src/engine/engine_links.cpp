@@ -230,6 +230,12 @@ void Engine::memberGone(const std::string& userid, proto::LeaveReason reason,
             for (const std::string& gone : leaving) {
                 memberGone(gone, proto::LeaveReason::Left, std::nullopt, nowMs, out);
             }
+        } else if (!serverMode() && !links_.count(*outcome.newOwner) &&
+                   shouldConnect(room_->policy().direction, true, false)) {
+            // The new owner dials the members it lacks a link with (connectAsNeeded); one that
+            // never does is gone (dropSilentMembers).
+            ownerDialBy_ = nowMs + config_.iceRestartDelayMs + 2ull * config_.iceRestartTimeoutMs;
+            out.push_back(scheduleTick(ownerDialBy_));
         }
     }
 }

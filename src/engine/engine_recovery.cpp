@@ -140,6 +140,20 @@ std::uint64_t Engine::dropSilentMembers(std::uint64_t nowMs, Actions& out) {
             memberGone(userid, protocol::LeaveReason::Disconnected, std::nullopt, nowMs, out);
         }
     }
+    if (ownerDialBy_ != 0) {
+        const bool settled = serverMode() || !room_ || isOwner() ||
+                             state_ != SessionState::Joined || links_.count(room_->owner()) != 0;
+        if (settled) {
+            ownerDialBy_ = 0;
+        } else if (nowMs >= ownerDialBy_) {
+            ownerDialBy_ = 0;
+            memberGone(room_->owner(), protocol::LeaveReason::Disconnected, std::nullopt, nowMs,
+                       out);
+            replayPendingSignals(nowMs, out); // the room may have a new owner
+        } else {
+            next = next == 0 ? ownerDialBy_ : std::min(next, ownerDialBy_);
+        }
+    }
     return next;
 }
 

@@ -444,6 +444,7 @@ void Engine::endSession(SessionEvent why, Actions& out) {
     pendingSignals_.clear();
     heardLeaving_.clear();
     awaitingDial_.clear();
+    ownerDialBy_ = 0;
     closedConnections_.clear();
     remoteStreamSessions_.clear();
     localStreams_.clear();

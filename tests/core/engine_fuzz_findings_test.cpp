@@ -1291,6 +1291,47 @@ TEST(EngineFuzzFindings, AnAdmittedJoinerThatNeverDialsIsDropped) {
     EXPECT_TRUE(b.room()->contains("c"));
 }
 
+// model_fuzzer --seed 1842 (faults on; owner authority, many-to-many), minimal reproduction:
+//   1. u3.open("r1")  2. u4.connect("r1")  3. settle  4. u1.join("r1")  5-6. u1 and u3 link
+//   7. u3 crashes  8. the link u1 <-> u4 fails  9. u4 crashes
+// u1 gave its failed link with u4 up (a broken link between two members is no departure), then
+// lost the owner u3, and u4 took the room over by succession in u1's view: u1 stayed joined for
+// good in a room whose owner had vanished, holding no link that could fail and say so. A member
+// now gives an owner by succession it has no link with the connect window to dial it; past
+// that, the owner counts as gone.
+TEST(EngineFuzzFindings, AnOwnerBySuccessionThatNeverDialsIsGone) {
+    testing::FakeNetwork net;
+    for (const char* id : {"a", "b", "c"}) {
+        EngineConfig config;
+        config.session = SessionType{false, false, false, true};
+        config.iceRestartDelayMs = 500; // as in the model: links given up within seconds
+        config.iceRestartTimeoutMs = 1000;
+        config.maxIceRestarts = 2;
+        net.add(id, config);
+    }
+    net.run("a", net.engine("a").open("room", net.now()));
+    net.run("b", net.engine("b").connect("room", net.now()));
+    net.run("c", net.engine("c").connect("room", net.now()));
+    ASSERT_TRUE(net.hasLink("c", "b"));
+    net.breakPath("b", "c", PeerState::Failed);
+    net.advanceBy(20000, 500); // both give the link up; both stay members
+    ASSERT_FALSE(net.hasLink("c", "b"));
+    ASSERT_TRUE(net.engine("c").room()->contains("b"));
+
+    net.crash("a");
+    net.crash("b"); // before it noticed that a is gone: it never dials c
+    net.advanceBy(40000, 500);
+    // c gave its link with a up, b succeeded a, and b never dialing, c succeeded b.
+    std::vector<std::string> owners;
+    for (const auto& changed : net.events("c", "owner-changed")) {
+        owners.push_back(changed.payload["owner"].get<std::string>());
+    }
+    EXPECT_EQ(owners, (std::vector<std::string>{"b", "c"}));
+    EXPECT_EQ(net.engine("c").state(), SessionState::Open);
+    EXPECT_EQ(net.engine("c").room()->owner(), "c");
+    EXPECT_EQ(net.engine("c").room()->members().size(), 1u);
+}
+
 // model_fuzzer --seed 4586 --no-faults (owner authority, one-to-many): the owner dropped a
 // joiner whose accept came late; the joiner's offer, sent before it heard its own member-left,
 // reached the owner after the drop and waited with the signals of unknown users. When the

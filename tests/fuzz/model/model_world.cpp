@@ -51,7 +51,7 @@ World::World(WorldConfig config) : config_(std::move(config)), users_(config_.us
         engineConfig.password = config_.password;
         engineConfig.autoJoin = config_.autoJoin[user];
         engineConfig.dontAttachStream = config_.dontAttachStream[user];
-        // ICE restarts within the time settle() lets pass (three rounds of 3.1 s): a failed or
+        // ICE restarts within the time settle() lets pass (four rounds of 3.1 s): a failed or
         // never connected link is restarted (twice: the second time from both ends), and given
         // up if its peer is gone, before the settled checks.
         engineConfig.iceRestartDelayMs = 500;
@@ -595,7 +595,9 @@ bool World::settleOnce(std::uint32_t choice) {
 // announcements, presence timeouts and ICE restarts, three times, with everything they cause.
 void World::settle(std::uint32_t seed) {
     std::mt19937 order(seed);
-    for (int round = 0; round < 4 && !violation_; ++round) {
+    // Four rounds of ticks: a link given up, then the owner by succession that the member has
+    // no link with given its connect window to dial (dropSilentMembers), fit in.
+    for (int round = 0; round < 5 && !violation_; ++round) {
         if (round > 0) {
             tickAll(config_.serverAuthority ? 3100 : 3100);
         }
