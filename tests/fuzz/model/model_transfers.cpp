@@ -170,8 +170,12 @@ bool World::corruptData(int from, int to) {
     }
     for (DataPacket& packet : channel->second) {
         auto decoded = decodePacket(ConstBytes(packet.bytes.data(), packet.bytes.size()));
-        if (decoded && decoded.value().header.kind == PacketKind::Chunk && !packet.duplicate) {
+        // Each corruption takes a chunk not corrupted yet: the same byte flipped twice is the
+        // original again (model seed 2742 counted such a mended transfer as corrupted).
+        if (decoded && decoded.value().header.kind == PacketKind::Chunk && !packet.duplicate &&
+            !packet.corrupted) {
             packet.bytes.back() ^= 0x10;
+            packet.corrupted = true;
             auto sender = users_[from].outgoing.find(decoded.value().header.transferId);
             if (sender != users_[from].outgoing.end()) {
                 sent_[sender->second].corrupted = true;

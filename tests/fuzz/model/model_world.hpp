@@ -70,6 +70,7 @@ struct Violation {
 struct DataPacket {
     std::vector<std::uint8_t> bytes;
     bool duplicate = false; // injected again: the receiver must refuse it
+    bool corrupted = false; // has a flipped byte (flipping it again would mend it)
 };
 
 class World {
