@@ -6,6 +6,7 @@
 #include <string>
 
 #include "protocol/codec.hpp"
+#include "support/engine_rooms.hpp"
 #include "support/fake_network.hpp"
 #include "support/texts.hpp"
 
@@ -451,18 +452,11 @@ TEST(EngineFuzzFindings, TheOwnerConfirmsADepartureToEveryMember) {
 namespace rtcmc {
 namespace {
 
+using testing::hasAction;
+
 std::string offerFrom(const std::string& peer) {
     return proto::encode(proto::SessionDescription{
         proto::Envelope{"room", peer, std::string("me")}, proto::SdpType::Offer, "v=0", {}, {}});
-}
-
-bool hasAction(const Actions& actions, ActionKind kind, const std::string& peer) {
-    for (const Action& action : actions) {
-        if (action.kind == kind && action.peer == peer) {
-            return true;
-        }
-    }
-    return false;
 }
 
 bool answersOffer(const Actions& actions, const std::string& peer) {

@@ -11,16 +11,8 @@ namespace {
 
 using testing::configFor;
 using testing::FakeNetwork;
+using testing::hasAction;
 using testing::pairs;
-
-bool hasAction(const Actions& actions, ActionKind kind, const std::string& peer) {
-    for (const Action& action : actions) {
-        if (action.kind == kind && action.peer == peer) {
-            return true;
-        }
-    }
-    return false;
-}
 
 bool asksServer(const Actions& actions, const std::string& request) {
     for (const Action& action : actions) {

@@ -27,6 +27,16 @@ inline void openAndJoinFour(FakeNetwork& net, const EngineConfig& config) {
     }
 }
 
+// The actions include one of this kind for this peer.
+inline bool hasAction(const Actions& actions, ActionKind kind, const std::string& peer) {
+    for (const Action& action : actions) {
+        if (action.kind == kind && action.peer == peer) {
+            return true;
+        }
+    }
+    return false;
+}
+
 inline std::set<std::string> pairs(std::initializer_list<const char*> list) {
     return std::set<std::string>(list.begin(), list.end());
 }

@@ -219,9 +219,9 @@ public:
 private:
     struct Node {
         Engine engine;
-        std::set<std::string> links;     // peers the fake browser holds a connection with
-        std::set<std::string> connected; // links whose negotiation completed
-        std::set<std::string> dataLinks; // links that carry an RTCDataChannel
+        std::set<std::string> links;      // peers the fake browser holds a connection with
+        std::set<std::string> connected;  // links whose negotiation completed
+        std::set<std::string> dataLinks;  // links that carry an RTCDataChannel
         std::set<std::string> mediaLinks; // links that send or receive audio or video
         std::vector<FiredEvent> events;
         std::vector<Action> actions;
