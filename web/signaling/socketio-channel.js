@@ -89,6 +89,10 @@ export class SocketIoChannel {
         });
         this.socket.on('error-event', (error) => {
             const data = isObject(error) ? error : {};
+            // A peer message into a room this page is not in (any more): sent before the page
+            // heard that its join was refused or its stay ended, which the core reports on its
+            // own (the joiner's offer goes out with its join-room: docs/protocol.md).
+            if (data['event'] === 'relay' && data['code'] === 'NOT_IN_ROOM') return;
             handlers.onError(data['code'] || 'SERVER_ERROR', data['message'] || 'the signaling server reported an error');
         });
         this.socket.on('server-shutdown', () => {
