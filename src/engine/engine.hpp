@@ -217,6 +217,8 @@ private:
     // a new peer connection (the first offer may never have reached the peer).
     void redialIfNeverConnected(const std::string& peer, Actions& out);
     void onRoomList(const nlohmann::json& rooms, std::uint64_t nowMs, Actions& out);
+    // The server's `error-event`: a request or relay it refused that had no acknowledgement.
+    void onServerErrorEvent(const nlohmann::json& payload, Actions& out);
     void onServerError(const std::string& request, const nlohmann::json& reply, std::uint64_t nowMs,
                        Actions& out);
     // open() + connect() for a room another page already owns: join that room instead, with

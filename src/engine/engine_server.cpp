@@ -329,6 +329,33 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
     return out;
 }
 
+void Engine::onServerErrorEvent(const json& payload, Actions& out) {
+    const auto field = [&payload](const char* name, std::size_t maxBytes) {
+        const auto found = payload.find(name);
+        return found != payload.end() && found->is_string()
+                   ? std::string(utf8Prefix(found->get_ref<const std::string&>(), maxBytes))
+                   : std::string();
+    };
+    const std::string request = field("event", 128);
+    const std::string code = field("code", 64);
+    // A relay into a room we are not in: sent before we heard that our join was refused (the
+    // joiner's offer goes out with its join-room), or just as our stay ended (left, ejected,
+    // room closed). The server answers in order, so by now we know, and the page heard it
+    // from us. Only a member that still holds the room learns something here.
+    const bool member = state_ == SessionState::Open || state_ == SessionState::Joined;
+    if (request == "relay" && code == "NOT_IN_ROOM" && !member) {
+        return;
+    }
+    const std::string message = field("message", proto::kMaxReasonBytes);
+    const Text text = message.empty() ? Text(TextId::ServerRefused, {request})
+                                      : Text(TextId::Verbatim, {message});
+    out.push_back(fireEvent(PageEvent::OnError, json{{"code", code.empty() ? "SERVER_ERROR" : code},
+                                                     {"text", text.toJson()},
+                                                     {"request", request},
+                                                     {"userid", config_.userid},
+                                                     {"sessionid", targetRoom_}}));
+}
+
 void Engine::onServerError(const std::string& request, const json& reply, std::uint64_t nowMs,
                            Actions& out) {
     std::string code = "SERVER_ERROR";
@@ -381,6 +408,10 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
     }
     if (event == "welcome") {
         onWelcome(payload, out);
+        return out;
+    }
+    if (event == "error-event") {
+        onServerErrorEvent(payload, out);
         return out;
     }
     proto::FieldReader reader(payload, "server " + event);

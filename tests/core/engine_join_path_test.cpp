@@ -98,6 +98,9 @@ TEST(EngineJoinPath, ARefusedJoinClosesTheEarlyLinkAndTheOwnerHearsNothing) {
     EXPECT_TRUE(hasAction(joining, ActionKind::CreatePeer, "a"));
     net.run("b", joining);
 
+    // One error: the server also refused the early offer (NOT_IN_ROOM, as an error-event),
+    // which says nothing the refused join did not.
+    ASSERT_EQ(net.events("b", "onerror").size(), 1u);
     EXPECT_EQ(net.events("b", "onerror").back().payload["code"], "WRONG_PASSWORD");
     EXPECT_EQ(net.engine("b").state(), SessionState::Idle);
     EXPECT_FALSE(net.hasLink("b", "a"));

@@ -171,6 +171,43 @@ TEST(EngineServerMode, MalformedServerPayloadsAreErrorsNotCrashes) {
     EXPECT_EQ(net.mesh().size(), 6u);
 }
 
+// The server's error-event (a refused request or relay without an ack): the core decides what
+// the page hears. A relay refused as NOT_IN_ROOM is news only to a member that still holds the
+// room; anything else is passed on with the server's code and words.
+TEST(EngineServerMode, ErrorEventsReachThePageThroughTheCore) {
+    FakeNetwork net(true);
+    openAndJoinFour(net, configFor(Direction::ManyToMany));
+    const auto errorsOf = [&net](const char* id) { return net.events(id, "onerror"); };
+
+    net.serverSays(
+        "d", "error-event",
+        R"({"code":"NOT_IN_ROOM","message":"you are not in room \"room\"","event":"relay"})");
+    ASSERT_EQ(errorsOf("d").size(), 1u);
+    EXPECT_EQ(errorsOf("d").back().payload["code"], "NOT_IN_ROOM");
+    EXPECT_EQ(errorsOf("d").back().payload["request"], "relay");
+
+    net.serverSays("d", "error-event", R"({"code":"RATE_LIMITED","event":"relay"})");
+    ASSERT_EQ(errorsOf("d").size(), 2u);
+    EXPECT_EQ(errorsOf("d").back().payload["code"], "RATE_LIMITED");
+
+    // Fields of the wrong type or length are not trusted, and nothing breaks.
+    net.serverSays("d", "error-event", R"({"code":7,"message":[],"event":null})");
+    ASSERT_EQ(errorsOf("d").size(), 3u);
+    EXPECT_EQ(errorsOf("d").back().payload["code"], "SERVER_ERROR");
+    net.serverSays("d", "error-event",
+                   R"({"code":")" + std::string(500, 'C') + R"(","message":")" +
+                       std::string(5000, 'm') + R"("})");
+    ASSERT_EQ(errorsOf("d").size(), 4u);
+    EXPECT_EQ(errorsOf("d").back().payload["code"].get<std::string>().size(), 64u);
+    EXPECT_EQ(net.engine("d").state(), SessionState::Joined);
+
+    // Once the stay ended, a relay sent just before is refused: the page heard of the end.
+    net.run("d", net.engine("d").leave());
+    const std::size_t before = errorsOf("d").size();
+    net.serverSays("d", "error-event", R"({"code":"NOT_IN_ROOM","event":"relay"})");
+    EXPECT_EQ(errorsOf("d").size(), before);
+}
+
 // After a signaling drop the channel hands the new connection's welcome to the engine
 // (docs/server.md, "Resuming"): a room the server kept changes nothing; a room it did not keep
 // is SESSION_LOST and the end of that session.

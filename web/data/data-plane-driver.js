@@ -96,7 +96,13 @@ export class DataPlaneDriver {
         if (this.plane || this.warming) return;
         this.warming = setTimeout(() => {
             this.warming = null;
-            this.ensurePlane();
+            // In a task of its own, a failure (the heap cannot grow) would be lost: the page
+            // hears it, and the first link tries again.
+            try {
+                this.ensurePlane();
+            } catch (error) {
+                this.runtime.fireError(new RTCMultiConnectionError('OUT_OF_MEMORY', `the data plane could not be made: ${error && error.message}`));
+            }
         }, 0);
     }
 

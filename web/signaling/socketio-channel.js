@@ -87,14 +87,10 @@ export class SocketIoChannel {
                 handlers.onRelay(message['from'], message['data']);
             }
         });
-        this.socket.on('error-event', (error) => {
-            const data = isObject(error) ? error : {};
-            // A peer message into a room this page is not in (any more): sent before the page
-            // heard that its join was refused or its stay ended, which the core reports on its
-            // own (the joiner's offer goes out with its join-room: docs/protocol.md).
-            if (data['event'] === 'relay' && data['code'] === 'NOT_IN_ROOM') return;
-            handlers.onError(data['code'] || 'SERVER_ERROR', data['message'] || 'the signaling server reported an error');
-        });
+        // A request or relay the server refused without an ack to answer: the core decides what
+        // the page hears of it (Engine::onServerErrorEvent; a relay refused because the join
+        // was refused or the stay ended is already told).
+        this.socket.on('error-event', (error) => handlers.onServerEvent('error-event', isObject(error) ? error : {}));
         this.socket.on('server-shutdown', () => {
             handlers.onError('SERVER_SHUTDOWN', 'the signaling server is shutting down');
         });

@@ -264,6 +264,14 @@ private:
                     later_.emplace_back(userid, [this, userid, action] {
                         if (action.peer.empty() || sameRoom(userid, action.peer)) {
                             queue_.push_back(Envelope{userid, action.peer, action.text});
+                        } else {
+                            // A relay has no ack: the refusal comes back as an error-event.
+                            const bool member = inAnyRoom(userid);
+                            emit(userid, "error-event",
+                                 {{"code", member ? "UNKNOWN_USER" : "NOT_IN_ROOM"},
+                                  {"message",
+                                   member ? "user is not in the room" : "you are not in the room"},
+                                  {"event", "relay"}});
                         }
                     });
                 } else {
@@ -461,6 +469,16 @@ private:
         bool sfu = false;
         std::uint32_t sfuBitrate = 0;
     };
+
+    bool inAnyRoom(const std::string& userid) const {
+        for (const auto& entry : rooms_) {
+            const std::vector<std::string>& members = entry.second.members;
+            if (std::find(members.begin(), members.end(), userid) != members.end()) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     bool sameRoom(const std::string& a, const std::string& b) const {
         for (const auto& entry : rooms_) {

@@ -175,3 +175,35 @@ describe('leave()', () => {
         expect(core.DataPlane.liveInstances()).toBe(0);
     });
 });
+
+describe('warmUp()', () => {
+    test('the plane is made in a task of its own; if that fails the page hears it and the first link tries again', async () => {
+        const { driver, runtime } = makeDriver();
+        driver.warmUp();
+        expect(driver.plane).toBe(null); // not during the page's call
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        expect(driver.plane).not.toBe(null);
+        driver.release();
+
+        // A heap that cannot grow: the constructor throws inside the timer.
+        driver.core = Object.create(core, {
+            DataPlane: {
+                value: function () {
+                    throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+                },
+            },
+        });
+        driver.warmUp();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        expect(driver.plane).toBe(null);
+        expect(runtime.errors).toHaveLength(1);
+        expect(runtime.errors[0].code).toBe('OUT_OF_MEMORY');
+        expect(runtime.errors[0].message).toContain('Maximum memory size exceeded');
+
+        driver.core = core;
+        const { ann } = linkAll(driver, ['ann']);
+        ann.open();
+        driver.send('hello');
+        expect(ann.sent).toEqual(['hello']);
+    });
+});
