@@ -29,6 +29,39 @@ export function launchedProfile() {
     return browser ? browser.cmdline.find((arg) => arg.startsWith('--user-data-dir=')) : null;
 }
 
+// PIDs of the browser this process launched and of its helpers (GPU, network service,
+// storage, zygotes): every process under it that is not a renderer. Both pages share them: a
+// file read (Blob) and the sockets of every data channel go through them.
+export function browserSidePids() {
+    const list = processes();
+    const browser = list.find((proc) => proc.ppid === process.pid && !proc.cmdline.some((arg) => arg.startsWith('--type=')) && proc.cmdline.some((arg) => arg.startsWith('--user-data-dir=')));
+    if (!browser) return [];
+    const children = new Map();
+    for (const proc of list) {
+        if (!children.has(proc.ppid)) children.set(proc.ppid, []);
+        children.get(proc.ppid).push(proc);
+    }
+    const pids = [];
+    const walk = (proc) => {
+        if (!proc.cmdline.includes('--type=renderer')) pids.push(proc.pid);
+        for (const child of children.get(proc.pid) || []) walk(child);
+    };
+    walk(browser);
+    return pids;
+}
+
+// User + system CPU time of several processes together, in milliseconds (null when one of
+// them cannot be read: it ended).
+export function totalCpuMs(pids) {
+    let total = 0;
+    for (const pid of pids) {
+        const ms = cpuMs(pid);
+        if (ms === null) return null;
+        total += ms;
+    }
+    return pids.length ? total : null;
+}
+
 // PIDs of the renderer processes of that browser now.
 export function rendererPids(profile) {
     return processes()

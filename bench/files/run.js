@@ -38,7 +38,7 @@ import { DEFAULT_STATIC_ROOTS } from '../../server/config.js';
 import { createServer } from '../../server/index.js';
 import { createLogger } from '../../server/log.js';
 import { BENCH_CHROMIUM_ARGS as CHROMIUM_ARGS } from '../chromium-args.js';
-import { cpuMs, launchedProfile, rendererOf, sampleRss } from './processes.js';
+import { browserSidePids, cpuMs, launchedProfile, rendererOf, sampleRss, totalCpuMs } from './processes.js';
 import { startUpstreamServer } from './upstream-server.js';
 import { startCoturn } from '../../tests/e2e/support/coturn.js';
 
@@ -236,6 +236,8 @@ async function runOnce(browser, entry, round, env) {
         const rss = sampleRss(b.pid);
         const cpuA0 = cpuMs(a.pid);
         const cpuB0 = cpuMs(b.pid);
+        const browserPids = browserSidePids();
+        const cpuBrowser0 = totalCpuMs(browserPids);
         const start = await sender.evaluate((payload) => (payload === 'file' ? window.sendFile() : window.sendText()), entry.payload);
         const { end } = await Promise.race([
             receiver.evaluate(() => window.result),
@@ -243,6 +245,7 @@ async function runOnce(browser, entry, round, env) {
         ]);
         const cpuA1 = cpuMs(a.pid);
         const cpuB1 = cpuMs(b.pid);
+        const cpuBrowser1 = totalCpuMs(browserPids);
         if (profilers) {
             for (const [side, profiler] of [
                 ['sender', profilers[0]],
@@ -278,6 +281,7 @@ async function runOnce(browser, entry, round, env) {
             setupSteps,
             cpuSender: cpuA0 === null || cpuA1 === null ? null : (cpuA1 - cpuA0) / mib,
             cpuReceiver: cpuB0 === null || cpuB1 === null ? null : (cpuB1 - cpuB0) / mib,
+            cpuBrowser: cpuBrowser0 === null || cpuBrowser1 === null ? null : (cpuBrowser1 - cpuBrowser0) / mib,
             peakRss,
             peakHeap,
             wasmHeap,
@@ -396,7 +400,7 @@ const mibOf = (bytes) => (bytes === null || bytes === undefined ? 'n/a' : (bytes
 
 function printSummary(list, results) {
     console.log('\n## Per case (medians over rounds)\n');
-    console.log('| case | runs ok | MiB/s median | min–max | first 8 MiB ms | steady MiB/s | setup ms | CPU ms/MiB sender / receiver | receiver peak RSS MiB | receiver peak JS heap MiB | wasm heap MiB | path rtt ms |');
+    console.log('| case | runs ok | MiB/s median | min–max | first 8 MiB ms | steady MiB/s | setup ms | CPU ms/MiB sender / receiver / browser | receiver peak RSS MiB | receiver peak JS heap MiB | wasm heap MiB | path rtt ms |');
     console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const entry of list) {
         const runs = results.get(entry.id) || [];
@@ -405,13 +409,13 @@ function printSummary(list, results) {
         console.log(
             `| ${entry.id} | ${ok.length}/${runs.length} | ${fixed(median(speeds))} | ${fixed(Math.min(...speeds))}–${fixed(Math.max(...speeds))} | ` +
                 `${fixed(median(ok.map((run) => run.first8)), 0)} | ${fixed(median(ok.map((run) => run.steady)), 1)} | ` +
-                `${fixed(median(ok.map((run) => run.setupMs)), 1)} | ${fixed(median(ok.map((run) => run.cpuSender)), 1)} / ${fixed(median(ok.map((run) => run.cpuReceiver)), 1)} | ` +
+                `${fixed(median(ok.map((run) => run.setupMs)), 1)} | ${fixed(median(ok.map((run) => run.cpuSender)), 1)} / ${fixed(median(ok.map((run) => run.cpuReceiver)), 1)} / ${fixed(median(ok.map((run) => run.cpuBrowser)), 1)} | ` +
                 `${mibOf(median(ok.map((run) => run.peakRss)))} | ${mibOf(median(ok.map((run) => run.peakHeap)))} | ${mibOf(median(ok.map((run) => run.wasmHeap)))} | ${fixed(median(ok.map((run) => run.path && run.path.rttMs)), 0)} |`,
         );
     }
     console.log('\n## Ratios (medians of per-round ratios of MiB/s)\n');
-    console.log('| ours | against | median ratio | per round |');
-    console.log('|---|---|---|---|');
+    console.log('| ours | against | median ratio | per round | CPU/MiB sender | CPU/MiB receiver | CPU/MiB browser |');
+    console.log('|---|---|---|---|---|---|---|');
     for (const entry of list.filter((candidate) => candidate.library === 'ours')) {
         for (const other of ['raw', 'upstream']) {
             const baseline = list.find((candidate) =>
@@ -421,10 +425,17 @@ function printSummary(list, results) {
             const ours = results.get(entry.id) || [];
             const theirs = results.get(baseline.id) || [];
             const ratios = [];
+            // CPU per MiB, ours / theirs per round (lower is better; 1.10 is 10 % more).
+            const cpu = { cpuSender: [], cpuReceiver: [], cpuBrowser: [] };
             for (let round = 0; round < ours.length; round++) {
-                if (ours[round] && ours[round].ok && theirs[round] && theirs[round].ok) ratios.push(ours[round].mibps / theirs[round].mibps);
+                if (!(ours[round] && ours[round].ok && theirs[round] && theirs[round].ok)) continue;
+                ratios.push(ours[round].mibps / theirs[round].mibps);
+                for (const side of Object.keys(cpu)) {
+                    if (ours[round][side] && theirs[round][side]) cpu[side].push(ours[round][side] / theirs[round][side]);
+                }
             }
-            console.log(`| ${entry.id} | ${baseline.id} | ${fixed(median(ratios))} | ${ratios.map((ratio) => fixed(ratio)).join(' ')} |`);
+            const cpuCells = Object.values(cpu).map((list) => `${fixed(median(list))} (${list.map((ratio) => fixed(ratio)).join(' ')})`);
+            console.log(`| ${entry.id} | ${baseline.id} | ${fixed(median(ratios))} | ${ratios.map((ratio) => fixed(ratio)).join(' ')} | ${cpuCells.join(' | ')} |`);
         }
     }
     printSetup(list, results);

@@ -70,11 +70,10 @@ export class BytesReader {
 }
 
 // Files up to this many bytes are read with one arrayBuffer(), as a raw sender would: one
-// request to the browser process instead of a stream's. Larger ones are streamed, so that the
-// page never holds a large file at once. With every file of 64 MiB read whole, bench/files/
-// measured the sender at 46.1 ms of CPU per MiB against 46.9 streamed (5 rounds, a loaded
-// machine: within the noise), so the memory of whole reads is spent only on small files.
+// request to the browser process. Larger ones are read in slices of SLICE_READ_BYTES, one
+// slice read ahead, so that the page holds at most three slices of a file at once.
 export const WHOLE_READ_BYTES = 8 << 20;
+export const SLICE_READ_BYTES = 4 << 20;
 
 // A reader with the stream reader's read() and cancel() that reads the whole Blob at once.
 class WholeBlobReader {
@@ -95,14 +94,65 @@ class WholeBlobReader {
     }
 }
 
-// One stream for a large file (blob.stream()): reading it in slices (blob.slice() then
-// arrayBuffer()) costs the renderer about a third more CPU and the browser process ten times
-// more than the stream, whose reads are pipelined (bench/files/README.md).
+// The same, slice by slice: blob.slice().arrayBuffer() of a few MiB, the next slice asked for
+// as soon as the current one is handed out. Reading a file through blob.stream() cost the
+// sender's main thread 14 to 17 ms of CPU per MiB in Chromium (the stream's pieces are small,
+// each a promise and a copy), against 7 to 9 for arrayBuffer() reads of 4 MiB or more, about
+// what a raw sender spends on one arrayBuffer() of the whole file (bench/files/, --profile).
+class SlicedBlobReader {
+    constructor(blob, sliceBytes) {
+        this.blob = blob;
+        this.sliceBytes = sliceBytes;
+        this.position = 0;
+        this.ahead = null; // the next slice: {bytes (a promise of its ArrayBuffer), length}
+    }
+
+    slice() {
+        const blob = this.blob;
+        if (!blob || this.position >= blob.size) return null;
+        const end = Math.min(blob.size, this.position + this.sliceBytes);
+        const bytes = blob.slice(this.position, end).arrayBuffer();
+        // A failure is reported by the read() that hands this slice out; a cancelled read
+        // ahead is nobody's news.
+        bytes.catch(() => {});
+        const length = end - this.position;
+        this.position = end;
+        return { bytes, length };
+    }
+
+    read() {
+        const current = this.ahead || this.slice();
+        this.ahead = current ? this.slice() : null;
+        if (!current) return Promise.resolve({ done: true, value: undefined });
+        return current.bytes.then((buffer) => {
+            // Fewer bytes than the slice holds: the file was cut short on disk. What came is
+            // handed out and the file ends here (BlobReader reports how much is missing).
+            if (buffer.byteLength < current.length) this.cancel();
+            return { done: false, value: new Uint8Array(buffer) };
+        });
+    }
+
+    cancel() {
+        this.blob = null;
+        this.ahead = null;
+        return Promise.resolve();
+    }
+}
+
+// A file read for one transfer: whole, in slices, or (wholeReadBytes < 0, to compare in
+// bench/files/) through blob.stream().
+function blobPieces(blob, wholeReadBytes) {
+    if (wholeReadBytes < 0) return blob.stream().getReader();
+    if (blob.size <= wholeReadBytes) return new WholeBlobReader(blob);
+    return new SlicedBlobReader(blob, SLICE_READ_BYTES);
+}
+
+// A File or Blob, read in pieces (blobPieces) and copied into the requests in order.
 export class BlobReader {
     // onFilled(count): requests filled since the last call; onError(reason): the file cannot
     // be read (a string for the receiver and the page); wholeReadBytes: see WHOLE_READ_BYTES.
     constructor(blob, heap, onFilled, onError, wholeReadBytes = WHOLE_READ_BYTES) {
-        this.reader = blob.size <= wholeReadBytes ? new WholeBlobReader(blob) : blob.stream().getReader();
+        this.reader = blobPieces(blob, wholeReadBytes);
         this.heap = heap;
         this.onFilled = onFilled;
         this.onError = onError;

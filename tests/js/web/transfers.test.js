@@ -338,8 +338,8 @@ test('a checksum mismatch is an error on both sides, never a file', async () => 
     expect(alice.named('onFileSent')).toEqual([]);
 });
 
-// A Blob that cannot be read past `goodBytes`, as a file removed or changed on disk: its
-// stream fails (or ends) there, and arrayBuffer() rejects (or returns the good bytes);
+// A Blob that cannot be read past `goodBytes`, as a file removed or changed on disk:
+// arrayBuffer() of it or of a slice reaching past there rejects (or returns the good bytes);
 // Chromium rejects arrayBuffer() with NotReadableError when the file changed on disk.
 class FailingFile extends File {
     constructor(content, name, goodBytes, { shorter = false } = {}) {
@@ -348,28 +348,23 @@ class FailingFile extends File {
         this.shorter = shorter;
     }
 
-    stream() {
-        const bytesBefore = this.goodBytes;
-        const shorter = this.shorter;
-        let sent = false;
-        return new ReadableStream({
-            pull(controller) {
-                if (!sent) {
-                    sent = true;
-                    controller.enqueue(new Uint8Array(bytesBefore));
-                } else if (shorter) controller.close();
-                else controller.error(new DOMException('the file could not be read', 'NotReadableError'));
-            },
-        });
+    arrayBuffer() {
+        return this.range(0, this.size);
     }
 
-    arrayBuffer() {
-        if (this.shorter) return Promise.resolve(new ArrayBuffer(this.goodBytes));
+    // A slice reads the same file: past goodBytes it fails, or comes back short.
+    slice(start = 0, end = this.size) {
+        return { size: end - start, arrayBuffer: () => this.range(start, end) };
+    }
+
+    range(start, end) {
+        if (end <= this.goodBytes) return Promise.resolve(new ArrayBuffer(end - start));
+        if (this.shorter) return Promise.resolve(new ArrayBuffer(Math.max(0, this.goodBytes - start)));
         return Promise.reject(new DOMException('the file could not be read', 'NotReadableError'));
     }
 }
 
-// 3 MiB is read with one arrayBuffer(), 9 MiB is streamed (WHOLE_READ_BYTES is 8 MiB).
+// 3 MiB is read with one arrayBuffer(), 9 MiB in slices of 4 MiB (WHOLE_READ_BYTES is 8 MiB).
 test.each([
     [false, 3],
     [true, 3],
@@ -414,4 +409,49 @@ test('several files both ways at once, each whole', async () => {
         }
     }
     await until(() => alice.named('onFileSent').length === 6 && bob.named('onFileSent').length === 3, 'every confirmation');
+});
+
+// A file larger than WHOLE_READ_BYTES is read in slices of SLICE_READ_BYTES, one read ahead:
+// the page never holds the whole file, and every byte arrives in order.
+class CountingFile extends File {
+    constructor(content, name) {
+        super([content], name);
+        this.slices = [];
+        this.pending = 0;
+        this.mostPending = 0;
+    }
+
+    slice(start, end) {
+        const part = super.slice(start, end);
+        this.slices.push([start, end]);
+        return {
+            size: part.size,
+            arrayBuffer: () => {
+                this.pending += 1;
+                this.mostPending = Math.max(this.mostPending, this.pending);
+                return part.arrayBuffer().finally(() => {
+                    this.pending -= 1;
+                });
+            },
+        };
+    }
+}
+
+test('a large file is read slice by slice, at most two slices at a time, and arrives whole', async () => {
+    const alice = page('alice');
+    const bob = page('bob');
+    await room(alice, bob);
+    const size = 10 * MiB + 5;
+    const file = new CountingFile(bytes(size, 31), 'sliced.bin');
+    alice.connection.send(file, 'bob');
+    await until(() => bob.named('onFileReceived').length === 1, 'the file');
+    const [received] = bob.events.filter((event) => event.name === 'onFileReceived');
+    expect(received.args[0]).toBe('sliced.bin');
+    expect(await sameBytes(received.args[1], bytes(size, 31))).toBe(true);
+    expect(file.slices).toEqual([
+        [0, 4 * MiB],
+        [4 * MiB, 8 * MiB],
+        [8 * MiB, size],
+    ]);
+    expect(file.mostPending).toBeLessThanOrEqual(2);
 });
