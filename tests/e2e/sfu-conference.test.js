@@ -31,7 +31,9 @@ async function waitForLeave(user, userid, what) {
 test('six users through Janus: each plays the five others, uploads one audio and one video stream, sees a mute and a leaver', async () => {
     const room = e2e.uniqueId('sfu');
     const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
-    const users = await openRoom(e2e, 'conference', room, names, { sfu: '1', small: '1' });
+    // Each joiner loads while the pages before it decode every stream: on 2 loaded cores with
+    // Janus beside them the sixth took over 30 s to be in the room (a CI run, 2026-12-06).
+    const users = await openRoom(e2e, 'conference', room, names, { sfu: '1', small: '1' }, { joinTimeout: 60000 });
     const ids = new Map();
     for (const user of users) ids.set(user, await useridOf(e2e, user));
 

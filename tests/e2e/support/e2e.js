@@ -257,7 +257,8 @@ export function setupE2E({ needsBundle = false, serverOptions = {} } = {}) {
         },
 
         // Waits until the server has room `roomid` (and, when given, `members` members in it).
-        async waitForRoom(roomid, { members = 1, timeout = WAIT_MS } = {}) {
+        // `joiner`: the user expected to join, whose state is reported too when it does not.
+        async waitForRoom(roomid, { members = 1, timeout = WAIT_MS, joiner = null } = {}) {
             const deadline = Date.now() + timeout;
             let room = null;
             for (;;) {
@@ -266,7 +267,8 @@ export function setupE2E({ needsBundle = false, serverOptions = {} } = {}) {
                 if (Date.now() > deadline) break;
                 await new Promise((resolve) => setTimeout(resolve, 50));
             }
-            const report = await fixture.describeState(state.users[0]);
+            let report = await fixture.describeState(state.users[0]);
+            if (joiner && joiner !== state.users[0]) report += `\n\n${await fixture.describeState(joiner)}`;
             throw new Error(
                 `server: waiting for room "${roomid}" with ${members} member(s): timed out after ${timeout} ms ` +
                     `(room now: ${JSON.stringify(room)})\n\n${report}`,

@@ -11,14 +11,17 @@ export async function useridOf(e2e, user) {
 
 // Opens `pageName` for the owner (role=owner) and then for each joiner, each one once the
 // server counts the previous users as members of `room`. Returns the users, owner first.
-export async function openRoom(e2e, pageName, room, names, query = {}) {
+// `joinTimeout`: how long each page may take to be in the room (a page joining a busy room
+// on a loaded machine loads, captures and joins while the others decode every stream).
+export async function openRoom(e2e, pageName, room, names, query = {}, { joinTimeout = WAIT_MS } = {}) {
     const [ownerName, ...joinerNames] = names;
     const owner = await e2e.openUser(ownerName, pageName, { room, role: 'owner', ...query });
-    await e2e.waitForRoom(room, { members: 1 });
+    await e2e.waitForRoom(room, { members: 1, timeout: joinTimeout, joiner: owner });
     const users = [owner];
     for (const name of joinerNames) {
-        users.push(await e2e.openUser(name, pageName, { room, ...query }));
-        await e2e.waitForRoom(room, { members: users.length });
+        const joiner = await e2e.openUser(name, pageName, { room, ...query });
+        users.push(joiner);
+        await e2e.waitForRoom(room, { members: users.length, timeout: joinTimeout, joiner });
     }
     return users;
 }
