@@ -338,6 +338,12 @@ void Engine::onServerErrorEvent(const json& payload, Actions& out) {
     };
     const std::string request = field("event", 128);
     const std::string code = field("code", 64);
+    // Our requests all carry an ack, whose reply says why one was refused (onServerError); the
+    // server also emits an error-event for one refused as malformed, oversize or over the rate
+    // limit, which would tell the page twice. Only relays and SFU frames go without an ack.
+    if (request != "relay" && request != "sfu") {
+        return;
+    }
     // A relay into a room we are not in: sent before we heard that our join was refused (the
     // joiner's offer goes out with its join-room), or just as our stay ended (left, ejected,
     // room closed). The server answers in order, so by now we know, and the page heard it

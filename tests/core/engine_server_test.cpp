@@ -173,7 +173,8 @@ TEST(EngineServerMode, MalformedServerPayloadsAreErrorsNotCrashes) {
 
 // The server's error-event (a refused request or relay without an ack): the core decides what
 // the page hears. A relay refused as NOT_IN_ROOM is news only to a member that still holds the
-// room; anything else is passed on with the server's code and words.
+// room; a request's refusal came with its ack; the rest is passed on with the server's code
+// and words.
 TEST(EngineServerMode, ErrorEventsReachThePageThroughTheCore) {
     FakeNetwork net(true);
     openAndJoinFour(net, configFor(Direction::ManyToMany));
@@ -190,13 +191,19 @@ TEST(EngineServerMode, ErrorEventsReachThePageThroughTheCore) {
     ASSERT_EQ(errorsOf("d").size(), 2u);
     EXPECT_EQ(errorsOf("d").back().payload["code"], "RATE_LIMITED");
 
+    // A refused request's reply (its ack) already said why: its error-event is not told twice.
+    net.serverSays("d", "error-event", R"({"code":"RATE_LIMITED","event":"update-extra"})");
+    ASSERT_EQ(errorsOf("d").size(), 2u);
+
     // Fields of the wrong type or length are not trusted, and nothing breaks.
-    net.serverSays("d", "error-event", R"({"code":7,"message":[],"event":null})");
+    net.serverSays("d", "error-event", R"({"code":7,"message":[],"event":"sfu"})");
     ASSERT_EQ(errorsOf("d").size(), 3u);
     EXPECT_EQ(errorsOf("d").back().payload["code"], "SERVER_ERROR");
+    net.serverSays("d", "error-event", R"({"code":"X","event":null})");
+    ASSERT_EQ(errorsOf("d").size(), 3u);
     net.serverSays("d", "error-event",
                    R"({"code":")" + std::string(500, 'C') + R"(","message":")" +
-                       std::string(5000, 'm') + R"("})");
+                       std::string(5000, 'm') + R"(","event":"relay"})");
     ASSERT_EQ(errorsOf("d").size(), 4u);
     EXPECT_EQ(errorsOf("d").back().payload["code"].get<std::string>().size(), 64u);
     EXPECT_EQ(net.engine("d").state(), SessionState::Joined);
