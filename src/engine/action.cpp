@@ -105,6 +105,10 @@ Action serverRequest(std::string name, const nlohmann::json& body) {
     return action;
 }
 
+Action roomRequest(std::string name, const std::string& roomid) {
+    return serverRequest(std::move(name), nlohmann::json{{"roomid", roomid}});
+}
+
 Action peerAction(ActionKind kind, std::string peer) {
     Action action;
     action.kind = kind;

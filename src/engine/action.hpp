@@ -96,6 +96,8 @@ inline Action sendSignal(std::string peer, std::string text) {
 }
 Action fireEvent(PageEvent event, const nlohmann::json& argument);
 Action serverRequest(std::string name, const nlohmann::json& body);
+// A request about one room, {roomid} (leave-room, get-room, check-presence, close-room).
+Action roomRequest(std::string name, const std::string& roomid);
 Action peerAction(ActionKind kind, std::string peer);
 Action scheduleTick(std::uint64_t atMs);
 

@@ -219,6 +219,8 @@ private:
     void onRoomList(const nlohmann::json& rooms, std::uint64_t nowMs, Actions& out);
     // The server's `error-event`: a request or relay it refused that had no acknowledgement.
     void onServerErrorEvent(const nlohmann::json& payload, Actions& out);
+    // onerror for the server's refusal {code, message} of `request`; returns its words.
+    Text reportRefusal(const std::string& request, const nlohmann::json& refusal, Actions& out);
     void onServerError(const std::string& request, const nlohmann::json& reply, std::uint64_t nowMs,
                        Actions& out);
     // open() + connect() for a room another page already owns: join that room instead, with

@@ -252,7 +252,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
     if (request == "open-room" && state_ == SessionState::Opening && openRequested_) {
         if (!adoptRoomView(reply.value("room", json::object()), out)) {
             // The server may hold the room all the same: give it back.
-            out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
+            out.push_back(roomRequest("leave-room", targetRoom_));
             endSession(SessionEvent::Refused, out);
             stateChange("failed", out, {TextId::ServerAnswerNotOk, {request}});
             return out;
@@ -262,7 +262,7 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
             fireEvent(PageEvent::Opened, json{{"sessionid", targetRoom_}, {"sfu", sfuPlan()}}));
     } else if (request == "join-room" && state_ == SessionState::Joining && joinRequested_) {
         if (!adoptRoomView(reply.value("room", json::object()), out)) {
-            out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
+            out.push_back(roomRequest("leave-room", targetRoom_));
             endSession(SessionEvent::Refused, out);
             stateChange("request-rejected", out, {TextId::ServerAnswerNotOk, {request}});
             return out;
@@ -329,15 +329,41 @@ Actions Engine::serverReply(const std::string& request, const std::string& reque
     return out;
 }
 
+namespace {
+
+// A string field of the server's refusal ({code, message, event}), cut to maxBytes on a code
+// point boundary; missing or of another type, it reads as empty.
+std::string refusalField(const json& refusal, const char* name, std::size_t maxBytes) {
+    if (!refusal.is_object()) {
+        return {};
+    }
+    const auto found = refusal.find(name);
+    return found != refusal.end() && found->is_string()
+               ? std::string(utf8Prefix(found->get_ref<const std::string&>(), maxBytes))
+               : std::string();
+}
+
+} // namespace
+
+// The page's onerror for a refusal of the server: its code and words, or ours when it gave none.
+Text Engine::reportRefusal(const std::string& request, const json& refusal, Actions& out) {
+    std::string code = refusalField(refusal, "code", 64);
+    if (code.empty()) {
+        code = "SERVER_ERROR";
+    }
+    const std::string message = refusalField(refusal, "message", proto::kMaxReasonBytes);
+    const Text text = message.empty() ? Text(TextId::ServerRefused, {request})
+                                      : Text(TextId::Verbatim, {message});
+    out.push_back(fireEvent(PageEvent::OnError, json{{"code", code},
+                                                     {"text", text.toJson()},
+                                                     {"request", request},
+                                                     {"userid", config_.userid},
+                                                     {"sessionid", targetRoom_}}));
+    return text;
+}
+
 void Engine::onServerErrorEvent(const json& payload, Actions& out) {
-    const auto field = [&payload](const char* name, std::size_t maxBytes) {
-        const auto found = payload.find(name);
-        return found != payload.end() && found->is_string()
-                   ? std::string(utf8Prefix(found->get_ref<const std::string&>(), maxBytes))
-                   : std::string();
-    };
-    const std::string request = field("event", 128);
-    const std::string code = field("code", 64);
+    const std::string request = refusalField(payload, "event", 128);
     // Our requests all carry an ack, whose reply says why one was refused (onServerError); the
     // server also emits an error-event for one refused as malformed, oversize or over the rate
     // limit, which would tell the page twice. Only relays and SFU frames go without an ack.
@@ -349,54 +375,29 @@ void Engine::onServerErrorEvent(const json& payload, Actions& out) {
     // room closed). The server answers in order, so by now we know, and the page heard it
     // from us. Only a member that still holds the room learns something here.
     const bool member = state_ == SessionState::Open || state_ == SessionState::Joined;
-    if (request == "relay" && code == "NOT_IN_ROOM" && !member) {
+    if (request == "relay" && !member && refusalField(payload, "code", 64) == "NOT_IN_ROOM") {
         return;
     }
-    const std::string message = field("message", proto::kMaxReasonBytes);
-    const Text text = message.empty() ? Text(TextId::ServerRefused, {request})
-                                      : Text(TextId::Verbatim, {message});
-    out.push_back(fireEvent(PageEvent::OnError, json{{"code", code.empty() ? "SERVER_ERROR" : code},
-                                                     {"text", text.toJson()},
-                                                     {"request", request},
-                                                     {"userid", config_.userid},
-                                                     {"sessionid", targetRoom_}}));
+    reportRefusal(request, payload, out);
 }
 
 void Engine::onServerError(const std::string& request, const json& reply, std::uint64_t nowMs,
                            Actions& out) {
-    std::string code = "SERVER_ERROR";
-    Text message(TextId::ServerRefused, {request});
-    if (reply.contains("error") && reply["error"].is_object()) {
-        const json& detail = reply["error"];
-        if (detail.contains("code") && detail["code"].is_string()) {
-            code = std::string(utf8Prefix(detail["code"].get_ref<const std::string&>(), 64));
-        }
-        if (detail.contains("message") && detail["message"].is_string()) {
-            message = Text(TextId::Verbatim,
-                           {std::string(utf8Prefix(detail["message"].get_ref<const std::string&>(),
-                                                   proto::kMaxReasonBytes))});
-        }
-    }
+    const json refusal = reply.is_object() && reply.contains("error") ? reply["error"] : json();
     if (request == "open-room" && state_ == SessionState::Opening && joinIfTaken_ &&
-        code == "ROOM_EXISTS") {
+        refusalField(refusal, "code", 64) == "ROOM_EXISTS") {
         joinTakenRoom(nowMs, out); // the pair open() + connect(): no error, join it
         return;
     }
-    const json payload{{"code", code},
-                       {"text", message.toJson()},
-                       {"request", request},
-                       {"userid", config_.userid},
-                       {"sessionid", targetRoom_}};
-    if ((request == "open-room" && state_ == SessionState::Opening) ||
-        (request == "join-room" && state_ == SessionState::Joining)) {
+    const bool refusedSession = (request == "open-room" && state_ == SessionState::Opening) ||
+                                (request == "join-room" && state_ == SessionState::Joining);
+    Actions error;
+    const Text message = reportRefusal(request, refusal, error);
+    if (refusedSession) {
         endSession(SessionEvent::Refused, out);
-        if (request == "join-room") {
-            stateChange("request-rejected", out, message);
-        } else {
-            stateChange("failed", out, message);
-        }
+        stateChange(request == "join-room" ? "request-rejected" : "failed", out, message);
     }
-    out.push_back(fireEvent(PageEvent::OnError, payload));
+    out.insert(out.end(), error.begin(), error.end());
 }
 
 Actions Engine::serverEvent(const std::string& event, const std::string& payloadJson,
@@ -448,7 +449,12 @@ Actions Engine::serverEvent(const std::string& event, const std::string& payload
     } else if (event == "member-left") {
         const std::string userid = reader.id("userid");
         const std::string reason = reader.text("reason", 32);
-        if (reader.ok() && userid != config_.userid) {
+        if (reader.ok() && userid != config_.userid && userid == room_->owner()) {
+            // The server names the new owner (owner-changed) before the old one's member-left:
+            // without it our view of the room is behind, and succession by our own member list
+            // could make us an owner the server never made. Its view settles both.
+            out.push_back(roomRequest("get-room", targetRoom_));
+        } else if (reader.ok() && userid != config_.userid) {
             memberGone(userid,
                        reason == "ejected"        ? proto::LeaveReason::Ejected
                        : reason == "disconnected" ? proto::LeaveReason::Disconnected
@@ -509,7 +515,12 @@ void Engine::onOwnerChanged(const std::string& owner, std::uint64_t nowMs, Actio
     const std::string previous = room_->owner();
     // The server moves ownership only when the owner left, and a departed owner is not here to
     // hear it: an owner told otherwise keeps its room.
-    if (!room_->contains(owner) || owner == previous || isOwner()) {
+    if (owner == previous || isOwner()) {
+        return;
+    }
+    if (!room_->contains(owner)) {
+        // A member we never heard of: our view of the room is behind; the server's has both.
+        out.push_back(roomRequest("get-room", targetRoom_));
         return;
     }
     room_->setOwner(owner);
@@ -544,7 +555,7 @@ void Engine::onWelcome(const json& welcome, Actions& out) {
     if (wasResumed && rooms != welcome.end() && rooms->is_array()) {
         for (const json& roomid : *rooms) {
             if (roomid.is_string() && roomid.get_ref<const std::string&>() == targetRoom_) {
-                out.push_back(serverRequest("get-room", json{{"roomid", targetRoom_}}));
+                out.push_back(roomRequest("get-room", targetRoom_));
                 std::vector<std::string> peers;
                 for (const auto& entry : links_) {
                     peers.push_back(entry.first);
@@ -588,11 +599,18 @@ void Engine::catchUpWithRoom(const json& view, std::uint64_t nowMs, Actions& out
     if (!roomViewReadable(reader, roomid, out)) {
         return;
     }
-    // Who joined meanwhile: the page hears them come online, as it would have.
     std::set<std::string> present;
-    bool admitted = false;
     for (const Member& member : list) {
         present.insert(member.userid);
+    }
+    if (!present.count(owner)) {
+        // Read on, it would leave the owner we know gone and another owner nobody named.
+        error(ErrorCode::InvalidField, {TextId::ServerOwnerNotMember, {roomid, owner}}, out);
+        return;
+    }
+    // Who joined meanwhile: the page hears them come online, as it would have.
+    bool admitted = false;
+    for (const Member& member : list) {
         if (member.userid != config_.userid && !room_->contains(member.userid)) {
             room_->admit(member);
             admitted = true;
@@ -607,7 +625,7 @@ void Engine::catchUpWithRoom(const json& view, std::uint64_t nowMs, Actions& out
         captureOnDemand(out);
     }
     // A new owner (the old one left meanwhile: onOwnerChanged reports it gone).
-    if (owner != room_->owner() && present.count(owner)) {
+    if (owner != room_->owner()) {
         onOwnerChanged(owner, nowMs, out);
     }
     // Who left meanwhile, once each: a member-left that comes later finds nobody to report.

@@ -346,7 +346,7 @@ void Engine::searchForRoom(std::uint64_t nowMs, Actions& out) {
 // "Is the target room there?": a presence query on pub/sub, check-presence with the server.
 void Engine::askForRoom(Actions& out) const {
     if (serverMode()) {
-        out.push_back(serverRequest("check-presence", json{{"roomid", targetRoom_}}));
+        out.push_back(roomRequest("check-presence", targetRoom_));
     } else {
         out.push_back(signal("", proto::PresenceQuery{envelope()}));
     }
@@ -479,9 +479,9 @@ Actions Engine::leave() {
         if (serverKnowsUs) {
             // Closing the room takes everyone out of it, us too: a leave-room after it fails.
             if (isOwner() && config_.autoCloseEntireSession) {
-                out.push_back(serverRequest("close-room", json{{"roomid", targetRoom_}}));
+                out.push_back(roomRequest("close-room", targetRoom_));
             } else {
-                out.push_back(serverRequest("leave-room", json{{"roomid", targetRoom_}}));
+                out.push_back(roomRequest("leave-room", targetRoom_));
             }
         }
     } else if (state_ != SessionState::Searching) {

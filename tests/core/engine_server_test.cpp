@@ -77,6 +77,54 @@ TEST(EngineServerMode, OwnerCrashIsHandledByTheServer) {
     EXPECT_EQ(net.mesh(), pairs({"b|c", "b|d", "c|d"}));
 }
 
+// The server names a new owner (owner-changed) before the old one's member-left. A view that
+// missed that (an owner-changed naming someone never seen, the owner's member-left alone) is
+// behind: the engine asks for the server's view instead of promoting by its own member list,
+// which made a member the owner of a room it had only joined (engine_json fuzzer,
+// regressions/engine_json/owner-left-without-owner-changed).
+TEST(EngineServerMode, AnOwnerChangeTheViewMissedIsSettledByTheServersView) {
+    FakeNetwork net(true);
+    openAndJoinFour(net, configFor(Direction::ManyToMany));
+    const auto getRoomsAsked = [&net] {
+        std::size_t count = 0;
+        for (const Action& action : net.actions("b", ActionKind::ServerRequest)) {
+            count += action.name == "get-room";
+        }
+        return count;
+    };
+
+    net.serverSays("b", "owner-changed", R"({"roomid":"room","owner":"zed"})");
+    EXPECT_EQ(getRoomsAsked(), 1u);
+    net.serverSays("b", "member-left", R"({"roomid":"room","userid":"a","reason":"left"})");
+    EXPECT_EQ(getRoomsAsked(), 2u);
+    // The server still has a as owner: b stays a member of a's room, a stays linked.
+    EXPECT_EQ(net.engine("b").state(), SessionState::Joined);
+    EXPECT_EQ(net.engine("b").room()->owner(), "a");
+    EXPECT_EQ(net.engine("b").room()->members().size(), 4u);
+    EXPECT_TRUE(net.events("b", "onleave").empty());
+    EXPECT_TRUE(net.events("b", "onerror").empty());
+    EXPECT_EQ(net.mesh().size(), 6u);
+
+    // When a really left, the server's view makes the owner it chose, and a is gone once.
+    net.run("a", net.engine("a").leave());
+    EXPECT_EQ(net.engine("b").state(), SessionState::Open);
+    EXPECT_EQ(net.events("b", "onleave").size(), 1u);
+
+    // A view whose owner is not among its members is an error and changes nothing.
+    const Actions odd = net.engine("c").serverReply(
+        "get-room", R"({"roomid":"room"})",
+        R"({"ok":true,"room":{"roomid":"room","owner":"zed","members":[{"userid":"c","extra":{}}]}})",
+        net.now());
+    bool reported = false;
+    for (const Action& action : odd) {
+        reported |= action.kind == ActionKind::FireEvent &&
+                    action.text.find("INVALID_FIELD") != std::string::npos;
+    }
+    EXPECT_TRUE(reported);
+    EXPECT_EQ(net.engine("c").room()->owner(), "b");
+    EXPECT_EQ(net.engine("c").room()->members().size(), 3u);
+}
+
 TEST(EngineServerMode, AutoCloseEntireSession) {
     FakeNetwork net(true);
     EngineConfig config = configFor(Direction::ManyToMany);
