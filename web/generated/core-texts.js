@@ -52,138 +52,139 @@ export const CORE_TEXTS = [
     "the signaling server refused '{0}'", // 48 ServerRefused
     "the signaling server's '{0}' event is not a JSON object", // 49 ServerEventNotObject
     "the signaling server's room list is not an array", // 50 ServerRoomListNotArray
-    "the signaling connection was restored, but room '{0}' no longer exists or no longer counts this user", // 51 SessionLostRoomGone
-    "the owner of room '{0}' ({1}) could not reach this user twice and no longer counts it: the session ended", // 52 SessionLostOwnerDropped
-    "the signaling connection was lost for too long: the server has removed this user from room '{0}'", // 53 SessionLostTooLong
-    "ejected by the room owner '{0}'", // 54 EjectedByOwner
-    "local description of unknown type '{0}'", // 55 LocalDescriptionUnknownType
-    "local description is larger than the protocol allows", // 56 LocalDescriptionTooLarge
-    "local ICE candidate is larger than the protocol allows", // 57 LocalCandidateTooLarge
-    "local description is not valid UTF-8", // 58 LocalDescriptionNotUtf8
-    "local ICE candidate is not valid UTF-8", // 59 LocalCandidateNotUtf8
-    "signaling message rejected: ", // 60 SignalRejected
-    "signaling message rejected: it claims to come from '{0}' but was sent by '{1}'", // 61 SignalSenderMismatch
-    "'{0}' from '{1}' ignored: the signaling server keeps this room, not its members", // 62 ServerKeepsRoom
-    "'{0}' from '{1}' ignored: only the room owner may send it", // 63 OnlyOwnerSends
-    "wrong password for room '{0}'", // 64 WrongPasswordForRoom
-    "the owner of room '{0}' refused to let this user in ({1})", // 65 RoomRefusedJoin
-    "join-accept does not list its owner", // 66 JoinAcceptWithoutOwner
-    "unexpected {0} from '{1}': this room's direction gives us no link with it", // 67 UnexpectedDescription
-    "not in a room", // 68 NotInASession
-    "only the room owner may eject a user", // 69 OnlyOwnerMayEject
-    "'{0}' is not a participant", // 70 NotAParticipant
-    "donotJoin() was called for this session", // 71 DonotJoinCalled
-    "say which of audio and video", // 72 MuteWhichKind
-    "open or join a session first", // 73 AddStreamOutsideSession
-    "say which of audio, video, screen to add", // 74 AddStreamWhichKind
-    "in a one-way session only the owner sends media", // 75 AddStreamOneWayGuest
-    "Unable to reach session initiator.", // 76 UnableToReachInitiator
-    "unknown session '{0}': ", // 77 UnknownSession
-    "; expected a combination of audio, video, screen and data, such as 'audio + video and data' or 'only-audio'", // 78 SessionExpectation
-    "'{0}' appears twice", // 79 MediaKindTwice
-    "'{0}' is not a media kind", // 80 NotAMediaKind
-    "the string is longer than 256 characters", // 81 SessionStringTooLong
-    "it names no media kind", // 82 NamesNoMediaKind
-    "session object enables nothing: set at least one of audio, video, screen or data to true", // 83 SessionObjectEnablesNothing
-    "session object sets both oneway and broadcast: choose one direction", // 84 SessionObjectTwoDirections
-    "unknown direction '{0}': expected one-to-one, one-to-many, many-to-many or one-way", // 85 UnknownDirection
-    "illegal session transition: {0} --{1}--> ?", // 86 IllegalTransition
-    "transfer {0} from '{1}': ", // 87 TransferFrom
-    "transfer {0} to '{1}': ", // 88 TransferTo
-    "packet count changed from {0} to {1}", // 89 PacketCountChanged
-    "chunk {0} carries {1} bytes, expected {2}", // 90 ChunkWrongLength
-    " (the last chunk is exactly the remainder of the size)", // 91 LastChunkIsRemainder
-    " (the chunk size)", // 92 ChunkIsChunkSize
-    "chunk {0} was already received", // 93 ChunkAlreadyReceived
-    "chunk {0} is {1} packets ahead of the first missing chunk {2} (at most {3})", // 94 ChunkTooFarAhead
-    "End counts {0} packets, the Start said {1}", // 95 EndCountDiffers
-    "End was already received", // 96 EndAlreadyReceived
-    "all {0} chunks were already written", // 97 AllChunksWritten
-    "chunk {0} must be {1} bytes, got {2}", // 98 ChunkMustBe
-    "output buffer of {0} bytes cannot hold a {1}-byte chunk packet", // 99 OutputTooSmallForChunk
-    "End was already written", // 100 EndAlreadyWritten
-    "End before every chunk was written ({0} of {1})", // 101 EndBeforeEveryChunk
-    "Complete before its End was sent", // 102 CompleteBeforeEnd
-    "Complete counts {0} packets, the transfer has {1}", // 103 CompleteCountDiffers
-    "Complete confirms a checksum that was not sent", // 104 CompleteWrongChecksum
-    "every chunk was written", // 105 EveryChunkWritten
-    "the reason is not valid UTF-8", // 106 ReasonNotUtf8
-    "{0} for unknown transfer {1} {2} '{3}' (never started, or already finished)", // 107 PacketForUnknownTransfer
-    "a transfer needs the recipient's userid", // 108 NeedsRecipient
-    "no outgoing transfer {0}", // 109 NoOutgoingTransfer
-    "no incoming transfer {0} from '{1}'", // 110 NoIncomingTransfer
-    "a received packet needs the sender's userid", // 111 NeedsSender
-    "the reply buffer must hold {0} bytes, got {1}", // 112 ReplyBufferTooSmall
-    "packet from '{0}': ", // 113 PacketFrom
-    "unknown packet kind {0}", // 114 UnknownPacketKind
-    "Start of transfer {0} from '{1}': ", // 115 StartOfTransfer
-    "that transfer already started", // 116 TransferAlreadyStarted
-    "the peer already has {0} transfers open", // 117 TooManyOpenTransfers
-    "the header counts {0} packets, the metadata {1}", // 118 HeaderCountDiffers
-    "transfer {0} (\"{1}\") from '{2}' failed verification (checksum mismatch: the sender's End says {3}, the received bytes hash to {4})", // 119 FailedVerification
-    "'{0}' aborted transfer {1} (\"{2}\"): {3}", // 120 PeerAborted
-    "'{0}' could not verify transfer {1} (\"{2}\"): {3}", // 121 PeerCouldNotVerify
-    "'{0}' cancelled transfer {1} (\"{2}\"): {3}", // 122 PeerCancelled
-    "'{0}' left during transfer {1} (\"{2}\")", // 123 PeerLeftDuring
-    "metadata: ", // 124 MetadataField
-    "'{0}' is missing", // 125 FieldIsMissing
-    "'{0}' must be an integer from {1} to {2}, got {3}", // 126 FieldMustBeIntegerIn
-    "'{0}' must be a string, got {1}", // 127 FieldMustBeStringGot
-    "chunkSize must be at least 1", // 128 ChunkSizeAtLeastOne
-    "size {0} with chunkSize {1} needs {2} chunks, more than {3}", // 129 TooManyChunks
-    "'kind' must be one of 'file', 'text', 'object', 'binary'", // 130 KindMustBe
-    "'{0}' of {1} bytes exceeds {2}", // 131 FieldTooManyBytes
-    "'name' is not valid UTF-8", // 132 NameNotUtf8
-    "'name' contains a control character", // 133 NameHasControlCharacter
-    "'type' must be printable ASCII (a MIME type)", // 134 TypeMustBeAscii
-    "'size' {0} exceeds {1}", // 135 SizeTooLarge
-    "'chunkSize' must be from {0} to {1}, got {2}", // 136 ChunkSizeOutOfRange
-    "'count' {0} disagrees with size {1} and chunkSize {2} (expected {3})", // 137 CountDisagrees
-    "Start metadata is not valid JSON", // 138 MetadataNotJson
-    "Start metadata must be a JSON object, got {0}", // 139 MetadataNotObject
-    "{0} packet must have index 0, got {1}", // 140 PacketMustHaveIndexZero
-    "{0} packet must have count 0, got {1}", // 141 PacketMustHaveCountZero
-    "{0} payload must be {1} bytes, got {2}", // 142 PayloadMustBe
-    "{0} reason of {1} bytes exceeds {2}", // 143 PacketReasonTooLong
-    "{0} reason is not valid UTF-8", // 144 PacketReasonNotUtf8
-    "Start payload (JSON metadata) is empty", // 145 StartPayloadEmpty
-    "Start metadata of {0} bytes exceeds {1}", // 146 StartMetadataTooLarge
-    "Chunk index {0} is past the packet count {1}", // 147 ChunkIndexPastCount
-    "Chunk payload is empty", // 148 ChunkPayloadEmpty
-    "packet of {0} bytes is shorter than the 16-byte header", // 149 PacketShorterThanHeader
-    "packet of {0} bytes exceeds the {1}-byte maximum", // 150 PacketTooLarge
-    "packet version {0} is not supported (this side speaks version {1})", // 151 PacketVersionUnsupported
-    "reserved header field must be 0, got {0}", // 152 ReservedFieldNotZero
-    "output buffer of {0} bytes cannot hold a {1}-byte {2} packet", // 153 OutputTooSmallForPacket
-    "size must be a whole number of bytes from 0 to 2^53-1", // 154 SizeMustBeWholeBytes
-    "chunkSize must be a whole number of bytes from 1 to {0}", // 155 ChunkSizeMustBeWholeBytes
-    "{0} of {1} bytes exceeds {2}", // 156 TooLongFor
-    "the connection with '{0}' broke and {1} ICE restarts did not bring it back", // 157 PeerConnectionLost
-    "file \"{0}\"", // 158 JobFile
-    "a {0} message of {1} bytes", // 159 JobMessage
-    " to '{0}' was not sent: '{0}' left before it could start", // 160 NotSentPeerLeft
-    " to '{0}' was not sent: this page left the session", // 161 NotSentPageLeft
-    " was not sent: this page left the session before any data channel opened", // 162 NotSentNobody
-    " to '{0}' was refused: ", // 163 NotSentRefused
-    "transfer {0} (\"{1}\") to '{2}' stopped: this page left the session", // 164 StoppedPageLeftTo
-    "transfer {0} (\"{1}\") from '{2}' stopped: this page left the session", // 165 StoppedPageLeftFrom
-    " could not be read: {0}", // 166 SourceUnreadable
-    " could not be sent to '{0}': {1}", // 167 SendingFailed
-    "a data-channel packet from '{0}' was refused: ", // 168 PacketRefusedFrom
-    "more than {0} peers with a data channel", // 169 TooManyDataPeers
-    "a Janus frame was dropped: it is not a JSON object", // 170 SfuFrameNotJson
-    "a Janus frame of {0} bytes was dropped: larger than {1} bytes", // 171 SfuFrameTooLarge
-    "a Janus frame was dropped: unknown kind '{0}'", // 172 SfuFrameUnknownKind
-    "a Janus frame was dropped: field 'janus' is missing or not a string", // 173 SfuFrameNoKind
-    "a Janus '{0}' reply was dropped: transaction '{1}' is not outstanding", // 174 SfuFrameUnknownTransaction
-    "a Janus '{0}' frame was dropped: it is for another session", // 175 SfuFrameWrongSession
-    "a Janus '{0}' frame was dropped: field '{1}' is missing or of the wrong type", // 176 SfuFrameMissingField
-    "a Janus '{0}' frame was dropped: not expected now", // 177 SfuFrameUnexpected
-    "Janus refused {0}: {1} (error {2})", // 178 SfuRefused
-    "Janus did not answer {0} within {1} ms", // 179 SfuNoReply
-    "the Janus session timed out", // 180 SfuSessionTimedOut
-    "the Janus session no longer exists", // 181 SfuSessionLost
-    "the signaling server lost its Janus: the media of this room comes back when it returns", // 182 SfuServerLostJanus
-    "{0} is not possible now: the Janus client is {1}", // 183 SfuWrongState
-    "feed {0} was ignored: the room already has {1} feeds", // 184 SfuTooManyFeeds
+    "the signaling server's view of room '{0}' names owner '{1}', who is not among its members", // 51 ServerOwnerNotMember
+    "the signaling connection was restored, but room '{0}' no longer exists or no longer counts this user", // 52 SessionLostRoomGone
+    "the owner of room '{0}' ({1}) could not reach this user twice and no longer counts it: the session ended", // 53 SessionLostOwnerDropped
+    "the signaling connection was lost for too long: the server has removed this user from room '{0}'", // 54 SessionLostTooLong
+    "ejected by the room owner '{0}'", // 55 EjectedByOwner
+    "local description of unknown type '{0}'", // 56 LocalDescriptionUnknownType
+    "local description is larger than the protocol allows", // 57 LocalDescriptionTooLarge
+    "local ICE candidate is larger than the protocol allows", // 58 LocalCandidateTooLarge
+    "local description is not valid UTF-8", // 59 LocalDescriptionNotUtf8
+    "local ICE candidate is not valid UTF-8", // 60 LocalCandidateNotUtf8
+    "signaling message rejected: ", // 61 SignalRejected
+    "signaling message rejected: it claims to come from '{0}' but was sent by '{1}'", // 62 SignalSenderMismatch
+    "'{0}' from '{1}' ignored: the signaling server keeps this room, not its members", // 63 ServerKeepsRoom
+    "'{0}' from '{1}' ignored: only the room owner may send it", // 64 OnlyOwnerSends
+    "wrong password for room '{0}'", // 65 WrongPasswordForRoom
+    "the owner of room '{0}' refused to let this user in ({1})", // 66 RoomRefusedJoin
+    "join-accept does not list its owner", // 67 JoinAcceptWithoutOwner
+    "unexpected {0} from '{1}': this room's direction gives us no link with it", // 68 UnexpectedDescription
+    "not in a room", // 69 NotInASession
+    "only the room owner may eject a user", // 70 OnlyOwnerMayEject
+    "'{0}' is not a participant", // 71 NotAParticipant
+    "donotJoin() was called for this session", // 72 DonotJoinCalled
+    "say which of audio and video", // 73 MuteWhichKind
+    "open or join a session first", // 74 AddStreamOutsideSession
+    "say which of audio, video, screen to add", // 75 AddStreamWhichKind
+    "in a one-way session only the owner sends media", // 76 AddStreamOneWayGuest
+    "Unable to reach session initiator.", // 77 UnableToReachInitiator
+    "unknown session '{0}': ", // 78 UnknownSession
+    "; expected a combination of audio, video, screen and data, such as 'audio + video and data' or 'only-audio'", // 79 SessionExpectation
+    "'{0}' appears twice", // 80 MediaKindTwice
+    "'{0}' is not a media kind", // 81 NotAMediaKind
+    "the string is longer than 256 characters", // 82 SessionStringTooLong
+    "it names no media kind", // 83 NamesNoMediaKind
+    "session object enables nothing: set at least one of audio, video, screen or data to true", // 84 SessionObjectEnablesNothing
+    "session object sets both oneway and broadcast: choose one direction", // 85 SessionObjectTwoDirections
+    "unknown direction '{0}': expected one-to-one, one-to-many, many-to-many or one-way", // 86 UnknownDirection
+    "illegal session transition: {0} --{1}--> ?", // 87 IllegalTransition
+    "transfer {0} from '{1}': ", // 88 TransferFrom
+    "transfer {0} to '{1}': ", // 89 TransferTo
+    "packet count changed from {0} to {1}", // 90 PacketCountChanged
+    "chunk {0} carries {1} bytes, expected {2}", // 91 ChunkWrongLength
+    " (the last chunk is exactly the remainder of the size)", // 92 LastChunkIsRemainder
+    " (the chunk size)", // 93 ChunkIsChunkSize
+    "chunk {0} was already received", // 94 ChunkAlreadyReceived
+    "chunk {0} is {1} packets ahead of the first missing chunk {2} (at most {3})", // 95 ChunkTooFarAhead
+    "End counts {0} packets, the Start said {1}", // 96 EndCountDiffers
+    "End was already received", // 97 EndAlreadyReceived
+    "all {0} chunks were already written", // 98 AllChunksWritten
+    "chunk {0} must be {1} bytes, got {2}", // 99 ChunkMustBe
+    "output buffer of {0} bytes cannot hold a {1}-byte chunk packet", // 100 OutputTooSmallForChunk
+    "End was already written", // 101 EndAlreadyWritten
+    "End before every chunk was written ({0} of {1})", // 102 EndBeforeEveryChunk
+    "Complete before its End was sent", // 103 CompleteBeforeEnd
+    "Complete counts {0} packets, the transfer has {1}", // 104 CompleteCountDiffers
+    "Complete confirms a checksum that was not sent", // 105 CompleteWrongChecksum
+    "every chunk was written", // 106 EveryChunkWritten
+    "the reason is not valid UTF-8", // 107 ReasonNotUtf8
+    "{0} for unknown transfer {1} {2} '{3}' (never started, or already finished)", // 108 PacketForUnknownTransfer
+    "a transfer needs the recipient's userid", // 109 NeedsRecipient
+    "no outgoing transfer {0}", // 110 NoOutgoingTransfer
+    "no incoming transfer {0} from '{1}'", // 111 NoIncomingTransfer
+    "a received packet needs the sender's userid", // 112 NeedsSender
+    "the reply buffer must hold {0} bytes, got {1}", // 113 ReplyBufferTooSmall
+    "packet from '{0}': ", // 114 PacketFrom
+    "unknown packet kind {0}", // 115 UnknownPacketKind
+    "Start of transfer {0} from '{1}': ", // 116 StartOfTransfer
+    "that transfer already started", // 117 TransferAlreadyStarted
+    "the peer already has {0} transfers open", // 118 TooManyOpenTransfers
+    "the header counts {0} packets, the metadata {1}", // 119 HeaderCountDiffers
+    "transfer {0} (\"{1}\") from '{2}' failed verification (checksum mismatch: the sender's End says {3}, the received bytes hash to {4})", // 120 FailedVerification
+    "'{0}' aborted transfer {1} (\"{2}\"): {3}", // 121 PeerAborted
+    "'{0}' could not verify transfer {1} (\"{2}\"): {3}", // 122 PeerCouldNotVerify
+    "'{0}' cancelled transfer {1} (\"{2}\"): {3}", // 123 PeerCancelled
+    "'{0}' left during transfer {1} (\"{2}\")", // 124 PeerLeftDuring
+    "metadata: ", // 125 MetadataField
+    "'{0}' is missing", // 126 FieldIsMissing
+    "'{0}' must be an integer from {1} to {2}, got {3}", // 127 FieldMustBeIntegerIn
+    "'{0}' must be a string, got {1}", // 128 FieldMustBeStringGot
+    "chunkSize must be at least 1", // 129 ChunkSizeAtLeastOne
+    "size {0} with chunkSize {1} needs {2} chunks, more than {3}", // 130 TooManyChunks
+    "'kind' must be one of 'file', 'text', 'object', 'binary'", // 131 KindMustBe
+    "'{0}' of {1} bytes exceeds {2}", // 132 FieldTooManyBytes
+    "'name' is not valid UTF-8", // 133 NameNotUtf8
+    "'name' contains a control character", // 134 NameHasControlCharacter
+    "'type' must be printable ASCII (a MIME type)", // 135 TypeMustBeAscii
+    "'size' {0} exceeds {1}", // 136 SizeTooLarge
+    "'chunkSize' must be from {0} to {1}, got {2}", // 137 ChunkSizeOutOfRange
+    "'count' {0} disagrees with size {1} and chunkSize {2} (expected {3})", // 138 CountDisagrees
+    "Start metadata is not valid JSON", // 139 MetadataNotJson
+    "Start metadata must be a JSON object, got {0}", // 140 MetadataNotObject
+    "{0} packet must have index 0, got {1}", // 141 PacketMustHaveIndexZero
+    "{0} packet must have count 0, got {1}", // 142 PacketMustHaveCountZero
+    "{0} payload must be {1} bytes, got {2}", // 143 PayloadMustBe
+    "{0} reason of {1} bytes exceeds {2}", // 144 PacketReasonTooLong
+    "{0} reason is not valid UTF-8", // 145 PacketReasonNotUtf8
+    "Start payload (JSON metadata) is empty", // 146 StartPayloadEmpty
+    "Start metadata of {0} bytes exceeds {1}", // 147 StartMetadataTooLarge
+    "Chunk index {0} is past the packet count {1}", // 148 ChunkIndexPastCount
+    "Chunk payload is empty", // 149 ChunkPayloadEmpty
+    "packet of {0} bytes is shorter than the 16-byte header", // 150 PacketShorterThanHeader
+    "packet of {0} bytes exceeds the {1}-byte maximum", // 151 PacketTooLarge
+    "packet version {0} is not supported (this side speaks version {1})", // 152 PacketVersionUnsupported
+    "reserved header field must be 0, got {0}", // 153 ReservedFieldNotZero
+    "output buffer of {0} bytes cannot hold a {1}-byte {2} packet", // 154 OutputTooSmallForPacket
+    "size must be a whole number of bytes from 0 to 2^53-1", // 155 SizeMustBeWholeBytes
+    "chunkSize must be a whole number of bytes from 1 to {0}", // 156 ChunkSizeMustBeWholeBytes
+    "{0} of {1} bytes exceeds {2}", // 157 TooLongFor
+    "the connection with '{0}' broke and {1} ICE restarts did not bring it back", // 158 PeerConnectionLost
+    "file \"{0}\"", // 159 JobFile
+    "a {0} message of {1} bytes", // 160 JobMessage
+    " to '{0}' was not sent: '{0}' left before it could start", // 161 NotSentPeerLeft
+    " to '{0}' was not sent: this page left the session", // 162 NotSentPageLeft
+    " was not sent: this page left the session before any data channel opened", // 163 NotSentNobody
+    " to '{0}' was refused: ", // 164 NotSentRefused
+    "transfer {0} (\"{1}\") to '{2}' stopped: this page left the session", // 165 StoppedPageLeftTo
+    "transfer {0} (\"{1}\") from '{2}' stopped: this page left the session", // 166 StoppedPageLeftFrom
+    " could not be read: {0}", // 167 SourceUnreadable
+    " could not be sent to '{0}': {1}", // 168 SendingFailed
+    "a data-channel packet from '{0}' was refused: ", // 169 PacketRefusedFrom
+    "more than {0} peers with a data channel", // 170 TooManyDataPeers
+    "a Janus frame was dropped: it is not a JSON object", // 171 SfuFrameNotJson
+    "a Janus frame of {0} bytes was dropped: larger than {1} bytes", // 172 SfuFrameTooLarge
+    "a Janus frame was dropped: unknown kind '{0}'", // 173 SfuFrameUnknownKind
+    "a Janus frame was dropped: field 'janus' is missing or not a string", // 174 SfuFrameNoKind
+    "a Janus '{0}' reply was dropped: transaction '{1}' is not outstanding", // 175 SfuFrameUnknownTransaction
+    "a Janus '{0}' frame was dropped: it is for another session", // 176 SfuFrameWrongSession
+    "a Janus '{0}' frame was dropped: field '{1}' is missing or of the wrong type", // 177 SfuFrameMissingField
+    "a Janus '{0}' frame was dropped: not expected now", // 178 SfuFrameUnexpected
+    "Janus refused {0}: {1} (error {2})", // 179 SfuRefused
+    "Janus did not answer {0} within {1} ms", // 180 SfuNoReply
+    "the Janus session timed out", // 181 SfuSessionTimedOut
+    "the Janus session no longer exists", // 182 SfuSessionLost
+    "the signaling server lost its Janus: the media of this room comes back when it returns", // 183 SfuServerLostJanus
+    "{0} is not possible now: the Janus client is {1}", // 184 SfuWrongState
+    "feed {0} was ignored: the room already has {1} feeds", // 185 SfuTooManyFeeds
 ];
